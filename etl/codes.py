@@ -57,7 +57,8 @@ COLONNES_FLORES = ["annee", "codgeo", "a38", "famille", "nb_etablissements_emplo
 # Code tables copied as-is into the database (file stem = table name, prefixed "ref_").
 TABLES_DE_CODES = ["naf_sections", "naf_a38", "naf_divisions", "naf_sous_classes",
                    "categories_juridiques", "familles_ess", "exclusions_ess_naf",
-                   "tranches_effectifs", "familles", "chiffres_contexte"]
+                   "tranches_effectifs", "familles", "groupes_familles", "chiffres_contexte",
+                   "plan1_livrables"]
 
 
 @cache

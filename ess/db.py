@@ -1,0 +1,37 @@
+"""Read-only access to the built database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+DB_DEFAUT = Path(__file__).resolve().parent.parent / "data" / "ess.duckdb"
+COMMANDE_BUILD = "make run  (ou : python -m etl build)"
+
+
+class BaseIndisponible(RuntimeError):
+    """The database is missing, empty or unreadable; the message says how to build it."""
+
+
+def chemin_base() -> Path:
+    """The database path: $ESS_DB when set (tests, other deployments), else data/ess.duckdb."""
+    return Path(os.environ.get("ESS_DB", DB_DEFAUT))
+
+
+def connecter(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    path = Path(path) if path else chemin_base()
+    if not path.is_file() or path.stat().st_size == 0:
+        raise BaseIndisponible(
+            f"La base de données {path} est absente. Construisez-la avec : {COMMANDE_BUILD}"
+        )
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("SELECT count(*) FROM build_info").fetchone()
+    except duckdb.Error as exc:
+        raise BaseIndisponible(
+            f"La base de données {path} est illisible ou incomplète ({type(exc).__name__}). "
+            f"Reconstruisez-la avec : {COMMANDE_BUILD}"
+        ) from exc
+    return con

@@ -1,0 +1,114 @@
+"""Key figures of a territory, as plain dicts (the contract of `python -m ess chiffres`)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ess import requetes
+from ess.territoire import resoudre
+
+FAMILLES_ESS = ("association", "cooperative", "mutuelle", "fondation", "autre_ess")
+PERIMETRES = ("statistique", "sirene")
+
+
+class AnneeIndisponible(ValueError):
+    pass
+
+
+def infos_build(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute(requetes.BUILD_INFO).fetchall())
+
+
+def annees(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [a for (a,) in con.execute(requetes.ANNEES_EMPLOI).fetchall()]
+
+
+def annee_par_defaut(con: duckdb.DuckDBPyConnection) -> int:
+    info = infos_build(con)
+    return int(info.get("annee_par_defaut") or annees(con)[-1])
+
+
+def _cible(territoire) -> list[str]:
+    if territoire.niveau == "communes":
+        return [f"commune:{c}" for c in territoire.communes]
+    return [territoire.code]
+
+
+def chiffres_cles(
+    con: duckdb.DuckDBPyConnection, code: str, annee: int | None = None,
+    perimetre: str = "statistique",
+) -> dict:
+    if perimetre not in PERIMETRES:
+        raise ValueError(f"Périmètre inconnu : « {perimetre} » (statistique ou sirene).")
+    territoire = resoudre(con, code)
+    disponibles = annees(con)
+    annee = annee or annee_par_defaut(con)
+    if annee not in disponibles:
+        raise AnneeIndisponible(
+            f"Année {annee} indisponible ; années disponibles : {disponibles[0]}–{disponibles[-1]}."
+        )
+    base = {
+        "territoire": territoire.code,
+        "nom": territoire.nom,
+        "annee": annee,
+        "perimetre": perimetre,
+        "donnees_demo": infos_build(con).get("demo") == "oui",
+    }
+    if perimetre == "sirene":
+        return base | _sirene(con, territoire, annee)
+    return base | _statistique(con, territoire, annee)
+
+
+def _statistique(con, territoire, annee) -> dict:
+    cells = con.execute(requetes.EMPLOI_CELLULES, [_cible(territoire), annee]).df()
+    ens = cells[cells["nomenclature"] == "ensemble"].set_index("groupe")
+    secret: list[str] = []
+
+    def valeur(groupe: str, champ: str, colonne: str = "effectifs"):
+        if groupe not in ens.index:
+            return 0
+        if bool(ens.at[groupe, "secret"]) and colonne != "nb_etablissements":
+            secret.append(champ)
+            return None
+        return int(ens.at[groupe, colonne])
+
+    ess = valeur("ess", "effectifs_ess")
+    prive = valeur("prive", "effectifs_prive")
+    part = round(100 * ess / prive, 1) if ess is not None and prive else None
+    if part is None and prive != 0:
+        secret.append("part_ess_emploi_prive")
+    familles = {f: valeur(f, f"effectifs_par_famille.{f}") for f in FAMILLES_ESS}
+    a38 = cells[(cells["groupe"] == "ess") & (cells["nomenclature"] == "a38")]
+    par_a38 = {}
+    for row in a38.sort_values("secteur").itertuples():
+        if row.secret:
+            secret.append(f"effectifs_par_a38.{row.secteur}")
+        par_a38[row.secteur] = None if row.secret else int(row.effectifs)
+    return {
+        "etablissements_employeurs_ess": valeur("ess", "", "nb_etablissements"),
+        "effectifs_ess": ess,
+        "effectifs_prive": prive,
+        "part_ess_emploi_prive": part,
+        "effectifs_par_famille": familles,
+        "effectifs_par_a38": par_a38,
+        "secret": secret,
+        "source": "Emploi salarié au 31/12 (format FLORES, INSEE), périmètre statistique de l'ESS",
+    }
+
+
+def _sirene(con, territoire, annee) -> dict:
+    cells = con.execute(requetes.SIRENE_ESS, [list(territoire.communes), annee, annee]).df()
+    familles = cells.groupby("famille")["effectifs_estimes"].sum()
+    return {
+        "etablissements_employeurs_ess": int(cells["nb_etablissements"].sum()),
+        "effectifs_ess": int(cells["effectifs_estimes"].sum()),
+        "effectifs_prive": None,
+        "part_ess_emploi_prive": None,
+        "effectifs_par_famille": {f: int(familles.get(f, 0)) for f in FAMILLES_ESS},
+        "effectifs_par_a38": {
+            k: int(v) for k, v in cells.groupby("a38")["effectifs_estimes"].sum().sort_index().items()
+        },
+        "secret": [],
+        "source": "SIRENE (INSEE), unités légales marquées ESS ; effectifs : estimation "
+                  "(tranches d'effectifs), emploi privé non disponible dans ce périmètre",
+    }

@@ -1,0 +1,78 @@
+"""Named SQL queries of the read side. Parameters are always bound, never pasted."""
+
+# Employment cells of one territory (or a group: summed; a cell hidden in any part stays
+# hidden, so a group never reveals what its communes hide).
+EMPLOI_CELLULES = """
+SELECT groupe, nomenclature, secteur,
+       sum(nb_etablissements)::INTEGER AS nb_etablissements,
+       CASE WHEN bool_or(secret) THEN NULL ELSE sum(effectifs) END AS effectifs,
+       CASE WHEN bool_or(secret) THEN NULL ELSE sum(eqtp) END AS eqtp,
+       bool_or(secret) AS secret
+FROM emploi
+WHERE list_contains(?, territoire) AND annee = ?
+GROUP BY ALL
+"""
+
+ANNEES_EMPLOI = "SELECT DISTINCT annee FROM emploi ORDER BY annee"
+
+# ESS employer establishments active at 31/12 of a year, SIRENE definition (flag = 'O');
+# jobs estimated from the size band (middle of the band).
+SIRENE_ESS = """
+WITH t AS (
+    SELECT tranche,
+           (effectif_min::DOUBLE + coalesce(try_cast(nullif(effectif_max, '') AS DOUBLE),
+                                             effectif_min::DOUBLE)) / 2 AS milieu
+    FROM ref_tranches_effectifs
+)
+SELECT coalesce(e.famille_ess, 'autre_ess') AS famille, e.a38,
+       count(*)::INTEGER AS nb_etablissements,
+       round(sum(coalesce(t.milieu, 0)))::INTEGER AS effectifs_estimes
+FROM etablissements e
+LEFT JOIN t USING (tranche)
+WHERE e.ess_sirene AND e.employeur
+  AND list_contains(?, e.commune)
+  AND e.date_creation <= make_date(?, 12, 31)
+  AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(?, 12, 31))
+GROUP BY ALL
+"""
+
+BUILD_INFO = "SELECT cle, valeur FROM build_info"
+SOURCES = "SELECT source, description, millesime, demo FROM sources ORDER BY source"
+CONTEXTE = "SELECT * FROM ref_chiffres_contexte"
+FAMILLES = "SELECT famille, libelle FROM ref_familles WHERE ess = 'oui' ORDER BY ordre"
+A38 = "SELECT a38, libelle_a38, a21 FROM ref_naf_a38 ORDER BY a38"
+
+# Map of EPCI: the ESS share of private employment and jobs, for one year.
+EPCI_CARTE = """
+SELECT t.territoire, t.code, t.nom, g.geojson,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'ess') AS effectifs_ess,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive,
+       max(e.nb_etablissements) FILTER (WHERE e.groupe = 'ess') AS etablissements_ess
+FROM territoires t
+JOIN geometries g USING (territoire)
+LEFT JOIN emploi e ON e.territoire = t.territoire AND e.annee = ? AND e.nomenclature = 'ensemble'
+WHERE t.niveau = 'epci'
+GROUP BY ALL
+ORDER BY t.nom
+"""
+
+PROJETS_SYNTHESE = """
+SELECT count(*)::INTEGER AS projets_accueillis,
+       count(*) FILTER (WHERE finance = 'oui')::INTEGER AS projets_finances,
+       coalesce(sum(etp_projetes) FILTER (WHERE finance = 'oui'), 0) AS etp_projetes,
+       count(*) FILTER (WHERE finance = 'oui' AND tiers_lieu = 'oui')::INTEGER
+           AS tiers_lieux_finances,
+       count(*) FILTER (WHERE finance = 'oui' AND statut = 'dissoute')::INTEGER
+           AS structures_dissoutes,
+       coalesce(sum(montant_eur) FILTER (WHERE finance = 'oui'), 0) AS montant_total_eur
+FROM projets
+"""
+
+ACCOMPAGNEMENTS = """
+SELECT count(*)::INTEGER AS collectivites_accompagnees,
+       count(*) FILTER (WHERE territoire LIKE 'epci:%')::INTEGER AS epci_accompagnes,
+       list(nom ORDER BY nom) FILTER (WHERE territoire LIKE 'epci:%') AS noms_epci
+FROM accompagnements
+"""
+
+LIVRABLES = "SELECT annee, titre, partenaire FROM ref_plan1_livrables ORDER BY annee, titre"

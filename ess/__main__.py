@@ -1,4 +1,4 @@
-"""`python -m ess chiffres --territoire T [--annee A] [--perimetre P] --json` and `python -m ess plan --json`."""
+"""`python -m ess chiffres --territoire T [--annee A] [--perimetre P] --json`, `python -m ess plan --json`."""
 
 from __future__ import annotations
 

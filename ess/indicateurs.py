@@ -112,3 +112,32 @@ def _sirene(con, territoire, annee) -> dict:
         "source": "SIRENE (INSEE), unités légales marquées ESS ; effectifs : estimation "
                   "(tranches d'effectifs), emploi privé non disponible dans ce périmètre",
     }
+
+
+def _part(numerateur, denominateur) -> float | None:
+    if numerateur is None or not denominateur:
+        return None
+    return round(100 * numerateur / denominateur, 1)
+
+
+def metropole(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute(
+        "SELECT territoire FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> dict:
+    """The home page's figures: key figures plus the shares the plan quotes."""
+    dep = con.execute("SELECT territoire FROM territoires WHERE niveau = 'departement'").fetchone()[0]
+    c = chiffres_cles(con, dep, annee)
+    ess = c["effectifs_ess"]
+    c["part_associations"] = _part(c["effectifs_par_famille"]["association"], ess)
+    c["part_action_sociale"] = _part(c["effectifs_par_a38"].get("QB"), ess)
+    metro = metropole(con)
+    if metro:
+        m = chiffres_cles(con, metro, c["annee"])
+        c["metropole"] = m["nom"]
+        c["part_metropole_effectifs_ess"] = _part(m["effectifs_ess"], ess)
+        c["part_ess_emploi_prive_metropole"] = m["part_ess_emploi_prive"]
+    return c

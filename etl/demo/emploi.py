@@ -19,7 +19,7 @@ FACTEUR_DENSITE_EMPLOI = {"urbain-dense": 1.4, "urbain-intermediaire": 1.0, "rur
 def _split_metropole(total: int, part_metro: float, metro: np.ndarray, poids: np.ndarray):
     """Allocate `total` to communes: `part_metro` of it inside the métropole, by weights."""
     out = np.zeros(len(poids), dtype=np.int64)
-    dans = int(round(total * part_metro))
+    dans = round(total * part_metro)
     out[metro] = repartir(dans, poids[metro])
     out[~metro] = repartir(total - dans, poids[~metro])
     return out
@@ -63,7 +63,7 @@ def _ess_par_commune(communes, prive, metro, rural, pop, cibles, rng) -> np.ndar
     """ESS jobs per commune: métropole by population, elsewhere by EPCI share targets."""
     c = cibles["emploi_2021"]
     total = c["effectifs_ess"]
-    dans_metro = int(round(total * c["part_metropole_ess"]))
+    dans_metro = round(total * c["part_metropole_ess"])
     ess = np.zeros(len(pop), dtype=np.int64)
     ess[metro] = repartir(dans_metro, pop[metro] * rng.lognormal(0, 0.4, metro.sum()))
 

@@ -75,7 +75,8 @@ def registre(communes: pd.DataFrame, initiatives: pd.DataFrame, cibles: dict, rn
 def accompagnements(communes: pd.DataFrame, cibles: dict, rng) -> pd.DataFrame:
     """Collectivités given engineering support (communes and the EPCI the plan names)."""
     c = cibles["plan1"]
-    epci = [(f"epci:{e}", communes.loc[communes["epci"] == e, "epci_nom"].iloc[0]) for e in c["epci_accompagnes"]]
+    noms_epci = communes.drop_duplicates("epci").set_index("epci")["epci_nom"]
+    epci = [(f"epci:{e}", noms_epci[e]) for e in c["epci_accompagnes"]]
     hors_metro = communes[communes["metropole"] == "hors-metropole"]
     k = c["collectivites_accompagnees"] - len(epci)
     choix = hors_metro.iloc[np.sort(rng.choice(len(hors_metro), k, replace=False))]

@@ -176,7 +176,7 @@ def _format_etablissements(lignes, communes, rng) -> pd.DataFrame:
             "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
             "caractereEmployeurEtablissement": "O" if employeur else "N",
         })
-    df = pd.DataFrame(rows).reindex(columns=COLONNES_ETABLISSEMENT).fillna("")
+    df = pd.DataFrame(rows, dtype=str).reindex(columns=COLONNES_ETABLISSEMENT, fill_value="").fillna("")
     return df.sort_values("siret", ignore_index=True)
 
 
@@ -185,14 +185,15 @@ def _format_unites(lignes, rng) -> pd.DataFrame:
         n=("siret", "size"), actif=("actif", "any"), creation=("annee_creation", "min"),
         effectifs=("effectifs_tranche", "sum"),
     )
-    sieges = lignes[lignes["siege"]].join(par_unite, on="unite", rsuffix="_unite")
+    sieges = lignes[lignes["siege"]].merge(par_unite.add_suffix("_unite"), left_on="unite",
+                                           right_index=True)
     rows = []
     for r in sieges.itertuples():
-        cache = r.diffusion == "P" and r.n == 1
+        cache = r.diffusion == "P" and r.n_unite == 1
         rows.append({
             "siren": r.siren, "statutDiffusionUniteLegale": "P" if cache else "O",
-            "dateCreationUniteLegale": _date(int(r.creation), rng),
-            "trancheEffectifsUniteLegale": code_tranche(int(r.effectifs)),
+            "dateCreationUniteLegale": _date(int(r.creation_unite), rng),
+            "trancheEffectifsUniteLegale": code_tranche(int(r.effectifs_unite)),
             "etatAdministratifUniteLegale": "A" if r.actif_unite else "C",
             "denominationUniteLegale": "[ND]" if cache else noms.denomination(
                 r.forme, r.a38, r.commune_nom, rng),
@@ -201,7 +202,7 @@ def _format_unites(lignes, rng) -> pd.DataFrame:
             "nomenclatureActivitePrincipaleUniteLegale": "NAFRev2",
             "nicSiegeUniteLegale": r.siret[9:],
             "economieSocialeSolidaireUniteLegale": r.ess,
-            "caractereEmployeurUniteLegale": "O" if r.effectifs > 0 else "N",
+            "caractereEmployeurUniteLegale": "O" if r.effectifs_unite > 0 else "N",
         })
-    df = pd.DataFrame(rows).reindex(columns=COLONNES_UNITE_LEGALE).fillna("")
+    df = pd.DataFrame(rows, dtype=str).reindex(columns=COLONNES_UNITE_LEGALE, fill_value="").fillna("")
     return df.sort_values("siren", ignore_index=True)

@@ -1,0 +1,36 @@
+# Dev loop: make run | make test | make lint | make bench
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := data/ess.duckdb
+STAMP := $(VENV)/.installe
+
+.PHONY: run test lint bench build clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Built from the embedded demo data when missing (rebuild: make build).
+$(DB): | $(STAMP)
+	$(PY) -m etl build --db $(DB)
+
+build: $(STAMP)
+	$(PY) -m etl build --db $(DB)
+
+run: $(STAMP) $(DB)
+	$(PY) -m streamlit run app.py --server.port 8501
+
+test: $(STAMP) $(DB)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+bench: $(STAMP) $(DB)
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf $(VENV) $(DB)

@@ -1,0 +1,91 @@
+"""Streamlit glue shared by app.py and the pages: cached connection and queries, sidebar
+state kept in the URL, demo banner, provenance. No business logic here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ess import format as fr
+from ess import indicateurs, requetes
+from ess.db import chemin_base, connecter
+
+PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques, INSEE/CRESS)",
+              "sirene": "Marqueur ESS du répertoire SIRENE"}
+
+
+def _cle_base() -> tuple[str, float]:
+    """Path and modification time: a rebuilt (swapped) file gets a new connection."""
+    p = chemin_base()
+    return str(p), p.stat().st_mtime if p.exists() else 0.0
+
+
+@st.cache_resource(max_entries=2)
+def _connexion(chemin: str, mtime: float):
+    return connecter(chemin)
+
+
+def connexion():
+    return _connexion(*_cle_base())
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def chiffres(code: str, annee: int, perimetre: str, _cle: tuple) -> dict:
+    return indicateurs.chiffres_cles(connexion(), code, annee, perimetre)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def chiffres_departement(annee: int, _cle: tuple) -> dict:
+    return indicateurs.chiffres_departement(connexion(), annee)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def requete(sql: str, params: tuple, _cle: tuple):
+    return connexion().execute(sql, list(params)).df()
+
+
+def annee_selectionnee() -> int:
+    """Year chosen in the sidebar (kept in the URL as ?annee=)."""
+    con = connexion()
+    annees = indicateurs.annees(con)
+    defaut = indicateurs.annee_par_defaut(con)
+    demande = st.query_params.get("annee")
+    valeur = int(demande) if demande and demande.isdigit() and int(demande) in annees else defaut
+    if demande and str(valeur) != demande:
+        st.sidebar.warning(f"Année « {demande} » indisponible : {valeur} affichée.")
+    annee = st.sidebar.selectbox("Année", annees, index=annees.index(valeur), key="annee")
+    st.query_params["annee"] = str(annee)
+    return annee
+
+
+def bandeau_demo() -> None:
+    if indicateurs.infos_build(connexion()).get("demo") == "oui":
+        st.warning(
+            "**Données de démonstration** : les établissements, les emplois par commune et les "
+            "projets sont fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers "
+            "officiels pour des données réelles.",
+            icon="⚠️",
+        )
+
+
+def source(texte: str) -> None:
+    st.caption(f"Source : {texte}")
+
+
+def provenance() -> None:
+    con = connexion()
+    info = indicateurs.infos_build(con)
+    with st.expander("Provenance des données"):
+        st.dataframe(
+            con.execute(requetes.SOURCES).df().rename(columns={
+                "source": "Table", "description": "Source", "millesime": "Millésime",
+                "demo": "Démonstration"}),
+            hide_index=True, width="stretch",
+        )
+        st.caption(
+            f"Base construite le {info.get('date_construction', '?')} · géographie "
+            f"{info.get('annee_geographie', '?')} · années d'emploi {info.get('annees_emploi', '?')}"
+        )
+
+
+def metrique(label: str, valeur, aide: str | None = None) -> None:
+    st.metric(label, valeur if isinstance(valeur, str) else fr.nombre(valeur), help=aide)

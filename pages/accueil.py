@@ -1,0 +1,74 @@
+"""Accueil: the département's key figures, a small EPCI map, what each page offers."""
+
+import streamlit as st
+
+from ess import format as fr
+from ess import requetes, ui
+from geo.layers import choroplethe
+
+cle = ui._cle_base()
+annee = ui.annee_selectionnee()
+c = ui.chiffres_departement(annee, cle)
+
+st.title(f"L'économie sociale et solidaire en {c['nom']}")
+st.markdown(
+    "Établissements, emplois et poids de l'ESS par territoire, pour suivre le **Plan "
+    "départemental ESS et innovation sociale 2025-2028**."
+)
+
+st.subheader(f"Chiffres clés {annee}")
+cols = st.columns(3)
+with cols[0]:
+    ui.metrique("Établissements employeurs de l'ESS", c["etablissements_employeurs_ess"])
+with cols[1]:
+    ui.metrique("Effectifs salariés de l'ESS", c["effectifs_ess"], "Salariés au 31 décembre")
+with cols[2]:
+    ui.metrique("Part de l'ESS dans l'emploi privé", fr.pourcent(c["part_ess_emploi_prive"]))
+cols = st.columns(3)
+with cols[0]:
+    ui.metrique("Part des associations dans l'emploi ESS", fr.pourcent(c["part_associations"]))
+with cols[1]:
+    ui.metrique("Part de l'action sociale (NAF 87-88) dans l'emploi ESS",
+                fr.pourcent(c["part_action_sociale"]))
+if "metropole" in c:
+    with cols[2]:
+        ui.metrique(f"Part de {c['metropole']} dans l'emploi ESS",
+                    fr.pourcent(c["part_metropole_effectifs_ess"]),
+                    f"L'ESS pèse {fr.pourcent(c['part_ess_emploi_prive_metropole'])} de l'emploi "
+                    f"privé de {c['metropole']}.")
+ui.source(f"{c['source']}, {annee}. Établissements employeurs et effectifs salariés au 31/12.")
+
+gauche, droite = st.columns([3, 2])
+with gauche:
+    st.subheader("L'ESS par EPCI")
+    epci = ui.requete(requetes.EPCI_CARTE, (annee,), cle)
+    epci["part"] = (100 * epci["effectifs_ess"] / epci["effectifs_prive"]).round(1)
+    epci["Part ESS"] = epci["part"].map(fr.pourcent)
+    epci["Effectifs ESS"] = epci["effectifs_ess"].map(fr.nombre)
+    st.plotly_chart(
+        choroplethe(epci, "part", "Part de l'ESS<br>dans l'emploi privé (%)",
+                    {"Part ESS": True, "Effectifs ESS": True, "part": False, "territoire": False}),
+        width="stretch",
+    )
+    ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). « s » : secret statistique.")
+with droite:
+    st.subheader("Pour situer")
+    contexte = ui.requete(requetes.CONTEXTE, (), cle)
+    contexte["Valeur"] = [
+        fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
+        for v, u in zip(contexte["valeur"], contexte["unite"], strict=True)
+    ]
+    st.dataframe(
+        contexte[["territoire", "indicateur", "Valeur", "source", "annee"]].rename(columns={
+            "territoire": "Territoire", "indicateur": "Indicateur", "source": "Source",
+            "annee": "Année"}),
+        hide_index=True, width="stretch",
+    )
+    st.caption("Chiffres publiés, cités par le plan (non recalculés).")
+
+st.subheader("Dans ce tableau de bord")
+st.markdown(
+    "- **Accueil** : chiffres clés du département et carte par EPCI.\n"
+    "- **Sources et méthodes** : définitions de l'ESS, secret statistique, provenance des données."
+)
+ui.provenance()

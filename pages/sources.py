@@ -1,0 +1,45 @@
+"""Sources et méthodes: definitions, confidentiality, provenance, build metadata."""
+
+import streamlit as st
+
+from ess import indicateurs, requetes, ui
+
+con = ui.connexion()
+cle = ui._cle_base()
+st.title("Sources et méthodes")
+
+st.header("Deux définitions de l'ESS")
+st.markdown(
+    "- **Périmètre statistique** (INSEE, ESS France, CRESS) : établissements dont la catégorie "
+    "juridique relève d'une famille de l'ESS (associations, coopératives, mutuelles, fondations), "
+    "hors administration publique et organisations patronales, professionnelles, syndicales, "
+    "religieuses et politiques. Les effectifs viennent de l'emploi salarié au 31 décembre "
+    "(format FLORES).\n"
+    "- **Marqueur SIRENE** : unités légales dont l'INSEE indique l'appartenance à l'ESS "
+    "(`economieSocialeSolidaireUniteLegale = O`), sociétés commerciales de l'ESS comprises. "
+    "Les effectifs y sont une **estimation** tirée des tranches d'effectifs."
+)
+st.header("Secret statistique")
+st.markdown(
+    "Une valeur d'effectif n'est publiée que si au moins **3 établissements** y contribuent et "
+    "qu'aucun ne pèse plus de **85 %** du total (quand cette contribution est connue). D'autres "
+    "cellules sont masquées pour qu'aucune valeur cachée ne se déduise par différence. Les "
+    "cellules masquées sont notées **« s »**. Le secret est appliqué à la construction de la base : "
+    "aucune page ni aucun export ne peut afficher une valeur masquée."
+)
+st.header("Sources")
+st.dataframe(con.execute(requetes.SOURCES).df(), hide_index=True, width="stretch")
+st.header("Construction de la base")
+info = indicateurs.infos_build(con)
+st.dataframe(
+    {"Paramètre": list(info), "Valeur": list(info.values())}, hide_index=True, width="stretch"
+)
+st.header("Familles de l'ESS et catégories juridiques")
+st.dataframe(
+    ui.requete("SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, "
+               "f.commentaire FROM ref_familles_ess f LEFT JOIN ref_categories_juridiques c "
+               "ON c.code = f.categorie_juridique ORDER BY f.famille, code", (), cle),
+    hide_index=True, width="stretch",
+)
+st.caption("Correspondance à vérifier contre la liste de l'INSEE : elle est tenue dans "
+           "data/familles_ess.csv.")

@@ -1,0 +1,94 @@
+"""Shared fixtures: one demo database built by code per test session (as datasette's
+fixtures), read-only connections on it, and a Streamlit server on loopback for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ess.db import connecter
+from etl.build import construire
+
+RACINE = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def db_demo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "ess.duckdb"
+    construire(path, "31", afficher=lambda _msg: None)
+    return path
+
+
+@pytest.fixture
+def con(db_demo):
+    c = connecter(db_demo)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def env_db(db_demo, monkeypatch):
+    """Point the app (AppTest runs in-process) at the test database."""
+    monkeypatch.setenv("ESS_DB", str(db_demo))
+    return db_demo
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def serveur(db_demo):
+    """`streamlit run app.py` on 127.0.0.1, started and stopped by the tests."""
+    port = _port_libre()
+    env = {**os.environ, "ESS_DB": str(db_demo)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("le serveur Streamlit n'a pas démarré")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    """Debian's chromium driven by Playwright. Skipped locally when absent, required in CI."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium absent : .ci/run doit installer le paquet chromium")
+        pytest.skip("/usr/bin/chromium absent")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

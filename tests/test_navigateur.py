@@ -1,0 +1,102 @@
+"""Real-browser tests: `streamlit run app.py` on loopback, driven by Playwright on Debian's
+chromium. No sleeps: every wait is Playwright's auto-waiting (`expect`, locators)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("playwright")
+from playwright.sync_api import Page, expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+DELAI = 30_000  # ms: first render includes the cold DuckDB queries and the plotly figure
+CHIFFRES = {
+    # The app writes numbers with U+202F (espace fine insécable): any whitespace is accepted.
+    "Établissements employeurs de l'ESS": re.compile(r"^\s*4\s*674\s*$"),
+    "Effectifs salariés de l'ESS": re.compile(r"^\s*55\s*100\s*$"),
+    "Part de l'ESS dans l'emploi privé": re.compile(r"^\s*11,3\s*%\s*$"),
+}
+
+
+@pytest.fixture
+def page(navigateur):
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    contexte.set_default_timeout(DELAI)
+    p = contexte.new_page()
+    try:
+        yield p
+    finally:
+        contexte.close()
+
+
+def _metrique(page: Page, libelle: str):
+    return page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=libelle)
+    )
+
+
+def test_accueil_chiffres_cles_et_bandeau(page: Page, serveur, tmp_path):
+    page.goto(serveur)
+    for libelle, valeur in CHIFFRES.items():
+        metrique = _metrique(page, libelle)
+        expect(metrique).to_have_count(1, timeout=DELAI)
+        expect(metrique.locator('[data-testid="stMetricValue"]')).to_have_text(
+            valeur, timeout=DELAI
+        )
+    expect(page.get_by_text("Données de démonstration")).to_be_visible(timeout=DELAI)
+    # For a human to look at; no assertion on pixels.
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=DELAI)
+    page.screenshot(path=str(tmp_path / "accueil.png"), full_page=True)
+
+
+def test_barre_laterale_seulement_la_navigation(page: Page, serveur):
+    page.goto(serveur)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav).to_be_visible(timeout=DELAI)
+    liens = nav.locator("a")
+    expect(liens).to_have_count(2, timeout=DELAI)
+    expect(nav.get_by_role("link", name=re.compile(r"Accueil"))).to_have_count(1)
+    expect(nav.get_by_role("link", name=re.compile(r"Sources et méthodes"))).to_have_count(1)
+    # Nothing auto-generated from pages/ (file names such as "accueil" or "sources").
+    expect(liens).to_have_text([re.compile(r"Accueil"), re.compile(r"Sources et méthodes")])
+
+
+def test_carte_epci(page: Page, serveur):
+    page.goto(serveur)
+    graphique = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(graphique).to_be_visible(timeout=DELAI)
+    carte = graphique.locator(".js-plotly-plot")
+    expect(carte).to_have_count(1, timeout=DELAI)
+    territoires = carte.locator(".choroplethlayer path")
+    expect(territoires.nth(17)).to_be_attached(timeout=DELAI)  # 18 EPCI at least
+    assert territoires.count() >= 18
+
+
+def test_navigation_vers_sources_et_parametre_annee(page: Page, serveur):
+    page.goto(serveur)
+    # The home page writes the selected year into the URL (?annee=2021 by default).
+    expect(page).to_have_url(re.compile(r"[?&]annee=2021\b"), timeout=DELAI)
+    assert "annee=" in page.url
+
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name=re.compile(r"Sources et méthodes")).click()
+    expect(page).to_have_url(re.compile(r"/sources(\?[^#]*)?$"), timeout=DELAI)
+    expect(page.get_by_role("heading", name="Sources et méthodes", level=1)).to_be_visible(
+        timeout=DELAI
+    )
+
+    # Back on the home page the year is set in the URL again.
+    nav.get_by_role("link", name=re.compile(r"Accueil")).click()
+    expect(page).to_have_url(re.compile(r"[?&]annee=2021\b"), timeout=DELAI)
+    assert "/sources" not in page.url
+    assert "annee=" in page.url
+
+
+def test_annee_explicite_conservee(page: Page, serveur):
+    page.goto(f"{serveur}/?annee=2021")
+    expect(_metrique(page, "Effectifs salariés de l'ESS")).to_have_count(1, timeout=DELAI)
+    expect(page).to_have_url(re.compile(r"[?&]annee=2021\b"), timeout=DELAI)
+    assert "annee=" in page.url

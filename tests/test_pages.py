@@ -1,0 +1,71 @@
+"""Every page of the navigation, run through Streamlit's AppTest."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import RACINE
+
+NNBSP = "\u202f"
+
+
+def app():
+    return AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+
+
+def test_accueil_chiffres_cles(env_db):
+    at = app()
+    at.run()
+    assert not at.exception
+    valeurs = {m.label: m.value for m in at.metric}
+    assert valeurs["Établissements employeurs de l'ESS"] == f"4{NNBSP}674"
+    assert valeurs["Effectifs salariés de l'ESS"] == f"55{NNBSP}100"
+    assert valeurs["Part de l'ESS dans l'emploi privé"] == f"11,3{NNBSP}%"
+    assert valeurs["Part des associations dans l'emploi ESS"] == f"85,5{NNBSP}%"
+    assert any("Données de démonstration" in w.value for w in at.warning)
+    assert at.query_params["annee"] in ("2021", ["2021"])
+
+
+def test_accueil_annee_dans_l_url(env_db):
+    at = app()
+    at.query_params["annee"] = "2017"
+    at.run()
+    assert at.selectbox(key="annee").value == 2017
+    assert "2017" in at.subheader[0].value
+
+
+def test_accueil_annee_inconnue_revient_au_defaut(env_db):
+    at = app()
+    at.query_params["annee"] = "1900"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="annee").value == 2021
+    assert any("indisponible" in w.value for w in at.sidebar.warning)
+
+
+@pytest.mark.parametrize("page", ["pages/sources.py"])
+def test_autres_pages(env_db, page):
+    at = app()
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    assert at.title
+
+
+def test_base_absente_message_clair(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESS_DB", str(tmp_path / "absente.duckdb"))
+    at = app()
+    at.run()
+    assert not at.exception
+    assert "absente" in at.error[0].value
+    assert any("make run" in m.value for m in at.markdown)
+
+
+def test_base_corrompue_message_clair(tmp_path, monkeypatch):
+    bad = tmp_path / "ess.duckdb"
+    bad.write_bytes(b"ceci n'est pas une base DuckDB" * 100)
+    monkeypatch.setenv("ESS_DB", str(bad))
+    at = app()
+    at.run()
+    assert not at.exception
+    assert "illisible" in at.error[0].value

@@ -13,11 +13,17 @@ from ess.plan import synthese_plan1
 from ess.territoire import TerritoireInvalide
 
 
+def _part(c: dict) -> str:
+    if c["perimetre"] == "sirene":
+        return "non disponible dans le périmètre SIRENE"
+    return fr.pourcent(c["part_ess_emploi_prive"])
+
+
 def _texte_chiffres(c: dict) -> str:
     lignes = [f"{c['nom']} — {c['annee']} (périmètre {c['perimetre']})",
               f"  Établissements employeurs de l'ESS : {fr.nombre(c['etablissements_employeurs_ess'])}",
               f"  Effectifs salariés de l'ESS : {fr.nombre(c['effectifs_ess'])}",
-              f"  Part de l'ESS dans l'emploi privé : {fr.pourcent(c['part_ess_emploi_prive'])}"]
+              f"  Part de l'ESS dans l'emploi privé : {_part(c)}"]
     if c["donnees_demo"]:
         lignes.append("  (Données de démonstration)")
     return "\n".join(lignes)

@@ -44,7 +44,7 @@ A38 = "SELECT a38, libelle_a38, a21 FROM ref_naf_a38 ORDER BY a38"
 
 # Map of EPCI: the ESS share of private employment and jobs, for one year.
 EPCI_CARTE = """
-SELECT t.territoire, t.code, t.nom, g.geojson,
+SELECT t.territoire, t.code, t.nom, g.geojson, g.lon, g.lat,
        max(e.effectifs) FILTER (WHERE e.groupe = 'ess') AS effectifs_ess,
        max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive,
        max(e.nb_etablissements) FILTER (WHERE e.groupe = 'ess') AS etablissements_ess

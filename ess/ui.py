@@ -13,7 +13,7 @@ PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques, INSE
               "sirene": "Marqueur ESS du répertoire SIRENE"}
 
 
-def _cle_base() -> tuple[str, float]:
+def cle_base() -> tuple[str, float]:
     """Path and modification time: a rebuilt (swapped) file gets a new connection."""
     p = chemin_base()
     return str(p), p.stat().st_mtime if p.exists() else 0.0
@@ -25,7 +25,7 @@ def _connexion(chemin: str, mtime: float):
 
 
 def connexion():
-    return _connexion(*_cle_base())
+    return _connexion(*cle_base())
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)

@@ -9,6 +9,11 @@ import plotly.express as px
 
 PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential
 
+# plotly.js fetches a world topojson from its CDN for every geo map, even with the basemap
+# hidden; without network the map is not drawn. Point it at an empty topology served by
+# Streamlit's static serving (static/world_110m.json), so maps work offline.
+CONFIG_PLOTLY = {"topojsonURL": "app/static/", "displaylogo": False}
+
 
 def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
     return {

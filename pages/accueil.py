@@ -4,9 +4,9 @@ import streamlit as st
 
 from ess import format as fr
 from ess import requetes, ui
-from geo.layers import choroplethe
+from geo.layers import CONFIG_PLOTLY, choroplethe
 
-cle = ui._cle_base()
+cle = ui.cle_base()
 annee = ui.annee_selectionnee()
 c = ui.chiffres_departement(annee, cle)
 
@@ -48,7 +48,7 @@ with gauche:
     st.plotly_chart(
         choroplethe(epci, "part", "Part de l'ESS<br>dans l'emploi privé (%)",
                     {"Part ESS": True, "Effectifs ESS": True, "part": False, "territoire": False}),
-        width="stretch",
+        width="stretch", config=CONFIG_PLOTLY,
     )
     ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). « s » : secret statistique.")
 with droite:

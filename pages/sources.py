@@ -5,7 +5,7 @@ import streamlit as st
 from ess import indicateurs, requetes, ui
 
 con = ui.connexion()
-cle = ui._cle_base()
+cle = ui.cle_base()
 st.title("Sources et méthodes")
 
 st.header("Deux définitions de l'ESS")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +22,24 @@ CHIFFRES = {
 
 
 @pytest.fixture
-def page(navigateur):
+def externes() -> list[str]:
+    """URLs outside the loopback server that the page tried to fetch (all blocked)."""
+    return []
+
+
+@pytest.fixture
+def page(navigateur, serveur, externes):
+    """A fresh context and page per test. The dashboard must work offline (it runs inside the
+    administration's network): any request leaving the local server is aborted and recorded,
+    so results do not depend on whether the test machine has Internet access."""
     contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     contexte.set_default_timeout(DELAI)
+
+    def bloquer(route):
+        externes.append(route.request.url)
+        route.abort()
+
+    contexte.route(lambda url: not url.startswith(serveur), bloquer)
     p = contexte.new_page()
     try:
         yield p
@@ -64,14 +79,20 @@ def test_barre_laterale_seulement_la_navigation(page: Page, serveur):
     expect(liens).to_have_text([re.compile(r"Accueil"), re.compile(r"Sources et méthodes")])
 
 
-def test_carte_epci(page: Page, serveur):
+def test_carte_epci(page: Page, serveur, externes):
     page.goto(serveur)
     graphique = page.locator('[data-testid="stPlotlyChart"]').first
     expect(graphique).to_be_visible(timeout=DELAI)
     carte = graphique.locator(".js-plotly-plot")
     expect(carte).to_have_count(1, timeout=DELAI)
     territoires = carte.locator(".choroplethlayer path")
-    expect(territoires.nth(17)).to_be_attached(timeout=DELAI)  # 18 EPCI at least
+    try:
+        expect(territoires.nth(17)).to_be_attached(timeout=DELAI)  # 18 EPCI at least
+    except AssertionError as exc:
+        raise AssertionError(
+            f"carte des EPCI non dessinée ({territoires.count()} tracés) ; requêtes hors du "
+            f"serveur local bloquées : {externes or 'aucune'}"
+        ) from exc
     assert territoires.count() >= 18
 
 

@@ -39,7 +39,7 @@ def _categorie(famille: str, a38: str, rng) -> str:
     return str(rng.choice(codes, p=p))
 
 
-def _autres_lignes(etab, emploi, communes, rng) -> pd.DataFrame:
+def _autres_lignes(emploi, rng) -> pd.DataFrame:
     """Establishments outside the ESS statistical perimeter or non-employers."""
     prive_poids = emploi.set_index("commune")["prive_hors_ess"]
     ess_poids = emploi.set_index("commune")[["association"]].squeeze()
@@ -85,7 +85,7 @@ def stocks(etab, annuel, emploi, communes: gpd.GeoDataFrame, annee_ref: int, rng
     # INSEE's flag is not perfect: a few associations of the perimeter lack it.
     ess["ess"] = np.where((ess["famille"] == "association") & (rng.random(len(ess)) < 0.04), "", "O")
     ess["naf_force"] = None
-    lignes = pd.concat([ess, _autres_lignes(etab, emploi, communes, rng)], ignore_index=True)
+    lignes = pd.concat([ess, _autres_lignes(emploi, rng)], ignore_index=True)
 
     naf = naf_par_a38(exclure_hors_ess=True)
     naf_tous = naf_par_a38(exclure_hors_ess=False)

@@ -35,3 +35,10 @@ def connecter(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             f"Reconstruisez-la avec : {COMMANDE_BUILD}"
         ) from exc
     return con
+
+
+def chemin_suivi() -> Path:
+    """The writable store (SQLite) for what users edit or log: plan indicators, audit
+    trail, extract journal. Separate from the rebuilt analytics database; $ESS_SUIVI_DB
+    overrides data/suivi.sqlite."""
+    return Path(os.environ.get("ESS_SUIVI_DB", DB_DEFAUT.with_name("suivi.sqlite")))

@@ -1,0 +1,7 @@
+"""Subcommands of `python -m ess`: each module defines `ajouter(sous)` (its argparse
+subparser, whose `set_defaults(executer=...)` names the function run with the parsed args).
+Add a module to COMMANDES to add a command."""
+
+from ess.commandes import chiffres, plan
+
+COMMANDES = [chiffres, plan]

@@ -76,3 +76,31 @@ FROM accompagnements
 """
 
 LIVRABLES = "SELECT annee, titre, partenaire FROM ref_plan1_livrables ORDER BY annee, titre"
+
+# Yearly series of a territory (or group): a value hidden in any part stays hidden.
+EVOLUTION = """
+SELECT annee,
+       sum(nb_etablissements) FILTER (WHERE groupe = 'ess')::INTEGER AS etablissements_ess,
+       CASE WHEN bool_or(secret) FILTER (WHERE groupe = 'ess') THEN NULL
+            ELSE sum(effectifs) FILTER (WHERE groupe = 'ess') END AS effectifs_ess,
+       CASE WHEN bool_or(secret) FILTER (WHERE groupe = 'prive') THEN NULL
+            ELSE sum(effectifs) FILTER (WHERE groupe = 'prive') END AS effectifs_prive
+FROM emploi
+WHERE list_contains(?, territoire) AND nomenclature = 'ensemble'
+GROUP BY annee
+ORDER BY annee
+"""
+
+# Every territory of a level with its ESS indicators for one year.
+INDICATEURS_NIVEAU = """
+SELECT t.territoire, t.code, t.nom, t.population, t.superficie_km2,
+       coalesce(max(e.nb_etablissements) FILTER (WHERE e.groupe = 'ess'), 0) AS etablissements_ess,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'ess') AS effectifs_ess,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive,
+       coalesce(bool_or(e.secret) FILTER (WHERE e.groupe IN ('ess', 'prive')), false) AS secret
+FROM territoires t
+LEFT JOIN emploi e ON e.territoire = t.territoire AND e.annee = ? AND e.nomenclature = 'ensemble'
+WHERE t.niveau = ?
+GROUP BY ALL
+ORDER BY t.nom
+"""

@@ -1,0 +1,104 @@
+"""Breakdowns of one territory (families, sectors, evolution, rank) and indicators of all
+territories of a level: the building blocks of portraits, maps and "Data ESS" fiches.
+
+Every function returns a plain DataFrame whose hidden values (secret statistique) are
+NaN with a boolean `secret` column; `ess.format` shows them as "s".
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ess import requetes
+from ess.indicateurs import FAMILLES_ESS
+from ess.territoire import Territoire, resoudre
+
+INDICATEURS = {
+    "etablissements_ess": "Établissements employeurs de l'ESS",
+    "effectifs_ess": "Effectifs salariés de l'ESS",
+    "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
+    "effectifs_ess_1000_hab": "Effectifs salariés de l'ESS pour 1 000 habitants",
+}
+
+
+def cibles(territoire: Territoire) -> list[str]:
+    """Territory ids whose emploi cells add up to this territory."""
+    if territoire.niveau == "communes":
+        return [f"commune:{c}" for c in territoire.communes]
+    return [territoire.code]
+
+
+def cellules(con: duckdb.DuckDBPyConnection, territoire: Territoire, annee: int) -> pd.DataFrame:
+    return con.execute(requetes.EMPLOI_CELLULES, [cibles(territoire), annee]).df()
+
+
+def _parts(df: pd.DataFrame, total) -> pd.DataFrame:
+    df["part"] = (100 * df["effectifs"] / total).round(1) if total else float("nan")
+    return df
+
+
+def familles(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> pd.DataFrame:
+    """ESS jobs and employer establishments by legal family."""
+    t = resoudre(con, code)
+    cells = cellules(con, t, annee)
+    ens = cells[cells["nomenclature"] == "ensemble"].set_index("groupe")
+    libelles = con.execute(requetes.FAMILLES).df().set_index("famille")["libelle"]
+    df = pd.DataFrame({"famille": list(FAMILLES_ESS)})
+    df["libelle"] = df["famille"].map(libelles)
+    for col in ("nb_etablissements", "effectifs", "secret"):
+        df[col] = df["famille"].map(ens[col]) if not ens.empty else None
+    df["nb_etablissements"] = df["nb_etablissements"].fillna(0).astype(int)
+    df["secret"] = df["secret"].fillna(False).astype(bool)
+    df.loc[~df["secret"], "effectifs"] = df.loc[~df["secret"], "effectifs"].fillna(0)
+    total = ens.at["ess", "effectifs"] if "ess" in ens.index else None
+    return _parts(df, None if pd.isna(total) else total)
+
+
+def secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int, groupe: str = "ess") -> pd.DataFrame:
+    """ESS jobs by A21 section with their A38 detail (`niveau` = a21 | a38)."""
+    t = resoudre(con, code)
+    cells = cellules(con, t, annee)
+    cells = cells[cells["groupe"] == groupe]
+    total = cells.loc[cells["nomenclature"] == "ensemble", "effectifs"]
+    total = None if total.empty or pd.isna(total.iloc[0]) else total.iloc[0]
+    cells = cells[cells["nomenclature"].isin(["a21", "a38"])]
+    a38 = con.execute(requetes.A38).df()
+    a21 = con.execute("SELECT a21, libelle_a21 FROM ref_naf_sections").df()
+    df = cells.rename(columns={"nomenclature": "niveau"})[
+        ["niveau", "secteur", "nb_etablissements", "effectifs", "secret"]]
+    df = df.merge(a38.rename(columns={"a38": "secteur"}), on="secteur", how="left")
+    df["section"] = df["a21"].where(df["niveau"] == "a38", df["secteur"])
+    df = df.drop(columns="a21").merge(a21.rename(columns={"a21": "section"}), on="section", how="left")
+    df["libelle"] = df["libelle_a38"].where(df["niveau"] == "a38", df["libelle_a21"])
+    df = _parts(df, total)
+    return df.sort_values(["section", "niveau", "secteur"], ignore_index=True)[
+        ["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part", "secret"]]
+
+
+def evolution(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """Yearly ESS establishments, ESS jobs, private jobs and ESS share, all available years."""
+    t = resoudre(con, code)
+    df = con.execute(requetes.EVOLUTION, [cibles(t)]).df()
+    df["part_ess_prive"] = (100 * df["effectifs_ess"] / df["effectifs_prive"]).round(1)
+    return df
+
+
+def par_niveau(con: duckdb.DuckDBPyConnection, niveau: str, annee: int) -> pd.DataFrame:
+    """Indicators of every territory of a level (for maps, tables and ranks)."""
+    df = con.execute(requetes.INDICATEURS_NIVEAU, [annee, niveau]).df()
+    df["part_ess_prive"] = (100 * df["effectifs_ess"] / df["effectifs_prive"]).round(1)
+    df["effectifs_ess_1000_hab"] = (1000 * df["effectifs_ess"] / df["population"]).round(1)
+    for ind in INDICATEURS:
+        df[f"rang_{ind}"] = df[ind].rank(ascending=False, method="min").astype("Int64")
+    return df
+
+
+def rang(con: duckdb.DuckDBPyConnection, code: str, annee: int, indicateur: str) -> tuple[int | None, int]:
+    """Rank (1 = highest) of a territory among the territories of its level, and their number."""
+    t = resoudre(con, code)
+    df = par_niveau(con, t.niveau, annee)
+    row = df[df["territoire"] == code]
+    if row.empty or pd.isna(row[f"rang_{indicateur}"].iloc[0]):
+        return None, int(df[indicateur].notna().sum())
+    return int(row[f"rang_{indicateur}"].iloc[0]), int(df[indicateur].notna().sum())

@@ -7,12 +7,24 @@ from ess.db import COMMANDE_BUILD, BaseIndisponible
 
 st.set_page_config(page_title="ESS en Haute-Garonne", page_icon="🤝", layout="wide")
 
+# Each page's URL is its file name: on a cold start Streamlit resolves the first URL against
+# the pages/ folder before st.navigation runs, and an explicit url_path that differs from
+# the file name then shows a "Page not found" dialog on shared links.
 navigation = st.navigation({
     "Vue d'ensemble": [
-        st.Page("pages/accueil.py", title="Accueil", icon="🏠", default=True),
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
+        st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
+        st.Page("pages/territoires.py", title="Territoires", icon=":material/location_city:"),
+    ],
+    "Plan ESS": [
+        st.Page("pages/bilan.py", title="Bilan 2020-2025", icon=":material/insights:"),
+        st.Page("pages/suivi.py", title="Suivi du plan 2025-2028", icon=":material/task_alt:"),
+    ],
+    "Extractions": [
+        st.Page("pages/data_ess.py", title="Data ESS", icon=":material/download:"),
     ],
     "À propos": [
-        st.Page("pages/sources.py", title="Sources et méthodes", icon="📚", url_path="sources"),
+        st.Page("pages/sources.py", title="Sources et méthodes", icon=":material/menu_book:"),
     ],
 })
 

@@ -56,25 +56,6 @@ GROUP BY ALL
 ORDER BY t.nom
 """
 
-PROJETS_SYNTHESE = """
-SELECT count(*)::INTEGER AS projets_accueillis,
-       count(*) FILTER (WHERE finance = 'oui')::INTEGER AS projets_finances,
-       coalesce(sum(etp_projetes) FILTER (WHERE finance = 'oui'), 0) AS etp_projetes,
-       count(*) FILTER (WHERE finance = 'oui' AND tiers_lieu = 'oui')::INTEGER
-           AS tiers_lieux_finances,
-       count(*) FILTER (WHERE finance = 'oui' AND statut = 'dissoute')::INTEGER
-           AS structures_dissoutes,
-       coalesce(sum(montant_eur) FILTER (WHERE finance = 'oui'), 0) AS montant_total_eur
-FROM projets
-"""
-
-ACCOMPAGNEMENTS = """
-SELECT count(*)::INTEGER AS collectivites_accompagnees,
-       count(*) FILTER (WHERE territoire LIKE 'epci:%')::INTEGER AS epci_accompagnes,
-       list(nom ORDER BY nom) FILTER (WHERE territoire LIKE 'epci:%') AS noms_epci
-FROM accompagnements
-"""
-
 LIVRABLES = "SELECT annee, titre, partenaire FROM ref_plan1_livrables ORDER BY annee, titre"
 
 # Yearly series of a territory (or group): a value hidden in any part stays hidden.

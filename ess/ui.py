@@ -25,21 +25,23 @@ def _connexion(chemin: str, mtime: float):
 
 
 def connexion():
-    return _connexion(*cle_base())
+    """A cursor per call: one DuckDB connection must not serve concurrent script runs."""
+    return _connexion(*cle_base()).cursor()
 
 
+# `cle` (database path, mtime) is hashed on purpose: a rebuilt database is read anew.
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def chiffres(code: str, annee: int, perimetre: str, _cle: tuple) -> dict:
+def chiffres(code: str, annee: int, perimetre: str, cle: tuple) -> dict:
     return indicateurs.chiffres_cles(connexion(), code, annee, perimetre)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def chiffres_departement(annee: int, _cle: tuple) -> dict:
+def chiffres_departement(annee: int, cle: tuple) -> dict:
     return indicateurs.chiffres_departement(connexion(), annee)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def requete(sql: str, params: tuple, _cle: tuple):
+def requete(sql: str, params: tuple, cle: tuple):
     return connexion().execute(sql, list(params)).df()
 
 

@@ -1,4 +1,4 @@
-"""`python -m etl build [--db PATH] [--departement 31]`."""
+"""`python -m etl build [--db PATH] [--departement 31] [--sirene-etablissements F] ...`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,21 @@ import time
 from pathlib import Path
 
 from etl.build import BuildError, construire
+from etl.sources import SourceInvalide
+from etl.sources.chargement import Fichiers
 from geo.reference import TerritoireInconnu
 
 DB_DEFAUT = Path("data/ess.duckdb")
+OPTIONS_FICHIERS = {
+    "sirene_etablissements": "stock SIRENE des établissements (StockEtablissement : csv, zip ou parquet)",
+    "sirene_unites_legales": "stock SIRENE des unités légales (StockUniteLegale : csv, zip ou parquet)",
+    "flores": "emploi salarié au format FLORES (csv ; , ou tabulation, UTF-8 ou Latin-1)",
+    "projets": "registre des projets du 1er plan (xlsx ou csv)",
+    "densite": "grille communale de densité INSEE (xlsx, feuille « Maille communale »)",
+    "qpv": "liste des quartiers prioritaires (csv, colonnes code_qp, insee_com)",
+    "massifs": "communes de massif ANCT (xls, xlsx ou csv, colonnes CODGEO, MASSIF)",
+    "population": "population municipale INSEE par commune (csv)",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,17 +31,30 @@ def main(argv: list[str] | None = None) -> int:
     build = sous.add_parser("build", help="construit la base DuckDB (démonstration sans source)")
     build.add_argument("--db", type=Path, default=DB_DEFAUT, help="fichier DuckDB à produire")
     build.add_argument("--departement", default="31", help="code du département (défaut : 31)")
+    for option, aide in OPTIONS_FICHIERS.items():
+        build.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F", help=aide)
+    build.add_argument("--tolerer-rejets", action="store_true",
+                       help="écarter les lignes FLORES de commune inconnue (comptées dans le rapport)")
+    build.add_argument("--force", action="store_true",
+                       help="accepter une baisse de plus de 2 %% des lignes par rapport à la base précédente")
     args = parser.parse_args(argv)
 
+    fichiers = Fichiers(**{o: getattr(args, o) for o in OPTIONS_FICHIERS})
+    origine = "fichiers officiels" if fichiers.reels() else "données de démonstration"
+    print(f"Construction de {args.db} (département {args.departement}, {origine})", flush=True)
     debut = time.perf_counter()
-    print(f"Construction de {args.db} (département {args.departement}, données de démonstration)")
     try:
-        info = construire(args.db, args.departement)
-    except (BuildError, TerritoireInconnu) as exc:
+        info = construire(args.db, args.departement, afficher=lambda m: print(m, flush=True),
+                          fichiers=fichiers, force=args.force, tolerer_rejets=args.tolerer_rejets)
+    except (BuildError, TerritoireInconnu, SourceInvalide) as exc:
         print(f"Erreur : {exc}\nLa base existante n'a pas été modifiée.", file=sys.stderr)
         return 2
     print(f"Base construite en {time.perf_counter() - debut:.1f} s : "
-          f"{info['lignes_etablissements']} établissements, {info['lignes_emploi']} cellules d'emploi.")
+          f"{info['lignes_etablissements']} établissements, {info['lignes_emploi']} cellules d'emploi, "
+          f"emploi : {info.get('emploi', 'FLORES (démonstration)')}.")
+    if int(info.get("lignes_rejets", 0)):
+        print(f"Rapport de construction : {info['lignes_rejets']} motif(s) de lignes écartées ou "
+              "incomplètes (page « Sources et méthodes », table rejets).")
     return 0
 
 

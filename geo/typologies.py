@@ -48,3 +48,47 @@ def classe_densite(densite_hab_km2: pd.Series) -> pd.Series:
 
 def slug_metropole(nom: str) -> str:
     return nom.lower().replace(" ", "-").replace("é", "e")
+
+
+# INSEE grille communale de densité: label (7 or 4 levels, codes differ between vintages,
+# so the join is on the label) → our three classes (INSEE's rural = peu or très peu dense).
+GRILLE_DENSITE = {
+    "grands centres urbains": "urbain-dense",
+    "communes densément peuplées": "urbain-dense",
+    "centres urbains intermédiaires": "urbain-intermediaire",
+    "ceintures urbaines": "urbain-intermediaire",
+    "petites villes": "urbain-intermediaire",
+    "communes de densité intermédiaire": "urbain-intermediaire",
+    "bourgs ruraux": "rural",
+    "rural à habitat dispersé": "rural",
+    "rural à habitat très dispersé": "rural",
+    "communes peu denses": "rural",
+    "communes très peu denses": "rural",
+}
+SOURCE_DENSITE_GRILLE = "Grille communale de densité (INSEE), fichier fourni"
+
+
+def classe_grille_densite(libelle: str) -> str | None:
+    return GRILLE_DENSITE.get(" ".join(str(libelle).split()).lower())
+
+
+def requalifier(ref, departement: str, densite: pd.Series | None = None,
+                population: pd.Series | None = None, qpv: pd.Series | None = None,
+                massif: pd.Series | None = None):
+    """The referentiel with official zonings in place of the approximations (commune-indexed
+    Series; communes absent from a file keep their previous value). Territory groups,
+    populations and geometries are derived again from the updated communes."""
+    from geo import territoires  # territoires imports this module
+
+    gdf = ref.frame.copy()
+    if population is not None:
+        gdf["population"] = gdf["commune"].map(population).fillna(gdf["population"]).astype("int64")
+    approx = classe_densite(gdf["population"] / gdf["superficie_km2"])
+    gdf["densite"] = gdf["commune"].map(densite).fillna(approx) if densite is not None else approx
+    gdf["densite_nom"] = gdf["densite"].map(LIBELLES)
+    gdf["qpv"] = gdf["commune"].map(qpv) if qpv is not None else None
+    gdf["massif"] = gdf["commune"].map(massif) if massif is not None else None
+    communes = pd.DataFrame(gdf.drop(columns="geometry"))
+    terr, appartenance = territoires._territoires(communes, territoires.charger_petr(), departement)
+    geometries = territoires.geojson_par_territoire(gdf, appartenance)
+    return territoires.Referentiel(communes, terr, appartenance, geometries, gdf)

@@ -69,6 +69,10 @@ with droite:
 st.subheader("Dans ce tableau de bord")
 st.markdown(
     "- **Accueil** : chiffres clés du département et carte par EPCI.\n"
+    "- **Carte** : indicateurs de l'ESS par EPCI ou par commune (classes réglables, évolution, "
+    "familles, secteurs) et établissements de l'ESS ; un clic ouvre le portrait d'un territoire.\n"
+    "- **Territoires** : portrait d'une commune, d'un EPCI, d'un PETR ou d'un groupe de communes "
+    "comparé à un territoire de référence, et contraste rural / métropole.\n"
     "- **Sources et méthodes** : définitions de l'ESS, secret statistique, provenance des données."
 )
 ui.provenance()

@@ -3,11 +3,11 @@ fixtures), read-only connections on it, and a Streamlit server on loopback for b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -47,32 +47,43 @@ def _port_libre() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def serveur(db_demo):
-    """`streamlit run app.py` on 127.0.0.1, started and stopped by the tests."""
+@contextlib.contextmanager
+def serveur_streamlit(db: Path, suivi: Path, *options: str):
+    """`streamlit run app.py` on 127.0.0.1 and a free port, with its own database and
+    writable store (never data/suivi.sqlite); yields the base URL, stops the server after."""
     port = _port_libre()
-    env = {**os.environ, "ESS_DB": str(db_demo)}
+    env = {**os.environ, "ESS_DB": str(db), "ESS_SUIVI_DB": str(suivi)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *options],
         cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        for _ in range(240):
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
                     if r.status == 200:
                         break
             except OSError:
-                time.sleep(0.25)
+                try:
+                    proc.wait(timeout=0.25)  # doubles as the pause between polls
+                    raise RuntimeError("le serveur Streamlit s'est arrêté") from None
+                except subprocess.TimeoutExpired:
+                    pass
         else:
             raise RuntimeError("le serveur Streamlit n'a pas démarré")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serveur(db_demo, tmp_path_factory):
+    with serveur_streamlit(db_demo, tmp_path_factory.mktemp("suivi") / "suivi.sqlite") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +103,37 @@ def navigateur():
         )
         yield browser
         browser.close()
+
+
+DELAI_NAVIGATEUR = 60_000  # ms: a first render runs cold queries on a loaded 2-core machine
+
+
+@pytest.fixture
+def externes() -> list[str]:
+    """URLs outside the loopback server that the page tried to fetch (all blocked)."""
+    return []
+
+
+@pytest.fixture
+def page(navigateur, serveur, externes):
+    """A fresh context and page per test. The dashboard must work offline (it runs inside the
+    administration's network): any request leaving the local server is aborted and recorded,
+    so results do not depend on whether the test machine has Internet access."""
+    from playwright.sync_api import expect
+
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
+                                      accept_downloads=True)
+    contexte.set_default_timeout(DELAI_NAVIGATEUR)
+
+    def bloquer(route):
+        externes.append(route.request.url)
+        route.abort()
+
+    contexte.route(lambda url: not url.startswith(serveur), bloquer)
+    expect.set_options(timeout=DELAI_NAVIGATEUR)
+    p = contexte.new_page()
+    try:
+        yield p
+    finally:
+        expect.set_options(timeout=5_000)
+        contexte.close()

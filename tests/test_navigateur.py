@@ -21,32 +21,6 @@ CHIFFRES = {
 }
 
 
-@pytest.fixture
-def externes() -> list[str]:
-    """URLs outside the loopback server that the page tried to fetch (all blocked)."""
-    return []
-
-
-@pytest.fixture
-def page(navigateur, serveur, externes):
-    """A fresh context and page per test. The dashboard must work offline (it runs inside the
-    administration's network): any request leaving the local server is aborted and recorded,
-    so results do not depend on whether the test machine has Internet access."""
-    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    contexte.set_default_timeout(DELAI)
-
-    def bloquer(route):
-        externes.append(route.request.url)
-        route.abort()
-
-    contexte.route(lambda url: not url.startswith(serveur), bloquer)
-    p = contexte.new_page()
-    try:
-        yield p
-    finally:
-        contexte.close()
-
-
 def _metrique(page: Page, libelle: str):
     return page.locator('[data-testid="stMetric"]').filter(
         has=page.locator('[data-testid="stMetricLabel"]', has_text=libelle)
@@ -71,12 +45,15 @@ def test_barre_laterale_seulement_la_navigation(page: Page, serveur):
     page.goto(serveur)
     nav = page.locator('[data-testid="stSidebarNav"]')
     expect(nav).to_be_visible(timeout=DELAI)
-    liens = nav.locator("a")
-    expect(liens).to_have_count(2, timeout=DELAI)
-    expect(nav.get_by_role("link", name=re.compile(r"Accueil"))).to_have_count(1)
-    expect(nav.get_by_role("link", name=re.compile(r"Sources et méthodes"))).to_have_count(1)
-    # Nothing auto-generated from pages/ (file names such as "accueil" or "sources").
-    expect(liens).to_have_text([re.compile(r"Accueil"), re.compile(r"Sources et méthodes")])
+    # Exactly the pages of app.py's st.navigation, in order; nothing auto-generated from
+    # pages/ file names (such as "accueil" or "suivi").
+    expect(nav.locator("a")).to_have_text([re.compile(t) for t in PAGES], timeout=DELAI)
+    for section in ("Vue d'ensemble", "Plan ESS", "Extractions", "À propos"):
+        expect(nav.get_by_text(section, exact=True)).to_be_visible()
+
+
+PAGES = ["Accueil", "Carte", "Territoires", "Bilan 2020-2025", "Suivi du plan 2025-2028",
+         "Data ESS", "Sources et méthodes"]
 
 
 def test_carte_epci(page: Page, serveur, externes):
@@ -111,8 +88,8 @@ def test_navigation_vers_sources_et_parametre_annee(page: Page, serveur):
 
     # Back on the home page the year is set in the URL again.
     nav.get_by_role("link", name=re.compile(r"Accueil")).click()
+    expect(page).not_to_have_url(re.compile(r"/sources"), timeout=DELAI)
     expect(page).to_have_url(re.compile(r"[?&]annee=2021\b"), timeout=DELAI)
-    assert "/sources" not in page.url
     assert "annee=" in page.url
 
 

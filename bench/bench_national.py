@@ -1,0 +1,181 @@
+"""Banc d'essai à l'échelle nationale : construction depuis des stocks SIRENE synthétiques.
+
+Génère StockEtablissement / StockUniteLegale au format officiel (toutes les colonnes, codes en
+texte), en Parquet et/ou CSV, écrits directement par DuckDB, puis mesure dans des processus
+séparés (mémoire de pointe de chacun) :
+  1. la construction (`etl.build.construire` avec ces fichiers) ;
+  2. la requête DuckDB nue que toute construction doit faire (filtre département + jointure) ;
+  3. la même chose en pandas (lecture, filtre, fusion).
+
+    .venv/bin/python bench/bench_national.py                       # 42 M / 29 M lignes, Parquet
+    .venv/bin/python bench/bench_national.py --etablissements 2000000 --format parquet csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
+    sys.path.insert(0, str(RACINE))
+
+ESPACE = "\u202f"
+PART_DEPARTEMENT = 0.012  # ~1,2 % des établissements français sont en Haute-Garonne
+
+
+def fr(x: float, decimales: int = 1) -> str:
+    return f"{x:,.{decimales}f}".replace(",", ESPACE).replace(".", ",")
+
+
+def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str]) -> dict[str, tuple[Path, Path]]:
+    import duckdb
+
+    from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE
+    from geo.reference import communes
+
+    codes31 = list(communes("31")["commune"])
+    valeurs_etab = {
+        "siren": "lpad(((i * 7919) % $ul)::VARCHAR, 9, '0')",
+        "nic": "lpad((i // $ul + 1)::VARCHAR, 5, '0')",
+        "siret": "lpad(((i * 7919) % $ul)::VARCHAR, 9, '0') || lpad((i // $ul + 1)::VARCHAR, 5, '0')",
+        "statutDiffusionEtablissement": "CASE WHEN i % 33 = 0 THEN 'P' ELSE 'O' END",
+        "dateCreationEtablissement": "'2005-03-01'",
+        "trancheEffectifsEtablissement": "['NN', 'NN', 'NN', '01', '02', '03', '11', '12'][i % 8 + 1]",
+        "anneeEffectifsEtablissement": "'2022'",
+        "etablissementSiege": "CASE WHEN i < $ul THEN 'true' ELSE 'false' END",
+        "libelleVoieEtablissement": "'RUE DES LILAS, BÂT. ' || (i % 9)::VARCHAR",
+        "codePostalEtablissement": "'31000'",
+        # ~1.2 % in Haute-Garonne (real commune codes), the rest in the other départements
+        "codeCommuneEtablissement": "CASE WHEN hash(i) % 1000 < $part "
+                                    "THEN $codes31[(hash(i) % $n31)::BIGINT + 1] "
+                                    "ELSE lpad(((hash(i) % 94 + 31) % 95 + 1)::VARCHAR, 2, '0')"
+                                    " || lpad((hash(i) % 900 + 1)::VARCHAR, 3, '0') END",
+        "coordonneeLambertAbscisseEtablissement": "(570000 + i % 9000)::VARCHAR",
+        "coordonneeLambertOrdonneeEtablissement": "(6270000 + i % 9000)::VARCHAR",
+        "dateDebut": "'2019-01-01'",
+        "etatAdministratifEtablissement": "CASE WHEN i % 3 = 0 THEN 'F' ELSE 'A' END",
+        "denominationUsuelleEtablissement": "'Établissement ' || i::VARCHAR",
+        "activitePrincipaleEtablissement": "['88.10A', '47.11B', '94.99Z', '62.01Z', '85.59A'][i % 5 + 1]",
+        "nomenclatureActivitePrincipaleEtablissement":
+            "CASE WHEN i % 50 = 0 THEN 'NAFRev1' ELSE 'NAFRev2' END",
+        "caractereEmployeurEtablissement": "CASE WHEN i % 8 < 3 THEN 'N' ELSE 'O' END",
+        "activitePrincipaleNAF25Etablissement": "'88.10A'",
+    }
+    valeurs_ul = {
+        "siren": "lpad(i::VARCHAR, 9, '0')",
+        "statutDiffusionUniteLegale": "'O'",
+        "etatAdministratifUniteLegale": "'A'",
+        "denominationUniteLegale": "'Unité légale ' || i::VARCHAR",
+        "categorieJuridiqueUniteLegale": "['9220', '5710', '5499', '5458', '7220'][i % 5 + 1]",
+        "economieSocialeSolidaireUniteLegale": "CASE WHEN i % 5 IN (0, 3) THEN 'O' ELSE 'N' END",
+        "nicSiegeUniteLegale": "'00001'",
+    }
+    # generated constants only (numbers, digit strings): inlined, COPY takes no parameters
+    params = {"$ul": str(n_ul), "$part": str(int(PART_DEPARTEMENT * 1000)), "$n31": str(len(codes31)),
+              "$codes31": "[" + ", ".join(f"'{c}'" for c in codes31) + "]"}
+
+    def select(colonnes, valeurs, n):
+        cols = ", ".join(f"{valeurs.get(c, 'NULL::VARCHAR')} AS {c}" for c in colonnes)
+        for k in sorted(params, key=len, reverse=True):
+            cols = cols.replace(k, params[k])
+        return f"SELECT {cols} FROM range({n}) t(i)"  # noqa: S608
+
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    out = {}
+    for fmt in formats:
+        options = "(FORMAT parquet, COMPRESSION zstd)" if fmt == "parquet" else "(FORMAT csv, HEADER)"
+        ext = "parquet" if fmt == "parquet" else "csv"
+        e, u = dossier / f"StockEtablissement_utf8.{ext}", dossier / f"StockUniteLegale_utf8.{ext}"
+        t = time.perf_counter()
+        con.execute(f"COPY ({select(COLONNES_ETABLISSEMENT, valeurs_etab, n_etab)}) TO '{e}' {options}")
+        con.execute(f"COPY ({select(COLONNES_UNITE_LEGALE, valeurs_ul, n_ul)}) TO '{u}' {options}")
+        print(f"Fichiers {fmt} générés en {fr(time.perf_counter() - t)} s : "
+              f"{fr(e.stat().st_size / 1e6, 0)} Mo + {fr(u.stat().st_size / 1e6, 0)} Mo")
+        out[fmt] = (e, u)
+    con.close()
+    return out
+
+
+def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
+    """Run in a child process: one approach, its wall time and its own peak memory."""
+    t = time.perf_counter()
+    if approche == "construction":
+        from etl.build import construire
+        from etl.sources.chargement import Fichiers
+
+        info = construire(dossier / "ess.duckdb", "31", afficher=lambda _m: None, force=True,
+                          fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+        lignes = int(info["lignes_etablissements"])
+    elif approche == "duckdb":
+        import duckdb
+
+        lire = "read_parquet(?)" if etab.suffix == ".parquet" else "read_csv(?, all_varchar = true)"
+        con = duckdb.connect()
+        lignes = con.execute(f"""
+            SELECT count(*) FROM (
+                SELECT e.*, u.* FROM {lire} e JOIN {lire} u USING (siren)
+                WHERE starts_with(e.codeCommuneEtablissement, '31'))""",  # noqa: S608
+            [str(etab), str(ul)]).fetchall()[0][0]
+    else:
+        import pandas as pd
+
+        def lire(p):
+            if p.suffix == ".parquet":
+                return pd.read_parquet(p)
+            return pd.read_csv(p, dtype=str, keep_default_na=False)
+
+        e = lire(etab)
+        e = e[e["codeCommuneEtablissement"].str.startswith("31")]
+        lignes = len(e.merge(lire(ul), on="siren"))
+    duree = time.perf_counter() - t
+    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    return {"approche": approche, "secondes": duree, "pic_mo": pic, "lignes": lignes}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--etablissements", type=int, default=42_000_000)
+    p.add_argument("--unites", type=int, help="défaut : 29/42 des établissements")
+    p.add_argument("--format", nargs="+", default=["parquet"], choices=["parquet", "csv"])
+    p.add_argument("--sans-pandas", action="store_true", help="la version pandas ne tient pas en mémoire "
+                   "à l'échelle nationale sur une petite machine")
+    p.add_argument("--mesure", nargs=3, metavar=("APPROCHE", "ETAB", "UL"), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.mesure:
+        with tempfile.TemporaryDirectory() as d:
+            print(json.dumps(mesurer(args.mesure[0], Path(args.mesure[1]), Path(args.mesure[2]), Path(d))))
+        return
+    n_ul = args.unites or args.etablissements * 29 // 42
+    print(f"Banc national : {fr(args.etablissements, 0)} établissements, {fr(n_ul, 0)} unités légales")
+    with tempfile.TemporaryDirectory(prefix="ess-national-") as d:
+        fichiers = generer(Path(d), args.etablissements, n_ul, args.format)
+        for fmt, (e, u) in fichiers.items():
+            approches = ["construction", "duckdb"] + ([] if args.sans_pandas else ["pandas"])
+            res = {}
+            for a in approches:
+                r = subprocess.run([sys.executable, __file__, "--mesure", a, str(e), str(u)],
+                                   capture_output=True, text=True, cwd=RACINE)
+                if r.returncode:
+                    print(f"  {fmt} / {a} : échec ({r.stderr.strip().splitlines()[-1][:200]})")
+                    continue
+                res[a] = json.loads(r.stdout.strip().splitlines()[-1])
+                print(f"  {fmt} / {a:12s} : {fr(res[a]['secondes'])} s, pic mémoire "
+                      f"{fr(res[a]['pic_mo'], 0)} Mo, {fr(res[a]['lignes'], 0)} lignes")
+            base = res.get("duckdb")
+            if base:
+                for a in ("construction", "pandas"):
+                    if a in res:
+                        print(f"  {fmt} : {a} / DuckDB nu = {fr(res[a]['secondes'] / base['secondes'], 2)} × "
+                              f"(temps), {fr(res[a]['pic_mo'] / base['pic_mo'], 2)} × (mémoire)")
+
+
+if __name__ == "__main__":
+    main()

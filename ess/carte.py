@@ -1,0 +1,211 @@
+"""Data behind the map page: one value per territory of a level (EPCI or commune) for a
+metric, a year, an ESS definition and optional filters (legal family, A21 section), with its
+rank among peers; the ESS establishments to draw as points; the French CSV of a table.
+
+Values hidden by the secret statistique stay NaN with `secret = True`; a value that cannot
+be computed (no private job, base year at zero) is NaN with `secret = False` ("n.d.").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+NIVEAUX = {"epci": "EPCI", "commune": "Communes"}
+DEFINITIONS = {"statistique": "Périmètre statistique (familles juridiques)",
+               "sirene": "Marqueur ESS de SIRENE"}
+
+
+@dataclass(frozen=True)
+class Metrique:
+    libelle: str
+    unite: str  # shown in the legend, the tooltip and the table header
+    decimales: int
+    base: str  # the yearly quantity it is computed from
+    evolution: bool = False
+    sirene: bool = True  # available with the SIRENE definition
+
+
+METRIQUES = {
+    "etablissements_ess": Metrique("Établissements employeurs de l'ESS", "établissements", 0,
+                                   "etablissements"),
+    "effectifs_ess": Metrique("Effectifs salariés de l'ESS", "salariés", 0, "effectifs"),
+    "part_ess_prive": Metrique("Part de l'ESS dans l'emploi privé", "%", 1, "part", sirene=False),
+    "effectifs_ess_1000_hab": Metrique("Effectifs salariés de l'ESS pour 1 000 habitants",
+                                       "salariés pour 1 000 hab.", 1, "pour_1000"),
+    "evolution_effectifs_ess": Metrique("Évolution des effectifs salariés de l'ESS", "%", 1,
+                                        "effectifs", evolution=True),
+    "evolution_etablissements_ess": Metrique("Évolution des établissements employeurs de l'ESS",
+                                             "%", 1, "etablissements", evolution=True),
+}
+
+# Statistical perimeter: emploi cells of every territory of a level. `groupe` is 'ess' or a
+# family; (nomenclature, secteur) is ('ensemble', '_') or ('a21', <section>).
+_STATISTIQUE = """
+SELECT t.territoire, t.code, t.nom, t.population,
+       coalesce(max(e.nb_etablissements) FILTER (WHERE e.groupe = $groupe), 0) AS etablissements,
+       max(e.effectifs) FILTER (WHERE e.groupe = $groupe) AS effectifs,
+       coalesce(bool_or(e.secret) FILTER (WHERE e.groupe = $groupe), false) AS secret_ess,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive,
+       coalesce(bool_or(e.secret) FILTER (WHERE e.groupe = 'prive'), false) AS secret_prive
+FROM territoires t
+LEFT JOIN emploi e ON e.territoire = t.territoire AND e.annee = $annee
+     AND e.nomenclature = $nomenclature AND e.secteur = $secteur
+WHERE t.niveau = $niveau
+GROUP BY ALL
+ORDER BY t.territoire
+"""
+
+# SIRENE definition, as `requetes.SIRENE_ESS`: flag 'O', employer, active at 31/12 of the
+# year; jobs estimated from the middle of the size band. Counts from the public register are
+# not secret.
+_SIRENE = """
+WITH t AS (
+    SELECT tranche,
+           (effectif_min::DOUBLE + coalesce(try_cast(nullif(effectif_max, '') AS DOUBLE),
+                                             effectif_min::DOUBLE)) / 2 AS milieu
+    FROM ref_tranches_effectifs
+), e AS (
+    SELECT e.commune, count(*) AS nb, sum(coalesce(t.milieu, 0)) AS eff
+    FROM etablissements e LEFT JOIN t USING (tranche)
+    WHERE e.ess_sirene AND e.employeur
+      AND e.date_creation <= make_date($annee, 12, 31)
+      AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date($annee, 12, 31))
+      AND ($famille IS NULL OR coalesce(e.famille_ess, 'autre_ess') = $famille)
+      AND ($section IS NULL OR e.a21 = $section)
+    GROUP BY e.commune
+)
+SELECT tr.territoire, tr.code, tr.nom, tr.population,
+       coalesce(sum(e.nb), 0)::INTEGER AS etablissements,
+       round(coalesce(sum(e.eff), 0)) AS effectifs,
+       false AS secret_ess, NULL::DOUBLE AS effectifs_prive, false AS secret_prive
+FROM territoires tr
+JOIN appartenance a ON a.territoire = tr.territoire
+LEFT JOIN e ON e.commune = a.commune
+WHERE tr.niveau = $niveau
+GROUP BY ALL
+ORDER BY tr.territoire
+"""
+
+
+def _annee(con, niveau: str, annee: int, definition: str, famille: str | None,
+           section: str | None) -> pd.DataFrame:
+    """Yearly base quantities (etablissements, effectifs, part, pour_1000) with their secret."""
+    if definition == "sirene":
+        df = con.execute(_SIRENE, {"annee": annee, "famille": famille, "section": section,
+                                   "niveau": niveau}).df()
+    else:
+        df = con.execute(_STATISTIQUE, {
+            "groupe": famille or "ess", "annee": annee, "niveau": niveau,
+            "nomenclature": "a21" if section else "ensemble", "secteur": section or "_",
+        }).df()
+        # A territory with no cell of the group has no such job: 0, not hidden.
+        df.loc[~df["secret_ess"], "effectifs"] = df.loc[~df["secret_ess"], "effectifs"].fillna(0)
+    effectifs = df["effectifs"].astype(float)
+    prive = df["effectifs_prive"].astype(float)
+    df["part"] = (100 * effectifs / prive.where(prive > 0)).round(1)
+    df["pour_1000"] = (1000 * effectifs / df["population"].where(df["population"] > 0)).round(1)
+    return df
+
+
+def _secret(df: pd.DataFrame, base: str) -> pd.Series:
+    if base == "etablissements":
+        return pd.Series(False, index=df.index)
+    if base == "part":
+        return df["secret_ess"] | df["secret_prive"]
+    return df["secret_ess"].astype(bool)
+
+
+def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
+            definition: str = "statistique", famille: str | None = None,
+            section: str | None = None, depuis: int | None = None) -> pd.DataFrame:
+    """One row per territory of the level: `valeur`, `secret`, `rang` (1 = highest) and
+    `nb_classes` (how many territories have a value), plus the base quantities of `annee`."""
+    if niveau not in NIVEAUX:
+        raise ValueError(f"Niveau de carte inconnu : « {niveau} ».")
+    m = METRIQUES[metrique]
+    if definition == "sirene" and not m.sirene:
+        raise ValueError(f"« {m.libelle} » n'existe pas dans la définition SIRENE.")
+    df = _annee(con, niveau, annee, definition, famille, section)
+    secret = _secret(df, m.base)
+    valeur = df[m.base].astype(float)
+    if m.evolution:
+        if depuis is None or depuis >= annee:
+            raise ValueError("L'évolution demande une année de départ antérieure à l'année choisie.")
+        avant = _annee(con, niveau, depuis, definition, famille, section).set_index("territoire")
+        avant = avant.reindex(df["territoire"])
+        v0 = avant[m.base].astype(float).to_numpy()
+        secret = secret | _secret(avant, m.base).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            valeur = pd.Series(np.where(v0 > 0, 100 * (valeur.to_numpy() - v0) / v0, np.nan),
+                               index=df.index).round(1)
+    df["valeur"] = valeur.where(~secret)
+    df["secret"] = secret.astype(bool)
+    df["rang"] = df["valeur"].rank(ascending=False, method="min").astype("Int64")
+    df["nb_classes"] = int(df["valeur"].notna().sum())
+    return df
+
+
+def rang_texte(rang, nb: int) -> str:
+    if pd.isna(rang):
+        return "rang non calculable"
+    return f"{int(rang)}{'er' if int(rang) == 1 else 'e'} sur {nb}"
+
+
+def titre(metrique: str, famille_libelle: str | None = None, section_libelle: str | None = None,
+          depuis: int | None = None, annee: int | None = None) -> str:
+    """The metric's label with its filters and period, for legends and table headers."""
+    m = METRIQUES[metrique]
+    texte = m.libelle
+    precisions = [p for p in (famille_libelle, section_libelle) if p]
+    if precisions:
+        texte += f" ({' ; '.join(precisions)})"
+    if m.evolution and depuis and annee:
+        texte += f", {depuis}-{annee}"
+    return texte
+
+
+# Establishments drawn as points. `diffusible` is tested explicitly: a partially diffusible
+# establishment (statutDiffusion = P) is never placed on a map, whatever its coordinates.
+_POINTS = """
+SELECT e.siret, e.nom, c.nom AS commune, coalesce(f.libelle, 'ESS (marqueur SIRENE)') AS famille,
+       e.libelle_naf, e.a21, e.lon, e.lat
+FROM etablissements e
+JOIN communes c ON c.commune = e.commune
+LEFT JOIN ref_familles f ON f.famille = e.famille_ess
+WHERE e.diffusible AND e.lon IS NOT NULL AND e.lat IS NOT NULL AND e.employeur
+  AND (CASE WHEN $definition = 'sirene' THEN e.ess_sirene ELSE e.famille_ess IS NOT NULL END)
+  AND e.date_creation <= make_date($annee, 12, 31)
+  AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date($annee, 12, 31))
+  AND ($famille IS NULL OR coalesce(e.famille_ess, 'autre_ess') = $famille)
+  AND ($section IS NULL OR e.a21 = $section)
+ORDER BY e.siret
+"""
+
+
+def etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str = "statistique",
+                   famille: str | None = None, section: str | None = None) -> pd.DataFrame:
+    return con.execute(_POINTS, {"definition": definition, "annee": annee, "famille": famille,
+                                 "section": section}).df()
+
+
+def csv_excel(df: pd.DataFrame) -> bytes:
+    """CSV that French Excel opens as is: `;` separator, decimal comma, UTF-8 with BOM."""
+    return df.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+
+
+def tableau(df: pd.DataFrame, metrique: str, entete: str) -> pd.DataFrame:
+    """The table behind the map: numeric columns (so it sorts), secret shown in its own column."""
+    m = METRIQUES[metrique]
+    return pd.DataFrame({
+        "Territoire": df["nom"],
+        "Code": df["code"],
+        f"{entete} ({m.unite})": df["valeur"],
+        "Rang": df["rang"],
+        "Secret statistique": np.where(df["secret"], "s", ""),
+        "Établissements employeurs ESS": df["etablissements"],
+        "Population": df["population"],
+    }).sort_values("Rang", na_position="last", ignore_index=True)

@@ -1,0 +1,101 @@
+"""Portrait of a territory against a reference territory: key figures side by side, legal
+families, evolution, rank among peers. Built on `ess.portrait` and `ess.indicateurs`
+(statistical perimeter); hidden values stay NaN and are written "s" by `ess.format`.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ess import format as fr
+from ess import indicateurs, portrait
+from ess.territoire import resoudre
+
+NIVEAUX_PAIRS = {"commune": "communes", "epci": "EPCI", "petr": "PETR"}
+LIBELLES = {
+    "etablissements_ess": ("Établissements employeurs de l'ESS", ""),
+    "effectifs_ess": ("Effectifs salariés de l'ESS", ""),
+    "part_ess_prive": ("Part de l'ESS dans l'emploi privé", "%"),
+    "effectifs_ess_1000_hab": ("Effectifs salariés de l'ESS pour 1 000 habitants", ""),
+}
+
+
+def population(con: duckdb.DuckDBPyConnection, code: str) -> int:
+    communes = list(resoudre(con, code).communes)
+    (pop,) = con.execute("SELECT coalesce(sum(population), 0) FROM communes "
+                         "WHERE list_contains(?, commune)", [communes]).fetchone()
+    return int(pop)
+
+
+def chiffres(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> dict:
+    """The four headline indicators of a territory (None where hidden)."""
+    c = indicateurs.chiffres_cles(con, code, annee)
+    pop = population(con, code)
+    ess = c["effectifs_ess"]
+    return {
+        "nom": c["nom"],
+        "etablissements_ess": c["etablissements_employeurs_ess"],
+        "effectifs_ess": ess,
+        "part_ess_prive": c["part_ess_emploi_prive"],
+        "effectifs_ess_1000_hab": round(1000 * ess / pop, 1) if ess is not None and pop else None,
+        "population": pop,
+    }
+
+
+def texte(indicateur: str, valeur) -> str:
+    if indicateur == "part_ess_prive":
+        return fr.pourcent(valeur)
+    return fr.nombre(valeur, 1 if indicateur == "effectifs_ess_1000_hab" else 0)
+
+
+def tableau_chiffres(territoire: dict, reference: dict) -> pd.DataFrame:
+    """Key figures of the territory and of its reference, written the French way."""
+    nom_ref = reference["nom"]
+    if nom_ref == territoire["nom"]:
+        nom_ref += " (référence)"
+    return pd.DataFrame({
+        "Indicateur": [LIBELLES[k][0] for k in LIBELLES],
+        territoire["nom"]: [texte(k, territoire[k]) for k in LIBELLES],
+        nom_ref: [texte(k, reference[k]) for k in LIBELLES],
+    })
+
+
+def familles(con: duckdb.DuckDBPyConnection, code: str, reference: str, annee: int) -> pd.DataFrame:
+    """ESS jobs by legal family, both territories in long form (for a grouped bar chart)."""
+    parts = []
+    for c in (code, reference):
+        df = portrait.familles(con, c, annee)
+        df.insert(0, "territoire", resoudre(con, c).nom)
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True)
+
+
+def evolution(con: duckdb.DuckDBPyConnection, code: str, reference: str) -> pd.DataFrame:
+    parts = []
+    for c in (code, reference):
+        df = portrait.evolution(con, c)
+        df.insert(0, "territoire", resoudre(con, c).nom)
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True)
+
+
+def rangs(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> pd.DataFrame | None:
+    """Rank of the territory among the territories of its level (None for a custom group,
+    the département or a typology: they have no peers)."""
+    t = resoudre(con, code)
+    if t.niveau not in NIVEAUX_PAIRS:
+        return None
+    df = portrait.par_niveau(con, t.niveau, annee)
+    ligne = df[df["territoire"] == code]
+    lignes = []
+    for ind, (libelle, _unite) in LIBELLES.items():
+        nb = int(df[ind].notna().sum())
+        rang = ligne[f"rang_{ind}"].iloc[0] if not ligne.empty else pd.NA
+        lignes.append({
+            "Indicateur": libelle,
+            "Valeur": texte(ind, ligne[ind].iloc[0] if not ligne.empty else None),
+            "Rang": "s" if pd.isna(rang) else f"{int(rang)}{'er' if int(rang) == 1 else 'e'} sur {nb}",
+            "Médiane des pairs": texte(ind, df[ind].median()),
+        })
+    return pd.DataFrame(lignes)

@@ -1,0 +1,31 @@
+"""Safety of exported files: spreadsheet formula injection and file names.
+
+A text cell beginning with = + - @ (or tab, carriage return) is run as a formula by Excel
+and LibreOffice when the file is opened (OWASP "CSV injection"): such cells get a leading
+apostrophe, which spreadsheets show as text. File names keep ASCII letters, digits and -_.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+LONGUEUR_MAX = 120
+
+
+def neutraliser(valeur):
+    """The value to write in a cell: text starting like a formula is prefixed with '."""
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DANGEREUX):
+        return "'" + valeur
+    return valeur
+
+
+def nom_fichier(texte: str, extension: str) -> str:
+    """`Cœur de Garonne / 2021` → `Coeur-de-Garonne-2021.xlsx`: no path separators, no
+    control characters, no leading dot, never empty."""
+    ascii_ = unicodedata.normalize("NFKD", texte.replace("œ", "oe").replace("Œ", "OE"))
+    ascii_ = ascii_.encode("ascii", "ignore").decode()
+    propre = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_).strip("-_.")[:LONGUEUR_MAX] or "fiche"
+    extension = re.sub(r"[^a-z0-9]", "", extension.lower()) or "bin"
+    return f"{propre}.{extension}"

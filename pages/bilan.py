@@ -1,0 +1,127 @@
+"""Bilan du 1er plan (2020-2025): synthesis figures computed from the project register, their
+breakdowns (year, theme, funding scheme, EPCI, métropole vs rest), the project list, the
+register template and the "Rapport de bilan" export."""
+
+import streamlit as st
+
+from ess import format as fr
+from ess import ui
+from ess.bilan import MODELE_REGISTRE, calculs, rapport
+from ess.db import chemin_suivi
+from ess.suivi import store
+from geo.layers import CONFIG_PLOTLY, choroplethe
+
+con = ui.connexion()
+annees = calculs.annees(con)
+st.title("Bilan du 1er plan ESS (2020-2025)")
+if not annees:
+    st.info("Le registre des projets est vide.")
+    st.stop()
+annee = st.select_slider("Projets accueillis jusqu'en", annees, value=annees[-1], key="annee_bilan")
+s = calculs.synthese(con, annee)
+source = f"registre des projets du SIES (1er plan), projets accueillis de {annees[0]} à {annee}."
+
+cols = st.columns(4)
+cols[0].metric("Projets ESS accueillis", fr.nombre(s["projets_accueillis"]))
+cols[1].metric("Projets d'innovation sociale financés", fr.nombre(s["projets_finances"]))
+cols[2].metric("Emplois projetés", f"{fr.nombre(s['etp_projetes'])} ETP")
+cols[3].metric("Tiers-lieux ESS financés", fr.nombre(s["tiers_lieux_finances"]))
+cols = st.columns(4)
+cols[0].metric("Structures financées puis dissoutes", fr.nombre(s["structures_dissoutes"]))
+cols[1].metric("Taux de pérennisation", fr.pourcent(s["taux_perennisation"]),
+               help="(projets financés − structures dissoutes) / projets financés")
+cols[2].metric("Montant accordé", f"{fr.nombre(s['montant_total_eur'])}{fr.ESPACE}€")
+cols[3].metric("Collectivités accompagnées", fr.nombre(s["collectivites_accompagnees"]),
+               help="Appui/conseil en ingénierie ESS ; dont EPCI : " + ", ".join(s["noms_epci_accompagnes"]))
+ui.source(source + f" Dont {s['epci_accompagnes']} EPCI accompagnés.")
+if s["livrables"]:
+    st.markdown("**Livrables publiés** : " + " ; ".join(
+        f"{x['titre']} ({x['annee']})" for x in s["livrables"]) + ".")
+
+COLONNES = {"projets_accueillis": "Projets accueillis", "projets_finances": "Projets financés",
+            "montant_eur": "Montant (€)", "etp_projetes": "ETP projetés", "tiers_lieux": "Tiers-lieux",
+            "part_projets_finances": "Part des projets financés (%)", "part_montant": "Part du montant (%)"}
+onglets = st.tabs(["Par année", "Par thématique", "Par dispositif", "Par EPCI",
+                   "Métropole et hors métropole", "Liste des projets"])
+with onglets[0]:
+    df = calculs.par_annee(con, annee)
+    st.bar_chart(df.assign(annee=df["annee"].astype(str)).set_index("annee")[
+        ["projets_accueillis", "projets_finances"]].rename(columns=COLONNES), stack=False)
+    st.dataframe(df.rename(columns={**COLONNES, "annee": "Année"}), hide_index=True, width="stretch")
+    ui.source(source)
+with onglets[1]:
+    df = calculs.par_theme(con, annee)
+    st.bar_chart(df.set_index("theme")[["projets_accueillis", "projets_finances"]].rename(columns=COLONNES),
+                 horizontal=True, stack=False)
+    st.dataframe(df.rename(columns={**COLONNES, "theme": "Thématique"}), hide_index=True, width="stretch")
+    ui.source(source)
+with onglets[2]:
+    df = calculs.par_dispositif(con, annee)
+    st.bar_chart(df.set_index("dispositif")[["montant_eur"]].rename(columns=COLONNES), horizontal=True)
+    st.dataframe(df.rename(columns={**COLONNES, "dispositif": "Dispositif"}), hide_index=True,
+                 width="stretch")
+    ui.source(source + " Projets financés uniquement.")
+with onglets[3]:
+    df = calculs.par_epci(con, annee)
+    df["Montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
+    df["Projets accueillis"] = df["projets_accueillis"].map(fr.nombre)
+    st.plotly_chart(
+        choroplethe(df, "projets_finances", "Projets<br>financés",
+                    {"Projets accueillis": True, "Montant": True, "territoire": False}),
+        width="stretch", config=CONFIG_PLOTLY,
+    )
+    st.dataframe(df[["nom", "projets_accueillis", "projets_finances", "montant_eur", "etp_projetes"]]
+                 .rename(columns={**COLONNES, "nom": "EPCI"}), hide_index=True, width="stretch")
+    ui.source(source + " Commune d'implantation du projet → EPCI (géographie au 1er janvier).")
+with onglets[4]:
+    st.markdown("Le plan 2025-2028 recentre les fonds sur le **périurbain, le rural, la montagne et "
+                "les quartiers politique de la ville** : où sont allés les projets et les montants.")
+    zone = calculs.par_zone(con, annee)
+    st.dataframe(zone.rename(columns={**COLONNES, "zone": "Zone"}), hide_index=True, width="stretch")
+    st.dataframe(calculs.par_densite(con, annee).rename(columns={**COLONNES, "densite": "Densité"}),
+                 hide_index=True, width="stretch")
+    ui.source(source + " Densité approchée par la densité moyenne de la commune.")
+with onglets[5]:
+    liste = calculs.projets(con, annee)
+    c1, c2, c3, c4 = st.columns(4)
+    themes = c1.multiselect("Thématique", sorted(liste["theme"].unique()), key="filtre_theme")
+    finance = c2.selectbox("Financé", ["tous", "oui", "non"], key="filtre_finance")
+    zones = c3.selectbox("Zone", ["toutes", *sorted(liste["zone"].unique())], key="filtre_zone")
+    texte = c4.text_input("Recherche (nom, porteur, commune)", key="filtre_texte")
+    vue = calculs.filtrer_projets(liste, themes=themes, finance=None if finance == "tous" else finance,
+                                  zone=None if zones == "toutes" else zones, texte=texte)
+    st.caption(f"{fr.nombre(len(vue))} projet(s) sur {fr.nombre(len(liste))}.")
+    st.dataframe(vue, hide_index=True, width="stretch", column_config={
+        "id_projet": "Identifiant", "nom_projet": "Projet", "porteur": "Porteur",
+        "forme_juridique": "Forme juridique", "commune": "Code commune", "commune_nom": "Commune",
+        "epci_nom": "EPCI", "zone": "Zone", "theme": "Thématique", "annee_accueil": "Année",
+        "finance": "Financé", "dispositif": "Dispositif", "montant_eur": "Montant (€)",
+        "etp_projetes": "ETP projetés", "tiers_lieu": "Tiers-lieu", "statut": "Statut",
+        "fictif": "Fictif"})
+    ui.source(source)
+
+st.subheader("Registre des projets")
+st.markdown("Le registre par défaut est celui de la démonstration. Pour charger le vôtre : "
+            "`python -m etl build --projets registre.xlsx` (colonnes du modèle ; obligatoires : "
+            "id_projet, nom_projet, commune, annee_accueil, finance).")
+st.download_button("Télécharger le modèle de registre (CSV)", MODELE_REGISTRE.read_bytes(),
+                   file_name="modele_registre_projets.csv", mime="text/csv", on_click="ignore")
+
+st.subheader("Rapport de bilan")
+st.markdown(f"Synthèse, graphiques, tableaux et suivi des 13 fiches du plan 2025-2028 pour **{annee}** "
+            "(année choisie en haut de page).")
+
+
+def _rapport(fmt: str):
+    def generer() -> bytes:
+        # Runs on another thread when the button is clicked: its own cursor on the database.
+        with store.ouvrir(chemin_suivi()) as con_suivi:
+            return rapport.ecrire(rapport.construire(con.cursor(), con_suivi, annee), fmt)
+    return generer
+
+
+cols = st.columns(3)
+for col, (fmt, libelle) in zip(cols, [("pdf", "PDF"), ("docx", "Word (DOCX)"), ("xlsx", "Tableaux (XLSX)")],
+                               strict=True):
+    col.download_button(f"Rapport {libelle}", _rapport(fmt), file_name=f"rapport_bilan_ess_{annee}.{fmt}",
+                        mime=rapport.FORMATS[fmt], on_click="ignore", key=f"rapport_{fmt}")

@@ -1,0 +1,153 @@
+"""Carte: ESS indicators by EPCI or commune in classes, or ESS establishments as points.
+Every control lives in the URL; a click on a territory selects it and offers its portrait."""
+
+import streamlit as st
+
+from ess import carte, requetes, ui
+from ess import format as fr
+from ess import permalien as pl
+from geo import layers
+
+cle = ui.cle_base()
+con = ui.connexion()
+pl.style_impression()
+CONFIG_CARTE = {**layers.CONFIG_PLOTLY, "displayModeBar": True,
+                "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def donnees(niveau, metrique, annee, definition, famille, section, depuis, methode, k, cle):
+    df = carte.donnees(ui.connexion(), niveau, metrique, annee, definition, famille, section, depuis)
+    return df, layers.classer(df["valeur"], methode, k)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def contours(niveau, cle):
+    geo = ui.connexion().execute(
+        "SELECT g.territoire, g.geojson FROM geometries g JOIN territoires t USING (territoire) "
+        "WHERE t.niveau = ? ORDER BY g.territoire", [niveau]).df()
+    return layers.feature_collection(geo)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def points(annee, definition, famille, section, cle):
+    return carte.etablissements(ui.connexion(), annee, definition, famille, section)
+
+
+def cliquer():
+    """A click on the map: the territory becomes the selected one (URL and selectbox)."""
+    selection = st.session_state.get("carte_territoires")
+    points_choisis = (selection or {}).get("selection", {}).get("points", [])
+    if points_choisis and points_choisis[0].get("location"):
+        st.session_state["url_territoire"] = points_choisis[0]["location"]
+
+
+st.title("Carte de l'ESS")
+annee = ui.annee_selectionnee()
+annees = [a for a in ui.requete(requetes.ANNEES_EMPLOI, (), cle)["annee"]]
+vue = pl.choix(pl.VUE, "Vue", {"territoires": "Indicateur par territoire",
+                               "etablissements": "Établissements (points)"}, "territoires", "radio")
+definition = pl.choix("definition", "Définition de l'ESS", carte.DEFINITIONS, "statistique", "radio")
+familles = {"toutes": "Toutes les familles",
+            **dict(ui.requete(requetes.FAMILLES, (), cle).itertuples(index=False))}
+famille = pl.choix("famille", "Famille juridique", familles, "toutes")
+sections = ui.requete("SELECT a21, libelle_a21 FROM ref_naf_sections ORDER BY a21", (), cle)
+secteurs = {"tous": "Tous les secteurs",
+            **{a: f"{a} – {lib}" for a, lib in sections.itertuples(index=False)}}
+secteur = pl.choix("secteur", "Secteur d'activité (A21)", secteurs, "tous")
+famille_sql = None if famille == "toutes" else famille
+section_sql = None if secteur == "tous" else secteur
+
+if vue == "territoires":
+    niveau = pl.choix(pl.NIVEAU, "Niveau", carte.NIVEAUX, "epci", "radio", horizontal=True)
+    metriques = {k: m.libelle for k, m in carte.METRIQUES.items()
+                 if m.sirene or definition == "statistique"}
+    if definition == "sirene" and st.query_params.get(pl.METRIQUE) == "part_ess_prive":
+        st.sidebar.info("La part dans l'emploi privé n'existe pas avec le marqueur SIRENE "
+                        "(pas d'emploi privé dans ce répertoire).")
+    metrique = pl.choix(pl.METRIQUE, "Indicateur", metriques, "part_ess_prive"
+                        if definition == "statistique" else "effectifs_ess")
+    m = carte.METRIQUES[metrique]
+    depuis = None
+    if m.evolution:
+        debuts = {str(a): str(a) for a in annees if a < annee}
+        if not debuts:
+            st.warning(f"Pas d'année antérieure à {annee} : choisissez une année plus récente.")
+            st.stop()
+        depuis = int(pl.choix("depuis", "Évolution depuis", debuts, next(iter(debuts))))
+    methode = pl.choix("methode", "Classes", layers.METHODES_CLASSES, "quantiles")
+    k = int(pl.choix("classes", "Nombre de classes", {str(i): str(i) for i in range(3, 8)}, "5"))
+
+    df, classes = donnees(niveau, metrique, annee, definition, famille_sql, section_sql, depuis,
+                          methode, k, cle)
+    entete = carte.titre(metrique, familles[famille] if famille_sql else None,
+                         secteurs[secteur] if section_sql else None, depuis, annee)
+    noms = dict(zip(df["territoire"], df["nom"], strict=True))
+    territoire = pl.choix(pl.TERRITOIRE, "Territoire sélectionné", {"": "— aucun —", **noms}, "",
+                          conteneur=st)
+
+    def formater(x):
+        texte = fr.nombre(x, m.decimales)
+        return f"{texte} %" if m.unite == "%" else texte
+
+    def valeur_texte(v, secret):
+        if secret:
+            return "s (secret statistique)"
+        if v != v:  # NaN: not computable
+            return "non calculable"
+        return formater(v) if m.unite == "%" else f"{formater(v)} {m.unite}"
+
+    survol = df[["nom"]].assign(
+        valeur=[f"{entete} : {valeur_texte(v, s)}" for v, s in zip(df["valeur"], df["secret"],
+                                                                 strict=True)],
+        rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
+                                                                  strict=True)])
+    minimum = df["valeur"].min()
+    libelles = layers.libelles_classes(classes.bornes, minimum, formater) if classes.bornes else []
+    unite = "" if m.unite == "%" else f" ({m.unite})"
+    fig = layers.carte_classes(df, contours(niveau, cle), classes, libelles,
+                               f"{entete}{unite}, {annee}", survol, territoire or None)
+    st.subheader(f"{entete} — {carte.NIVEAUX[niveau]}, {annee}")
+    st.plotly_chart(fig, key="carte_territoires", on_select=cliquer, selection_mode="points",
+                    config=CONFIG_CARTE, width="stretch")
+    source = ("SIRENE (INSEE), marqueur ESS ; effectifs estimés d'après les tranches"
+              if definition == "sirene" else "emploi salarié au 31/12, format FLORES (INSEE)")
+    ui.source(f"{source}, {annee}{f' et {depuis}' if depuis else ''}. Classes : "
+              f"{layers.METHODES_CLASSES[methode].lower()}. Gris foncé « s » : valeur couverte par "
+              "le secret statistique (trop peu d'établissements ou un établissement dominant), "
+              "jamais affichée. Gris clair : non calculable (aucun emploi privé, ou zéro l'année "
+              "de départ).")
+    if territoire:
+        ligne = df[df["territoire"] == territoire].iloc[0]
+        st.info(f"**{ligne['nom']}** : {survol.loc[ligne.name, 'valeur']} · "
+                f"{survol.loc[ligne.name, 'rang']}")
+        st.page_link("pages/territoires.py", label=f"Voir le portrait de {ligne['nom']}", icon="🔎",
+                     query_params={pl.TERRITOIRE: territoire, pl.ANNEE: str(annee)})
+    else:
+        st.caption("Cliquez sur un territoire de la carte pour le sélectionner et ouvrir son portrait.")
+    with st.expander("Les données de la carte", expanded=False):
+        table = carte.tableau(df, metrique, entete)
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
+        st.download_button("Télécharger le tableau (CSV)", carte.csv_excel(table),
+                           file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv", mime="text/csv")
+    pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, pl.TERRITOIRE, "definition",
+                    "famille", "secteur", "depuis", "methode", "classes"])
+else:
+    pts = points(annee, definition, famille_sql, section_sql, cle)
+    st.subheader(f"Établissements employeurs de l'ESS au 31/12/{annee}")
+    st.pydeck_chart(layers.carte_points(pts, contours("epci", cle)), height=560)
+    ui.source(f"SIRENE (INSEE), établissements employeurs actifs au 31/12/{annee} "
+              f"({carte.DEFINITIONS[definition].lower()}). {fr.nombre(len(pts))} établissements "
+              "placés ; ceux dont l'INSEE restreint la diffusion (statut « P ») sont comptés dans "
+              "les chiffres mais jamais placés sur la carte. Le fond de carte s'affiche quand "
+              "Internet est accessible ; sans lui, contours des EPCI et points restent lisibles.")
+    with st.expander("Liste des établissements affichés"):
+        table = pts.rename(columns={"siret": "SIRET", "nom": "Nom", "commune": "Commune",
+                                    "famille": "Famille", "libelle_naf": "Activité (NAF)",
+                                    "a21": "Section A21"}).drop(columns=["lon", "lat"])
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button("Télécharger la liste (CSV)", carte.csv_excel(table),
+                           file_name=f"ess-etablissements-{annee}.csv", mime="text/csv")
+    pl.bouton_lien([pl.VUE, pl.ANNEE, "definition", "famille", "secteur"])
+ui.provenance()

@@ -1,0 +1,119 @@
+"""Data ESS: the fiche of a commune, EPCI, PETR, the département or a group of communes,
+shown as it is downloaded (XLSX, CSV, PDF), with the journal of extracts."""
+
+import streamlit as st
+
+from ess import exports, journal, ui
+from ess import fiche as fiches
+from ess import format as fr
+from ess.exports.cellules import en_texte
+from ess.territoire import TerritoireInvalide
+
+NIVEAUX_CHOIX = {"commune": "Commune", "epci": "EPCI", "petr": "PETR", "departement": "Département",
+                 "communes": "Groupe de communes"}
+
+# a cursor of its own: DuckDB connections are not shared safely between concurrent runs
+con = ui.connexion().cursor()
+cle = ui.cle_base()
+annee = ui.annee_selectionnee()
+
+st.title("Data ESS")
+st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, du département ou d'un groupe de "
+            "communes : chiffres clés, familles, secteurs, comparaisons, évolution, établissements et "
+            "pépites. **Les fichiers téléchargés contiennent exactement les tableaux affichés.**")
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner="Préparation de la fiche…")
+def charger(code: str, annee: int, perimetre: str, unite: str, _cle: tuple):
+    return fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
+
+
+niveau = st.radio("Type de territoire", list(NIVEAUX_CHOIX), horizontal=True, key="niveau",
+                  format_func=NIVEAUX_CHOIX.get)
+if niveau == "communes":
+    communes = {t.split(":")[1]: nom for t, nom in fiches.options_niveau(con, "commune").items()}
+    choix = st.multiselect("Communes du groupe", list(communes), key="communes", format_func=communes.get)
+    colles = st.text_area("… ou codes INSEE collés (séparés par des virgules, espaces ou retours à la ligne)",
+                          key="codes_colles", height=80)
+    codes, inconnus = fiches.codes_colles(colles, communes)
+    if inconnus:
+        st.error(f"Code(s) INSEE non reconnu(s), ignoré(s) : {', '.join(inconnus)}.")
+    groupe = list(dict.fromkeys([*choix, *codes]))
+    if not groupe:
+        st.info("Choisissez au moins une commune, ou collez des codes INSEE.")
+        st.stop()
+    code = "communes:" + ",".join(sorted(groupe))
+else:
+    options = fiches.options_niveau(con, niveau)
+    demande = st.query_params.get("territoire")
+    liste = list(options)
+    index = liste.index(demande) if demande in options else 0
+    code = st.selectbox("Territoire", liste, index=index, key=f"territoire_{niveau}",
+                        format_func=options.get)
+    st.query_params["territoire"] = code
+
+c1, c2, c3 = st.columns(3)
+perimetre = c1.radio("Définition de l'ESS", list(fiches.PERIMETRES), format_func=fiches.PERIMETRES.get,
+                     key="perimetre")
+unite = c2.radio("Unité de compte", list(fiches.UNITES), format_func=fiches.UNITES.get, key="unite")
+demandeur = c3.text_input("Demandé par (journal des extractions)", key="demandeur",
+                          placeholder="ex. Mairie de Revel, SIES")
+
+try:
+    f = charger(code, annee, perimetre, unite, cle)
+except TerritoireInvalide as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.header(f"{f.territoire.nom} — {annee}")
+for alerte in f.alertes:
+    st.info(alerte)
+cols = st.columns(3)
+with cols[0]:
+    ui.metrique(f"Établissements employeurs de l'ESS ({fiches.UNITES[unite].lower()})",
+                f.chiffres["etablissements_employeurs_ess"])
+with cols[1]:
+    ui.metrique("Effectifs salariés de l'ESS" + (" (estimation)" if perimetre == "sirene" else ""),
+                f.chiffres["effectifs_ess"])
+with cols[2]:
+    part = f.chiffres["part_ess_emploi_prive"]
+    ui.metrique("Part de l'ESS dans l'emploi privé",
+                "n. d." if part is None and perimetre == "sirene" else fr.pourcent(part))
+ui.source(f.tableaux[0].source)
+
+st.subheader("Télécharger la fiche")
+
+
+def telechargement(format: str):
+    def produire() -> bytes:  # run on click: the file, then its line in the journal
+        contenu = exports.generer(f, format, ui.connexion().cursor())
+        journal.consigner(f.territoire.code, f.territoire.nom, f.annee, format, demandeur)
+        return contenu
+    return produire
+
+
+d1, d2, d3 = st.columns(3)
+for colonne, (fmt, libelle) in zip((d1, d2, d3), (("xlsx", "Classeur XLSX"), ("csv", "CSV (zip, Excel FR)"),
+                                                  ("pdf", "Fiche PDF A4")), strict=True):
+    colonne.download_button(libelle, data=telechargement(fmt), file_name=exports.nom(f, fmt),
+                            mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
+                            icon=":material/download:")
+
+for t in f.tableaux:
+    st.subheader(t.titre)
+    if t.donnees.empty:
+        st.caption("Aucune donnée pour ce territoire.")
+    else:
+        st.dataframe(en_texte(t.donnees, t.pourcents), hide_index=True, width="stretch")
+    ui.source(t.source + (f" — {t.note}" if t.note else ""))
+
+with st.expander("Sources, définitions et secret statistique"):
+    for terme, texte in f.definitions:
+        st.markdown(f"- **{terme}** : {texte}")
+    for note in f.notes:
+        st.markdown(f"- {note}")
+    st.caption(" · ".join(f"{k} : {v}" for k, v in f.millesimes.items())
+               + f" · fiche générée le {f.genere_le:%d/%m/%Y à %H:%M}")
+
+with st.expander("Journal des extractions"):
+    st.dataframe(journal.lire(), hide_index=True, width="stretch")

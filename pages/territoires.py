@@ -1,0 +1,207 @@
+"""Territoires: portrait of one territory (commune, EPCI, PETR, département, group of communes)
+against a reference territory, and the rural vs métropole contrast. State kept in the URL."""
+
+import plotly.express as px
+import streamlit as st
+
+from ess import comparaison, portrait, typologies, ui
+from ess import format as fr
+from ess import permalien as pl
+from ess.carte import csv_excel
+from geo.layers import CONFIG_PLOTLY, PALETTE
+
+cle = ui.cle_base()
+con = ui.connexion()
+pl.style_impression()
+SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
+COULEURS = [PALETTE[2], PALETTE[-3]]  # territory, reference (viridis: colour-blind safe)
+TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "Département",
+         "communes": "Groupe de communes"}
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def territoires_du_niveau(niveaux: tuple, cle) -> dict:
+    df = ui.connexion().execute(
+        "SELECT territoire, nom, niveau FROM territoires WHERE list_contains(?, niveau) "
+        "ORDER BY array_position(?, niveau), nom", [list(niveaux), list(niveaux)]).df()
+    return dict(zip(df["territoire"], df["nom"], strict=True))
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def calcul(fonction: str, *args):
+    """Cached call of a read function of ess.comparaison / ess.typologies (args include the
+    database key, so a rebuilt base is re-read)."""
+    f = {"chiffres": comparaison.chiffres, "familles": comparaison.familles,
+         "evolution": comparaison.evolution, "rangs": comparaison.rangs,
+         "secteurs": portrait.secteurs, "typologies": typologies.comparaison}[fonction]
+    return f(ui.connexion(), *args[:-1])
+
+
+def tableau_et_csv(df, nom_fichier: str, **kwargs) -> None:
+    st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+    st.download_button("Télécharger (CSV)", csv_excel(df), file_name=f"{nom_fichier}.csv",
+                       mime="text/csv", key=f"csv_{nom_fichier}")
+
+
+annee = ui.annee_selectionnee()
+vue = pl.choix(pl.VUE, "Vue", {"portrait": "Portrait d'un territoire",
+                               "typologies": "Rural et métropole"}, "portrait", "radio",
+               conteneur=st, horizontal=True)
+
+if vue == "typologies":
+    st.title("L'ESS hors métropole et en rural")
+    df = calcul("typologies", annee, cle)
+    msg = typologies.message_plan(df)
+    if msg:
+        st.markdown(
+            f"En {annee}, l'ESS représente **{fr.pourcent(msg['part_hors_metropole'])}** de l'emploi "
+            f"privé hors métropole contre **{fr.pourcent(msg['part_metropole'])}** dans "
+            f"{msg['metropole']}"
+            + (f", et **{fr.pourcent(msg['part_rural'])}** dans les communes rurales"
+               if msg["part_rural"] is not None else "")
+            + f". **{fr.pourcent(msg['emplois_hors_metropole'])}** des emplois de l'ESS du "
+              "département sont situés hors métropole.")
+    gauche, droite = st.columns(2)
+    with gauche:
+        st.subheader("Part de l'ESS dans l'emploi privé")
+        fig = px.bar(df, x="part_ess_prive", y="nom", color="type", orientation="h",
+                     color_discrete_sequence=px.colors.qualitative.Safe,
+                     labels={"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)", "nom": "",
+                             "type": "Type de territoire"})
+        fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"))
+        st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+    with droite:
+        st.subheader("Où sont les emplois de l'ESS")
+        fig = px.bar(df, x="part_emplois_ess_departement", y="nom", color="type", orientation="h",
+                     color_discrete_sequence=px.colors.qualitative.Safe,
+                     labels={"part_emplois_ess_departement": "Part des emplois ESS du département (%)",
+                             "nom": "", "type": "Type de territoire"})
+        fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"))
+        st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+    tableau_et_csv(df.drop(columns=["niveau", "territoire", "secret"]).rename(columns={
+        "type": "Type", "nom": "Territoire", "population": "Population",
+        "etablissements_ess": "Établissements employeurs ESS", "effectifs_ess": "Effectifs ESS",
+        "effectifs_prive": "Effectifs privés", "part_ess_prive": "Part ESS emploi privé (%)",
+        "effectifs_ess_1000_hab": "Effectifs ESS pour 1 000 hab.",
+        "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}),
+        f"ess-rural-metropole-{annee}")
+    ui.source(f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
+    if not typologies.densite_officielle(con):
+        st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
+                   "et 1 000 hab./km²), en attendant le chargement de la grille communale de densité "
+                   "de l'INSEE. Zonage montagne : non chargé dans cette base.")
+    pl.bouton_lien([pl.VUE, pl.ANNEE])
+    ui.provenance()
+    st.stop()
+
+# --- Portrait --------------------------------------------------------------------------------
+params = st.query_params
+code, message = pl.lire_territoire(con, params, pl.TERRITOIRE, None)
+if message:
+    st.warning(message)
+defaut = next(iter(territoires_du_niveau(("epci",), cle)))
+code = code or defaut
+niveau_url = code.split(":", 1)[0]
+if niveau_url not in TYPES:  # a typology (métropole, densité) from the map: shown as reference
+    code, niveau_url = defaut, "epci"
+type_choisi = st.sidebar.selectbox("Type de territoire", list(TYPES), format_func=TYPES.get,
+                                   index=list(TYPES).index(niveau_url), key="type_territoire")
+if type_choisi == "communes":
+    communes = territoires_du_niveau(("commune",), cle)
+    deja = [f"commune:{c}" for c in code.split(":", 1)[1].split(",")] if niveau_url == "communes" else []
+    choisies = st.sidebar.multiselect("Communes du groupe", list(communes), default=deja,
+                                      format_func=communes.get, key="groupe_communes",
+                                      placeholder="Choisissez des communes")
+    if not choisies:
+        st.title("Portrait d'un groupe de communes")
+        st.info("Choisissez au moins une commune dans le panneau latéral pour composer le groupe.")
+        st.stop()
+    code = "communes:" + ",".join(sorted(c.split(":", 1)[1] for c in choisies))
+else:
+    options = territoires_du_niveau((type_choisi,), cle)
+    index = list(options).index(code) if code in options else 0
+    code = st.sidebar.selectbox(TYPES[type_choisi], list(options), index=index,
+                                format_func=options.get, key=f"territoire_{type_choisi}")
+st.query_params[pl.TERRITOIRE] = code
+
+references = territoires_du_niveau(("departement", "metropole", "densite", "petr", "epci"), cle)
+ref_defaut = next(iter(references))
+ref, message = pl.lire_territoire(con, params, pl.COMPARAISON, ref_defaut, "Territoire de comparaison")
+if message:
+    st.sidebar.warning(message)
+ref = st.sidebar.selectbox("Comparer avec", list(references), format_func=references.get,
+                           index=list(references).index(ref) if ref in references else 0,
+                           key="comparaison")
+st.query_params[pl.COMPARAISON] = ref
+
+t = calcul("chiffres", code, annee, cle)
+r = calcul("chiffres", ref, annee, cle)
+st.title(f"Portrait : {t['nom']}")
+st.markdown(f"Comparé à **{r['nom']}** · année **{annee}** · population {fr.nombre(t['population'])} "
+            "habitants (population municipale 2017).")
+pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE])
+
+st.subheader(f"Chiffres clés {annee}")
+cols = st.columns(4)
+for col, ind in zip(cols, comparaison.LIBELLES, strict=True):
+    with col:
+        ui.metrique(comparaison.LIBELLES[ind][0], comparaison.texte(ind, t[ind]))
+        st.caption(f"{r['nom']} : {comparaison.texte(ind, r[ind])}")
+with st.expander("Tableau des chiffres clés"):
+    tableau_et_csv(comparaison.tableau_chiffres(t, r), f"ess-chiffres-{annee}")
+ui.source(f"{SOURCE}, {annee}. « s » : secret statistique.")
+
+rangs = calcul("rangs", code, annee, cle)
+if rangs is not None:
+    st.subheader("Rang parmi les territoires de même niveau")
+    tableau_et_csv(rangs, f"ess-rangs-{annee}")
+    ui.source(f"{SOURCE}, {annee}. Rang 1 = valeur la plus élevée ; territoires au secret non classés.")
+
+gauche, droite = st.columns(2)
+with gauche:
+    st.subheader("Familles juridiques")
+    fam = calcul("familles", code, ref, annee, cle)
+    fig = px.bar(fam, x="libelle", y="part", color="territoire", barmode="group",
+                 color_discrete_sequence=COULEURS,
+                 labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
+    fig.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h", y=-0.2))
+    st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+    tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
+                   [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
+                       "territoire": "Territoire", "libelle": "Famille",
+                       "nb_etablissements": "Établissements employeurs", "effectifs": "Effectifs",
+                       "part": "Part"}), f"ess-familles-{annee}")
+    ui.source(f"{SOURCE}, {annee}.")
+with droite:
+    st.subheader("Évolution depuis 2017")
+    evo = calcul("evolution", code, ref, cle)
+    fig = px.line(evo, x="annee", y="part_ess_prive", color="territoire", markers=True,
+                  color_discrete_sequence=COULEURS,
+                  labels={"annee": "", "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
+                          "territoire": ""})
+    fig.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h", y=-0.2))
+    st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+    tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
+                              effectifs_prive=evo["effectifs_prive"].map(fr.nombre),
+                              part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
+        "territoire": "Territoire", "annee": "Année", "etablissements_ess": "Établissements ESS",
+        "effectifs_ess": "Effectifs ESS", "effectifs_prive": "Effectifs privés",
+        "part_ess_prive": "Part ESS"}), "ess-evolution")
+    ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
+
+st.subheader(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
+sec = calcul("secteurs", code, annee, "ess", cle)
+a21 = sec[sec["niveau"] == "a21"]
+fig = px.bar(a21.sort_values("effectifs"), x="effectifs", y="libelle", orientation="h",
+             color_discrete_sequence=[PALETTE[3]],
+             labels={"effectifs": "Effectifs salariés de l'ESS", "libelle": ""})
+fig.update_layout(height=max(240, 28 * len(a21)), margin=dict(l=0, r=0, t=10, b=0))
+st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
+               [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
+               .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
+                                "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
+                                "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
+               f"ess-secteurs-{annee}")
+ui.source(f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
+ui.provenance()

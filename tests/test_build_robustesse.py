@@ -1,0 +1,206 @@
+"""Bad inputs never reach the database: exit 2, a French message, the previous file untouched.
+Also: the shrink guard, a build killed mid-way, and random bytes fed to every reader."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ess.db import connecter
+from etl.build import BuildError, construire
+from etl.sources import SourceInvalide, flores, sirene, zonages
+from etl.sources.chargement import Fichiers
+from etl.sources.population import lire_population
+from tests.conftest import RACINE
+from tests.test_sources_flores import LIGNES, ecrire_flores
+from tests.test_sources_sirene import ETABLISSEMENTS, fichiers_sirene
+
+COMMUNES = {"31555", "31395", "31069"}
+
+
+def empreinte(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def etl(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", "build", *map(str, args)], cwd=RACINE,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("robustesse")
+    etab, ul = fichiers_sirene(dossier / "bons")
+    db = dossier / "ess.duckdb"
+    construire(db, "31", afficher=lambda _m: None,
+               fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+    return dossier, db, etab, ul
+
+
+def _remplacer(path: Path, dest: Path, avant: str, apres: str, premiere_ligne: bool = False) -> Path:
+    lignes = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if premiere_ligne:
+        lignes[0] = lignes[0].replace(avant, apres)
+    else:
+        lignes = [lignes[0]] + [ligne.replace(avant, apres) for ligne in lignes[1:]]
+    dest.write_text("".join(lignes), encoding="utf-8")
+    return dest
+
+
+CAS = {
+    # name: (how to make the bad file from (dossier, etab, ul), option, expected words)
+    "colonne manquante": (lambda d, e, u: _remplacer(e, d / "e.csv", "siret,", "sirett,", True),
+                          "--sirene-etablissements", "colonne(s) manquante(s) siret"),
+    "mauvais séparateur": (lambda d, e, u: _write(d / "e.csv", e.read_text().replace(",", ";")),
+                           "--sirene-etablissements", "séparateur virgule"),
+    "fichier vide": (lambda d, e, u: _write(d / "e.csv", ""), "--sirene-etablissements", "vide"),
+    "fichier binaire": (lambda d, e, u: _write(d / "e.csv", b"\x00\x01\x02PK" * 100),
+                        "--sirene-etablissements", "binaire"),
+    "fichier tronqué": (lambda d, e, u: _write(d / "e.csv", e.read_bytes()[:-60]),
+                        "--sirene-etablissements", "ligne 13"),
+    "parquet tronqué": (lambda d, e, u: _parquet_tronque(d, e), "--sirene-etablissements", "Parquet"),
+    "mauvais fichier pour l'option": (lambda d, e, u: u, "--sirene-etablissements", "StockUniteLegale"),
+    "clé en double": (lambda d, e, u: _write(d / "e.csv",
+                                             e.read_text() + e.read_text().splitlines()[1] + "\n"),
+                      "--sirene-etablissements", "en double"),
+    "code inconnu": (lambda d, e, u: _remplacer(e, d / "e.csv", ",12,2022,", ",99,2022,"),
+                     "--sirene-etablissements", "tranche d'effectifs"),
+    "commune inconnue (FLORES)": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[
+        *LIGNES, ("2022", "31999", "QB", "association", "3", "9", "8")]),
+        "--flores", "ligne 8, colonne codgeo"),
+    "effectif négatif": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[
+        ("2022", "31555", "QB", "association", "3", "-9", "8")]), "--flores", "entier positif"),
+    "effectif non numérique": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[
+        ("2022", "31555", "QB", "association", "trois", "9", "8")]), "--flores", "nb_etablissements"),
+    "famille inconnue": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[
+        ("2022", "31555", "QB", "syndicat", "3", "9", "8")]), "--flores", "colonne famille"),
+    "ligne FLORES en double": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[LIGNES[0], LIGNES[0]]),
+                               "--flores", "en double"),
+}
+
+
+def _write(path: Path, contenu) -> Path:
+    if isinstance(contenu, bytes):
+        path.write_bytes(contenu)
+    else:
+        path.write_text(contenu, encoding="utf-8")
+    return path
+
+
+def _parquet_tronque(d: Path, e: Path) -> Path:
+    pq = d / "e.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM read_csv('{e}', all_varchar = true)) TO '{pq}' (FORMAT parquet)")  # noqa: S608
+    con.close()
+    return _write(pq, pq.read_bytes()[: pq.stat().st_size // 2])
+
+
+@pytest.mark.parametrize("cas", list(CAS))
+def test_mauvaise_entree(base, tmp_path, cas):
+    _dossier, db, etab, ul = base
+    fabriquer, option, attendu = CAS[cas]
+    mauvais = fabriquer(tmp_path, etab, ul)
+    avant = empreinte(db)
+    if option == "--flores":
+        r = etl("--db", db, "--sirene-etablissements", etab, "--sirene-unites-legales", ul,
+                "--flores", mauvais)
+    else:
+        r = etl("--db", db, "--sirene-etablissements", mauvais, "--sirene-unites-legales", ul)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert attendu in r.stderr and "Traceback" not in r.stderr
+    assert "La base existante n'a pas été modifiée" in r.stderr
+    assert empreinte(db) == avant
+
+
+def test_garde_contre_les_baisses(base, tmp_path):
+    _dossier, db, etab, ul = base
+    coupe = _write(tmp_path / "e.csv", "".join(etab.read_text().splitlines(keepends=True)[:-4]))
+    avant = empreinte(db)
+    f = Fichiers(sirene_etablissements=coupe, sirene_unites_legales=ul)
+    with pytest.raises(BuildError, match="--force"):
+        construire(db, "31", afficher=lambda _m: None, fichiers=f)
+    assert empreinte(db) == avant
+    info = construire(tmp_path / "copie.duckdb", "31", afficher=lambda _m: None, fichiers=f)
+    assert int(info["lignes_etablissements"]) < len(ETABLISSEMENTS)
+
+
+def test_construction_tuee_en_cours(base, tmp_path):
+    """SIGKILL while the new file is written: the previous database still opens and serves."""
+    _dossier, db, etab, ul = base
+    avant = empreinte(db)
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "etl", "build", "--db", str(db), "--force",
+         "--sirene-etablissements", str(etab), "--sirene-unites-legales", str(ul)],
+        cwd=RACINE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        start_new_session=True,
+    )
+    try:
+        for ligne in proc.stdout:
+            if "écriture de la base" in ligne:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert empreinte(db) == avant
+    con = connecter(db)
+    try:
+        assert con.execute("SELECT valeur FROM build_info WHERE cle = 'demo'").fetchall() == [("non",)]
+    finally:
+        con.close()
+    r = subprocess.run([sys.executable, "-m", "ess", "chiffres", "--territoire", "departement:31",
+                        "--perimetre", "sirene", "--json", "--db", str(db)],
+                       cwd=RACINE, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+
+
+# Random or mutated bytes: a reader either reads them or says why in French, nothing else.
+LECTEURS = {
+    "sirene": lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, "31", d),
+    "flores": lambda p, d: flores.lire(p, "31", COMMUNES),
+    "qpv": lambda p, d: zonages.lire_qpv(p, "31"),
+    "massifs": lambda p, d: zonages.lire_massifs(p, "31"),
+    "densite": lambda p, d: zonages.lire_densite(p, "31"),
+    "population": lambda p, d: lire_population(p, "31"),
+}
+REGLAGES = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.mark.parametrize("lecteur", list(LECTEURS))
+@REGLAGES
+@given(contenu=st.binary(max_size=2000))
+def test_octets_aleatoires(tmp_path, lecteur, contenu):
+    _lire_ou_refuser(tmp_path, lecteur, contenu)
+
+
+@pytest.mark.parametrize("lecteur", ["sirene", "flores"])
+@REGLAGES
+@given(data=st.data())
+def test_fichier_valide_abime(tmp_path, lecteur, data):
+    if lecteur == "sirene":
+        valide = fichiers_sirene(tmp_path / "src")[0].read_bytes()
+    else:
+        valide = ecrire_flores(tmp_path / "src.csv").read_bytes()
+    i = data.draw(st.integers(0, len(valide) - 1))
+    octets = data.draw(st.binary(min_size=0, max_size=8))
+    coupe = data.draw(st.integers(i, len(valide)))
+    _lire_ou_refuser(tmp_path, lecteur, valide[:i] + octets + valide[coupe:])
+
+
+def _lire_ou_refuser(tmp_path: Path, lecteur: str, contenu: bytes) -> None:
+    path = tmp_path / f"entree_{lecteur}.csv"
+    path.write_bytes(contenu)
+    try:
+        LECTEURS[lecteur](path, tmp_path / "zip")
+    except SourceInvalide as exc:
+        assert str(exc) and "Traceback" not in str(exc)

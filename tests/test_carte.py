@@ -1,0 +1,143 @@
+"""Map data (ess.carte), class breaks and figure (geo.layers), permalink parsing (ess.permalien)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from ess import carte, permalien
+from geo import layers
+
+
+@pytest.fixture
+def mini() -> duckdb.DuckDBPyConnection:
+    """Two EPCI, three communes, one year of emploi cells; one EPCI secret."""
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TABLE territoires AS SELECT * FROM (VALUES
+            ('epci:1', 'epci', '1', 'Alpha', 1000, 10.0, 2), ('epci:2', 'epci', '2', 'Beta', 500, 5.0, 1))
+            t(territoire, niveau, code, nom, population, superficie_km2, nb_communes);
+        CREATE TABLE emploi AS SELECT * FROM (VALUES
+            ('epci:1', 2020, 'ess', 'ensemble', '_', 4, 40.0, 30.0, false),
+            ('epci:1', 2020, 'prive', 'ensemble', '_', 20, 400.0, 300.0, false),
+            ('epci:1', 2021, 'ess', 'ensemble', '_', 5, 50.0, 40.0, false),
+            ('epci:1', 2021, 'prive', 'ensemble', '_', 20, 500.0, 400.0, false),
+            ('epci:2', 2020, 'ess', 'ensemble', '_', 2, NULL, NULL, true),
+            ('epci:2', 2020, 'prive', 'ensemble', '_', 9, 90.0, 80.0, false),
+            ('epci:2', 2021, 'ess', 'ensemble', '_', 2, NULL, NULL, true),
+            ('epci:2', 2021, 'prive', 'ensemble', '_', 10, 100.0, 90.0, false))
+            e(territoire, annee, groupe, nomenclature, secteur, nb_etablissements, effectifs, eqtp, secret);
+    """)
+    return con
+
+
+def test_part_et_secret(mini):
+    df = carte.donnees(mini, "epci", "part_ess_prive", 2021).set_index("territoire")
+    assert df.at["epci:1", "valeur"] == 10.0
+    assert df.at["epci:2", "secret"] and np.isnan(df.at["epci:2", "valeur"])
+    assert df.at["epci:1", "rang"] == 1 and df.at["epci:1", "nb_classes"] == 1
+
+
+def test_etablissements_jamais_secrets(mini):
+    df = carte.donnees(mini, "epci", "etablissements_ess", 2021).set_index("territoire")
+    assert list(df["valeur"]) == [5, 2] and not df["secret"].any()
+    assert list(df["rang"]) == [1, 2]
+
+
+def test_evolution_et_pour_1000(mini):
+    evo = carte.donnees(mini, "epci", "evolution_effectifs_ess", 2021, depuis=2020).set_index("territoire")
+    assert evo.at["epci:1", "valeur"] == 25.0
+    assert evo.at["epci:2", "secret"]
+    hab = carte.donnees(mini, "epci", "effectifs_ess_1000_hab", 2021).set_index("territoire")
+    assert hab.at["epci:1", "valeur"] == 50.0
+    with pytest.raises(ValueError, match="année de départ"):
+        carte.donnees(mini, "epci", "evolution_effectifs_ess", 2021, depuis=2021)
+
+
+def test_donnees_demo_filtres_et_sirene(con):
+    df = carte.donnees(con, "commune", "effectifs_ess", 2021)
+    assert len(df) == 586 and df["secret"].any()
+    assert df.loc[df["secret"], "valeur"].isna().all()  # a hidden value never leaves the module
+    assoc = carte.donnees(con, "epci", "effectifs_ess", 2021, famille="association", section="Q")
+    tout = carte.donnees(con, "epci", "effectifs_ess", 2021)
+    assert (assoc["valeur"].fillna(0) <= tout["valeur"].fillna(np.inf)).all()
+    sirene = carte.donnees(con, "epci", "etablissements_ess", 2021, definition="sirene")
+    assert sirene["valeur"].sum() > 0
+    with pytest.raises(ValueError, match="SIRENE"):
+        carte.donnees(con, "epci", "part_ess_prive", 2021, definition="sirene")
+
+
+def test_points_jamais_non_diffusibles(con):
+    pts = carte.etablissements(con, 2021)
+    non_diffusibles = {s for (s,) in con.execute(
+        "SELECT siret FROM etablissements WHERE NOT diffusible").fetchall()}
+    assert len(pts) > 1000 and non_diffusibles
+    assert not set(pts["siret"]) & non_diffusibles
+    asso = carte.etablissements(con, 2021, famille="association", section="Q")
+    assert 0 < len(asso) < len(pts) and (asso["a21"] == "Q").all()
+
+
+def test_csv_excel_francais():
+    brut = carte.csv_excel(pd.DataFrame({"Territoire": ["Aspet"], "Part (%)": [11.3]}))
+    assert brut.startswith(b"\xef\xbb\xbf")
+    assert brut.decode("utf-8-sig").splitlines() == ["Territoire;Part (%)", "Aspet;11,3"]
+    relu = pd.read_csv(io.BytesIO(brut), sep=";", decimal=",", encoding="utf-8-sig")
+    assert relu.iloc[0, 1] == 11.3
+
+
+@pytest.mark.parametrize("methode", list(layers.METHODES_CLASSES))
+def test_classes(methode):
+    valeurs = pd.Series([1.0, 2.0, 2.5, 3.0, 8.0, 9.0, np.nan, 20.0])
+    c = layers.classer(valeurs, methode, 3)
+    assert len(c.bornes) == 3 and c.bornes[-1] == 20.0
+    assert pd.isna(c.indices[6]) and c.indices[0] == 0 and c.indices[7] == 2
+    assert c.bornes == sorted(c.bornes)
+
+
+def test_classes_peu_de_valeurs():
+    c = layers.classer(pd.Series([4.0, 4.0, np.nan]), "jenks", 5)
+    assert c.bornes == [4.0] and list(c.indices[:2]) == [0, 0]
+    assert layers.classer(pd.Series([np.nan]), "quantiles", 5).bornes == []
+    with pytest.raises(ValueError):
+        layers.classer(pd.Series([1.0]), "inconnue", 5)
+
+
+def test_figure_une_trace_secret_en_gris():
+    carre = json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]})
+    df = pd.DataFrame({"territoire": ["a", "b", "c"], "nom": ["A", "B", "C"],
+                       "valeur": [1.0, 5.0, np.nan], "secret": [False, False, True],
+                       "geojson": [carre] * 3})
+    c = layers.classer(df["valeur"], "egales", 2)
+    survol = df[["nom"]].assign(v=["1", "5", "s"])
+    fig = layers.carte_classes(df, layers.feature_collection(df), c, ["1 à 3", "3 à 5"], "Légende",
+                               survol, selection="b")
+    assert len(fig.data) == 1  # the GeoJSON is sent once
+    trace = fig.data[0]
+    assert list(trace.z) == [0, 1, 2]
+    assert list(trace.colorbar.ticktext) == ["1 à 3", "3 à 5", layers.LIBELLE_SECRET]
+    assert trace.colorscale[-1][1] == layers.GRIS_SECRET
+    assert list(trace.marker.line.width) == [0.6, 3.0, 0.6]
+
+
+def test_permalien_lire():
+    admis = {"epci": "EPCI", "commune": "Communes"}
+    assert permalien.lire({"niveau": "commune"}, "niveau", admis, "epci", "Niveau") == ("commune", None)
+    assert permalien.lire({}, "niveau", admis, "epci", "Niveau") == ("epci", None)
+    valeur, message = permalien.lire({"niveau": "canton"}, "niveau", admis, "epci", "Niveau")
+    assert valeur == "epci" and "canton" in message and "EPCI" in message
+
+
+def test_permalien_territoire_et_lien(con):
+    assert permalien.lire_territoire(con, {"t": "epci:243100518"}, "t", None) == ("epci:243100518", None)
+    code, message = permalien.lire_territoire(con, {"t": "epci:1 OR 1=1"}, "t", "departement:31")
+    assert code == "departement:31" and "mal formé" in message
+    code, message = permalien.lire_territoire(con, {"t": "commune:99999"}, "t", None)
+    assert code is None and "inconnu" in message
+    assert (permalien.lien("http://h/carte", {"territoire": "communes:31555,31069", "annee": 2021,
+                                              "vide": ""})
+            == "http://h/carte?territoire=communes:31555,31069&annee=2021")

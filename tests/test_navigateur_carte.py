@@ -1,0 +1,75 @@
+"""Real-browser tests of the map and portrait pages: a permalink restores the view, the map
+is drawn offline, a click on a territory selects it. No sleeps: Playwright's auto-waiting."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("playwright")
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+DELAI = 30_000
+TOULOUSE_METROPOLE = "epci:243100518"
+
+
+def _traces(page: Page):
+    return page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path')
+
+
+def test_permalien_carte_communes_restaure_la_vue(page: Page, serveur, externes):
+    page.goto(f"{serveur}/carte?niveau=commune&metrique=effectifs_ess_1000_hab&annee=2019"
+              f"&territoire=commune:31555&methode=jenks&classes=4")
+    expect(page.get_by_role("heading", name=re.compile("pour 1 000 habitants — Communes, 2019"))
+           ).to_be_visible()
+    traces = _traces(page)
+    expect(traces.nth(585)).to_be_attached()  # 586 communes drawn with no basemap, offline
+    assert traces.count() == 586
+    expect(page.locator('[data-testid="stAlert"]', has_text="Toulouse")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Voir le portrait de Toulouse"))).to_be_visible()
+    # The legend lists 4 classes and the secret class.
+    legende = page.locator('[data-testid="stPlotlyChart"] .colorbar .cbaxis text')
+    expect(legende.filter(has_text="secret statistique")).to_have_count(1)
+    assert legende.count() >= 5
+    assert not [u for u in externes if "topojson" in u or "world" in u], externes
+
+
+def test_clic_sur_un_epci_le_selectionne(page: Page, serveur):
+    page.goto(f"{serveur}/carte?niveau=epci&metrique=effectifs_ess&annee=2021")
+    traces = _traces(page)
+    expect(traces.nth(17)).to_be_attached()
+    expect(page.get_by_text("Cliquez sur un territoire")).to_be_visible()
+    # Click the middle of the largest EPCI drawn.
+    boites = [traces.nth(i).bounding_box() for i in range(traces.count())]
+    i = max(range(len(boites)), key=lambda j: boites[j]["width"] * boites[j]["height"])
+    traces.nth(i).click(position={"x": boites[i]["width"] / 2, "y": boites[i]["height"] / 2},
+                        force=True)
+    lien = page.get_by_role("link", name=re.compile("Voir le portrait de"))
+    expect(lien).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]territoire=epci(:|%3A)\d{9}"))
+    nom = lien.inner_text().split("Voir le portrait de", 1)[1].strip()
+    lien.click()
+    expect(page.get_by_role("heading", name=f"Portrait : {nom}", level=1)).to_be_visible()
+
+
+def test_permalien_portrait(page: Page, serveur):
+    page.goto(f"{serveur}/territoires?territoire={TOULOUSE_METROPOLE}"
+              "&comparaison=metropole:hors-metropole&annee=2017")
+    expect(page.get_by_role("heading", name="Portrait : Toulouse Métropole", level=1)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Comparé à\s+Hors métropole"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Chiffres clés 2017")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"comparaison=metropole(:|%3A)hors-metropole"))
+    page.emulate_media(media="print")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+
+
+def test_points_des_etablissements_sans_fond_de_carte(page: Page, serveur, externes):
+    page.goto(f"{serveur}/carte?vue=etablissements&annee=2021")
+    expect(page.get_by_role("heading", name=re.compile("Établissements employeurs de l'ESS"))
+           ).to_be_visible()
+    expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas').first).to_be_visible()
+    # Only the optional basemap (blocked here) is requested outside the local server.
+    assert all("cartocdn.com" in u for u in externes), externes

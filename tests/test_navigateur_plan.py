@@ -1,0 +1,72 @@
+"""Real browser: log in on the tracking page, edit an indicator value, see it in the audit
+trail. Own Streamlit server (own secrets file and tracking store); no sleeps, Playwright's
+auto-waiting only; every request leaving the loopback server is blocked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("playwright")
+from playwright.sync_api import expect
+
+from ess.suivi import comptes, store
+from ess.suivi import indicateurs as ind
+from tests.conftest import serveur_streamlit
+
+pytestmark = pytest.mark.browser
+DELAI = 30_000
+MDP = "mot de passe navigateur assez long"
+
+
+@pytest.fixture(scope="module")
+def serveur_plan(db_demo, tmp_path_factory):
+    d = tmp_path_factory.mktemp("plan")
+    secrets = d / "secrets.toml"
+    secrets.write_text(f'[comptes.marie]\nnom = "Marie (SIES)"\nempreinte = "{comptes.empreinte(MDP)}"\n',
+                       encoding="utf-8")
+    suivi = d / "suivi.sqlite"
+    with store.ouvrir(suivi) as con:
+        ind.creer_indicateur(con, "1", "Porteurs accueillis au guichet", "porteurs", "paul")
+    with serveur_streamlit(db_demo, suivi, "--secrets.files", str(secrets)) as url:
+        yield url, suivi
+
+
+def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
+    url, suivi = serveur_plan
+    externes: list[str] = []
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    contexte.set_default_timeout(DELAI)
+    contexte.route(lambda u: not u.startswith(url), lambda route: (externes.append(route.request.url),
+                                                                   route.abort()))
+    page = contexte.new_page()
+    try:
+        page.goto(url)
+        page.locator('[data-testid="stSidebarNav"]').get_by_role(
+            "link", name=re.compile("Suivi du plan")).click()
+        expect(page.get_by_role("heading", name="Suivi du plan ESS 2025-2028")).to_be_visible(timeout=DELAI)
+        expect(page.get_by_role("button", name="Enregistrer la valeur")).to_have_count(0, timeout=DELAI)
+        barre = page.locator('[data-testid="stSidebar"]')
+        barre.get_by_label("Identifiant").fill("marie")
+        barre.get_by_label("Mot de passe").fill(MDP)
+        barre.get_by_role("button", name="Se connecter").click()
+        expect(barre.get_by_text("Connecté·e : Marie (SIES)")).to_be_visible(timeout=DELAI)
+        page.get_by_label("Valeur", exact=True).fill("17")
+        page.get_by_label("Commentaire").fill("saisie navigateur")
+        page.get_by_role("button", name="Enregistrer la valeur").click()
+        expect(page.get_by_text("Version lue : 1")).to_be_visible(timeout=DELAI)
+        # The audit trail: its latest line is spelled out above the table (drawn on a canvas).
+        expect(page.get_by_text(
+            "Dernière modification : marie, valeur « Porteurs accueillis au guichet · 2025 »")
+        ).to_be_visible(timeout=DELAI)
+        expect(page.locator('[data-testid="stDataFrame"]').last).to_be_visible(timeout=DELAI)
+        page.screenshot(path=str(tmp_path / "suivi_journal.png"), full_page=True)
+        with store.ouvrir(suivi) as con:
+            dernier = store.lire_journal(con)[0]
+        assert (dernier["utilisateur"], dernier["action"]) == ("marie", "valeur")
+        assert '"valeur": 17.0' in dernier["nouvelle_valeur"]
+        page.get_by_role("button", name=re.compile("Télécharger les indicateurs")).wait_for()
+    finally:
+        contexte.close()
+    assert externes == []

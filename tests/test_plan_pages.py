@@ -1,0 +1,127 @@
+"""Pages of the "Plan ESS" section through AppTest: figures of the bilan, read-only tracking
+without login, wrong password refused, editing after login with audit trail and conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ess.suivi import comptes, store
+from ess.suivi import indicateurs as ind
+from tests.conftest import RACINE
+
+NNBSP = "\u202f"
+MDP = "mot de passe de test assez long"
+
+
+@pytest.fixture(scope="module")
+def empreinte():
+    return comptes.empreinte(MDP)
+
+
+@pytest.fixture
+def suivi(env_db, tmp_path, monkeypatch):
+    chemin = tmp_path / "suivi.sqlite"
+    monkeypatch.setenv("ESS_SUIVI_DB", str(chemin))
+    return chemin
+
+
+def _page(page: str, secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
+    at.run()
+    # (AppTest keeps the entry script's banner in the first run's tree only)
+    assert any("Données de démonstration" in w.value for w in at.warning)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _bouton(at: AppTest, libelle: str):
+    return next(b for b in at.button if b.label == libelle)
+
+
+def _libelles(at: AppTest) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def test_bilan_chiffres_du_registre(suivi):
+    at = _page("pages/bilan.py")
+    v = {m.label: m.value for m in at.metric}
+    assert v["Projets ESS accueillis"] == "161" and v["Projets d'innovation sociale financés"] == "56"
+    assert v["Emplois projetés"] == "188 ETP" and v["Tiers-lieux ESS financés"] == "20"
+    assert v["Structures financées puis dissoutes"] == "3"
+    assert v["Taux de pérennisation"] == f"94,6{NNBSP}%" and v["Collectivités accompagnées"] == "20"
+    assert any("registre des projets du SIES" in c.value for c in at.caption)
+    at.select_slider(key="annee_bilan").set_value(2022).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Projets ESS accueillis"] == "75"
+
+
+def test_bilan_liste_filtrable(suivi):
+    at = _page("pages/bilan.py")
+    at.text_input(key="filtre_texte").input("Caissalim").run()
+    assert any(c.value.startswith("1 projet(s) sur 161") for c in at.caption)
+
+
+def test_suivi_sans_compte_lecture_seule(suivi):
+    at = _page("pages/suivi.py")
+    assert at.title[0].value == "Suivi du plan ESS 2025-2028"
+    assert any("Aucun compte configuré" in c.value for c in at.sidebar.caption)
+    assert not {"Enregistrer la valeur", "Créer l'indicateur", "Enregistrer les statuts"} & _libelles(at)
+    assert len(at.dataframe[0].value) == 14  # 13 fiches + pilotage
+
+
+def test_mauvais_mot_de_passe_refuse(suivi, empreinte):
+    at = _page("pages/suivi.py", {"comptes": {"marie": {"nom": "Marie", "empreinte": empreinte}}})
+    at.text_input(key="identifiant").input("marie")
+    at.text_input(key="mot_de_passe").input("pas le bon")
+    _bouton(at, "Se connecter").click().run()
+    assert any("incorrect" in e.value for e in at.sidebar.error)
+    assert "Créer l'indicateur" not in _libelles(at)
+    with store.ouvrir(suivi) as con:
+        assert store.lire_journal(con)[0]["action"] == "connexion refusée"
+
+
+def _connecte(empreinte) -> AppTest:
+    at = _page("pages/suivi.py", {"comptes": {"marie": {"nom": "Marie", "empreinte": empreinte}}})
+    at.text_input(key="identifiant").input("marie")
+    at.text_input(key="mot_de_passe").input(MDP)
+    _bouton(at, "Se connecter").click().run()
+    assert not at.exception
+    assert any("Connecté·e : Marie" in s.value for s in at.sidebar.success)
+    return at
+
+
+def test_connexion_saisie_et_journal(suivi, empreinte):
+    at = _connecte(empreinte)
+    at.text_input(key="nouvel_nom").input("Porteurs accueillis au guichet")
+    at.text_input(key="nouvelle_unite").input("porteurs")
+    _bouton(at, "Créer l'indicateur").click().run()
+    assert not at.exception
+    with store.ouvrir(suivi) as con:
+        (i,) = [x["id"] for x in ind.indicateurs(con, "1")]
+    at.number_input(key=f"valeur_{i}_2025").set_value(42)
+    at.text_input(key=f"commentaire_{i}_2025").input("premier trimestre")
+    _bouton(at, "Enregistrer la valeur").click().run()
+    assert not at.exception and not at.error
+    with store.ouvrir(suivi) as con:
+        assert ind.lire_valeur(con, i, 2025)["valeur"] == 42
+    journal = next(d.value for d in at.dataframe if "Qui" in d.value.columns)
+    assert journal.iloc[0]["Qui"] == "marie" and journal.iloc[0]["Action"] == "valeur"
+    assert '"valeur": 42.0' in journal.iloc[0]["Nouvelle valeur"]
+
+
+def test_deux_personnes_meme_valeur_la_seconde_est_refusee(suivi, empreinte):
+    with store.ouvrir(suivi) as con:
+        i = ind.creer_indicateur(con, "1", "Porteurs accueillis", "porteurs", "paul")
+    at = _connecte(empreinte)  # Marie displays the (empty) 2025 value: version 0
+    with store.ouvrir(suivi) as con:  # Paul saves first, from another session
+        ind.enregistrer_valeur(con, i, 2025, None, 10, "", "", 0, "paul")
+    at.number_input(key=f"valeur_{i}_2025").set_value(99)
+    _bouton(at, "Enregistrer la valeur").click().run()
+    assert any("Conflit" in e.value and "par paul" in e.value for e in at.error)
+    with store.ouvrir(suivi) as con:
+        assert ind.lire_valeur(con, i, 2025)["valeur"] == 10  # Paul's value was not overwritten

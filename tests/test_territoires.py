@@ -1,0 +1,121 @@
+"""Portrait and typology read functions, and the two pages through AppTest (widgets and
+query-string round trips, invalid values included)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ess import comparaison, typologies
+from tests.conftest import RACINE
+
+NNBSP = "\u202f"
+
+
+def ouvrir(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def param(at, nom):
+    v = at.query_params.get(nom)
+    return v[0] if isinstance(v, list) else v
+
+
+def test_typologies_ess_pese_plus_hors_metropole(con):
+    df = typologies.comparaison(con, 2021)
+    assert set(df["niveau"]) == {"metropole", "densite", "petr"}
+    metro = df[df["niveau"] == "metropole"]
+    assert metro["part_emplois_ess_departement"].sum() == pytest.approx(100, abs=0.2)
+    assert "approximation" in df.loc[df["niveau"] == "densite", "type"].iloc[0]
+    msg = typologies.message_plan(df)
+    assert msg["plus_hors_metropole"] and msg["part_rural"] > 20
+    assert 72 <= 100 - msg["emplois_hors_metropole"] <= 73
+
+
+def test_comparaison_groupe_et_rangs(con):
+    t = comparaison.chiffres(con, "communes:31555,31069", 2021)
+    assert t["nom"] == "Groupe de 2 communes" and t["population"] > 479_000
+    assert comparaison.rangs(con, "communes:31555,31069", 2021) is None
+    r = comparaison.rangs(con, "epci:243100518", 2021)
+    rang = r.loc[r["Indicateur"] == "Effectifs salariés de l'ESS", "Rang"].iloc[0]
+    assert rang.startswith("1er sur ") and 10 <= int(rang.split()[-1]) <= 18  # secret EPCI unranked
+    tab = comparaison.tableau_chiffres(comparaison.chiffres(con, "departement:31", 2021),
+                                       comparaison.chiffres(con, "departement:31", 2021))
+    assert tab.shape == (4, 3) and tab.iloc[2, 1] == f"11,3{NNBSP}%"
+
+
+def test_page_carte_defaut_et_url(env_db):
+    at = ouvrir("pages/carte.py")
+    assert param(at, "niveau") == "epci" and param(at, "metrique") == "part_ess_prive"
+    assert "EPCI, 2021" in at.subheader[0].value
+    assert at.get("plotly_chart")
+
+
+def test_page_carte_lien_restaure_la_vue(env_db):
+    at = ouvrir("pages/carte.py", niveau="commune", metrique="evolution_effectifs_ess", depuis="2018",
+                annee="2021", territoire="commune:31555", methode="egales", classes="4")
+    assert at.radio(key="url_niveau").value == "commune"
+    assert at.selectbox(key="url_methode").value == "egales"
+    assert at.selectbox(key="url_depuis").value == "2018"
+    assert "2018-2021" in at.subheader[0].value
+    assert any("Toulouse" in i.value for i in at.info)
+    # Changing a widget writes the URL.
+    at.radio(key="url_niveau").set_value("epci").run()
+    assert param(at, "niveau") == "epci"
+    assert param(at, "territoire") is None  # a commune is not an EPCI of this map
+
+
+def test_page_carte_valeurs_invalides(env_db):
+    at = ouvrir("pages/carte.py", niveau="canton", metrique="pib", annee="1900", classes="99",
+                territoire="epci:'; DROP TABLE emploi")
+    avertissements = " ".join(w.value for w in at.sidebar.warning) + " ".join(w.value for w in at.warning)
+    for attendu in ("canton", "pib", "1900", "99"):
+        assert attendu in avertissements
+    assert param(at, "niveau") == "epci" and param(at, "classes") == "5"
+
+
+def test_page_carte_sirene_sans_part(env_db):
+    at = ouvrir("pages/carte.py", definition="sirene", metrique="part_ess_prive")
+    assert any("SIRENE" in i.value for i in at.sidebar.info)
+    assert param(at, "metrique") == "effectifs_ess"
+
+
+def test_page_carte_etablissements(env_db):
+    at = ouvrir("pages/carte.py", vue="etablissements", famille="cooperative")
+    assert "Établissements employeurs" in at.subheader[0].value
+    assert at.get("deck_gl_json_chart")
+
+
+def test_page_territoires_lien_portrait(env_db):
+    at = ouvrir("pages/territoires.py", territoire="epci:243100518", comparaison="metropole:hors-metropole",
+                annee="2017")
+    assert at.title[0].value == "Portrait : Toulouse Métropole"
+    assert at.selectbox(key="comparaison").value == "metropole:hors-metropole"
+    assert "Chiffres clés 2017" in [s.value for s in at.subheader]
+    at.selectbox(key="comparaison").set_value("departement:31").run()
+    assert param(at, "comparaison") == "departement:31"
+
+
+def test_page_territoires_groupe_et_invalide(env_db):
+    at = ouvrir("pages/territoires.py", territoire="communes:31555,31069")
+    assert at.title[0].value == "Portrait : Groupe de 2 communes"
+    assert set(at.multiselect(key="groupe_communes").value) == {"commune:31069", "commune:31555"}
+    assert param(at, "territoire") == "communes:31069,31555"
+    at = ouvrir("pages/territoires.py", territoire="commune:00000", comparaison="x:y")
+    assert any("inconnu" in w.value for w in at.warning)
+    assert any("comparaison" in w.value for w in at.sidebar.warning)
+    assert param(at, "comparaison") == "departement:31"
+
+
+def test_page_territoires_rural_metropole(env_db):
+    at = ouvrir("pages/territoires.py", vue="typologies")
+    assert at.title[0].value == "L'ESS hors métropole et en rural"
+    assert any("hors métropole" in m.value for m in at.markdown)
+    assert any("approximation" in c.value for c in at.caption)

@@ -19,6 +19,7 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
+from ess import requetes  # noqa: E402
 from ess.db import connecter  # noqa: E402
 from etl.build import construire  # noqa: E402
 from geo.layers import feature_collection  # noqa: E402
@@ -30,12 +31,6 @@ CIBLE_CONSTRUCTION_S = 30.0
 CIBLE_PAGE_S = 0.5
 CIBLE_COMMUNES_OCTETS = 1_000_000
 
-GEOMETRIES = """
-    SELECT g.territoire, g.geojson
-    FROM geometries g JOIN territoires t ON t.territoire = g.territoire
-    WHERE t.niveau = ?
-    ORDER BY g.territoire
-"""
 
 
 def fr(x: float, decimales: int = 1) -> str:
@@ -103,7 +98,7 @@ def bench_accueil(db: Path) -> None:
 def poids_geojson(db: Path, niveau: str) -> tuple[int, int]:
     con = connecter(db)
     try:
-        df = con.execute(GEOMETRIES, [niveau]).df()
+        df = con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df()
     finally:
         con.close()
     texte = json.dumps(feature_collection(df), separators=(",", ":"))

@@ -85,3 +85,34 @@ WHERE t.niveau = ?
 GROUP BY ALL
 ORDER BY t.nom
 """
+
+# Simplified geometry of every territory of a level (GeoJSON text, built at build time).
+GEOMETRIES_NIVEAU = """
+SELECT g.territoire, g.geojson
+FROM geometries g JOIN territoires t USING (territoire)
+WHERE t.niveau = ?
+ORDER BY g.territoire
+"""
+
+SECTIONS_A21 = "SELECT a21, libelle_a21 FROM ref_naf_sections ORDER BY a21"
+
+# Territories of some levels, in the order of the levels given, then by name.
+TERRITOIRES_NIVEAUX = """
+SELECT territoire, nom, niveau FROM territoires
+WHERE list_contains(?, niveau)
+ORDER BY array_position(?, niveau), nom
+"""
+
+# Build report: source rows set aside or incomplete (never silently dropped).
+REJETS = """
+SELECT source AS "Source", motif AS "Motif", traitement AS "Traitement",
+       nb_lignes AS "Lignes", exemples AS "Exemples"
+FROM rejets ORDER BY source, motif
+"""
+
+FAMILLES_CATEGORIES = """
+SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, f.commentaire
+FROM ref_familles_ess f
+LEFT JOIN ref_categories_juridiques c ON c.code = f.categorie_juridique
+ORDER BY f.famille, code
+"""

@@ -23,9 +23,7 @@ def donnees(niveau, metrique, annee, definition, famille, section, depuis, metho
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def contours(niveau, cle):
-    geo = ui.connexion().execute(
-        "SELECT g.territoire, g.geojson FROM geometries g JOIN territoires t USING (territoire) "
-        "WHERE t.niveau = ? ORDER BY g.territoire", [niveau]).df()
+    geo = ui.connexion().execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df()
     return layers.feature_collection(geo)
 
 
@@ -51,7 +49,7 @@ definition = pl.choix("definition", "Définition de l'ESS", carte.DEFINITIONS, "
 familles = {"toutes": "Toutes les familles",
             **dict(ui.requete(requetes.FAMILLES, (), cle).itertuples(index=False))}
 famille = pl.choix("famille", "Famille juridique", familles, "toutes")
-sections = ui.requete("SELECT a21, libelle_a21 FROM ref_naf_sections ORDER BY a21", (), cle)
+sections = ui.requete(requetes.SECTIONS_A21, (), cle)
 secteurs = {"tous": "Tous les secteurs",
             **{a: f"{a} – {lib}" for a, lib in sections.itertuples(index=False)}}
 secteur = pl.choix("secteur", "Secteur d'activité (A21)", secteurs, "tous")

@@ -37,18 +37,14 @@ st.dataframe(
 st.header("Rapport de construction")
 st.markdown("Lignes des fichiers sources écartées ou incomplètes : elles sont comptées ici, "
             "jamais supprimées en silence. Les exemples ne citent que des établissements diffusibles.")
-rejets = ui.requete(
-    "SELECT source AS \"Source\", motif AS \"Motif\", traitement AS \"Traitement\", "
-    "nb_lignes AS \"Lignes\", exemples AS \"Exemples\" FROM rejets ORDER BY source, motif", (), cle)
+rejets = ui.requete(requetes.REJETS, (), cle)
 if rejets.empty:
     st.caption("Aucune ligne écartée ni incomplète lors de la dernière construction.")
 else:
     st.dataframe(rejets, hide_index=True, width="stretch")
 st.header("Familles de l'ESS et catégories juridiques")
 st.dataframe(
-    ui.requete("SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, "
-               "f.commentaire FROM ref_familles_ess f LEFT JOIN ref_categories_juridiques c "
-               "ON c.code = f.categorie_juridique ORDER BY f.famille, code", (), cle),
+    ui.requete(requetes.FAMILLES_CATEGORIES, (), cle),
     hide_index=True, width="stretch",
 )
 st.caption("Correspondance à vérifier contre la liste de l'INSEE : elle est tenue dans "

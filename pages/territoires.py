@@ -4,7 +4,7 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 import plotly.express as px
 import streamlit as st
 
-from ess import comparaison, portrait, typologies, ui
+from ess import comparaison, portrait, requetes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
@@ -21,9 +21,7 @@ TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "D
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def territoires_du_niveau(niveaux: tuple, cle) -> dict:
-    df = ui.connexion().execute(
-        "SELECT territoire, nom, niveau FROM territoires WHERE list_contains(?, niveau) "
-        "ORDER BY array_position(?, niveau), nom", [list(niveaux), list(niveaux)]).df()
+    df = ui.connexion().execute(requetes.TERRITOIRES_NIVEAUX, [list(niveaux), list(niveaux)]).df()
     return dict(zip(df["territoire"], df["nom"], strict=True))
 
 

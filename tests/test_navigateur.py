@@ -10,6 +10,8 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import Page, expect
 
+from tests.conftest import serveur_streamlit
+
 pytestmark = pytest.mark.browser
 
 DELAI = 30_000  # ms: first render includes the cold DuckDB queries and the plotly figure
@@ -98,3 +100,21 @@ def test_annee_explicite_conservee(page: Page, serveur):
     expect(_metrique(page, "Effectifs salariés de l'ESS")).to_have_count(1, timeout=DELAI)
     expect(page).to_have_url(re.compile(r"[?&]annee=2021\b"), timeout=DELAI)
     assert "annee=" in page.url
+
+
+@pytest.mark.parametrize("chemin", ["suivi", "data_ess"])
+def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin):
+    """A forwarded link opened first on a freshly started server lands on its page, without
+    Streamlit's "Page not found" dialog (URLs must equal the page file names)."""
+    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite") as url:
+        contexte = navigateur.new_context()
+        contexte.route(lambda u: not u.startswith(url), lambda route: route.abort())
+        page = contexte.new_page()
+        try:
+            page.goto(f"{url}/{chemin}")
+            expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_be_visible(
+                timeout=DELAI)
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=DELAI)
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+        finally:
+            contexte.close()

@@ -43,10 +43,10 @@ def _pic_memoire_mo(pid: int) -> float:
 
 async def _page_prete(page, url: str) -> float:
     t = time.perf_counter()
-    await page.goto(url)
-    await page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(timeout=60_000)
+    await page.goto(url, wait_until="commit", timeout=180_000)
+    await page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(timeout=180_000)
     # Streamlit shows its status widget while the script runs
-    await page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    await page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=180_000)
     return time.perf_counter() - t
 
 
@@ -66,21 +66,24 @@ async def _session(browser, base: str, chemins: list[str], tours: int, mesures, 
         await ctx.close()
 
 
-async def _charge(base: str, sessions: int, tours: int):
+async def _charge(base: str, sessions: int, tours: int, duree_max: int):
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = await browser.new_page()
         await page.goto(base)
         nav = page.locator('[data-testid="stSidebarNav"] a')
-        await nav.first.wait_for(timeout=60_000)
+        await nav.first.wait_for(timeout=180_000)
         chemins = sorted({"/" + (await a.get_attribute("href")).split("/", 3)[-1]
                           for a in await nav.all()})
         await page.close()
         mesures, erreurs = [], []
         t = time.perf_counter()
-        await asyncio.wait_for(asyncio.gather(*(
-            _session(browser, base, chemins, tours, mesures, erreurs) for _ in range(sessions)
-        )), timeout=DUREE_MAX_S)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(
+                _session(browser, base, chemins, tours, mesures, erreurs) for _ in range(sessions)
+            )), timeout=duree_max)
+        except TimeoutError:  # bounded in time: report what was measured
+            erreurs.append(f"durée maximale atteinte ({duree_max} s) : mesures partielles")
         duree = time.perf_counter() - t
         await browser.close()
         return chemins, mesures, erreurs, duree
@@ -91,6 +94,7 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--tours", type=int, default=3)
     ap.add_argument("--db", default=str(RACINE / "data" / "ess.duckdb"))
+    ap.add_argument("--duree-max", type=int, default=DUREE_MAX_S, help="secondes, au plus")
     args = ap.parse_args()
     port = _port()
     serveur = subprocess.Popen(
@@ -107,7 +111,8 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.25)
-        chemins, mesures, erreurs, duree = asyncio.run(_charge(base, args.sessions, args.tours))
+        chemins, mesures, erreurs, duree = asyncio.run(
+            _charge(base, args.sessions, args.tours, args.duree_max))
         pic = _pic_memoire_mo(serveur.pid)
     finally:
         serveur.terminate()

@@ -28,12 +28,6 @@ def annee_par_defaut(con: duckdb.DuckDBPyConnection) -> int:
     return int(info.get("annee_par_defaut") or annees(con)[-1])
 
 
-def _cible(territoire) -> list[str]:
-    if territoire.niveau == "communes":
-        return [f"commune:{c}" for c in territoire.communes]
-    return [territoire.code]
-
-
 def chiffres_cles(
     con: duckdb.DuckDBPyConnection, code: str, annee: int | None = None,
     perimetre: str = "statistique",
@@ -60,7 +54,7 @@ def chiffres_cles(
 
 
 def _statistique(con, territoire, annee) -> dict:
-    cells = con.execute(requetes.EMPLOI_CELLULES, [_cible(territoire), annee]).df()
+    cells = con.execute(requetes.EMPLOI_CELLULES, [territoire.identifiants(), annee]).df()
     ens = cells[cells["nomenclature"] == "ensemble"].set_index("groupe")
     secret: list[str] = []
 

@@ -22,15 +22,8 @@ INDICATEURS = {
 }
 
 
-def cibles(territoire: Territoire) -> list[str]:
-    """Territory ids whose emploi cells add up to this territory."""
-    if territoire.niveau == "communes":
-        return [f"commune:{c}" for c in territoire.communes]
-    return [territoire.code]
-
-
 def cellules(con: duckdb.DuckDBPyConnection, territoire: Territoire, annee: int) -> pd.DataFrame:
-    return con.execute(requetes.EMPLOI_CELLULES, [cibles(territoire), annee]).df()
+    return con.execute(requetes.EMPLOI_CELLULES, [territoire.identifiants(), annee]).df()
 
 
 def _parts(df: pd.DataFrame, total) -> pd.DataFrame:
@@ -79,7 +72,7 @@ def secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int, groupe: str 
 def evolution(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """Yearly ESS establishments, ESS jobs, private jobs and ESS share, all available years."""
     t = resoudre(con, code)
-    df = con.execute(requetes.EVOLUTION, [cibles(t)]).df()
+    df = con.execute(requetes.EVOLUTION, [t.identifiants()]).df()
     df["part_ess_prive"] = (100 * df["effectifs_ess"] / df["effectifs_prive"]).round(1)
     return df
 

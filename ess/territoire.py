@@ -23,6 +23,13 @@ class Territoire:
     communes: tuple[str, ...]  # INSEE codes of its communes
     niveau: str
 
+    def identifiants(self) -> list[str]:
+        """Territory ids whose emploi cells make up this territory: itself, or for a custom
+        group its communes (summed by the queries, a value hidden in any part stays hidden)."""
+        if self.niveau == "communes":
+            return [f"commune:{c}" for c in self.communes]
+        return [self.code]
+
 
 def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
     code = code.strip()

@@ -22,6 +22,7 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
+from ess import requetes  # noqa: E402
 from ess.db import connecter  # noqa: E402
 from geo.layers import feature_collection  # noqa: E402
 
@@ -63,8 +64,7 @@ def serveur(db: Path) -> tuple[subprocess.Popen, str]:
 def poids(db: Path, niveau: str) -> int:
     con = connecter(db)
     try:
-        df = con.execute("SELECT g.territoire, g.geojson FROM geometries g JOIN territoires t "
-                         "USING (territoire) WHERE t.niveau = ?", [niveau]).df()
+        df = con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df()
     finally:
         con.close()
     return len(json.dumps(feature_collection(df), separators=(",", ":")).encode())

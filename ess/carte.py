@@ -14,6 +14,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ess import requetes
+
 NIVEAUX = {"epci": "EPCI", "commune": "Communes"}
 DEFINITIONS = {"statistique": "Périmètre statistique (familles juridiques)",
                "sirene": "Marqueur ESS de SIRENE"}
@@ -62,13 +64,7 @@ ORDER BY t.territoire
 # SIRENE definition, as `requetes.SIRENE_ESS`: flag 'O', employer, active at 31/12 of the
 # year; jobs estimated from the middle of the size band. Counts from the public register are
 # not secret.
-_SIRENE = """
-WITH t AS (
-    SELECT tranche,
-           (effectif_min::DOUBLE + coalesce(try_cast(nullif(effectif_max, '') AS DOUBLE),
-                                             effectif_min::DOUBLE)) / 2 AS milieu
-    FROM ref_tranches_effectifs
-), e AS (
+_SIRENE = requetes.TRANCHES_MILIEU + """, e AS (
     SELECT e.commune, count(*) AS nb, sum(coalesce(t.milieu, 0)) AS eff
     FROM etablissements e LEFT JOIN t USING (tranche)
     WHERE e.ess_sirene AND e.employeur
@@ -88,7 +84,7 @@ LEFT JOIN e ON e.commune = a.commune
 WHERE tr.niveau = $niveau
 GROUP BY ALL
 ORDER BY tr.territoire
-"""
+"""  # noqa: S608 (two constant fragments, parameters bound)
 
 
 def _annee(con, niveau: str, annee: int, definition: str, famille: str | None,

@@ -15,15 +15,18 @@ GROUP BY ALL
 
 ANNEES_EMPLOI = "SELECT DISTINCT annee FROM emploi ORDER BY annee"
 
-# ESS employer establishments active at 31/12 of a year, SIRENE definition (flag = 'O');
-# jobs estimated from the size band (middle of the band).
-SIRENE_ESS = """
+# Middle of each SIRENE size band: the job estimate of the SIRENE definition (a CTE `t`).
+TRANCHES_MILIEU = """
 WITH t AS (
     SELECT tranche,
            (effectif_min::DOUBLE + coalesce(try_cast(nullif(effectif_max, '') AS DOUBLE),
                                              effectif_min::DOUBLE)) / 2 AS milieu
     FROM ref_tranches_effectifs
-)
+)"""
+
+# ESS employer establishments active at 31/12 of a year, SIRENE definition (flag = 'O');
+# jobs estimated from the size band (middle of the band).
+SIRENE_ESS = TRANCHES_MILIEU + """
 SELECT coalesce(e.famille_ess, 'autre_ess') AS famille, e.a38,
        count(*)::INTEGER AS nb_etablissements,
        round(sum(coalesce(t.milieu, 0)))::INTEGER AS effectifs_estimes

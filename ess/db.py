@@ -9,6 +9,9 @@ import duckdb
 
 DB_DEFAUT = Path(__file__).resolve().parent.parent / "data" / "ess.duckdb"
 COMMANDE_BUILD = "make run  (ou : python -m etl build)"
+# The marts the read side queries (etl.build.MARTS writes them; a test keeps the two in step).
+TABLES = ("build_info", "communes", "territoires", "appartenance", "geometries", "emploi",
+          "etablissements", "projets", "accompagnements", "sources", "rejets", "rejets_lignes")
 
 
 class BaseIndisponible(RuntimeError):
@@ -24,16 +27,23 @@ def connecter(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     path = Path(path) if path else chemin_base()
     if not path.is_file() or path.stat().st_size == 0:
         raise BaseIndisponible(
-            f"La base de données {path} est absente. Construisez-la avec : {COMMANDE_BUILD}"
+            f"La base de données {path} est absente ou vide. Construisez-la avec : {COMMANDE_BUILD}"
         )
     try:
         con = duckdb.connect(str(path), read_only=True)
         con.execute("SELECT count(*) FROM build_info").fetchone()
+        presentes = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     except duckdb.Error as exc:
         raise BaseIndisponible(
             f"La base de données {path} est illisible ou incomplète ({type(exc).__name__}). "
             f"Reconstruisez-la avec : {COMMANDE_BUILD}"
         ) from exc
+    if manquantes := [t for t in TABLES if t not in presentes]:
+        con.close()
+        raise BaseIndisponible(
+            f"La base de données {path} vient d'une version antérieure de l'application (tables "
+            f"absentes : {', '.join(manquantes)}). Reconstruisez-la avec : {COMMANDE_BUILD}"
+        )
     return con
 
 

@@ -113,6 +113,13 @@ SELECT source AS "Source", motif AS "Motif", traitement AS "Traitement",
 FROM rejets ORDER BY source, motif
 """
 
+# Lines set aside with --tolerer-rejets, one by one (identifiers are never stored).
+REJETS_LIGNES = """
+SELECT source AS "Source", fichier AS "Fichier", ligne AS "Ligne", colonne AS "Colonne",
+       valeur AS "Valeur", motif AS "Motif"
+FROM rejets_lignes ORDER BY source, fichier, ligne
+"""
+
 FAMILLES_CATEGORIES = """
 SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, f.commentaire
 FROM ref_familles_ess f

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     for option, aide in OPTIONS_FICHIERS.items():
         build.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F", help=aide)
     build.add_argument("--tolerer-rejets", action="store_true",
-                       help="écarter les lignes FLORES de commune inconnue (comptées dans le rapport)")
+                       help="écarter les lignes en erreur (code inconnu, valeur invalide, doublon…) "
+                            "au lieu de refuser le fichier ; chacune est listée avec sa ligne et son motif")
     build.add_argument("--force", action="store_true",
                        help="accepter une baisse de plus de 2 %% des lignes par rapport à la base précédente")
     args = parser.parse_args(argv)
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Base construite en {time.perf_counter() - debut:.1f} s : "
           f"{info['lignes_etablissements']} établissements, {info['lignes_emploi']} cellules d'emploi, "
           f"emploi : {info.get('emploi', 'FLORES (démonstration)')}.")
+    ecartees = int(info.get("lignes_rejets_lignes", 0))
+    if ecartees:
+        print(f"Lignes écartées (--tolerer-rejets) : {ecartees}, chacune avec sa ligne et son motif "
+              "(page « Sources et méthodes », table rejets_lignes).")
     if int(info.get("lignes_rejets", 0)):
         print(f"Rapport de construction : {info['lignes_rejets']} motif(s) de lignes écartées ou "
               "incomplètes (page « Sources et méthodes », table rejets).")

@@ -28,7 +28,7 @@ SQL = Path(__file__).resolve().parent / "sql"
 SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous rows stops
 TABLES_SUIVIES = ("etablissements", "emploi")
 MARTS = ["communes", "territoires", "appartenance", "geometries", "emploi", "etablissements",
-         "projets", "accompagnements", "sources", "build_info", "rejets",
+         "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
 
 
@@ -116,7 +116,7 @@ def construire(
                 lecture = prog.etape("sources officielles", charger_reel, con, fichiers, departement,
                                      set(ref_zone.communes["commune"]), tolerer_rejets, Path(dossier),
                                      afficher)
-            rejets += lecture.rejets
+            _creer(con, "raw_rejets_lignes", lecture.rejets_lignes.astype({"ligne": "int64"}))
             annee_defaut = None
             sources = lecture.sources
         else:
@@ -219,7 +219,7 @@ def _build_info(
     demo: bool,
 ) -> dict[str, str]:
     lignes = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-              for t in ("etablissements", "emploi", "communes", "projets", "rejets")}
+              for t in ("etablissements", "emploi", "communes", "projets", "rejets", "rejets_lignes")}
     annees = [a for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()]
     if annee_defaut is None:
         annee_defaut = annees[-1] if annees else ""

@@ -15,6 +15,7 @@ UNIQUE = {
     "emploi": ["territoire", "annee", "groupe", "nomenclature", "secteur"],
     "etablissements": ["siret"],
     "projets": ["id_projet"],
+    "rejets_lignes": ["source", "fichier", "ligne"],
 }
 NON_NULL = {
     "communes": ["commune", "nom", "population", "epci", "departement", "densite"],
@@ -22,6 +23,7 @@ NON_NULL = {
     "emploi": ["territoire", "annee", "groupe", "nb_etablissements", "secret"],
     "etablissements": ["siret", "siren", "commune", "diffusible", "employeur", "etat"],
     "projets": ["id_projet", "nom_projet", "commune", "finance"],
+    "rejets_lignes": ["source", "fichier", "ligne", "motif"],
 }
 VALEURS = {
     ("emploi", "groupe"): ["association", "cooperative", "mutuelle", "fondation", "autre_ess",
@@ -62,6 +64,9 @@ def _requetes() -> list[tuple[str, str]]:
     q.append(("etablissements : établissement non diffusible localisé ou nommé",
               "SELECT count(*) FROM etablissements WHERE NOT diffusible "
               "AND (nom IS NOT NULL OR adresse IS NOT NULL OR lon IS NOT NULL)"))
+    q.append(("rejets_lignes : identifiant d'établissement recopié",
+              "SELECT count(*) FROM rejets_lignes WHERE colonne IN ('siret', 'siren') "
+              "AND valeur IS NOT NULL"))
     return q
 
 

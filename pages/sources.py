@@ -3,6 +3,8 @@
 import streamlit as st
 
 from ess import indicateurs, requetes, ui
+from ess.exports.csv import table_csv
+from ess.format import nombre
 
 con = ui.connexion()
 cle = ui.cle_base()
@@ -42,6 +44,12 @@ if rejets.empty:
     st.caption("Aucune ligne écartée ni incomplète lors de la dernière construction.")
 else:
     st.dataframe(rejets, hide_index=True, width="stretch")
+lignes = ui.requete(requetes.REJETS_LIGNES, (), cle)
+if not lignes.empty:
+    with st.expander(f"Détail des {nombre(len(lignes))} lignes écartées (--tolerer-rejets)"):
+        st.dataframe(lignes, hide_index=True, width="stretch")
+        st.download_button("Télécharger les lignes écartées (CSV)", table_csv(lignes),
+                           file_name="lignes_ecartees.csv", mime="text/csv")
 st.header("Familles de l'ESS et catégories juridiques")
 st.dataframe(
     ui.requete(requetes.FAMILLES_CATEGORIES, (), cle),

@@ -8,9 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from etl.build import BuildError, construire
 from etl.sources import SourceInvalide, flores, sirene, zonages
 from etl.sources.chargement import Fichiers
 from etl.sources.population import lire_population
+from etl.sources.projets import lire_projets
 from tests.conftest import RACINE
 from tests.test_sources_flores import LIGNES, ecrire_flores
 from tests.test_sources_sirene import ETABLISSEMENTS, fichiers_sirene
@@ -83,6 +86,16 @@ CAS = {
         ("2022", "31555", "QB", "association", "trois", "9", "8")]), "--flores", "nb_etablissements"),
     "famille inconnue": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[
         ("2022", "31555", "QB", "syndicat", "3", "9", "8")]), "--flores", "colonne famille"),
+    "fichier introuvable": (lambda d, e, u: d / "absent.csv", "--sirene-etablissements", "introuvable"),
+    "en-tête seul": (lambda d, e, u: _write(d / "e.csv", e.read_text().splitlines()[0] + "\n"),
+                     "--sirene-etablissements", "en-tête seul"),
+    "aucune ligne du département": (lambda d, e, u: _remplacer(e, d / "e.csv", ",31", ",75"),
+                                    "--sirene-etablissements", "aucun établissement du département 31"),
+    "zip tronqué": (lambda d, e, u: _zip_tronque(d, e), "--sirene-etablissements", "zip illisible"),
+    "en-tête seul (FLORES)": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[]), "--flores",
+                              "en-tête seul"),
+    "classeur tronqué (registre)": (lambda d, e, u: _xlsx_tronque(d), "--projets", "illisible"),
+    "classeur tronqué (densité)": (lambda d, e, u: _xlsx_tronque(d), "--densite", "illisible"),
     "ligne FLORES en double": (lambda d, e, u: ecrire_flores(d / "f.csv", lignes=[LIGNES[0], LIGNES[0]]),
                                "--flores", "en double"),
 }
@@ -94,6 +107,17 @@ def _write(path: Path, contenu) -> Path:
     else:
         path.write_text(contenu, encoding="utf-8")
     return path
+
+
+def _zip_tronque(d: Path, e: Path) -> Path:
+    with zipfile.ZipFile(d / "e.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(e, e.name)
+    return _write(d / "e.zip", (d / "e.zip").read_bytes()[:300])
+
+
+def _xlsx_tronque(d: Path) -> Path:
+    pd.DataFrame({"id_projet": ["P1"], "nom_projet": ["Épicerie"]}).to_excel(d / "c.xlsx", index=False)
+    return _write(d / "c.xlsx", (d / "c.xlsx").read_bytes()[:1500])
 
 
 def _parquet_tronque(d: Path, e: Path) -> Path:
@@ -110,11 +134,8 @@ def test_mauvaise_entree(base, tmp_path, cas):
     fabriquer, option, attendu = CAS[cas]
     mauvais = fabriquer(tmp_path, etab, ul)
     avant = empreinte(db)
-    if option == "--flores":
-        r = etl("--db", db, "--sirene-etablissements", etab, "--sirene-unites-legales", ul,
-                "--flores", mauvais)
-    else:
-        r = etl("--db", db, "--sirene-etablissements", mauvais, "--sirene-unites-legales", ul)
+    options = {"--sirene-etablissements": etab, "--sirene-unites-legales": ul, option: mauvais}
+    r = etl("--db", db, *(x for paire in options.items() for x in paire))
     assert r.returncode == 2, r.stdout + r.stderr
     assert attendu in r.stderr and "Traceback" not in r.stderr
     assert "La base existante n'a pas été modifiée" in r.stderr
@@ -164,13 +185,26 @@ def test_construction_tuee_en_cours(base, tmp_path):
 
 
 # Random or mutated bytes: a reader either reads them or says why in French, nothing else.
-LECTEURS = {
-    "sirene": lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, "31", d),
-    "flores": lambda p, d: flores.lire(p, "31", COMMUNES),
-    "qpv": lambda p, d: zonages.lire_qpv(p, "31"),
-    "massifs": lambda p, d: zonages.lire_massifs(p, "31"),
-    "densite": lambda p, d: zonages.lire_densite(p, "31"),
-    "population": lambda p, d: lire_population(p, "31"),
+def _unites_legales(p: Path, d: Path, tolerer: bool = False):
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw_sirene_etablissements AS SELECT '100000001' AS siren")
+    return sirene.charger_unites_legales(con, p, d, tolerer)
+
+
+LECTEURS = {  # name: (reader, file suffix)
+    "sirene": (lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, "31", d), ".csv"),
+    "sirene tolérant": (lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, "31", d, True),
+                        ".csv"),
+    "unités légales": (_unites_legales, ".csv"),
+    "unités légales tolérant": (lambda p, d: _unites_legales(p, d, True), ".csv"),
+    "flores": (lambda p, d: flores.lire(p, "31", COMMUNES), ".csv"),
+    "flores tolérant": (lambda p, d: flores.lire(p, "31", COMMUNES, True), ".csv"),
+    "projets csv": (lambda p, d: lire_projets(p, COMMUNES), ".csv"),
+    "projets xlsx": (lambda p, d: lire_projets(p, COMMUNES), ".xlsx"),
+    "qpv": (lambda p, d: zonages.lire_qpv(p, "31"), ".csv"),
+    "massifs": (lambda p, d: zonages.lire_massifs(p, "31"), ".csv"),
+    "densite": (lambda p, d: zonages.lire_densite(p, "31"), ".xlsx"),
+    "population": (lambda p, d: lire_population(p, "31"), ".csv"),
 }
 REGLAGES = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -183,14 +217,32 @@ def test_octets_aleatoires(tmp_path, lecteur, contenu):
     _lire_ou_refuser(tmp_path, lecteur, contenu)
 
 
-@pytest.mark.parametrize("lecteur", ["sirene", "flores"])
+def _valide(dossier: Path, lecteur: str) -> bytes:
+    """A good file for the reader, before mutation."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    if lecteur.startswith("sirene"):
+        return fichiers_sirene(dossier)[0].read_bytes()
+    if lecteur.startswith("unités légales"):
+        return fichiers_sirene(dossier)[1].read_bytes()
+    if lecteur.startswith("flores"):
+        return ecrire_flores(dossier / "src.csv").read_bytes()
+    registre = pd.DataFrame([{"id_projet": f"P{i}", "nom_projet": "Épicerie solidaire", "porteur": "Asso",
+                              "commune": "31555", "theme": "Alimentation", "annee_accueil": "2021",
+                              "finance": "oui", "dispositif": "Fonds", "montant_eur": "12000",
+                              "etp_projetes": "1,5", "tiers_lieu": "non", "statut": "active"}
+                             for i in range(5)])
+    if lecteur == "projets xlsx":
+        registre.to_excel(dossier / "r.xlsx", index=False)
+        return (dossier / "r.xlsx").read_bytes()
+    return registre.to_csv(index=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("lecteur", ["sirene", "sirene tolérant", "unités légales", "flores",
+                                     "flores tolérant", "projets csv", "projets xlsx"])
 @REGLAGES
 @given(data=st.data())
 def test_fichier_valide_abime(tmp_path, lecteur, data):
-    if lecteur == "sirene":
-        valide = fichiers_sirene(tmp_path / "src")[0].read_bytes()
-    else:
-        valide = ecrire_flores(tmp_path / "src.csv").read_bytes()
+    valide = _valide(tmp_path / "src", lecteur)
     i = data.draw(st.integers(0, len(valide) - 1))
     octets = data.draw(st.binary(min_size=0, max_size=8))
     coupe = data.draw(st.integers(i, len(valide)))
@@ -198,9 +250,10 @@ def test_fichier_valide_abime(tmp_path, lecteur, data):
 
 
 def _lire_ou_refuser(tmp_path: Path, lecteur: str, contenu: bytes) -> None:
-    path = tmp_path / f"entree_{lecteur}.csv"
+    lire, suffixe = LECTEURS[lecteur]
+    path = tmp_path / f"entree{suffixe}"
     path.write_bytes(contenu)
     try:
-        LECTEURS[lecteur](path, tmp_path / "zip")
+        lire(path, tmp_path / "zip")
     except SourceInvalide as exc:
         assert str(exc) and "Traceback" not in str(exc)

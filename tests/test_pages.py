@@ -52,20 +52,38 @@ def test_autres_pages(env_db, page):
     assert at.title
 
 
-def test_base_absente_message_clair(tmp_path, monkeypatch):
-    monkeypatch.setenv("ESS_DB", str(tmp_path / "absente.duckdb"))
+def _base_ancienne(path):
+    """A database from an earlier version: readable, but without the newer marts."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE build_info AS SELECT 'demo' AS cle, 'oui' AS valeur")
+    con.close()
+
+
+BASES = {  # name: (how to make it, words of the message)
+    "absente": (lambda p: None, "absente"),
+    "vide": (lambda p: p.write_bytes(b""), "absente ou vide"),
+    "corrompue": (lambda p: p.write_bytes(b"ceci n'est pas une base DuckDB" * 100), "illisible"),
+    "ancienne version": (_base_ancienne, "version antérieure"),
+}
+
+
+@pytest.mark.parametrize("cas", list(BASES))
+def test_base_indisponible_message_clair(tmp_path, monkeypatch, cas):
+    fabriquer, attendu = BASES[cas]
+    db = tmp_path / "ess.duckdb"
+    fabriquer(db)
+    monkeypatch.setenv("ESS_DB", str(db))
     at = app()
     at.run()
     assert not at.exception
-    assert "absente" in at.error[0].value
+    assert attendu in at.error[0].value
     assert any("make run" in m.value for m in at.markdown)
 
 
-def test_base_corrompue_message_clair(tmp_path, monkeypatch):
-    bad = tmp_path / "ess.duckdb"
-    bad.write_bytes(b"ceci n'est pas une base DuckDB" * 100)
-    monkeypatch.setenv("ESS_DB", str(bad))
-    at = app()
-    at.run()
-    assert not at.exception
-    assert "illisible" in at.error[0].value
+def test_le_build_ecrit_les_tables_que_l_app_lit():
+    from ess.db import TABLES
+    from etl.build import MARTS
+
+    assert set(TABLES) <= set(MARTS)

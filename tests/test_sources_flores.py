@@ -66,9 +66,12 @@ def test_build_sirene_et_flores(tmp_path):
         qb = con.execute("SELECT nb_etablissements, effectifs, eqtp FROM emploi WHERE territoire = "
                          "'commune:31555' AND groupe = 'association' AND secteur = 'QB'").fetchall()
         desc = con.execute("SELECT description FROM sources WHERE source = 'emploi'").fetchall()[0][0]
-        rejet = con.execute("SELECT nb_lignes, exemples FROM rejets WHERE source = 'FLORES'").fetchall()
+        rejet = con.execute("SELECT source, nb_lignes, exemples FROM rejets "
+                            "WHERE source LIKE 'FLORES%'").fetchall()
+        ligne = con.execute("SELECT ligne, colonne, valeur FROM rejets_lignes").fetchall()
     finally:
         con.close()
     assert qb == [(12, 340, 301.5)]
     assert "décimale virgule" in desc and "estimation" not in desc
-    assert rejet == [(1, "ligne 8 (31999)")]
+    assert rejet == [("FLORES (flores.csv)", 1, "ligne 8")]
+    assert ligne == [(8, "codgeo", "31999")]

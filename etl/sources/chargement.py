@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.sources import SourceInvalide, flores, population, sirene, zonages
+from etl.sources import SourceInvalide, flores, lignes_ecartees, population, sirene, zonages
 from etl.sources.fichiers import Empreinte, empreinte, existant
 from geo import typologies
 from geo.territoires import Referentiel
@@ -51,12 +51,12 @@ class Fichiers:
 
 @dataclass
 class Lecture:
-    """What the real sources gave: provenance rows, build_info entries, set-aside rows."""
+    """What the real sources gave: provenance rows, build_info entries, lines set aside."""
 
     sources: pd.DataFrame
     infos: dict[str, str] = field(default_factory=dict)
-    rejets: list[tuple] = field(default_factory=list)
     estimation_emploi: bool = False
+    rejets_lignes: pd.DataFrame = field(default_factory=lignes_ecartees)
 
 
 def _source(source: str, description: str, millesime: str) -> dict:
@@ -74,12 +74,14 @@ def charger_reel(
         raise SourceInvalide("Sources réelles : il faut au moins SIRENE (--sirene-etablissements et "
                              "--sirene-unites-legales) ou l'emploi FLORES (--flores) ; les données "
                              "de démonstration ne sont jamais mélangées aux fichiers réels.")
-    lignes, infos, rejets = [], {}, []
+    lignes, infos, ecartees = [], {}, []
     if f.sirene_etablissements:
-        etab = sirene.charger_etablissements(con, f.sirene_etablissements, departement, dossier)
-        ul = sirene.charger_unites_legales(con, f.sirene_unites_legales, dossier)
+        etab = sirene.charger_etablissements(con, f.sirene_etablissements, departement, dossier,
+                                             tolerer_rejets)
+        ul = sirene.charger_unites_legales(con, f.sirene_unites_legales, dossier, tolerer_rejets)
         for lu in (etab, ul):
             afficher(f"  SIRENE {lu.texte()}")
+            ecartees.append(lu.rejets)
         millesime = con.execute("SELECT max(dateDernierTraitementEtablissement)[:10] "
                                 "FROM raw_sirene_etablissements").fetchall()[0][0] or "?"
         lignes.append(_source("etablissements", f"SIRENE (INSEE), stock des établissements et unités "
@@ -102,10 +104,7 @@ def charger_reel(
                               f"{f.flores.name} ({lu.detection.texte()})",
                               f"{annees[0]}-{annees[-1]}" if annees else "?"))
         infos["flores_format_detecte"] = lu.detection.texte()
-        if not lu.rejets.empty:
-            exemples = ", ".join(f"ligne {r.ligne} ({r.codgeo})" for r in lu.rejets.head(5).itertuples())
-            rejets.append(("FLORES", "code commune inconnu du référentiel territorial",
-                           "écarté (--tolerer-rejets)", len(lu.rejets), exemples))
+        ecartees.append(lu.rejets)
         estimation = False
     else:
         estimation = bool(f.sirene_etablissements)
@@ -124,7 +123,7 @@ def charger_reel(
                               "2020-2025"))
     infos["emploi"] = infos.get("emploi", "FLORES")
     return Lecture(pd.DataFrame(lignes, columns=["source", "description", "millesime", "demo"]),
-                   infos, rejets, estimation)
+                   infos, estimation, lignes_ecartees(*ecartees))
 
 
 def charger_zonages(

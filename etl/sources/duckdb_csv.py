@@ -35,13 +35,19 @@ class Source:
     format: str  # "csv", "csv (zip)" or "parquet"
     colonnes: dict[str, str] = field(default_factory=dict)  # official name → name in the file
 
-    def relation(self) -> tuple[str, list]:
+    def relation(self, numeroter: bool = False) -> tuple[str, list]:
+        """The table function; `numeroter` adds `_ligne`, the line (or row) in the file."""
         if self.format == "parquet":
+            if numeroter:
+                return ("(SELECT file_row_number + 1 AS _ligne, * "
+                        "FROM read_parquet(?, file_row_number = true))", [str(self.chemin)])
             return "read_parquet(?)", [str(self.chemin)]
         cols = {n: "VARCHAR" for n in self._noms_csv}
-        return ("read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-                "escape = '\"', strict_mode = true, compression = 'auto', columns = ?)",
-                [str(self.chemin), cols])
+        lecture = ("read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
+                   "escape = '\"', strict_mode = true, compression = 'auto', columns = ?)")
+        if numeroter:  # the header is line 1; insertion order is kept by DuckDB
+            lecture = f"(SELECT row_number() OVER () + 1 AS _ligne, * FROM {lecture})"  # noqa: S608
+        return lecture, [str(self.chemin), cols]
 
     _noms_csv: list[str] = field(default_factory=list)
 
@@ -125,15 +131,10 @@ def _premiere_ligne(exc: Exception) -> str:
 
 def ligne_de(con: duckdb.DuckDBPyConnection, src: Source, colonne: str, valeur: str | None) -> str:
     """'ligne N' of the first row whose `colonne` holds `valeur` (error path only: rescans)."""
-    rel, params = src.relation()
+    rel, params = src.relation(numeroter=True)
     col = ident(src.colonnes[colonne])
     cond = f"{col} IS NULL" if valeur is None else f"CAST({col} AS VARCHAR) = ?"
-    if src.format == "parquet":
-        rel = "read_parquet(?, file_row_number = true)"
-        sql = f"SELECT file_row_number + 1 FROM {rel} WHERE {cond} ORDER BY 1 LIMIT 1"  # noqa: S608
-    else:
-        sql = (f"SELECT n + 1 FROM (SELECT row_number() OVER () AS n, {col} FROM {rel}) "  # noqa: S608
-               f"WHERE {cond} ORDER BY 1 LIMIT 1")
+    sql = f"SELECT _ligne FROM {rel} WHERE {cond} ORDER BY 1 LIMIT 1"  # noqa: S608
     try:
         row = next(iter(con.execute(sql, params + ([] if valeur is None else [valeur])).fetchall()), None)
     except duckdb.Error:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.codes import COLONNES_FLORES, table
-from etl.sources import SourceInvalide
+from etl.sources import TOLERER, SourceInvalide, lignes_ecartees, motif_colonne
 from etl.sources.fichiers import debut, decoder, existant
 
 DELIMITEURS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -41,7 +41,7 @@ class Detection:
 class LectureFlores:
     lignes: pd.DataFrame  # raw_flores layout, text, decimal point
     detection: Detection
-    rejets: pd.DataFrame  # rows set aside (unknown commune), with their line
+    rejets: pd.DataFrame  # lines set aside with --tolerer-rejets (COLONNES_REJETS)
 
 
 def detecter(path: Path) -> tuple[str, str]:
@@ -82,32 +82,35 @@ def lire(path: Path, departement: str, communes: set[str], tolerer_rejets: bool 
         raise SourceInvalide(f"{path.name}, ligne 1 (en-tête) : colonne en double.")
     df = df[[c for c in COLONNES_FLORES + OPTIONNELLES if c in df.columns]]
     df = df.apply(lambda s: s.str.strip())
+    if df.empty:
+        raise SourceInvalide(f"{path.name} : en-tête seul, aucune ligne de données.")
     df.index = pd.RangeIndex(len(df)) + 2  # header is line 1
     decimale = "," if df["eqtp"].str.contains(",", regex=False).any() else "."
     if decimale == "," and delim == ",":
         raise SourceInvalide(f"{path.name} : décimales à virgule dans un fichier séparé par des "
                              "virgules ; valeurs à mettre entre guillemets.")
     df["eqtp"] = df["eqtp"].str.replace(",", ".", regex=False)
-    _valider(df, path.name)
-    df = df[df["codgeo"].str.startswith(departement)]
-    inconnues = ~df["codgeo"].isin(communes)
-    rejets = df[inconnues].rename_axis("ligne").reset_index()
-    if not rejets.empty and not tolerer_rejets:
-        premiere = rejets.iloc[0]
-        raise SourceInvalide(
-            f"{path.name}, ligne {premiere['ligne']}, colonne codgeo : commune « {premiere['codgeo']} » "
-            f"inconnue du référentiel ({len(rejets)} ligne(s)) ; code commune du COG attendu. "
-            "Option --tolerer-rejets : écarter ces lignes et les compter dans le rapport."
-        )
-    return LectureFlores(df[~inconnues].reset_index(drop=True), Detection(enc, delim, decimale), rejets)
+    rejets = _valider(df, path.name, communes, departement, tolerer_rejets)
+    df = df[df["codgeo"].str.startswith(departement)].drop(rejets["ligne"], errors="ignore")
+    if df.empty:
+        raise SourceInvalide(f"{path.name} : aucune ligne valide du département {departement} "
+                             "(colonne codgeo).")
+    return LectureFlores(df.reset_index(drop=True), Detection(enc, delim, decimale), rejets)
 
 
-def _valider(df: pd.DataFrame, nom: str) -> None:
+def _valider(
+    df: pd.DataFrame, nom: str, communes: set[str], departement: str, tolerer: bool
+) -> pd.DataFrame:
+    """The lines set aside (each with its first problem); without `tolerer`, the first problem
+    stops the read with its line and column."""
     a38 = set(table("naf_a38")["a38"])
     familles = set(table("familles")["famille"])
+    du_departement = df["codgeo"].str.startswith(departement)
     controles = [
         ("annee", ~df["annee"].str.fullmatch(r"(19|20)[0-9]{2}"), "une année sur 4 chiffres"),
         ("codgeo", ~df["codgeo"].str.fullmatch(r"[0-9][0-9AB][0-9]{3}"), "un code commune INSEE"),
+        ("codgeo", du_departement & ~df["codgeo"].isin(communes),
+         "un code commune du COG connu du référentiel territorial"),
         ("a38", ~df["a38"].isin(a38), "un code A38 de la NAF rév. 2 (AZ, BZ… QB…)"),
         ("famille", ~df["famille"].isin(familles), ", ".join(sorted(familles))),
         ("nb_etablissements_employeurs", ~df["nb_etablissements_employeurs"].str.fullmatch(ENTIER),
@@ -120,16 +123,32 @@ def _valider(df: pd.DataFrame, nom: str) -> None:
         col = df["effectif_max_etablissement"]
         controles.append(("effectif_max_etablissement", ~(col.str.fullmatch(ENTIER) | col.eq("")),
                           "un entier positif ou nul (ou vide)"))
+    rejets, rejetees = [], pd.Series(False, index=df.index)
     for colonne, faux, attendu in controles:
-        if faux.any():
+        faux = faux & ~rejetees  # one reason per line: its first problem
+        if not faux.any():
+            continue
+        if not tolerer:
             ligne = faux.idxmax()
             raise SourceInvalide(
                 f"{nom}, ligne {ligne}, colonne {colonne} : valeur « {df.at[ligne, colonne][:40]} » "
-                f"({int(faux.sum())} ligne(s) en erreur) ; attendu : {attendu}."
+                f"({int(faux.sum())} ligne(s) en erreur) ; attendu : {attendu}.{TOLERER}"
             )
+        rejets.append(_rejets(df.loc[faux, colonne], nom, colonne, motif_colonne(colonne, attendu)))
+        rejetees |= faux
     cle = ["annee", "codgeo", "a38", "famille"]
-    doublons = df.duplicated(cle, keep="first")
+    doublons = df.duplicated(cle, keep="first") & ~rejetees
     if doublons.any():
         ligne = doublons.idxmax()
-        raise SourceInvalide(f"{nom}, ligne {ligne} : ligne en double pour ({', '.join(cle)}) = "
-                             f"({', '.join(df.loc[ligne, cle])}) ; une ligne par clé attendue.")
+        motif = f"ligne en double pour ({', '.join(cle)}) ; une ligne par clé attendue"
+        if not tolerer:
+            raise SourceInvalide(f"{nom}, ligne {ligne} : ligne en double pour ({', '.join(cle)}) = "
+                                 f"({', '.join(df.loc[ligne, cle])}) ; une ligne par clé attendue.{TOLERER}")
+        cles = df.loc[doublons, cle].agg(", ".join, axis=1)
+        rejets.append(_rejets(cles, nom, ", ".join(cle), motif))
+    return lignes_ecartees(*rejets).sort_values("ligne", ignore_index=True)
+
+
+def _rejets(valeurs: pd.Series, nom: str, colonne: str, motif: str) -> pd.DataFrame:
+    return pd.DataFrame({"source": "FLORES", "fichier": nom, "ligne": valeurs.index.astype(int),
+                         "colonne": colonne, "valeur": valeurs.str[:40].to_numpy(), "motif": motif})

@@ -10,7 +10,7 @@ import pandas as pd
 
 from etl.sources import SourceInvalide
 from etl.sources.fichiers import existant
-from etl.sources.zonages import lire_csv, unique
+from etl.sources.zonages import du_departement, lire_csv, unique
 
 CODES = ("CODGEO", "COM_INSEE", "DEPCOM", "code_commune", "code_insee")
 POPULATIONS = re.compile(r"^(PMUN\d*|P\d\d_POP|population_municipale|population)$", re.IGNORECASE)
@@ -40,4 +40,4 @@ def lire_population(path: Path, departement: str) -> tuple[pd.Series, str]:
         raise SourceInvalide(f"{path.name}, ligne {ligne}, colonne {pop} : valeur "
                              f"« {df.at[ligne, pop][:20]} » ; un entier positif ou nul attendu.")
     serie = pd.Series(valeurs.astype("int64").to_numpy(), index=df[code].str.strip().to_numpy())
-    return unique(serie, path.name), pop
+    return du_departement(unique(serie, path.name), path.name, departement), pop

@@ -8,14 +8,17 @@ legal units are kept only when an establishment of the département refers to th
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE, table
-from etl.sources import SourceInvalide
+from etl.sources import TOLERER, SourceInvalide, lignes_ecartees, motif_colonne
 from etl.sources.duckdb_csv import Source, erreur_lecture, exiger, ligne_de, ouvrir
+from etl.sources.fichiers import ident
 
 REQUISES_ETABLISSEMENT = {
     "siren", "nic", "siret", "statutDiffusionEtablissement", "dateCreationEtablissement",
@@ -27,6 +30,7 @@ REQUISES_UNITE_LEGALE = {
     "siren", "statutDiffusionUniteLegale", "categorieJuridiqueUniteLegale",
     "etatAdministratifUniteLegale", "economieSocialeSolidaireUniteLegale",
 }
+IDENTIFIANTS = {"siret", "siren"}  # never copied into the rejects report
 NOM_ETAB = "StockEtablissement"
 NOM_UL = "StockUniteLegale"
 
@@ -37,6 +41,7 @@ class Lecture:
     format: str
     lignes: int  # rows kept (the département's, or the legal units it refers to)
     colonnes_absentes: tuple[str, ...]  # optional official columns missing (older formats)
+    rejets: pd.DataFrame = dataclasses.field(default_factory=lignes_ecartees)  # --tolerer-rejets
 
     def texte(self) -> str:
         absentes = f", colonnes absentes : {', '.join(self.colonnes_absentes)}" \
@@ -90,38 +95,82 @@ CONTROLES_UNITE_LEGALE = [
 
 
 def charger_etablissements(
-    con: duckdb.DuckDBPyConnection, path: Path, departement: str, dossier: Path
+    con: duckdb.DuckDBPyConnection, path: Path, departement: str, dossier: Path,
+    tolerer_rejets: bool = False,
 ) -> Lecture:
     """Create raw_sirene_etablissements: the département's rows, official column names."""
     src = ouvrir(con, path, dossier)
     exiger(src, REQUISES_ETABLISSEMENT, "--sirene-etablissements", NOM_ETAB,
            (REQUISES_UNITE_LEGALE, NOM_UL))
-    rel, params = src.relation()
-    commune = src.colonnes["codeCommuneEtablissement"]
-    _executer(con, src, f"""
-        CREATE OR REPLACE TABLE raw_sirene_etablissements AS
-        SELECT {src.selection(COLONNES_ETABLISSEMENT)} FROM {rel}
-        WHERE starts_with(CAST("{commune.replace('"', '""')}" AS VARCHAR), ?)""",  # noqa: S608
-        [*params, departement])
-    _controler(con, src, "raw_sirene_etablissements", CONTROLES_ETABLISSEMENT)
-    _unicite(con, src, "raw_sirene_etablissements", "siret")
-    return _lecture(con, src, "raw_sirene_etablissements", COLONNES_ETABLISSEMENT)
+    commune = ident(src.colonnes["codeCommuneEtablissement"])
+    return _charger(con, src, "raw_sirene_etablissements", COLONNES_ETABLISSEMENT,
+                    (f"starts_with(CAST({commune} AS VARCHAR), ?)", [departement],
+                     f"aucun établissement du département {departement} (codeCommuneEtablissement)"),
+                    CONTROLES_ETABLISSEMENT, "siret", tolerer_rejets)
 
 
-def charger_unites_legales(con: duckdb.DuckDBPyConnection, path: Path, dossier: Path) -> Lecture:
+def charger_unites_legales(
+    con: duckdb.DuckDBPyConnection, path: Path, dossier: Path, tolerer_rejets: bool = False,
+) -> Lecture:
     """Create raw_sirene_unites_legales: the legal units of the loaded establishments."""
     src = ouvrir(con, path, dossier)
     exiger(src, REQUISES_UNITE_LEGALE, "--sirene-unites-legales", NOM_UL,
            (REQUISES_ETABLISSEMENT, NOM_ETAB))
+    siren = ident(src.colonnes["siren"])
+    return _charger(con, src, "raw_sirene_unites_legales", COLONNES_UNITE_LEGALE,
+                    (f"CAST({siren} AS VARCHAR) IN (SELECT siren FROM raw_sirene_etablissements)",  # noqa: S608
+                     [], "aucune des unités légales des établissements retenus"),
+                    CONTROLES_UNITE_LEGALE, "siren", tolerer_rejets)
+
+
+def _charger(con, src: Source, table_raw: str, officielles: list[str],
+             filtre: tuple[str, list, str], controles, cle: str, tolerer: bool) -> Lecture:
+    """Load the kept rows, then check them: the first problem stops the read, or with
+    `tolerer` every bad line is set aside with its line number. No row kept is an error."""
     rel, params = src.relation()
-    siren = src.colonnes["siren"].replace('"', '""')
-    _executer(con, src, f"""
-        CREATE OR REPLACE TABLE raw_sirene_unites_legales AS
-        SELECT {src.selection(COLONNES_UNITE_LEGALE)} FROM {rel}
-        WHERE CAST("{siren}" AS VARCHAR) IN (SELECT siren FROM raw_sirene_etablissements)""", params)  # noqa: S608
-    _controler(con, src, "raw_sirene_unites_legales", CONTROLES_UNITE_LEGALE)
-    _unicite(con, src, "raw_sirene_unites_legales", "siren")
-    return _lecture(con, src, "raw_sirene_unites_legales", COLONNES_UNITE_LEGALE)
+    condition, params_filtre, sinon = filtre
+    _executer(con, src, f"CREATE OR REPLACE TABLE {table_raw} AS "  # noqa: S608
+              f"SELECT {src.selection(officielles)} FROM {rel} WHERE {condition}", [*params, *params_filtre])
+    if not _existe(con, table_raw, "true"):
+        entete_seul = not con.execute(f"SELECT 1 FROM {rel} LIMIT 1", params).fetchall()  # noqa: S608
+        raise SourceInvalide(f"{src.nom} : " + ("en-tête seul, aucune ligne de données."
+                                                if entete_seul else f"{sinon}."))
+    controles = [(c, cond.replace("{tranches}", _tranches()), attendu)
+                 for c, cond, attendu in controles if c in src.colonnes]
+    if not tolerer:
+        _controler(con, src, table_raw, controles)
+        _unicite(con, src, table_raw, cle)
+        return _lecture(con, src, table_raw, officielles)
+    # SQL below pastes only our own table and column names, never file content
+    doublons = f"{cle} IN (SELECT {cle} FROM {table_raw} GROUP BY 1 HAVING count(*) > 1)"  # noqa: S608
+    if not _existe(con, table_raw, " OR ".join([cond for _c, cond, _a in controles] + [doublons])):
+        return _lecture(con, src, table_raw, officielles)
+    # error path only: a second read that numbers the lines, then the bad ones move out
+    rel_n, params_n = src.relation(numeroter=True)
+    _executer(con, src, f"CREATE OR REPLACE TABLE {table_raw} AS "  # noqa: S608
+              f"SELECT _ligne, {src.selection(officielles)} FROM {rel_n} WHERE {condition}",
+              [*params_n, *params_filtre])
+    rejets = []
+    apres_premiere = (f"_ligne IN (SELECT _ligne FROM (SELECT _ligne, row_number() OVER "  # noqa: S608
+                      f"(PARTITION BY {cle} ORDER BY _ligne) AS rang FROM {table_raw}) WHERE rang > 1)")
+    for colonne, cond, attendu in [*controles, (cle, apres_premiere, "une ligne par identifiant")]:
+        valeur = "NULL" if colonne in IDENTIFIANTS else f"left({colonne}, 40)"
+        rejets.append(con.execute(
+            f"SELECT 'SIRENE' AS source, ? AS fichier, _ligne AS ligne, ? AS colonne, "  # noqa: S608
+            f"{valeur} AS valeur, ? AS motif FROM {table_raw} WHERE {cond}",
+            [src.nom, colonne, motif_colonne(colonne, attendu)]).df())
+        con.execute(f"DELETE FROM {table_raw} WHERE {cond}")  # noqa: S608 (one reason per line)
+    con.execute(f"ALTER TABLE {table_raw} DROP COLUMN _ligne")
+    if not _existe(con, table_raw, "true"):
+        raise SourceInvalide(f"{src.nom} : toutes les lignes retenues sont en erreur.")
+    lecture = _lecture(con, src, table_raw, officielles)
+    rejets = lignes_ecartees(*rejets).sort_values("ligne", ignore_index=True)
+    return dataclasses.replace(lecture, rejets=rejets)
+
+
+def _existe(con, table_raw: str, condition: str) -> bool:
+    sql = f"SELECT 1 FROM {table_raw} WHERE {condition} LIMIT 1"  # noqa: S608
+    return bool(con.execute(sql).fetchall())
 
 
 def _executer(con, src: Source, sql: str, params: list) -> None:
@@ -133,16 +182,13 @@ def _executer(con, src: Source, sql: str, params: list) -> None:
 
 def _controler(con, src: Source, table_raw: str, controles) -> None:
     for colonne, condition, attendu in controles:
-        if colonne not in src.colonnes:
-            continue
-        condition = condition.replace("{tranches}", _tranches())
         sql = f"SELECT {colonne} FROM {table_raw} WHERE {condition} LIMIT 1"  # noqa: S608
         row = next(iter(con.execute(sql).fetchall()), None)
         if row:
             valeur = row[0]
             raise SourceInvalide(
                 f"{src.nom}, {ligne_de(con, src, colonne, valeur)}, colonne {colonne} : "
-                f"valeur {_montrer(valeur)} ; attendu : {attendu}."
+                f"valeur {_montrer(valeur)} ; attendu : {attendu}.{TOLERER}"
             )
 
 
@@ -151,7 +197,7 @@ def _unicite(con, src: Source, table_raw: str, cle: str) -> None:
     row = next(iter(con.execute(sql).fetchall()), None)
     if row:
         raise SourceInvalide(f"{src.nom}, colonne {cle} : {cle} {row[0]} en double ; "
-                             "une ligne par identifiant attendue.")
+                             f"une ligne par identifiant attendue.{TOLERER}")
 
 
 def _lecture(con, src: Source, table_raw: str, officielles: list[str]) -> Lecture:

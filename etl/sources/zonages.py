@@ -47,7 +47,20 @@ def lire_csv(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise SourceInvalide(f"{path.name} : CSV illisible ({str(exc).splitlines()[0][:120]}).") from exc
     df.columns = [str(c).strip() for c in df.columns]
+    return non_vide(df, path.name)
+
+
+def non_vide(df: pd.DataFrame, nom: str) -> pd.DataFrame:
+    if df.empty:
+        raise SourceInvalide(f"{nom} : en-tête seul, aucune ligne de données.")
     return df
+
+
+def du_departement(serie: pd.Series, nom: str, departement: str) -> pd.Series:
+    """For files that must cover every commune (density, population)."""
+    if serie.empty:
+        raise SourceInvalide(f"{nom} : aucune commune du département {departement}.")
+    return serie
 
 
 def _colonnes(df: pd.DataFrame, nom: str, requises: list[str], ligne: int = 1) -> pd.DataFrame:
@@ -64,7 +77,7 @@ def _colonnes(df: pd.DataFrame, nom: str, requises: list[str], ligne: int = 1) -
 def lire_densite(path: Path, departement: str) -> pd.Series:
     """Commune → density class (urbain-dense, urbain-intermediaire, rural), joined on the label."""
     path = existant(Path(path))
-    df = _tableur(path, sheet_name=FEUILLE_DENSITE, header=LIGNE_ENTETE_DENSITE - 1)
+    df = non_vide(_tableur(path, sheet_name=FEUILLE_DENSITE, header=LIGNE_ENTETE_DENSITE - 1), path.name)
     libelle = "LIBDENS7" if "LIBDENS7" in df.columns else "LIBDENS"
     df = _colonnes(df, path.name, ["CODGEO", libelle], LIGNE_ENTETE_DENSITE)
     df.index = df.index + LIGNE_ENTETE_DENSITE + 1
@@ -75,7 +88,8 @@ def lire_densite(path: Path, departement: str) -> pd.Series:
         raise SourceInvalide(f"{path.name}, ligne {ligne}, colonne {libelle} : libellé "
                              f"« {df.at[ligne, libelle][:60]} » inconnu ; un niveau de la grille "
                              "communale de densité attendu (ex. « Bourgs ruraux »).")
-    return unique(pd.Series(classes.to_numpy(), index=df["CODGEO"].to_numpy()), path.name)
+    serie = unique(pd.Series(classes.to_numpy(), index=df["CODGEO"].to_numpy()), path.name)
+    return du_departement(serie, path.name, departement)
 
 
 def lire_qpv(path: Path, departement: str) -> pd.Series:
@@ -102,6 +116,7 @@ def lire_massifs(path: Path, departement: str) -> pd.Series:
         if debut_ligne is None:
             raise SourceInvalide(f"{path.name} : en-tête CODGEO, LIBGEO, MASSIF introuvable.")
         df = brut.iloc[debut_ligne + 1:].set_axis([str(v).strip() for v in brut.iloc[debut_ligne]], axis=1)
+        non_vide(df, path.name)
     else:
         df = lire_csv(path)
     df = _colonnes(df, path.name, ["CODGEO", "MASSIF"])

@@ -15,7 +15,11 @@ CREATE TABLE IF NOT EXISTS raw_flores (
     nb_etablissements_employeurs VARCHAR, effectifs_31_12 VARCHAR, eqtp VARCHAR,
     effectif_max_etablissement VARCHAR
 );
--- rows set aside by the readers (FLORES with --tolerer-rejets, zonings), for the build report
+-- for the build report: communes missing from a zoning file (one row per reason), and the
+-- lines set aside with --tolerer-rejets (one row per line, etl.sources.COLONNES_REJETS)
 CREATE TABLE IF NOT EXISTS raw_rejets (
     source VARCHAR, motif VARCHAR, traitement VARCHAR, nb_lignes INTEGER, exemples VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw_rejets_lignes (
+    source VARCHAR, fichier VARCHAR, ligne BIGINT, colonne VARCHAR, valeur VARCHAR, motif VARCHAR
 );

@@ -1,5 +1,11 @@
 -- Build report: establishments that could not be fully placed, never silently dropped,
--- plus the rows the readers set aside (raw_rejets). Examples only from diffusible rows.
+-- the communes a zoning file lacks (raw_rejets), and the lines set aside with
+-- --tolerer-rejets (raw_rejets_lignes, kept line by line in rejets_lignes).
+-- Examples only from diffusible rows; identifiers of set-aside lines are never copied.
+
+CREATE OR REPLACE TABLE rejets_lignes AS
+SELECT source, fichier, ligne, colonne, valeur, motif FROM raw_rejets_lignes
+ORDER BY source, fichier, ligne;
 
 CREATE OR REPLACE TABLE rejets AS
 WITH anomalies AS (
@@ -28,4 +34,11 @@ FROM anomalies
 GROUP BY ALL
 UNION ALL
 SELECT source, motif, traitement, nb_lignes, exemples FROM raw_rejets
+UNION ALL
+SELECT source || ' (' || fichier || ')', motif, 'ligne écartée (--tolerer-rejets)',
+       count(*)::INTEGER,
+       CASE WHEN count(*) = 1 THEN 'ligne ' ELSE 'lignes ' END || array_to_string(list_sort(list(ligne))[1:5], ', ')
+           || CASE WHEN count(*) > 5 THEN '…' ELSE '' END
+FROM rejets_lignes
+GROUP BY source, fichier, motif
 ORDER BY source, motif;

@@ -9,6 +9,7 @@ séparés (mémoire de pointe de chacun) :
 
     .venv/bin/python bench/bench_national.py                       # 42 M / 29 M lignes, Parquet
     .venv/bin/python bench/bench_national.py --etablissements 2000000 --format parquet csv
+    .venv/bin/python bench/bench_national.py --etablissements 2000000 --abimees 0.001  # --tolerer-rejets
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def fr(x: float, decimales: int = 1) -> str:
     return f"{x:,.{decimales}f}".replace(",", ESPACE).replace(".", ",")
 
 
-def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str]) -> dict[str, tuple[Path, Path]]:
+def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str],
+            abimees: float = 0) -> dict[str, tuple[Path, Path]]:
     import duckdb
 
     from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE
@@ -47,7 +49,9 @@ def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str]) -> dict[s
         "siret": "lpad(((i * 7919) % $ul)::VARCHAR, 9, '0') || lpad((i // $ul + 1)::VARCHAR, 5, '0')",
         "statutDiffusionEtablissement": "CASE WHEN i % 33 = 0 THEN 'P' ELSE 'O' END",
         "dateCreationEtablissement": "'2005-03-01'",
-        "trancheEffectifsEtablissement": "['NN', 'NN', 'NN', '01', '02', '03', '11', '12'][i % 8 + 1]",
+        # with --abimees, one line in 1/abimees carries an unknown band code (a bad line)
+        "trancheEffectifsEtablissement": "CASE WHEN $pas > 0 AND i % $pas = 7 THEN '99' ELSE "
+                                         "['NN', 'NN', 'NN', '01', '02', '03', '11', '12'][i % 8 + 1] END",
         "anneeEffectifsEtablissement": "'2022'",
         "etablissementSiege": "CASE WHEN i < $ul THEN 'true' ELSE 'false' END",
         "libelleVoieEtablissement": "'RUE DES LILAS, BÂT. ' || (i % 9)::VARCHAR",
@@ -78,7 +82,8 @@ def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str]) -> dict[s
         "nicSiegeUniteLegale": "'00001'",
     }
     # generated constants only (numbers, digit strings): inlined, COPY takes no parameters
-    params = {"$ul": str(n_ul), "$part": str(int(PART_DEPARTEMENT * 1000)), "$n31": str(len(codes31)),
+    params = {"$pas": str(round(1 / abimees) if abimees else 0),
+              "$ul": str(n_ul), "$part": str(int(PART_DEPARTEMENT * 1000)), "$n31": str(len(codes31)),
               "$codes31": "[" + ", ".join(f"'{c}'" for c in codes31) + "]"}
 
     def select(colonnes, valeurs, n):
@@ -107,13 +112,16 @@ def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str]) -> dict[s
 def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
     """Run in a child process: one approach, its wall time and its own peak memory."""
     t = time.perf_counter()
-    if approche == "construction":
+    ecartees = 0
+    if approche.startswith("construction"):
         from etl.build import construire
         from etl.sources.chargement import Fichiers
 
         info = construire(dossier / "ess.duckdb", "31", afficher=lambda _m: None, force=True,
-                          fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+                          fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul),
+                          tolerer_rejets=approche == "construction-tolerante")
         lignes = int(info["lignes_etablissements"])
+        ecartees = int(info["lignes_rejets_lignes"])
     elif approche == "duckdb":
         import duckdb
 
@@ -137,7 +145,7 @@ def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
         lignes = len(e.merge(lire(ul), on="siren"))
     duree = time.perf_counter() - t
     pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    return {"approche": approche, "secondes": duree, "pic_mo": pic, "lignes": lignes}
+    return {"approche": approche, "secondes": duree, "pic_mo": pic, "lignes": lignes, "ecartees": ecartees}
 
 
 def main() -> None:
@@ -147,6 +155,8 @@ def main() -> None:
     p.add_argument("--format", nargs="+", default=["parquet"], choices=["parquet", "csv"])
     p.add_argument("--sans-pandas", action="store_true", help="la version pandas ne tient pas en mémoire "
                    "à l'échelle nationale sur une petite machine")
+    p.add_argument("--abimees", type=float, default=0, help="part de lignes en erreur (ex. 0.001) : "
+                   "mesure aussi la construction avec --tolerer-rejets")
     p.add_argument("--mesure", nargs=3, metavar=("APPROCHE", "ETAB", "UL"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.mesure:
@@ -156,9 +166,10 @@ def main() -> None:
     n_ul = args.unites or args.etablissements * 29 // 42
     print(f"Banc national : {fr(args.etablissements, 0)} établissements, {fr(n_ul, 0)} unités légales")
     with tempfile.TemporaryDirectory(prefix="ess-national-") as d:
-        fichiers = generer(Path(d), args.etablissements, n_ul, args.format)
+        fichiers = generer(Path(d), args.etablissements, n_ul, args.format, args.abimees)
         for fmt, (e, u) in fichiers.items():
-            approches = ["construction", "duckdb"] + ([] if args.sans_pandas else ["pandas"])
+            approches = (["construction"] + (["construction-tolerante"] if args.abimees else [])
+                         + ["duckdb"] + ([] if args.sans_pandas else ["pandas"]))
             res = {}
             for a in approches:
                 r = subprocess.run([sys.executable, __file__, "--mesure", a, str(e), str(u)],
@@ -168,10 +179,11 @@ def main() -> None:
                     continue
                 res[a] = json.loads(r.stdout.strip().splitlines()[-1])
                 print(f"  {fmt} / {a:12s} : {fr(res[a]['secondes'])} s, pic mémoire "
-                      f"{fr(res[a]['pic_mo'], 0)} Mo, {fr(res[a]['lignes'], 0)} lignes")
+                      f"{fr(res[a]['pic_mo'], 0)} Mo, {fr(res[a]['lignes'], 0)} lignes"
+                      + (f", {fr(res[a]['ecartees'], 0)} lignes écartées" if res[a]["ecartees"] else ""))
             base = res.get("duckdb")
             if base:
-                for a in ("construction", "pandas"):
+                for a in ("construction", "construction-tolerante", "pandas"):
                     if a in res:
                         print(f"  {fmt} : {a} / DuckDB nu = {fr(res[a]['secondes'] / base['secondes'], 2)} × "
                               f"(temps), {fr(res[a]['pic_mo'] / base['pic_mo'], 2)} × (mémoire)")

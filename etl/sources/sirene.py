@@ -141,18 +141,27 @@ def _charger(con, src: Source, table_raw: str, officielles: list[str],
         _controler(con, src, table_raw, controles)
         _unicite(con, src, table_raw, cle)
         return _lecture(con, src, table_raw, officielles)
-    # SQL below pastes only our own table and column names, never file content
     doublons = f"{cle} IN (SELECT {cle} FROM {table_raw} GROUP BY 1 HAVING count(*) > 1)"  # noqa: S608
     if not _existe(con, table_raw, " OR ".join([cond for _c, cond, _a in controles] + [doublons])):
         return _lecture(con, src, table_raw, officielles)
-    # error path only: a second read that numbers the lines, then the bad ones move out
+    rejets = _ecarter(con, src, table_raw, officielles, (condition, params_filtre), controles, cle)
+    if not _existe(con, table_raw, "true"):
+        raise SourceInvalide(f"{src.nom} : toutes les lignes retenues sont en erreur.")
+    return dataclasses.replace(_lecture(con, src, table_raw, officielles), rejets=rejets)
+
+
+def _ecarter(con, src: Source, table_raw: str, officielles: list[str], filtre: tuple[str, list],
+             controles, cle: str) -> pd.DataFrame:
+    """Error path only: a second read numbers the lines, then each bad line moves out of the
+    table into the returned rejects, with its first problem (SQL pastes only our own names)."""
+    condition, params_filtre = filtre
     rel_n, params_n = src.relation(numeroter=True)
     _executer(con, src, f"CREATE OR REPLACE TABLE {table_raw} AS "  # noqa: S608
               f"SELECT _ligne, {src.selection(officielles)} FROM {rel_n} WHERE {condition}",
               [*params_n, *params_filtre])
-    rejets = []
     apres_premiere = (f"_ligne IN (SELECT _ligne FROM (SELECT _ligne, row_number() OVER "  # noqa: S608
                       f"(PARTITION BY {cle} ORDER BY _ligne) AS rang FROM {table_raw}) WHERE rang > 1)")
+    rejets = []
     for colonne, cond, attendu in [*controles, (cle, apres_premiere, "une ligne par identifiant")]:
         valeur = "NULL" if colonne in IDENTIFIANTS else f"left({colonne}, 40)"
         rejets.append(con.execute(
@@ -161,11 +170,7 @@ def _charger(con, src: Source, table_raw: str, officielles: list[str],
             [src.nom, colonne, motif_colonne(colonne, attendu)]).df())
         con.execute(f"DELETE FROM {table_raw} WHERE {cond}")  # noqa: S608 (one reason per line)
     con.execute(f"ALTER TABLE {table_raw} DROP COLUMN _ligne")
-    if not _existe(con, table_raw, "true"):
-        raise SourceInvalide(f"{src.nom} : toutes les lignes retenues sont en erreur.")
-    lecture = _lecture(con, src, table_raw, officielles)
-    rejets = lignes_ecartees(*rejets).sort_values("ligne", ignore_index=True)
-    return dataclasses.replace(lecture, rejets=rejets)
+    return lignes_ecartees(*rejets).sort_values("ligne", ignore_index=True)
 
 
 def _existe(con, table_raw: str, condition: str) -> bool:

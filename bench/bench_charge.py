@@ -57,11 +57,10 @@ def _serveur(db: str, journal: str | None):
             cwd=RACINE, env={**os.environ, "ESS_DB": db}, stdout=sortie, stderr=subprocess.STDOUT)
         try:
             for _ in range(240):
-                try:
+                with contextlib.suppress(OSError):
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).close()
                     break
-                except OSError:
-                    time.sleep(0.25)
+                time.sleep(0.25)
             else:
                 raise SystemExit("serveur injoignable après 60 s (voir --journal)")
             yield port, serveur.pid
@@ -93,11 +92,11 @@ def _connexion(port: int, delai: float):
                    open_timeout=delai)
 
 
-async def _page_ws(ws, page: tuple[str, str], delai: float, r: Releve) -> tuple[float, list]:
-    """Runs one page as a deep link does (page_name = URL path and no script hash, so an unknown
-    name yields page_not_found); returns request → script_finished time and the app's pages."""
-    (nom, attendu), ou = page, f"/{page[0]}"
-    msg = BackMsg()
+async def _page_ws(ws, nom: str, delai: float, r: Releve) -> tuple[float, list[str]]:
+    """Runs one page as a deep link does (page_name = URL path, no script hash: an unknown hash
+    silently falls back to the default page, an unknown name yields page_not_found); returns
+    request → script_finished time and the URL paths of the app's pages."""
+    ou, msg = f"/{nom}", BackMsg()
     # No cached_message_hashes: the server then never swaps a message for its ref_hash.
     msg.rerun_script.page_name = nom
     t, pages, commence = time.perf_counter(), [], False
@@ -117,9 +116,7 @@ async def _page_ws(ws, page: tuple[str, str], delai: float, r: Releve) -> tuple[
             elif genre == "page_not_found":
                 r.erreurs.append(f"{ou} : page introuvable")
             elif genre == "navigation":
-                pages = [(p.url_pathname, p.page_script_hash) for p in fm.navigation.app_pages]
-                if attendu and fm.navigation.page_script_hash != attendu:
-                    r.erreurs.append(f"{ou} : autre page servie ({fm.navigation.page_script_hash})")
+                pages = [p.url_pathname for p in fm.navigation.app_pages]
             elif genre == "script_finished" and commence:
                 if fm.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                     statut = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
@@ -132,9 +129,9 @@ async def _session_ws(port: int, pages, args, r: Releve) -> None:
     try:
         async with _connexion(port, args.delai_page) as ws:
             for _ in range(args.tours):
-                for page in pages:
-                    ou = f"/{page[0]}"
-                    r.mesures.append((ou, (await _page_ws(ws, page, args.delai_page, r))[0]))
+                for nom in pages:
+                    ou = f"/{nom}"
+                    r.mesures.append((ou, (await _page_ws(ws, nom, args.delai_page, r))[0]))
     except Exception as exc:  # a failed session (closed socket, timeout) is a finding, not a crash
         r.erreurs.append(f"{ou} : session interrompue, {_motif(exc)}")
 
@@ -142,9 +139,9 @@ async def _session_ws(port: int, pages, args, r: Releve) -> None:
 async def _charge_ws(port: int, args, r: Releve) -> None:
     # Pages come from the navigation message of a first, unmeasured run: nothing hard-coded.
     async with _connexion(port, args.delai_page) as ws:
-        _, pages = await _page_ws(ws, ("", ""), args.delai_page, r)
-    pages = [(nom, "") for nom in args.page] if args.page else pages
-    r.chemins = [f"/{nom}" for nom, _ in pages]
+        _, pages = await _page_ws(ws, "", args.delai_page, r)
+    pages = args.page or pages
+    r.chemins = [f"/{nom}" for nom in pages]
     await asyncio.gather(*(_session_ws(port, pages, args, r) for _ in range(args.sessions)))
 
 

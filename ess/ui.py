@@ -3,6 +3,8 @@ state kept in the URL, demo banner, provenance. No business logic here."""
 
 from __future__ import annotations
 
+import importlib
+
 import streamlit as st
 
 from ess import format as fr
@@ -43,6 +45,17 @@ def chiffres_departement(annee: int, cle: tuple) -> dict:
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def requete(sql: str, params: tuple, cle: tuple):
     return connexion().execute(sql, list(params)).df()
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _calcul(module: str, nom: str, args: tuple, cle: tuple):
+    return getattr(importlib.import_module(module), nom)(connexion(), *args)
+
+
+def calcul(fonction, *args):
+    """`fonction(con, *args)` cached per database build, for the read functions of ess/ (pure
+    queries over the read-only database): pages then pay a query once, not at every rerun."""
+    return _calcul(fonction.__module__, fonction.__name__, args, cle_base())
 
 
 def annee_selectionnee() -> int:

@@ -12,13 +12,13 @@ from ess.suivi import store
 from geo.layers import CONFIG_PLOTLY, choroplethe
 
 con = ui.connexion()
-annees = calculs.annees(con)
+annees = ui.calcul(calculs.annees)
 st.title("Bilan du 1er plan ESS (2020-2025)")
 if not annees:
     st.info("Le registre des projets est vide.")
     st.stop()
 annee = st.select_slider("Projets accueillis jusqu'en", annees, value=annees[-1], key="annee_bilan")
-s = calculs.synthese(con, annee)
+s = ui.calcul(calculs.synthese, annee)
 source = f"registre des projets du SIES (1er plan), projets accueillis de {annees[0]} à {annee}."
 
 cols = st.columns(4)
@@ -44,25 +44,25 @@ COLONNES = {"projets_accueillis": "Projets accueillis", "projets_finances": "Pro
 onglets = st.tabs(["Par année", "Par thématique", "Par dispositif", "Par EPCI",
                    "Métropole et hors métropole", "Liste des projets"])
 with onglets[0]:
-    df = calculs.par_annee(con, annee)
+    df = ui.calcul(calculs.par_annee, annee)
     st.bar_chart(df.assign(annee=df["annee"].astype(str)).set_index("annee")[
         ["projets_accueillis", "projets_finances"]].rename(columns=COLONNES), stack=False)
     st.dataframe(df.rename(columns={**COLONNES, "annee": "Année"}), hide_index=True, width="stretch")
     ui.source(source)
 with onglets[1]:
-    df = calculs.par_theme(con, annee)
+    df = ui.calcul(calculs.par_theme, annee)
     st.bar_chart(df.set_index("theme")[["projets_accueillis", "projets_finances"]].rename(columns=COLONNES),
                  horizontal=True, stack=False)
     st.dataframe(df.rename(columns={**COLONNES, "theme": "Thématique"}), hide_index=True, width="stretch")
     ui.source(source)
 with onglets[2]:
-    df = calculs.par_dispositif(con, annee)
+    df = ui.calcul(calculs.par_dispositif, annee)
     st.bar_chart(df.set_index("dispositif")[["montant_eur"]].rename(columns=COLONNES), horizontal=True)
     st.dataframe(df.rename(columns={**COLONNES, "dispositif": "Dispositif"}), hide_index=True,
                  width="stretch")
     ui.source(source + " Projets financés uniquement.")
 with onglets[3]:
-    df = calculs.par_epci(con, annee)
+    df = ui.calcul(calculs.par_epci, annee)
     df["Montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
     df["Projets accueillis"] = df["projets_accueillis"].map(fr.nombre)
     st.plotly_chart(
@@ -76,13 +76,13 @@ with onglets[3]:
 with onglets[4]:
     st.markdown("Le plan 2025-2028 recentre les fonds sur le **périurbain, le rural, la montagne et "
                 "les quartiers politique de la ville** : où sont allés les projets et les montants.")
-    zone = calculs.par_zone(con, annee)
+    zone = ui.calcul(calculs.par_zone, annee)
     st.dataframe(zone.rename(columns={**COLONNES, "zone": "Zone"}), hide_index=True, width="stretch")
-    st.dataframe(calculs.par_densite(con, annee).rename(columns={**COLONNES, "densite": "Densité"}),
+    st.dataframe(ui.calcul(calculs.par_densite, annee).rename(columns={**COLONNES, "densite": "Densité"}),
                  hide_index=True, width="stretch")
     ui.source(source + " Densité approchée par la densité moyenne de la commune.")
 with onglets[5]:
-    liste = calculs.projets(con, annee)
+    liste = ui.calcul(calculs.projets, annee)
     c1, c2, c3, c4 = st.columns(4)
     themes = c1.multiselect("Thématique", sorted(liste["theme"].unique()), key="filtre_theme")
     finance = c2.selectbox("Financé", ["tous", "oui", "non"], key="filtre_finance")

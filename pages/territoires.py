@@ -25,16 +25,6 @@ def territoires_du_niveau(niveaux: tuple, cle) -> dict:
     return dict(zip(df["territoire"], df["nom"], strict=True))
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def calcul(fonction: str, *args):
-    """Cached call of a read function of ess.comparaison / ess.typologies (args include the
-    database key, so a rebuilt base is re-read)."""
-    f = {"chiffres": comparaison.chiffres, "familles": comparaison.familles,
-         "evolution": comparaison.evolution, "rangs": comparaison.rangs,
-         "secteurs": portrait.secteurs, "typologies": typologies.comparaison}[fonction]
-    return f(ui.connexion(), *args[:-1])
-
-
 def tableau_et_csv(df, nom_fichier: str, **kwargs) -> None:
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
     st.download_button("Télécharger (CSV)", csv_excel(df), file_name=f"{nom_fichier}.csv",
@@ -48,7 +38,7 @@ vue = pl.choix(pl.VUE, "Vue", {"portrait": "Portrait d'un territoire",
 
 if vue == "typologies":
     st.title("L'ESS hors métropole et en rural")
-    df = calcul("typologies", annee, cle)
+    df = ui.calcul(typologies.comparaison, annee)
     msg = typologies.message_plan(df)
     if msg:
         st.markdown(
@@ -132,8 +122,8 @@ ref = st.sidebar.selectbox("Comparer avec", list(references), format_func=refere
                            key="comparaison")
 st.query_params[pl.COMPARAISON] = ref
 
-t = calcul("chiffres", code, annee, cle)
-r = calcul("chiffres", ref, annee, cle)
+t = ui.calcul(comparaison.chiffres, code, annee)
+r = ui.calcul(comparaison.chiffres, ref, annee)
 st.title(f"Portrait : {t['nom']}")
 st.markdown(f"Comparé à **{r['nom']}** · année **{annee}** · population {fr.nombre(t['population'])} "
             "habitants (population municipale 2017).")
@@ -149,7 +139,7 @@ with st.expander("Tableau des chiffres clés"):
     tableau_et_csv(comparaison.tableau_chiffres(t, r), f"ess-chiffres-{annee}")
 ui.source(f"{SOURCE}, {annee}. « s » : secret statistique.")
 
-rangs = calcul("rangs", code, annee, cle)
+rangs = ui.calcul(comparaison.rangs, code, annee)
 if rangs is not None:
     st.subheader("Rang parmi les territoires de même niveau")
     tableau_et_csv(rangs, f"ess-rangs-{annee}")
@@ -158,7 +148,7 @@ if rangs is not None:
 gauche, droite = st.columns(2)
 with gauche:
     st.subheader("Familles juridiques")
-    fam = calcul("familles", code, ref, annee, cle)
+    fam = ui.calcul(comparaison.familles, code, ref, annee)
     fig = px.bar(fam, x="libelle", y="part", color="territoire", barmode="group",
                  color_discrete_sequence=COULEURS,
                  labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
@@ -172,7 +162,7 @@ with gauche:
     ui.source(f"{SOURCE}, {annee}.")
 with droite:
     st.subheader("Évolution depuis 2017")
-    evo = calcul("evolution", code, ref, cle)
+    evo = ui.calcul(comparaison.evolution, code, ref)
     fig = px.line(evo, x="annee", y="part_ess_prive", color="territoire", markers=True,
                   color_discrete_sequence=COULEURS,
                   labels={"annee": "", "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
@@ -188,7 +178,7 @@ with droite:
     ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
 st.subheader(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
-sec = calcul("secteurs", code, annee, "ess", cle)
+sec = ui.calcul(portrait.secteurs, code, annee, "ess")
 a21 = sec[sec["niveau"] == "a21"]
 fig = px.bar(a21.sort_values("effectifs"), x="effectifs", y="libelle", orientation="h",
              color_discrete_sequence=[PALETTE[3]],

@@ -60,9 +60,8 @@ def calcul(fonction, *args):
 
 def annee_selectionnee() -> int:
     """Year chosen in the sidebar (kept in the URL as ?annee=)."""
-    con = connexion()
-    annees = indicateurs.annees(con)
-    defaut = indicateurs.annee_par_defaut(con)
+    annees = calcul(indicateurs.annees)
+    defaut = calcul(indicateurs.annee_par_defaut)
     demande = st.query_params.get("annee")
     valeur = int(demande) if demande and demande.isdigit() and int(demande) in annees else defaut
     if demande and str(valeur) != demande:
@@ -73,7 +72,7 @@ def annee_selectionnee() -> int:
 
 
 def bandeau_demo() -> None:
-    if indicateurs.infos_build(connexion()).get("demo") == "oui":
+    if calcul(indicateurs.infos_build).get("demo") == "oui":
         st.warning(
             "**Données de démonstration** : les établissements, les emplois par commune et les "
             "projets sont fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers "
@@ -87,11 +86,10 @@ def source(texte: str) -> None:
 
 
 def provenance() -> None:
-    con = connexion()
-    info = indicateurs.infos_build(con)
+    info = calcul(indicateurs.infos_build)
     with st.expander("Provenance des données"):
         st.dataframe(
-            con.execute(requetes.SOURCES).df().rename(columns={
+            requete(requetes.SOURCES, (), cle_base()).rename(columns={
                 "source": "Table", "description": "Source", "millesime": "Millésime",
                 "demo": "Démonstration"}),
             hide_index=True, width="stretch",

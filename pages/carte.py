@@ -127,8 +127,10 @@ if vue == "territoires":
         table = carte.tableau(df, metrique, entete)
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
-        st.download_button("Télécharger le tableau (CSV)", carte.csv_excel(table),
-                           file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv", mime="text/csv")
+        # data made on click only (a callable): no CSV built at every rerun
+        st.download_button("Télécharger le tableau (CSV)", lambda t=table: carte.csv_excel(t),
+                           file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv", mime="text/csv",
+                           on_click="ignore")
     pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, pl.TERRITOIRE, "definition",
                     "famille", "secteur", "depuis", "methode", "classes"])
 else:
@@ -145,7 +147,8 @@ else:
                                     "famille": "Famille", "libelle_naf": "Activité (NAF)",
                                     "a21": "Section A21"}).drop(columns=["lon", "lat"])
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button("Télécharger la liste (CSV)", carte.csv_excel(table),
-                           file_name=f"ess-etablissements-{annee}.csv", mime="text/csv")
+        st.download_button("Télécharger la liste (CSV)", lambda t=table: carte.csv_excel(t),
+                           file_name=f"ess-etablissements-{annee}.csv", mime="text/csv",
+                           on_click="ignore")
     pl.bouton_lien([pl.VUE, pl.ANNEE, "definition", "famille", "secteur"])
 ui.provenance()

@@ -48,8 +48,8 @@ lignes = ui.requete(requetes.REJETS_LIGNES, (), cle)
 if not lignes.empty:
     with st.expander(f"Détail des {nombre(len(lignes))} lignes écartées (--tolerer-rejets)"):
         st.dataframe(lignes, hide_index=True, width="stretch")
-        st.download_button("Télécharger les lignes écartées (CSV)", table_csv(lignes),
-                           file_name="lignes_ecartees.csv", mime="text/csv")
+        st.download_button("Télécharger les lignes écartées (CSV)", lambda: table_csv(lignes),
+                           file_name="lignes_ecartees.csv", mime="text/csv", on_click="ignore")
 st.header("Familles de l'ESS et catégories juridiques")
 st.dataframe(
     ui.requete(requetes.FAMILLES_CATEGORIES, (), cle),

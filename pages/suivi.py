@@ -30,6 +30,15 @@ with st.expander("Enjeux et thématiques prioritaires"):
     st.markdown("Thématiques prioritaires : " + " ; ".join(t["nom"] for t in plan.thematiques) + ".")
     st.caption(f"Source : {plan.source} (structure versionnée, {plan.version}).")
 
+
+
+def exporter_indicateurs() -> bytes:
+    """Made on click, on another thread: its own connection to the store, the latest values."""
+    with store.ouvrir(chemin_suivi()) as c:
+        return classeur.exporter(c, plan, [plan.titre, "Export de la base de suivi du SIES",
+                                           f"Généré le {store.horodatage()}"])
+
+
 with store.ouvrir(chemin_suivi()) as con:
     st.subheader("Avancement des fiches actions")
     av = pd.DataFrame(ind.avancement(con, plan))
@@ -170,9 +179,7 @@ with store.ouvrir(chemin_suivi()) as con:
             hide_index=True, width="stretch")
 
     st.subheader("Import et export des indicateurs (XLSX)")
-    st.download_button("Télécharger les indicateurs (XLSX)",
-                       classeur.exporter(con, plan, [plan.titre, "Export de la base de suivi du SIES",
-                                                     f"Généré le {store.horodatage()}"]),
+    st.download_button("Télécharger les indicateurs (XLSX)", exporter_indicateurs,
                        file_name="indicateurs_plan_ess_2025_2028.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore")

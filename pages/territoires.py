@@ -27,8 +27,9 @@ def territoires_du_niveau(niveaux: tuple, cle) -> dict:
 
 def tableau_et_csv(df, nom_fichier: str, **kwargs) -> None:
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
-    st.download_button("Télécharger (CSV)", csv_excel(df), file_name=f"{nom_fichier}.csv",
-                       mime="text/csv", key=f"csv_{nom_fichier}")
+    # data made on click only (a callable): no CSV built at every rerun
+    st.download_button("Télécharger (CSV)", lambda d=df: csv_excel(d), file_name=f"{nom_fichier}.csv",
+                       mime="text/csv", key=f"csv_{nom_fichier}", on_click="ignore")
 
 
 annee = ui.annee_selectionnee()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect
@@ -36,7 +37,8 @@ def serveur_plan(db_demo, tmp_path_factory):
 def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
     url, suivi = serveur_plan
     externes: list[str] = []
-    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
+                                      accept_downloads=True)
     contexte.set_default_timeout(DELAI)
     contexte.route(lambda u: not u.startswith(url), lambda route: (externes.append(route.request.url),
                                                                    route.abort()))
@@ -66,7 +68,13 @@ def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
             dernier = store.lire_journal(con)[0]
         assert (dernier["utilisateur"], dernier["action"]) == ("marie", "valeur")
         assert '"valeur": 17.0' in dernier["nouvelle_valeur"]
-        page.get_by_role("button", name=re.compile("Télécharger les indicateurs")).wait_for()
+        # The export is made on click, on its own connection: it holds the value just saved.
+        with page.expect_download() as attente:
+            page.get_by_role("button", name=re.compile("Télécharger les indicateurs")).click()
+        fichier = tmp_path / attente.value.suggested_filename
+        attente.value.save_as(fichier)
+        classeur = load_workbook(fichier)["Indicateurs"]
+        assert 17 in [c.value for row in classeur.iter_rows() for c in row]
     finally:
         contexte.close()
     assert externes == []

@@ -3,11 +3,13 @@ Also: the shrink guard, a build killed mid-way, and random bytes fed to every re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -217,9 +219,15 @@ def test_octets_aleatoires(tmp_path, lecteur, contenu):
     _lire_ou_refuser(tmp_path, lecteur, contenu)
 
 
-def _valide(dossier: Path, lecteur: str) -> bytes:
-    """A good file for the reader, before mutation."""
-    dossier.mkdir(parents=True, exist_ok=True)
+@functools.cache
+def _valide(lecteur: str) -> bytes:
+    """A good file for the reader, before mutation; made once, so every example mutates the same
+    bytes (an xlsx holds its creation time: Hypothesis needs the same data for a replay)."""
+    with tempfile.TemporaryDirectory() as d:
+        return _ecrire_valide(Path(d), lecteur)
+
+
+def _ecrire_valide(dossier: Path, lecteur: str) -> bytes:
     if lecteur.startswith("sirene"):
         return fichiers_sirene(dossier)[0].read_bytes()
     if lecteur.startswith("unités légales"):
@@ -242,7 +250,7 @@ def _valide(dossier: Path, lecteur: str) -> bytes:
 @REGLAGES
 @given(data=st.data())
 def test_fichier_valide_abime(tmp_path, lecteur, data):
-    valide = _valide(tmp_path / "src", lecteur)
+    valide = _valide(lecteur)
     i = data.draw(st.integers(0, len(valide) - 1))
     octets = data.draw(st.binary(min_size=0, max_size=8))
     coupe = data.draw(st.integers(i, len(valide)))

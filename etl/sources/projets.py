@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +79,18 @@ def _lire_brut(path: Path) -> pd.DataFrame:
                 sep = csv.Sniffer().sniff(texte.split("\n", 1)[0], delimiters=",;\t").delimiter
             except csv.Error:
                 sep = ","
-            return pd.read_csv(io.StringIO(texte), sep=sep, dtype=str, keep_default_na=False)
+            with warnings.catch_warnings():
+                # a row longer than the header: pandas would take its first fields as an index
+                # (index_col=False) or drop the extra ones with a warning; both are errors here
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(io.StringIO(texte), sep=sep, dtype=str, keep_default_na=False,
+                                   index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        ligne = re.search(r"line (\d+)", str(exc))
+        raise SourceInvalide(
+            f"Registre des projets {path.name}{f', ligne {ligne.group(1)}' if ligne else ''} : "
+            "nombre de colonnes différent de l'en-tête (séparateur ou guillemets ?)."
+        ) from exc
     except FileNotFoundError as exc:
         raise SourceInvalide(f"Registre des projets : fichier {path} introuvable.") from exc
     except SourceInvalide:

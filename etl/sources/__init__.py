@@ -12,9 +12,10 @@ class SourceInvalide(ValueError):
     """A source file that does not match its expected format (message in French)."""
 
 
+# Ends the message of a row-level error: how to load the file without its bad lines.
+TOLERER = " Option --tolerer-rejets : écarter ces lignes et les compter dans le rapport."
 # One row per line set aside with --tolerer-rejets (table rejets_lignes). `valeur` is the
 # offending value, left empty for identifiers (SIRET, SIREN), which must not leak.
-TOLERER = " Option --tolerer-rejets : écarter ces lignes et les compter dans le rapport."
 COLONNES_REJETS = ["source", "fichier", "ligne", "colonne", "valeur", "motif"]
 
 

@@ -139,12 +139,11 @@ def _valider(
     cle = ["annee", "codgeo", "a38", "famille"]
     doublons = df.duplicated(cle, keep="first") & ~rejetees
     if doublons.any():
-        ligne = doublons.idxmax()
+        cles = df.loc[doublons, cle].agg(", ".join, axis=1)
         motif = f"ligne en double pour ({', '.join(cle)}) ; une ligne par clé attendue"
         if not tolerer:
-            raise SourceInvalide(f"{nom}, ligne {ligne} : ligne en double pour ({', '.join(cle)}) = "
-                                 f"({', '.join(df.loc[ligne, cle])}) ; une ligne par clé attendue.{TOLERER}")
-        cles = df.loc[doublons, cle].agg(", ".join, axis=1)
+            ligne = doublons.idxmax()
+            raise SourceInvalide(f"{nom}, ligne {ligne} : {motif} ; clé ({cles[ligne]}).{TOLERER}")
         rejets.append(_rejets(cles, nom, ", ".join(cle), motif))
     return lignes_ecartees(*rejets).sort_values("ligne", ignore_index=True)
 

@@ -58,6 +58,17 @@ def calcul(fonction, *args):
     return _calcul(fonction.__module__, fonction.__name__, args, cle_base())
 
 
+@st.cache_resource(ttl=3600, max_entries=32, show_spinner=False)
+def _figure(module: str, nom: str, args: tuple, cle: tuple):
+    return getattr(importlib.import_module(module), nom)(connexion(), *args)
+
+
+def figure(fonction, *args):
+    """The chart `fonction(con, *args)` (ess.graphiques), built once per database build and
+    shared by every session, not copied: callers only pass it to st.plotly_chart, which reads it."""
+    return _figure(fonction.__module__, fonction.__name__, args, cle_base())
+
+
 def annee_selectionnee() -> int:
     """Year chosen in the sidebar (kept in the URL as ?annee=)."""
     annees = calcul(indicateurs.annees)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ess import format as fr
-from ess import requetes, ui
-from geo.layers import CONFIG_PLOTLY, choroplethe
+from ess import graphiques, requetes, ui
+from geo.layers import CONFIG_PLOTLY
 
 cle = ui.cle_base()
 annee = ui.annee_selectionnee()
@@ -41,15 +41,8 @@ ui.source(f"{c['source']}, {annee}. Établissements employeurs et effectifs sala
 gauche, droite = st.columns([3, 2])
 with gauche:
     st.subheader("L'ESS par EPCI")
-    epci = ui.requete(requetes.EPCI_CARTE, (annee,), cle)
-    epci["part"] = (100 * epci["effectifs_ess"] / epci["effectifs_prive"]).round(1)
-    epci["Part ESS"] = epci["part"].map(fr.pourcent)
-    epci["Effectifs ESS"] = epci["effectifs_ess"].map(fr.nombre)
-    st.plotly_chart(
-        choroplethe(epci, "part", "Part de l'ESS<br>dans l'emploi privé (%)",
-                    {"Part ESS": True, "Effectifs ESS": True, "part": False, "territoire": False}),
-        width="stretch", config=CONFIG_PLOTLY,
-    )
+    st.plotly_chart(ui.figure(graphiques.carte_part_ess_epci, annee), width="stretch",
+                    config=CONFIG_PLOTLY)
     ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). « s » : secret statistique.")
 with droite:
     st.subheader("Pour situer")

@@ -5,11 +5,11 @@ register template and the "Rapport de bilan" export."""
 import streamlit as st
 
 from ess import format as fr
-from ess import ui
+from ess import graphiques, ui
 from ess.bilan import MODELE_REGISTRE, calculs, rapport
 from ess.db import chemin_suivi
 from ess.suivi import store
-from geo.layers import CONFIG_PLOTLY, choroplethe
+from geo.layers import CONFIG_PLOTLY
 
 con = ui.connexion()
 annees = ui.calcul(calculs.annees)
@@ -62,14 +62,8 @@ with onglets[2]:
                  width="stretch")
     ui.source(source + " Projets financés uniquement.")
 with onglets[3]:
+    st.plotly_chart(ui.figure(graphiques.carte_projets_epci, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_epci, annee)
-    df["Montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
-    df["Projets accueillis"] = df["projets_accueillis"].map(fr.nombre)
-    st.plotly_chart(
-        choroplethe(df, "projets_finances", "Projets<br>financés",
-                    {"Projets accueillis": True, "Montant": True, "territoire": False}),
-        width="stretch", config=CONFIG_PLOTLY,
-    )
     st.dataframe(df[["nom", "projets_accueillis", "projets_finances", "montant_eur", "etp_projetes"]]
                  .rename(columns={**COLONNES, "nom": "EPCI"}), hide_index=True, width="stretch")
     ui.source(source + " Commune d'implantation du projet → EPCI (géographie au 1er janvier).")

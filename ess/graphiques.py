@@ -1,14 +1,15 @@
-"""Charts of the pages that depend only on the database and a year, so `ui.figure` builds each
+"""Charts of the pages that depend only on the database and their arguments, so `ui.figure` builds each
 once per database build and shares it: building a plotly map costs ~0.1 s of CPU per rerun."""
 
 from __future__ import annotations
 
 import duckdb
+import plotly.express as px
 
+from ess import comparaison, portrait, requetes, typologies
 from ess import format as fr
-from ess import requetes
 from ess.bilan import calculs
-from geo.layers import choroplethe
+from geo.layers import PALETTE, choroplethe
 
 
 def carte_part_ess_epci(con: duckdb.DuckDBPyConnection, annee: int):
@@ -28,3 +29,49 @@ def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
     df["Projets accueillis"] = df["projets_accueillis"].map(fr.nombre)
     return choroplethe(df, "projets_finances", "Projets<br>financés",
                        {"Projets accueillis": True, "Montant": True, "territoire": False})
+
+
+# --- Territoires: a portrait against its reference territory -------------------------------
+
+COULEURS = [PALETTE[2], PALETTE[-3]]  # territory, reference (viridis: colour-blind safe)
+MARGES = dict(l=0, r=0, t=10, b=0)
+LEGENDE_DESSOUS = dict(orientation="h", y=-0.2)
+TITRES_TYPOLOGIES = {"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
+                     "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}
+
+
+def barres_familles(con: duckdb.DuckDBPyConnection, code: str, ref: str, annee: int):
+    fam = comparaison.familles(con, code, ref, annee)
+    fig = px.bar(fam, x="libelle", y="part", color="territoire", barmode="group",
+                 color_discrete_sequence=COULEURS,
+                 labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
+    return fig.update_layout(height=360, margin=MARGES, legend=LEGENDE_DESSOUS)
+
+
+def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
+    evo = comparaison.evolution(con, code, ref)
+    fig = px.line(evo, x="annee", y="part_ess_prive", color="territoire", markers=True,
+                  color_discrete_sequence=COULEURS,
+                  labels={"annee": "", "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
+                          "territoire": ""})
+    return fig.update_layout(height=360, margin=MARGES, legend=LEGENDE_DESSOUS)
+
+
+def barres_secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int):
+    """ESS jobs by A21 section; sections under the secret have no bar."""
+    sec = portrait.secteurs(con, code, annee, "ess")
+    a21 = sec[sec["niveau"] == "a21"]
+    fig = px.bar(a21.sort_values("effectifs"), x="effectifs", y="libelle", orientation="h",
+                 color_discrete_sequence=[PALETTE[3]],
+                 labels={"effectifs": "Effectifs salariés de l'ESS", "libelle": ""})
+    return fig.update_layout(height=max(240, 28 * len(a21)), margin=MARGES)
+
+
+def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
+    """Rural et métropole: one bar per territory type, for `mesure` (a column of
+    typologies.comparaison)."""
+    df = typologies.comparaison(con, annee)
+    fig = px.bar(df, x=mesure, y="nom", color="type", orientation="h",
+                 color_discrete_sequence=px.colors.qualitative.Safe,
+                 labels={mesure: TITRES_TYPOLOGIES[mesure], "nom": "", "type": "Type de territoire"})
+    return fig.update_layout(height=420, margin=MARGES, yaxis=dict(autorange="reversed"))

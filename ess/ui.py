@@ -58,7 +58,7 @@ def calcul(fonction, *args):
     return _calcul(fonction.__module__, fonction.__name__, args, cle_base())
 
 
-@st.cache_resource(ttl=3600, max_entries=32, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=128, show_spinner=False)
 def _figure(module: str, nom: str, args: tuple, cle: tuple):
     return getattr(importlib.import_module(module), nom)(connexion(), *args)
 

@@ -1,20 +1,18 @@
 """Territoires: portrait of one territory (commune, EPCI, PETR, département, group of communes)
 against a reference territory, and the rural vs métropole contrast. State kept in the URL."""
 
-import plotly.express as px
 import streamlit as st
 
-from ess import comparaison, portrait, requetes, typologies, ui
+from ess import comparaison, graphiques, portrait, requetes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
-from geo.layers import CONFIG_PLOTLY, PALETTE
+from geo.layers import CONFIG_PLOTLY
 
 cle = ui.cle_base()
 con = ui.connexion()
 pl.style_impression()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
-COULEURS = [PALETTE[2], PALETTE[-3]]  # territory, reference (viridis: colour-blind safe)
 TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "Département",
          "communes": "Groupe de communes"}
 
@@ -53,20 +51,12 @@ if vue == "typologies":
     gauche, droite = st.columns(2)
     with gauche:
         st.subheader("Part de l'ESS dans l'emploi privé")
-        fig = px.bar(df, x="part_ess_prive", y="nom", color="type", orientation="h",
-                     color_discrete_sequence=px.colors.qualitative.Safe,
-                     labels={"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)", "nom": "",
-                             "type": "Type de territoire"})
-        fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"))
-        st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+        st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_ess_prive"),
+                        config=CONFIG_PLOTLY, width="stretch")
     with droite:
         st.subheader("Où sont les emplois de l'ESS")
-        fig = px.bar(df, x="part_emplois_ess_departement", y="nom", color="type", orientation="h",
-                     color_discrete_sequence=px.colors.qualitative.Safe,
-                     labels={"part_emplois_ess_departement": "Part des emplois ESS du département (%)",
-                             "nom": "", "type": "Type de territoire"})
-        fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"))
-        st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
+        st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_emplois_ess_departement"),
+                        config=CONFIG_PLOTLY, width="stretch")
     tableau_et_csv(df.drop(columns=["niveau", "territoire", "secret"]).rename(columns={
         "type": "Type", "nom": "Territoire", "population": "Population",
         "etablissements_ess": "Établissements employeurs ESS", "effectifs_ess": "Effectifs ESS",
@@ -149,12 +139,9 @@ if rangs is not None:
 gauche, droite = st.columns(2)
 with gauche:
     st.subheader("Familles juridiques")
+    st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=CONFIG_PLOTLY,
+                    width="stretch")
     fam = ui.calcul(comparaison.familles, code, ref, annee)
-    fig = px.bar(fam, x="libelle", y="part", color="territoire", barmode="group",
-                 color_discrete_sequence=COULEURS,
-                 labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
-    fig.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h", y=-0.2))
-    st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
     tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
                    [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
                        "territoire": "Territoire", "libelle": "Famille",
@@ -163,13 +150,9 @@ with gauche:
     ui.source(f"{SOURCE}, {annee}.")
 with droite:
     st.subheader("Évolution depuis 2017")
+    st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
+                    width="stretch")
     evo = ui.calcul(comparaison.evolution, code, ref)
-    fig = px.line(evo, x="annee", y="part_ess_prive", color="territoire", markers=True,
-                  color_discrete_sequence=COULEURS,
-                  labels={"annee": "", "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
-                          "territoire": ""})
-    fig.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h", y=-0.2))
-    st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
     tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
                               effectifs_prive=evo["effectifs_prive"].map(fr.nombre),
                               part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
@@ -179,13 +162,8 @@ with droite:
     ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
 st.subheader(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
+st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")
 sec = ui.calcul(portrait.secteurs, code, annee, "ess")
-a21 = sec[sec["niveau"] == "a21"]
-fig = px.bar(a21.sort_values("effectifs"), x="effectifs", y="libelle", orientation="h",
-             color_discrete_sequence=[PALETTE[3]],
-             labels={"effectifs": "Effectifs salariés de l'ESS", "libelle": ""})
-fig.update_layout(height=max(240, 28 * len(a21)), margin=dict(l=0, r=0, t=10, b=0))
-st.plotly_chart(fig, config=CONFIG_PLOTLY, width="stretch")
 tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
                [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
                .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",

@@ -75,3 +75,38 @@ def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
                  color_discrete_sequence=px.colors.qualitative.Safe,
                  labels={mesure: TITRES_TYPOLOGIES[mesure], "nom": "", "type": "Type de territoire"})
     return fig.update_layout(height=420, margin=MARGES, yaxis=dict(autorange="reversed"))
+
+
+# --- Bilan: the register's breakdowns ------------------------------------------------------
+
+LIBELLES_BILAN = {"projets_accueillis": "Projets accueillis", "projets_finances": "Projets financés",
+                  "montant_eur": "Montant (€)"}
+
+
+def _barres(df, categorie: str, mesures: list[str], horizontal: bool):
+    """Grouped bars, one per measure, labelled in French; colour-blind safe palette."""
+    df = df.rename(columns=LIBELLES_BILAN)
+    mesures = [LIBELLES_BILAN[m] for m in mesures]
+    axes = dict(y=categorie, x=mesures, orientation="h") if horizontal else dict(x=categorie, y=mesures)
+    fig = px.bar(df, **axes, barmode="group", color_discrete_sequence=COULEURS,
+                 labels={"value": "", "variable": "", categorie: ""})
+    fig.update_layout(margin=MARGES, legend=LEGENDE_DESSOUS,
+                      height=max(300, 32 * len(df)) if horizontal else 360)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")  # the order of the table, top down
+    return fig
+
+
+def projets_par_annee(con: duckdb.DuckDBPyConnection, annee: int):
+    df = calculs.par_annee(con, annee)
+    return _barres(df.assign(annee=df["annee"].astype(str)), "annee",
+                   ["projets_accueillis", "projets_finances"], horizontal=False)
+
+
+def projets_par_theme(con: duckdb.DuckDBPyConnection, annee: int):
+    return _barres(calculs.par_theme(con, annee), "theme", ["projets_accueillis", "projets_finances"],
+                   horizontal=True)
+
+
+def montants_par_dispositif(con: duckdb.DuckDBPyConnection, annee: int):
+    return _barres(calculs.par_dispositif(con, annee), "dispositif", ["montant_eur"], horizontal=True)

@@ -15,6 +15,18 @@ PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques, INSE
               "sirene": "Marqueur ESS du répertoire SIRENE"}
 
 
+def cadre_application() -> None:
+    """First statement of every page. The project has a pages/ folder, so Streamlit runs a page
+    alone (its old multipage mode, without app.py) until app.py has called st.navigation once:
+    a forwarded link opened first after a server start showed no navigation, no demo banner and
+    no clear page for a missing database. Turn that mode off and rerun: app.py frames the page."""
+    from streamlit.runtime.pages_manager import PagesManager  # no public switch for this mode
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def cle_base() -> tuple[str, float]:
     """Path and modification time: a rebuilt (swapped) file gets a new connection."""
     p = chemin_base()

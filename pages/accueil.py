@@ -6,6 +6,8 @@ from ess import format as fr
 from ess import graphiques, requetes, ui
 from geo.layers import CONFIG_PLOTLY
 
+ui.cadre_application()
+
 cle = ui.cle_base()
 annee = ui.annee_selectionnee()
 c = ui.chiffres_departement(annee, cle)

@@ -11,6 +11,8 @@ from ess.db import chemin_suivi
 from ess.suivi import store
 from geo.layers import CONFIG_PLOTLY
 
+ui.cadre_application()
+
 con = ui.connexion()
 annees = ui.calcul(calculs.annees)
 st.title("Bilan du 1er plan ESS (2020-2025)")
@@ -44,20 +46,19 @@ COLONNES = {"projets_accueillis": "Projets accueillis", "projets_finances": "Pro
 onglets = st.tabs(["Par année", "Par thématique", "Par dispositif", "Par EPCI",
                    "Métropole et hors métropole", "Liste des projets"])
 with onglets[0]:
+    st.plotly_chart(ui.figure(graphiques.projets_par_annee, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_annee, annee)
-    st.bar_chart(df.assign(annee=df["annee"].astype(str)).set_index("annee")[
-        ["projets_accueillis", "projets_finances"]].rename(columns=COLONNES), stack=False)
     st.dataframe(df.rename(columns={**COLONNES, "annee": "Année"}), hide_index=True, width="stretch")
     ui.source(source)
 with onglets[1]:
+    st.plotly_chart(ui.figure(graphiques.projets_par_theme, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_theme, annee)
-    st.bar_chart(df.set_index("theme")[["projets_accueillis", "projets_finances"]].rename(columns=COLONNES),
-                 horizontal=True, stack=False)
     st.dataframe(df.rename(columns={**COLONNES, "theme": "Thématique"}), hide_index=True, width="stretch")
     ui.source(source)
 with onglets[2]:
+    st.plotly_chart(ui.figure(graphiques.montants_par_dispositif, annee), width="stretch",
+                    config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_dispositif, annee)
-    st.bar_chart(df.set_index("dispositif")[["montant_eur"]].rename(columns=COLONNES), horizontal=True)
     st.dataframe(df.rename(columns={**COLONNES, "dispositif": "Dispositif"}), hide_index=True,
                  width="stretch")
     ui.source(source + " Projets financés uniquement.")

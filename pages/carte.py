@@ -8,6 +8,8 @@ from ess import format as fr
 from ess import permalien as pl
 from geo import layers
 
+ui.cadre_application()
+
 cle = ui.cle_base()
 con = ui.connexion()
 pl.style_impression()

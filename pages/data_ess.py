@@ -9,6 +9,8 @@ from ess import format as fr
 from ess.exports.cellules import en_texte
 from ess.territoire import TerritoireInvalide
 
+ui.cadre_application()
+
 NIVEAUX_CHOIX = {"commune": "Commune", "epci": "EPCI", "petr": "PETR", "departement": "Département",
                  "communes": "Groupe de communes"}
 
@@ -24,7 +26,7 @@ st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, du département o
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner="Préparation de la fiche…")
-def charger(code: str, annee: int, perimetre: str, unite: str, _cle: tuple):
+def charger(code: str, annee: int, perimetre: str, unite: str, cle: tuple):
     return fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
 
 

@@ -6,6 +6,8 @@ from ess import indicateurs, requetes, ui
 from ess.exports.csv import table_csv
 from ess.format import nombre
 
+ui.cadre_application()
+
 con = ui.connexion()
 cle = ui.cle_base()
 st.title("Sources et méthodes")

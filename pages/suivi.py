@@ -5,10 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from ess import format as fr
+from ess import ui
 from ess.db import chemin_suivi
 from ess.suivi import classeur, session, store
 from ess.suivi import indicateurs as ind
 from ess.suivi.structure import STATUTS, charger_plan
+
+ui.cadre_application()
 
 PAGES = {"bilan": ("pages/bilan.py", "Bilan du 1er plan (projets par territoire)"),
          "data_ess": ("pages/data_ess.py", "Data ESS : extractions pour les communes, EPCI et PETR"),

@@ -9,6 +9,8 @@ from ess import permalien as pl
 from ess.carte import csv_excel
 from geo.layers import CONFIG_PLOTLY
 
+ui.cadre_application()
+
 cle = ui.cle_base()
 con = ui.connexion()
 pl.style_impression()

@@ -105,7 +105,9 @@ def test_annee_explicite_conservee(page: Page, serveur):
 @pytest.mark.parametrize("chemin", ["suivi", "data_ess"])
 def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin):
     """A forwarded link opened first on a freshly started server lands on its page, without
-    Streamlit's "Page not found" dialog (URLs must equal the page file names)."""
+    Streamlit's "Page not found" dialog (URLs must equal the page file names), inside the app's
+    frame: its navigation and the demo banner (Streamlit's old pages/ mode would run the page
+    alone until app.py has run once)."""
     with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite") as url:
         contexte = navigateur.new_context()
         contexte.route(lambda u: not u.startswith(url), lambda route: route.abort())
@@ -116,5 +118,9 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin):
                 timeout=DELAI)
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=DELAI)
             expect(page.get_by_text("Page not found")).to_have_count(0)
+            expect(page.get_by_test_id("stAlertContentWarning").get_by_text(
+                "Données de démonstration", exact=True).first).to_be_visible(timeout=DELAI)
+            expect(page.locator('[data-testid="stSidebarNav"]').get_by_role(
+                "link", name=re.compile("Sources et méthodes"))).to_have_count(1, timeout=DELAI)
         finally:
             contexte.close()

@@ -87,3 +87,15 @@ def test_le_build_ecrit_les_tables_que_l_app_lit():
     from etl.build import MARTS
 
     assert set(TABLES) <= set(MARTS)
+
+
+def test_chaque_page_commence_par_le_cadre_de_l_application():
+    """A page run alone (a forwarded link, first request after a server start) must hand over
+    to app.py: its first statement after the imports is ui.cadre_application()."""
+    import ast
+
+    for fichier in sorted((RACINE / "pages").glob("*.py")):
+        corps = [n for n in ast.parse(fichier.read_text(encoding="utf-8")).body
+                 if not isinstance(n, ast.Import | ast.ImportFrom)
+                 and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        assert ast.unparse(corps[0]) == "ui.cadre_application()", fichier.name

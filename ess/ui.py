@@ -20,9 +20,11 @@ def cadre_application() -> None:
     alone (its old multipage mode, without app.py) until app.py has called st.navigation once:
     a forwarded link opened first after a server start showed no navigation, no demo banner and
     no clear page for a missing database. Turn that mode off and rerun: app.py frames the page."""
+    from streamlit import config  # AppTest patches this module's get_option, not st.get_option
     from streamlit.runtime.pages_manager import PagesManager  # no public switch for this mode
 
-    if PagesManager.uses_pages_directory:
+    # AppTest sets the mode back before each of its runs: a rerun there would eat widget clicks.
+    if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
         PagesManager.uses_pages_directory = False
         st.rerun()
 

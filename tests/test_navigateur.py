@@ -102,8 +102,9 @@ def test_annee_explicite_conservee(page: Page, serveur):
     assert "annee=" in page.url
 
 
-@pytest.mark.parametrize("chemin", ["suivi", "data_ess"])
-def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin):
+@pytest.mark.parametrize(("chemin", "titre"), [("suivi", "Suivi du plan ESS 2025-2028"),
+                                               ("data_ess", "Data ESS")])
+def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin, titre):
     """A forwarded link opened first on a freshly started server lands on its page, without
     Streamlit's "Page not found" dialog (URLs must equal the page file names), inside the app's
     frame: its navigation and the demo banner (Streamlit's old pages/ mode would run the page
@@ -114,8 +115,8 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin):
         page = contexte.new_page()
         try:
             page.goto(f"{url}/{chemin}")
-            expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_be_visible(
-                timeout=DELAI)
+            expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_have_text(
+                titre, timeout=DELAI)
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=DELAI)
             expect(page.get_by_text("Page not found")).to_have_count(0)
             expect(page.get_by_test_id("stAlertContentWarning").get_by_text(

@@ -19,10 +19,9 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
-from ess import requetes  # noqa: E402
+from ess import carte  # noqa: E402
 from ess.db import connecter  # noqa: E402
 from etl.build import construire  # noqa: E402
-from geo.layers import feature_collection  # noqa: E402
 
 ESPACE = "\u202f"
 NB_CONSTRUCTIONS = 2
@@ -98,11 +97,10 @@ def bench_accueil(db: Path) -> None:
 def poids_geojson(db: Path, niveau: str) -> tuple[int, int]:
     con = connecter(db)
     try:
-        df = con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df()
+        fc = carte.contours(con, niveau)  # what the map page sends to the browser
     finally:
         con.close()
-    texte = json.dumps(feature_collection(df), separators=(",", ":"))
-    return len(df), len(texte.encode("utf-8"))
+    return len(fc["features"]), len(json.dumps(fc, separators=(",", ":")).encode("utf-8"))
 
 
 def bench_poids(db: Path) -> None:

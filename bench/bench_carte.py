@@ -10,21 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
-from ess import requetes  # noqa: E402
+from ess import carte  # noqa: E402
 from ess.db import connecter  # noqa: E402
-from geo.layers import feature_collection  # noqa: E402
+from tests.serveur import serveur_streamlit  # noqa: E402
 
 ESPACE = "\u202f"
 NB_CHAUDS = 5
@@ -40,34 +37,13 @@ def fr(x: float, decimales: int = 2) -> str:
     return f"{x:,.{decimales}f}".replace(",", ESPACE).replace(".", ",")
 
 
-def serveur(db: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=RACINE, env={**os.environ, "ESS_DB": str(db)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                return proc, url
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise SystemExit("le serveur Streamlit n'a pas démarré")
-
-
 def poids(db: Path, niveau: str) -> int:
     con = connecter(db)
     try:
-        df = con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df()
+        fc = carte.contours(con, niveau)  # what the map page sends to the browser
     finally:
         con.close()
-    return len(json.dumps(feature_collection(df), separators=(",", ":")).encode())
+    return len(json.dumps(fc, separators=(",", ":")).encode())
 
 
 def mesurer(page, url: str, chemin: str, n: int) -> float:
@@ -93,34 +69,30 @@ def main() -> None:
         print(f"GeoJSON des {libelle} envoyé au navigateur : {fr(octets / 1024, 1)} Ko"
               + (f" — cible < 1 Mo [{'OK' if octets < CIBLE_OCTETS else 'HORS CIBLE'}]"
                  if niveau == "commune" else ""))
-    proc, url = serveur(db)
-    try:
-        with sync_playwright() as p:
-            navigateur = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                           args=["--no-sandbox", "--disable-gpu",
-                                                 "--disable-background-networking",
-                                                 "--disable-component-update", "--disable-sync",
-                                                 # offline without per-request interception
-                                                 # (page.route adds a Python round trip to
-                                                 # every request and inflates the timings)
-                                                 "--host-resolver-rules=MAP * ~NOTFOUND, "
-                                                 "EXCLUDE 127.0.0.1"])
-            # Warm = same browser context (scripts and styles cached) and server caches filled.
-            contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000})
-            page = contexte.new_page()
-            for libelle, (chemin, n) in VUES.items():
-                froid = mesurer(page, url, chemin, n)
-                chauds = [mesurer(page, url, chemin, n) for _ in range(NB_CHAUDS)]
-                med = statistics.median(chauds)
-                print(f"Carte des {libelle} prête : à froid {fr(froid)} s ; à chaud médiane {fr(med)} s,"
-                      f" max {fr(max(chauds))} s (sur {NB_CHAUDS})"
-                      + (f" — cible < {fr(CIBLE_S, 1)} s [{'OK' if med < CIBLE_S else 'HORS CIBLE'}]"
-                         if libelle == "communes" else ""))
-            contexte.close()
-            navigateur.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serveur_streamlit(db) as serveur, sync_playwright() as p:
+        url = serveur.url
+        navigateur = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                       args=["--no-sandbox", "--disable-gpu",
+                                             "--disable-background-networking",
+                                             "--disable-component-update", "--disable-sync",
+                                             # offline without per-request interception
+                                             # (page.route adds a Python round trip to
+                                             # every request and inflates the timings)
+                                             "--host-resolver-rules=MAP * ~NOTFOUND, "
+                                             "EXCLUDE 127.0.0.1"])
+        # Warm = same browser context (scripts and styles cached) and server caches filled.
+        contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000})
+        page = contexte.new_page()
+        for libelle, (chemin, n) in VUES.items():
+            froid = mesurer(page, url, chemin, n)
+            chauds = [mesurer(page, url, chemin, n) for _ in range(NB_CHAUDS)]
+            med = statistics.median(chauds)
+            print(f"Carte des {libelle} prête : à froid {fr(froid)} s ; à chaud médiane {fr(med)} s,"
+                  f" max {fr(max(chauds))} s (sur {NB_CHAUDS})"
+                  + (f" — cible < {fr(CIBLE_S, 1)} s [{'OK' if med < CIBLE_S else 'HORS CIBLE'}]"
+                     if libelle == "communes" else ""))
+        contexte.close()
+        navigateur.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Load test (issue 6): N concurrent sessions against a Streamlit server started on loopback, each
+"""Load test (issue 7): N concurrent sessions against a Streamlit server started on loopback, each
 cycling through every page of the navigation; reports errors, p50/p95 page-ready times, the
 server's peak memory and CPU time. Bounded in sessions, rounds and time.
 
@@ -8,21 +8,17 @@ server's peak memory and CPU time. Bounded in sessions, rounds and time.
 --client ws (default) speaks Streamlit's websocket protocol, one socket per session (20 chromium on
 2 cores would measure the browsers, not the server); --client navigateur drives real chromium, end
 to end, for a few sessions. --journal FILE keeps the server log; --page NAME (ws) runs only that
-URL path. Server options pass through the environment (STREAMLIT_SERVER_FILE_WATCHER_TYPE=none).
+URL path. Server options pass through the environment (e.g. STREAMLIT_SERVER_FILE_WATCHER_TYPE).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +29,11 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
+    sys.path.insert(0, str(RACINE))
+
+from tests.serveur import serveur_streamlit  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -43,30 +44,6 @@ class Releve:
     mesures: list[tuple[str, float]] = field(default_factory=list)  # (URL path, seconds)
     erreurs: list[str] = field(default_factory=list)
     alertes: list[str] = field(default_factory=list)  # st.error shown: none expected on the pages
-
-
-@contextlib.contextmanager
-def _serveur(db: str, journal: str | None):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with open(journal or os.devnull, "wb") as sortie:
-        serveur = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=RACINE, env={**os.environ, "ESS_DB": db}, stdout=sortie, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(240):
-                with contextlib.suppress(OSError):
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).close()
-                    break
-                time.sleep(0.25)
-            else:
-                raise SystemExit("serveur injoignable après 60 s (voir --journal)")
-            yield port, serveur.pid
-        finally:
-            serveur.terminate()
-            serveur.wait(timeout=10)
 
 
 def _etat_serveur(pid: int) -> tuple[float, float]:
@@ -219,11 +196,11 @@ def main() -> int:
     args = ap.parse_args()
     r = Releve()
     charge = _charge_ws if args.client == "ws" else _charge_nav
-    with _serveur(args.db, args.journal) as (port, pid):
+    with serveur_streamlit(args.db, journal=args.journal) as serveur:
         t = time.perf_counter()
-        asyncio.run(_borne(charge(port, args, r), args.duree_max, r))
+        asyncio.run(_borne(charge(serveur.port, args, r), args.duree_max, r))
         duree = time.perf_counter() - t
-        pic, cpu = _etat_serveur(pid)
+        pic, cpu = _etat_serveur(serveur.pid)
     print(f"Charge ({args.client}) : {args.sessions} sessions × {args.tours} tours × {len(r.chemins)} "
           f"pages ({', '.join(r.chemins)}) en {duree:.1f} s sur {os.cpu_count()} cœurs")
     if args.client == "ws":

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ess import requetes
+from geo import layers
 
 NIVEAUX = {"epci": "EPCI", "commune": "Communes"}
 DEFINITIONS = {"statistique": "Périmètre statistique (familles juridiques)",
@@ -143,6 +144,19 @@ def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: i
     df["rang"] = df["valeur"].rank(ascending=False, method="min").astype("Int64")
     df["nb_classes"] = int(df["valeur"].notna().sum())
     return df
+
+
+def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
+                     definition: str, famille: str | None, section: str | None, depuis: int | None,
+                     methode: str, k: int) -> tuple[pd.DataFrame, layers.Classes]:
+    """`donnees` and their class breaks, what the map draws."""
+    df = donnees(con, niveau, metrique, annee, definition, famille, section, depuis)
+    return df, layers.classer(df["valeur"], methode, k)
+
+
+def contours(con: duckdb.DuckDBPyConnection, niveau: str) -> dict:
+    """The level's geometries (simplified at build time) as a GeoJSON FeatureCollection."""
+    return layers.feature_collection(con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df())
 
 
 def rang_texte(rang, nb: int) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ess import requetes
+
 NIVEAUX = ("departement", "epci", "commune", "petr", "metropole", "densite")
 _FORMAT = re.compile(r"^(departement|epci|commune|petr|metropole|densite):([0-9A-Za-z-]{1,40})$")
 _GROUPE = re.compile(r"^communes:([0-9AB]{5}(?:,[0-9AB]{5})*)$")
@@ -56,3 +58,9 @@ def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
         "SELECT commune FROM appartenance WHERE territoire = ? ORDER BY commune", [code]
     ).fetchall()
     return Territoire(code, row[0], tuple(c for (c,) in communes), row[1])
+
+
+def noms_des_niveaux(con: duckdb.DuckDBPyConnection, niveaux: tuple[str, ...]) -> dict[str, str]:
+    """{territory id: name} of the given levels, in the order of the levels, then by name."""
+    rows = con.execute(requetes.TERRITOIRES_NIVEAUX, [list(niveaux), list(niveaux)]).fetchall()
+    return {territoire: nom for territoire, nom, _niveau in rows}

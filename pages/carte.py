@@ -11,27 +11,9 @@ from geo import layers
 ui.cadre_application()
 
 cle = ui.cle_base()
-con = ui.connexion()
 pl.style_impression()
 CONFIG_CARTE = {**layers.CONFIG_PLOTLY, "displayModeBar": True,
                 "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
-
-
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def donnees(niveau, metrique, annee, definition, famille, section, depuis, methode, k, cle):
-    df = carte.donnees(ui.connexion(), niveau, metrique, annee, definition, famille, section, depuis)
-    return df, layers.classer(df["valeur"], methode, k)
-
-
-@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def contours(niveau, cle):
-    geo = ui.connexion().execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df()
-    return layers.feature_collection(geo)
-
-
-@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def points(annee, definition, famille, section, cle):
-    return carte.etablissements(ui.connexion(), annee, definition, famille, section)
 
 
 def cliquer():
@@ -78,8 +60,8 @@ if vue == "territoires":
     methode = pl.choix("methode", "Classes", layers.METHODES_CLASSES, "quantiles")
     k = int(pl.choix("classes", "Nombre de classes", {str(i): str(i) for i in range(3, 8)}, "5"))
 
-    df, classes = donnees(niveau, metrique, annee, definition, famille_sql, section_sql, depuis,
-                          methode, k, cle)
+    df, classes = ui.calcul(carte.donnees_classees, niveau, metrique, annee, definition, famille_sql,
+                            section_sql, depuis, methode, k)
     entete = carte.titre(metrique, familles[famille] if famille_sql else None,
                          secteurs[secteur] if section_sql else None, depuis, annee)
     noms = dict(zip(df["territoire"], df["nom"], strict=True))
@@ -105,7 +87,7 @@ if vue == "territoires":
     minimum = df["valeur"].min()
     libelles = layers.libelles_classes(classes.bornes, minimum, formater) if classes.bornes else []
     unite = "" if m.unite == "%" else f" ({m.unite})"
-    fig = layers.carte_classes(df, contours(niveau, cle), classes, libelles,
+    fig = layers.carte_classes(df, ui.calcul(carte.contours, niveau), classes, libelles,
                                f"{entete}{unite}, {annee}", survol, territoire or None)
     st.subheader(f"{entete} — {carte.NIVEAUX[niveau]}, {annee}")
     st.plotly_chart(fig, key="carte_territoires", on_select=cliquer, selection_mode="points",
@@ -136,9 +118,9 @@ if vue == "territoires":
     pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, pl.TERRITOIRE, "definition",
                     "famille", "secteur", "depuis", "methode", "classes"])
 else:
-    pts = points(annee, definition, famille_sql, section_sql, cle)
+    pts = ui.calcul(carte.etablissements, annee, definition, famille_sql, section_sql)
     st.subheader(f"Établissements employeurs de l'ESS au 31/12/{annee}")
-    st.pydeck_chart(layers.carte_points(pts, contours("epci", cle)), height=560)
+    st.pydeck_chart(layers.carte_points(pts, ui.calcul(carte.contours, "epci")), height=560)
     ui.source(f"SIRENE (INSEE), établissements employeurs actifs au 31/12/{annee} "
               f"({carte.DEFINITIONS[definition].lower()}). {fr.nombre(len(pts))} établissements "
               "placés ; ceux dont l'INSEE restreint la diffusion (statut « P ») sont comptés dans "

@@ -3,26 +3,20 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 
 import streamlit as st
 
-from ess import comparaison, graphiques, portrait, requetes, typologies, ui
+from ess import comparaison, graphiques, portrait, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
+from ess.territoire import noms_des_niveaux
 from geo.layers import CONFIG_PLOTLY
 
 ui.cadre_application()
 
-cle = ui.cle_base()
 con = ui.connexion()
 pl.style_impression()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
 TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "Département",
          "communes": "Groupe de communes"}
-
-
-@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def territoires_du_niveau(niveaux: tuple, cle) -> dict:
-    df = ui.connexion().execute(requetes.TERRITOIRES_NIVEAUX, [list(niveaux), list(niveaux)]).df()
-    return dict(zip(df["territoire"], df["nom"], strict=True))
 
 
 def tableau_et_csv(df, nom_fichier: str, **kwargs) -> None:
@@ -80,7 +74,7 @@ params = st.query_params
 code, message = pl.lire_territoire(con, params, pl.TERRITOIRE, None)
 if message:
     st.warning(message)
-defaut = next(iter(territoires_du_niveau(("epci",), cle)))
+defaut = next(iter(ui.calcul(noms_des_niveaux, ("epci",))))
 code = code or defaut
 niveau_url = code.split(":", 1)[0]
 if niveau_url not in TYPES:  # a typology (métropole, densité) from the map: shown as reference
@@ -88,7 +82,7 @@ if niveau_url not in TYPES:  # a typology (métropole, densité) from the map: s
 type_choisi = st.sidebar.selectbox("Type de territoire", list(TYPES), format_func=TYPES.get,
                                    index=list(TYPES).index(niveau_url), key="type_territoire")
 if type_choisi == "communes":
-    communes = territoires_du_niveau(("commune",), cle)
+    communes = ui.calcul(noms_des_niveaux, ("commune",))
     deja = [f"commune:{c}" for c in code.split(":", 1)[1].split(",")] if niveau_url == "communes" else []
     choisies = st.sidebar.multiselect("Communes du groupe", list(communes), default=deja,
                                       format_func=communes.get, key="groupe_communes",
@@ -99,13 +93,13 @@ if type_choisi == "communes":
         st.stop()
     code = "communes:" + ",".join(sorted(c.split(":", 1)[1] for c in choisies))
 else:
-    options = territoires_du_niveau((type_choisi,), cle)
+    options = ui.calcul(noms_des_niveaux, (type_choisi,))
     index = list(options).index(code) if code in options else 0
     code = st.sidebar.selectbox(TYPES[type_choisi], list(options), index=index,
                                 format_func=options.get, key=f"territoire_{type_choisi}")
 st.query_params[pl.TERRITOIRE] = code
 
-references = territoires_du_niveau(("departement", "metropole", "densite", "petr", "epci"), cle)
+references = ui.calcul(noms_des_niveaux, ("departement", "metropole", "densite", "petr", "epci"))
 ref_defaut = next(iter(references))
 ref, message = pl.lire_territoire(con, params, pl.COMPARAISON, ref_defaut, "Territoire de comparaison")
 if message:

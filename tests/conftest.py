@@ -3,20 +3,15 @@ fixtures), read-only connections on it, and a Streamlit server on loopback for b
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from ess.db import connecter
 from etl.build import construire
+from tests.serveur import RACINE, serveur_streamlit  # noqa: F401 (RACINE: used by the tests)
 
-RACINE = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -41,49 +36,10 @@ def env_db(db_demo, monkeypatch):
     return db_demo
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serveur_streamlit(db: Path, suivi: Path, *options: str):
-    """`streamlit run app.py` on 127.0.0.1 and a free port, with its own database and
-    writable store (never data/suivi.sqlite); yields the base URL, stops the server after."""
-    port = _port_libre()
-    env = {**os.environ, "ESS_DB": str(db), "ESS_SUIVI_DB": str(suivi)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", *options],
-        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                try:
-                    proc.wait(timeout=0.25)  # doubles as the pause between polls
-                    raise RuntimeError("le serveur Streamlit s'est arrêté") from None
-                except subprocess.TimeoutExpired:
-                    pass
-        else:
-            raise RuntimeError("le serveur Streamlit n'a pas démarré")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def serveur(db_demo, tmp_path_factory):
-    with serveur_streamlit(db_demo, tmp_path_factory.mktemp("suivi") / "suivi.sqlite") as url:
-        yield url
+    with serveur_streamlit(db_demo, tmp_path_factory.mktemp("suivi") / "suivi.sqlite") as s:
+        yield s.url
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import Page, expect
 
-from tests.conftest import serveur_streamlit
+from tests.serveur import serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +109,8 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin, ti
     Streamlit's "Page not found" dialog (URLs must equal the page file names), inside the app's
     frame: its navigation and the demo banner (Streamlit's old pages/ mode would run the page
     alone until app.py has run once)."""
-    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite") as url:
+    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite") as s:
+        url = s.url
         contexte = navigateur.new_context()
         contexte.route(lambda u: not u.startswith(url), lambda route: route.abort())
         page = contexte.new_page()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from ess.suivi import comptes, store
 from ess.suivi import indicateurs as ind
-from tests.conftest import serveur_streamlit
+from tests.serveur import serveur_streamlit
 
 pytestmark = pytest.mark.browser
 DELAI = 30_000
@@ -30,8 +30,8 @@ def serveur_plan(db_demo, tmp_path_factory):
     suivi = d / "suivi.sqlite"
     with store.ouvrir(suivi) as con:
         ind.creer_indicateur(con, "1", "Porteurs accueillis au guichet", "porteurs", "paul")
-    with serveur_streamlit(db_demo, suivi, "--secrets.files", str(secrets)) as url:
-        yield url, suivi
+    with serveur_streamlit(db_demo, suivi, ("--secrets.files", str(secrets))) as s:
+        yield s.url, suivi
 
 
 def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):

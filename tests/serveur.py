@@ -1,0 +1,61 @@
+"""The app served on 127.0.0.1 and a free port, started and stopped around a block: for the
+browser tests and the benches (bench_carte, bench_charge), never reachable from outside."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Serveur:
+    url: str
+    port: int
+    pid: int
+
+
+@contextlib.contextmanager
+def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[str, ...] = (),
+                      journal: Path | str | None = None) -> Iterator[Serveur]:
+    """`streamlit run app.py` on its own database and, when given, its own writable store (a
+    test never touches data/suivi.sqlite). `journal` keeps the server's output (else discarded);
+    the environment passes through (e.g. STREAMLIT_SERVER_FILE_WATCHER_TYPE)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ESS_DB": str(db), **({"ESS_SUIVI_DB": str(suivi)} if suivi else {})}
+    url = f"http://127.0.0.1:{port}"
+    with open(journal or os.devnull, "wb") as sortie:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", *options],
+            cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(240):
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    try:
+                        proc.wait(timeout=0.25)  # doubles as the pause between polls
+                        raise RuntimeError("le serveur Streamlit s'est arrêté") from None
+                    except subprocess.TimeoutExpired:
+                        pass
+            else:
+                raise RuntimeError("le serveur Streamlit n'a pas démarré en 60 s")
+            yield Serveur(url, port, proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ess import requetes
+from ess import diffusion, requetes
 from geo import layers
 
 NIVEAUX = {"epci": "EPCI", "commune": "Communes"}
@@ -116,6 +116,24 @@ def _secret(df: pd.DataFrame, base: str) -> pd.Series:
     return df["secret_ess"].astype(bool)
 
 
+class NonDiffuse(ValueError):
+    """The combination asked is not published at that level (neither zero nor secret)."""
+
+
+def _verifier_diffusion(con, niveau: str, base: str, famille: str | None, section: str | None) -> None:
+    publies = diffusion.combinaisons(con)
+    nomenclature = "a21" if section else "ensemble"
+    besoins = [(famille or "ess", nomenclature)]
+    if base == "part":
+        besoins.append(("prive", nomenclature))
+    for groupe, nom in besoins:
+        if base != "etablissements" and (niveau, groupe, nom) not in publies:
+            quoi = "par secteur d'activité" if section else "par famille"
+            ou = "pour les communes" if niveau == "commune" else "à cet échelon"
+            raise NonDiffuse(f"Les effectifs {quoi} ne sont pas diffusés {ou} (secret statistique : trop "
+                             "peu d'établissements par cellule). Choisissez les EPCI, ou l'ensemble de l'ESS.")
+
+
 def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
             definition: str = "statistique", famille: str | None = None,
             section: str | None = None, depuis: int | None = None) -> pd.DataFrame:
@@ -126,6 +144,8 @@ def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: i
     m = METRIQUES[metrique]
     if definition == "sirene" and not m.sirene:
         raise ValueError(f"« {m.libelle} » n'existe pas dans la définition SIRENE.")
+    if definition == "statistique":
+        _verifier_diffusion(con, niveau, m.base, famille, section)
     df = _annee(con, niveau, annee, definition, famille, section)
     secret = _secret(df, m.base)
     valeur = df[m.base].astype(float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ess import requetes
+from ess import diffusion, requetes
 from ess.territoire import resoudre
 
 FAMILLES_ESS = ("association", "cooperative", "mutuelle", "fondation", "autre_ess")
@@ -57,8 +57,14 @@ def _statistique(con, territoire, annee) -> dict:
     cells = con.execute(requetes.EMPLOI_CELLULES, [territoire.identifiants(), annee]).df()
     ens = cells[cells["nomenclature"] == "ensemble"].set_index("groupe")
     secret: list[str] = []
+    non_diffuse: list[str] = []
+    niveau = "commune" if territoire.niveau == "communes" else territoire.niveau
+    publies = diffusion.combinaisons(con)
 
     def valeur(groupe: str, champ: str, colonne: str = "effectifs"):
+        if (niveau, groupe, "ensemble") not in publies:
+            non_diffuse.append(champ)
+            return None
         if groupe not in ens.index:
             return 0
         if bool(ens.at[groupe, "secret"]) and colonne != "nb_etablissements":
@@ -86,6 +92,8 @@ def _statistique(con, territoire, annee) -> dict:
         "effectifs_par_famille": familles,
         "effectifs_par_a38": par_a38,
         "secret": secret,
+        # not published at this level (e.g. families of a commune): neither 0 nor secret
+        "non_diffuse": non_diffuse,
         "source": "Emploi salarié au 31/12 (format FLORES, INSEE), périmètre statistique de l'ESS",
     }
 
@@ -103,6 +111,7 @@ def _sirene(con, territoire, annee) -> dict:
             k: int(v) for k, v in cells.groupby("a38")["effectifs_estimes"].sum().sort_index().items()
         },
         "secret": [],
+        "non_diffuse": [],
         "source": "SIRENE (INSEE), unités légales marquées ESS ; effectifs : estimation "
                   "(tranches d'effectifs), emploi privé non disponible dans ce périmètre",
     }

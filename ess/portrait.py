@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ess import requetes
+from ess import diffusion, requetes
 from ess.indicateurs import FAMILLES_ESS
 from ess.territoire import Territoire, resoudre
 
@@ -31,6 +31,12 @@ def _parts(df: pd.DataFrame, total) -> pd.DataFrame:
     return df
 
 
+def secteurs_diffuses(con: duckdb.DuckDBPyConnection, code: str, groupe: str = "ess") -> bool:
+    """Whether jobs by sector are published at this territory's level."""
+    t = resoudre(con, code)
+    return diffusion.publie(con, "commune" if t.niveau == "communes" else t.niveau, groupe, "a21")
+
+
 def familles(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> pd.DataFrame:
     """ESS jobs and employer establishments by legal family."""
     t = resoudre(con, code)
@@ -43,13 +49,19 @@ def familles(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> pd.DataFr
         df[col] = df["famille"].map(ens[col]) if not ens.empty else None
     df["nb_etablissements"] = df["nb_etablissements"].fillna(0).astype(int)
     df["secret"] = df["secret"].fillna(False).astype(bool)
-    df.loc[~df["secret"], "effectifs"] = df.loc[~df["secret"], "effectifs"].fillna(0)
+    # a family not published at this level (a commune's) is unknown, not 0
+    niveau = "commune" if t.niveau == "communes" else t.niveau
+    df["diffuse"] = [diffusion.publie(con, niveau, f) for f in df["famille"]]
+    connu = ~df["secret"] & df["diffuse"]
+    df.loc[connu, "effectifs"] = df.loc[connu, "effectifs"].fillna(0)
+    df["nb_etablissements"] = df["nb_etablissements"].where(df["diffuse"])
     total = ens.at["ess", "effectifs"] if "ess" in ens.index else None
     return _parts(df, None if pd.isna(total) else total)
 
 
 def secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int, groupe: str = "ess") -> pd.DataFrame:
-    """ESS jobs by A21 section with their A38 detail (`niveau` = a21 | a38)."""
+    """ESS jobs by A21 section with their A38 detail (`niveau` = a21 | a38), as far as the
+    territory's level publishes them (none for a commune: see `secteurs_diffuses`)."""
     t = resoudre(con, code)
     cells = cellules(con, t, annee)
     cells = cells[cells["groupe"] == groupe]

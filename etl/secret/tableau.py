@@ -1,0 +1,104 @@
+"""A published table as linear forms over micro-cells: the model an attacker works with.
+
+Every published cell (a territory × group × sector) is the sum of micro-cells (commune ×
+famille × A38 rows of the FLORES-style input). Writing each cell as that sum captures every
+linear relation between published cells at once — families → ESS → privé, A38 → A21 → all
+sectors, communes → EPCI → PETR → département, density classes, métropole and hors-métropole,
+and every mix of them (e.g. département = Σ PETR + Σ EPCI outside any PETR) — without listing
+relations one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+SEUIL_FREQUENCE = 3  # fewer contributing establishments: primary-sensitive
+SEUIL_DOMINANCE = 0.85  # one establishment above this share: primary-sensitive
+PROTECTION = 0.10  # the attacker's interval must reach v·(1 ± this), a-priori bounds permitting
+PROTECTION_MIN = 0.5  # and move by at least half a job, so a zero or tiny cell is not pinned
+
+
+@dataclass
+class Tableau:
+    """One year and one measure.
+
+    `A` (cells × micro-cells, 0/1): which micro-cells make up each published cell. Cells with
+    the same micro-cells (an EPCI and its métropole, a partial EPCI and its only commune) are
+    one row: they are hidden or published together.
+    """
+
+    A: sp.csr_matrix
+    micro: np.ndarray  # true micro-cell values
+    micro_min: np.ndarray  # a-priori lower bound of each micro-cell (≥ 0, size bands)
+    nb: np.ndarray  # contributing establishments per cell (published)
+    dominante: np.ndarray  # a lower bound of the largest single contribution per cell
+    cout: np.ndarray  # cost of hiding the cell (jobs, headline figures weighted)
+    zones: np.ndarray  # (micro-cells × levels) nested neighbourhood ids, finest first
+
+    @property
+    def valeur(self) -> np.ndarray:
+        return self.A @ self.micro
+
+    @property
+    def borne_min(self) -> np.ndarray:
+        """What the attacker knows before any LP: a cell is at least its number of
+        establishments (each employs someone) and at least the sum of its micro-cells' bounds;
+        never above the true value (a bound the data contradicts protects nothing)."""
+        return np.minimum(self.valeur, np.maximum(self.nb, self.A @ self.micro_min))
+
+    def primaire(self, frequence: bool = True) -> np.ndarray:
+        v = self.valeur
+        sensible = (self.nb < SEUIL_FREQUENCE) & (self.nb > 0) if frequence else np.zeros(len(v), bool)
+        return sensible | (self.dominante > SEUIL_DOMINANCE * v)
+
+    def exigences(self) -> tuple[np.ndarray, np.ndarray]:
+        """(up, down): how far above and below its value the attacker's interval must reach."""
+        v, bas = self.valeur, self.borne_min
+        haut = np.maximum(PROTECTION * v, PROTECTION_MIN)
+        descente = np.maximum(0.0, v - np.maximum((1 - PROTECTION) * v, bas))
+        return haut, descente
+
+
+def dominante_par_cellule(A: sp.csr_matrix, dominante_micro: np.ndarray) -> np.ndarray:
+    """Largest known single contribution in each cell (0 when none is known)."""
+    M = A.multiply(dominante_micro[None, :]).tocsr()
+    return np.asarray(M.max(axis=1).todense()).ravel() if M.shape[1] else np.zeros(M.shape[0])
+
+
+def dominante_micro(effectifs, nb, effectif_max) -> np.ndarray:
+    """A lower bound of the largest establishment of each micro-cell: the source's figure when
+    given; else the whole row for a single establishment; else the mean (some establishment is
+    at least the mean). So a cell mixing rows with and without the figure keeps its dominance
+    test (a published commune privé MB of 73 jobs with one establishment of 71 was the bug)."""
+    effectifs = np.asarray(effectifs, dtype=float)
+    nb = np.asarray(nb, dtype=float)
+    connu = np.asarray(effectif_max, dtype=float)
+    moyenne = np.where(nb > 0, np.ceil(effectifs / np.maximum(nb, 1)), 0.0)
+    seul = np.where(nb == 1, effectifs, moyenne)
+    return np.where(np.isnan(connu), seul, np.maximum(connu, seul))
+
+
+def fusionner_micro(A: sp.csc_matrix, *colonnes: np.ndarray, zones: np.ndarray):
+    """Merge micro-cells that lie in exactly the same published cells: the attacker only ever
+    sees their sum, so one variable for them is exact and makes every LP smaller.
+
+    Returns (A, summed columns..., zones) with one micro-cell per distinct signature."""
+    A = sp.csc_matrix(A)
+    A.sort_indices()
+    ids: dict[bytes, int] = {}
+    groupe = np.array(
+        [
+            ids.setdefault(A.indices[A.indptr[j] : A.indptr[j + 1]].tobytes(), len(ids))
+            for j in range(A.shape[1])
+        ],
+        dtype=np.int64,
+    )
+    n = len(ids)
+    fusion = sp.csr_matrix((np.ones(len(groupe)), (np.arange(len(groupe)), groupe)), shape=(len(groupe), n))
+    sommes = [np.asarray(fusion.T @ np.asarray(c, dtype=float)).ravel() for c in colonnes]
+    premier = np.full(n, -1)
+    premier[groupe[::-1]] = np.arange(len(groupe))[::-1]
+    return (sp.csr_matrix(A @ fusion).astype(float), *sommes, zones[premier])

@@ -18,7 +18,7 @@ from etl.secret import audit, suppression
 from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro
 
 MESURES = ("effectifs", "eqtp")
-VERSION = "secret-2"  # changes whenever the protection method does (a cache key part)
+VERSION = "secret-3"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {

@@ -101,4 +101,6 @@ def fusionner_micro(A: sp.csc_matrix, *colonnes: np.ndarray, zones: np.ndarray):
     sommes = [np.asarray(fusion.T @ np.asarray(c, dtype=float)).ravel() for c in colonnes]
     premier = np.full(n, -1)
     premier[groupe[::-1]] = np.arange(len(groupe))[::-1]
-    return (sp.csr_matrix(A @ fusion).astype(float), *sommes, zones[premier])
+    A2 = sp.csr_matrix(A @ fusion)
+    A2.data[:] = 1.0  # a cell holds the merged group once (the product counts its members)
+    return (A2, *sommes, zones[premier])

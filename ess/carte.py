@@ -130,8 +130,9 @@ def _verifier_diffusion(con, niveau: str, base: str, famille: str | None, sectio
         if base != "etablissements" and (niveau, groupe, nom) not in publies:
             quoi = "par secteur d'activité" if section else "par famille"
             ou = "pour les communes" if niveau == "commune" else "à cet échelon"
-            raise NonDiffuse(f"Les effectifs {quoi} ne sont pas diffusés {ou} (secret statistique : trop "
-                             "peu d'établissements par cellule). Choisissez les EPCI, ou l'ensemble de l'ESS.")
+            raise NonDiffuse(f"Les effectifs {quoi} ne sont pas diffusés {ou} (secret statistique : "
+                             "trop peu d'établissements par cellule). Choisissez les EPCI, ou l'ensemble "
+                             "de l'ESS.")
 
 
 def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,

@@ -32,6 +32,8 @@ def mini() -> duckdb.DuckDBPyConnection:
             ('epci:2', 2021, 'ess', 'ensemble', '_', 2, NULL, NULL, true),
             ('epci:2', 2021, 'prive', 'ensemble', '_', 10, 100.0, 90.0, false))
             e(territoire, annee, groupe, nomenclature, secteur, nb_etablissements, effectifs, eqtp, secret);
+        CREATE TABLE ref_diffusion_emploi AS SELECT * FROM (VALUES
+            ('epci', 'ess', 'ensemble'), ('epci', 'prive', 'ensemble')) d(niveau, groupe, nomenclature);
     """)
     return con
 
@@ -63,9 +65,14 @@ def test_donnees_demo_filtres_et_sirene(con):
     df = carte.donnees(con, "commune", "effectifs_ess", 2021)
     assert len(df) == 586 and df["secret"].any()
     assert df.loc[df["secret"], "valeur"].isna().all()  # a hidden value never leaves the module
-    assoc = carte.donnees(con, "epci", "effectifs_ess", 2021, famille="association", section="Q")
+    assoc = carte.donnees(con, "epci", "effectifs_ess", 2021, famille="association")
     tout = carte.donnees(con, "epci", "effectifs_ess", 2021)
     assert (assoc["valeur"].fillna(0) <= tout["valeur"].fillna(np.inf)).all()
+    # families and sectors are not published for communes: said, never drawn as 0
+    with pytest.raises(carte.NonDiffuse, match="pas diffusés pour les communes"):
+        carte.donnees(con, "commune", "effectifs_ess", 2021, famille="association")
+    with pytest.raises(carte.NonDiffuse):
+        carte.donnees(con, "epci", "part_ess_prive", 2021, section="Q")  # privé by sector: not published
     sirene = carte.donnees(con, "epci", "etablissements_ess", 2021, definition="sirene")
     assert sirene["valeur"].sum() > 0
     with pytest.raises(ValueError, match="SIRENE"):

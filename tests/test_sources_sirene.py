@@ -222,8 +222,8 @@ def test_estimation_emploi_par_tranches(base_sirene):
         con.close()
     cellules = {g: (n, eff, s) for g, n, eff, s in rows}
     # active employers placed: 2 associations (88.10A + 88.99B), the P association, SCOP, SAS, public
-    assert cellules["association"][0] == 3 and cellules["ensemble"][0] == 6
-    assert cellules["ensemble"][1] is None  # fewer than 3 contributors somewhere: secret applies
+    assert cellules["association"][0] == 3 and cellules["prive"][0] == 5
+    assert cellules["cooperative"][1] is None  # fewer than 3 contributors: secret applies
 
 
 def test_chiffres_et_pages_sur_base_reelle(base_sirene, monkeypatch):

@@ -169,7 +169,7 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     tableaux = {}
     for mesure in MESURES:
         minimum = m["minimum"].to_numpy(dtype=float) if mesure == "effectifs" else np.zeros(len(m))
-        valeurs = m[mesure].to_numpy(dtype=float)
+        valeurs = np.nan_to_num(m[mesure].to_numpy(dtype=float))  # EQTP may be absent from a file
         A2, valeurs, minimum, zones2 = fusionner_micro(
             Ak.tocsc(), valeurs, np.minimum(minimum, valeurs), zones=zone_ids
         )

@@ -58,6 +58,7 @@ def auditer_base(
                 cache,
                 t.primaire() if mesure == "effectifs" else a.tableaux["effectifs"].primaire(),
                 valeurs_publiees=valeurs,
+                arrondi=emploi.ARRONDI[mesure],
             )
             etat = "aucune divulgation" if c.sur else "DIVULGATION"
             afficher(

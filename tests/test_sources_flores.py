@@ -64,8 +64,9 @@ def test_build_sirene_et_flores(tmp_path):
     con = connecter(db)
     try:
         # families are published from the EPCI up (data/diffusion_emploi.csv)
-        qb = con.execute("SELECT nb_etablissements, effectifs, eqtp FROM emploi WHERE territoire = "
-                         "'epci:243100518' AND groupe = 'association' AND nomenclature = 'ensemble'").fetchall()
+        qb = con.execute("SELECT nb_etablissements, effectifs, eqtp FROM emploi WHERE groupe = "
+                         "'association' AND territoire = 'epci:243100518' AND nomenclature = 'ensemble'"
+                         ).fetchall()
         desc = con.execute("SELECT description FROM sources WHERE source = 'emploi'").fetchall()[0][0]
         rejet = con.execute("SELECT source, nb_lignes, exemples FROM rejets "
                             "WHERE source LIKE 'FLORES%'").fetchall()

@@ -160,14 +160,17 @@ def auditer(
     valeurs_publiees: np.ndarray | None = None,
     bornes: bool = True,
     temoins: list[np.ndarray] = (),
+    arrondi: float = 0.0,
 ) -> Constat:
     """`temoins`: changes of the micro-data offered as witnesses (e.g. those the protection
     found); each is checked against the publication, and a cell they already show protected
-    needs no LP. Without them, every primary cell gets its LP bounds."""
+    needs no LP. Without them, every primary cell gets its LP bounds. `arrondi`: how far a
+    published value may be from the exact sum (EQTP is published to 0,1)."""
     c = Constat()
     if valeurs_publiees is not None:
         ecart = np.abs(t.valeur - valeurs_publiees)
-        c.incoherentes = int(np.sum(~cache & ~(ecart <= TOLERANCE * np.maximum(1, np.abs(t.valeur)))))
+        tol = arrondi + TOLERANCE * np.maximum(1, np.abs(t.valeur))
+        c.incoherentes = int(np.sum(~cache & ~(ecart <= tol)))
     c.determinees = [int(i) for i in rang(t, cache)]
     if not bornes:
         return c

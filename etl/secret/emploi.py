@@ -18,6 +18,7 @@ from etl.secret import audit, suppression
 from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro
 
 MESURES = ("effectifs", "eqtp")
+ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
 VERSION = "secret-3"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
@@ -255,13 +256,12 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
     debut = time.perf_counter()
     for mesure in MESURES:
         tm = annee.tableaux[mesure]
-        constat = audit.auditer(
-            tm,
-            cache,
-            primaire & ~np.isin(np.arange(len(cache)), impossibles),
-            temoins=list(certificats[mesure]),
-        )
-        rapport[f"audit_{mesure}"] = constat
+        # the SQL aggregates (int_emploi) against the model's sums: the model is the table
+        publiees = np.zeros(len(cache))
+        publiees[annee.classe] = np.nan_to_num(annee.cellules[mesure].to_numpy(dtype=float))
+        rapport[f"audit_{mesure}"] = audit.auditer(
+            tm, cache, primaire & ~np.isin(np.arange(len(cache)), impossibles),
+            valeurs_publiees=publiees, temoins=list(certificats[mesure]), arrondi=ARRONDI[mesure])
     rapport["duree_audit"] = time.perf_counter() - debut
     # report cells by their published rows, not by model index
     rapport["impossibles"] = _lignes(annee, rapport["impossibles"])

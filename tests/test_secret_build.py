@@ -1,0 +1,150 @@
+"""The secret statistique as a build step with a proof: determinism, the attacker's audit on a
+built database (CLI), a database that fails the audit never swapped in, and impossible inputs
+still building with the cells hidden."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import duckdb
+import numpy as np
+import pytest
+
+from etl import secret
+from etl.build import BuildError, Progression, construire, preparer
+from etl.secret import emploi, suppression
+from etl.sources.chargement import Fichiers
+from tests.conftest import RACINE
+from tests.test_sources_flores import LIGNES, ecrire_flores
+from tests.test_sources_sirene import fichiers_sirene
+
+# more rows than tests.test_sources_flores: several ESS families per commune, so the
+# protection has real choices, and one cooperative alone in its EPCI (primary-sensitive)
+LIGNES_ESS = [
+    *LIGNES,
+    ("2022", "31069", "QB", "association", "6", "80", "70"),
+    ("2022", "31069", "PZ", "association", "4", "35", "30"),
+    ("2022", "31069", "GZ", "prive_hors_ess", "20", "400", "380"),
+    ("2022", "31555", "PZ", "fondation", "3", "44", "40"),
+    ("2022", "31395", "KZ", "mutuelle", "3", "25", "23"),
+    ("2022", "31395", "GZ", "prive_hors_ess", "12", "150", "140"),
+    ("2022", "31395", "FZ", "cooperative", "1", "9", "8"),
+]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("secret")
+    etab, ul = fichiers_sirene(dossier / "sirene")
+    flores = ecrire_flores(dossier / "flores.csv", lignes=LIGNES_ESS)
+    fichiers = Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul, flores=flores)
+    db = dossier / "ess.duckdb"
+    construire(db, "31", afficher=lambda _m: None, fichiers=fichiers)
+    return db, fichiers
+
+
+def _cli_audit(db, fichiers) -> subprocess.CompletedProcess:
+    options = ["--sirene-etablissements", fichiers.sirene_etablissements,
+               "--sirene-unites-legales", fichiers.sirene_unites_legales, "--flores", fichiers.flores]
+    return subprocess.run([sys.executable, "-m", "etl", "audit-secret", "--db", str(db), *map(str, options)],
+                          cwd=RACINE, capture_output=True, text=True, timeout=600)
+
+
+def test_audit_en_ligne_de_commande(base):
+    db, fichiers = base
+    r = _cli_audit(db, fichiers)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Audit réussi" in r.stdout and "0 recalculable(s) exactement" in r.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    rapport = con.execute("SELECT sum(determinees + sous_protegees) FROM secret_rapport").fetchone()[0]
+    con.close()
+    assert rapport == 0
+
+
+def test_l_audit_voit_une_base_falsifiee(base, tmp_path):
+    """Publish one complement again (its true value back): the attacker must now recompute a
+    hidden cell — found from the database alone, whatever the protection thought."""
+    db, fichiers = base
+    copie = tmp_path / "falsifiee.duckdb"
+    copie.write_bytes(db.read_bytes())
+    prep = preparer("31", fichiers, Progression(lambda _m: None))
+    try:
+        vrai = prep.con.execute("SELECT territoire, groupe, nomenclature, secteur, effectifs, eqtp "
+                                "FROM int_emploi").df()
+    finally:
+        prep.con.close()
+    con = duckdb.connect(str(copie))
+    caches = con.execute("SELECT territoire, groupe, nomenclature, secteur FROM emploi WHERE secret "
+                         "ORDER BY nb_etablissements DESC, territoire, groupe, secteur").fetchall()
+    assert len(caches) >= 2
+    t, g, n, s = caches[0]  # the largest hidden cell: a complement, not primary
+    v = vrai[(vrai.territoire == t) & (vrai.groupe == g) & (vrai.nomenclature == n) & (vrai.secteur == s)]
+    con.execute("UPDATE emploi SET secret = false, effectifs = ?, eqtp = ? WHERE territoire = ? AND "
+                "groupe = ? AND nomenclature = ? AND secteur = ?",
+                [int(v.effectifs.iloc[0]), float(v.eqtp.iloc[0]), t, g, n, s])
+    con.close()
+    r = _cli_audit(copie, fichiers)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "DIVULGATION" in r.stdout
+
+
+def test_une_base_qui_echoue_a_l_audit_n_est_jamais_publiee(base, tmp_path, monkeypatch):
+    db, fichiers = base
+    cible = tmp_path / "ess.duckdb"
+    cible.write_bytes(db.read_bytes())
+    avant = hashlib.sha256(cible.read_bytes()).hexdigest()
+    # a protection that hides the primary cells only (no complement, no witness)
+    def primaire_seule(t, cache, ordre, certificats=()):
+        return suppression.Resultat(cache.copy())
+    monkeypatch.setattr(suppression, "proteger", primaire_seule)
+    monkeypatch.setenv("ESS_CACHE_SECRET", "")
+    original = secret.publier
+    monkeypatch.setattr(secret, "publier", lambda con: original(con, processus=1))  # in this process
+    with pytest.raises(BuildError, match="Audit du secret statistique en échec"):
+        construire(cible, "31", afficher=lambda _m: None, fichiers=fichiers)
+    assert hashlib.sha256(cible.read_bytes()).hexdigest() == avant
+
+
+def test_un_seul_employeur_de_l_ess_construit_quand_meme(tmp_path):
+    etab, ul = fichiers_sirene(tmp_path / "sirene")
+    lignes = [("2022", "31555", "QB", "association", "1", "12", "11"),
+              ("2022", "31555", "GZ", "prive_hors_ess", "30", "900", "850"),
+              ("2022", "31395", "GZ", "prive_hors_ess", "12", "150", "140")]
+    flores = ecrire_flores(tmp_path / "flores.csv", lignes=lignes)
+    db = tmp_path / "ess.duckdb"
+    info = construire(db, "31", afficher=lambda _m: None,
+                      fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul, flores=flores))
+    con = duckdb.connect(str(db), read_only=True)
+    ess = con.execute("SELECT count(*), bool_and(secret) FROM emploi WHERE groupe IN ('ess', 'association')"
+                      ).fetchone()
+    con.close()
+    assert ess[0] > 0 and ess[1]  # every ESS cell hidden, everywhere
+    assert info["secret_audit"] == "réussi"
+
+
+def test_meme_donnees_memes_cellules_cachees(db_demo, monkeypatch):
+    """Rows in another order give the same model, byte for byte, and the same hidden cells."""
+    prep = preparer("31", Fichiers(), Progression(lambda _m: None))
+    try:
+        a = emploi.annees(prep.con)
+        prep.con.execute("CREATE OR REPLACE TABLE stg_flores AS SELECT * FROM stg_flores ORDER BY random()")
+        prep.con.execute("CREATE OR REPLACE TABLE int_etablissements AS "
+                         "SELECT * FROM int_etablissements ORDER BY random()")
+        b = emploi.annees(prep.con)
+    finally:
+        prep.con.close()
+    assert [emploi.empreinte(x) for x in a.values()] == [emploi.empreinte(x) for x in b.values()]
+    annee = min(a)
+    ca, _ = emploi.proteger(a[annee])
+    cb, _ = emploi.proteger(b[annee])
+    assert np.array_equal(ca, cb)
+    # and the cells published by the demo build are those
+    con = duckdb.connect(str(db_demo), read_only=True)
+    cle = ["territoire", "groupe", "nomenclature", "secteur"]
+    publie = con.execute("SELECT territoire, groupe, nomenclature, secteur, secret FROM emploi "
+                         "WHERE annee = ? ORDER BY ALL", [annee]).df()
+    con.close()
+    cellules = a[annee].cellules.assign(secret=ca).sort_values(cle)
+    assert publie["secret"].tolist() == cellules["secret"].tolist()

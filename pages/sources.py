@@ -25,12 +25,51 @@ st.markdown(
 )
 st.header("Secret statistique")
 st.markdown(
-    "Une valeur d'effectif n'est publiée que si au moins **3 établissements** y contribuent et "
-    "qu'aucun ne pèse plus de **85 %** du total (quand cette contribution est connue). D'autres "
-    "cellules sont masquées pour qu'aucune valeur cachée ne se déduise par différence. Les "
-    "cellules masquées sont notées **« s »**. Le secret est appliqué à la construction de la base : "
-    "aucune page ni aucun export ne peut afficher une valeur masquée."
+    "Les effectifs salariés et les EQTP par établissement ne sont pas publics : le tableau de bord "
+    "applique le **secret statistique** des statistiques d'entreprises (règles de l'INSEE), "
+    "décidé à la construction de la base, qui ne contient que des cellules publiables. Les "
+    "cellules masquées sont notées **« s »**.\n\n"
+    "**1. Cellules sensibles.** Une cellule (un territoire × un groupe × un secteur, une année) "
+    "est sensible si moins de **3 établissements** y contribuent, ou si un établissement pèse plus "
+    "de **85 %** de ses effectifs (la plus grande contribution connue ; à défaut, la ligne entière "
+    "quand elle ne compte qu'un établissement, sinon la moyenne). Une cellule sensible n'est "
+    "jamais publiée.\n\n"
+    "**2. Ce qui est publié.** Seulement ce dont les utilisateurs ont besoin, ce qui limite les "
+    "liens entre tableaux (tableau ci-dessous) : pas de familles ni de secteurs par commune, pas "
+    "de privé hors ESS ni de public, le détail A38 au seul département et pour la métropole. "
+    "Une combinaison absente est « non diffusée à cet échelon » (« — »), ni zéro ni secret.\n\n"
+    "**3. Ce que sait un attaquant.** Toutes les cellules publiées, de tous les échelons et "
+    "partitions (communes, EPCI, PETR, département, métropole et hors métropole, classes de "
+    "densité, et toutes leurs combinaisons), les deux mesures, le nombre d'établissements de "
+    "chaque cellule, et des bornes a priori : une cellule est positive, au moins égale à son "
+    "nombre d'établissements, et à la somme des minimums des tranches d'effectifs SIRENE des "
+    "établissements diffusibles qui y figurent. Par programmation linéaire sur tout cela, "
+    "l'intervalle qu'il obtient pour chaque cellule sensible de valeur v doit descendre jusqu'à "
+    "**0,9 × v** (ou jusqu'à la borne a priori si elle est plus haute) et monter jusqu'à "
+    "**1,1 × v** (au moins un demi-emploi de part et d'autre) ; aucune cellule masquée ne doit "
+    "être recalculable exactement.\n\n"
+    "**4. Masquage secondaire au moindre coût.** Pour chaque cellule sensible, un programme "
+    "linéaire (heuristique de Fischetti et Salazar, solveur HiGHS) cherche un tableau qui ne "
+    "diffère du tableau publié que par des cellules masquées et où la cellule sensible vaut "
+    "1,1 × v (et un autre où elle vaut 0,9 × v), en masquant le moins d'emplois possible ; les "
+    "totaux (ESS et privé de chaque territoire, familles et sections des EPCI et PETR) coûtent "
+    "10 fois plus, ceux du département 100 fois plus. Les mêmes données donnent toujours les "
+    "mêmes cellules masquées.\n\n"
+    "**5. Une preuve à chaque construction.** Avant de remplacer la base, un audit joue "
+    "l'attaquant : chaque tableau alternatif trouvé est vérifié contre tout ce qui est publié, "
+    "un test de rang vérifie qu'aucune cellule masquée n'est déterminée, et les cellules que ces "
+    "témoins ne couvrent pas sont bornées par programmation linéaire. Une base qui échoue n'est "
+    "jamais publiée. L'audit complet, sans rien reprendre du masquage, se relance par "
+    "`python -m etl audit-secret`.\n\n"
+    "Ne sont pas pris en compte : les bornes hautes des tranches d'effectifs (l'attaquant ne sait "
+    "pas si tous les établissements d'une cellule sont listés) et les liens entre années (il "
+    "n'en existe pas d'additifs). Les groupes de communes d'un utilisateur sont des sommes de "
+    "cellules communales publiées : une cellule masquée dans une commune masque le groupe."
 )
+st.subheader("Ce que la base publie de l'emploi salarié")
+st.dataframe(ui.requete(requetes.DIFFUSION_EMPLOI, (), cle), hide_index=True, width="stretch")
+st.subheader("Protection et audit de la dernière construction")
+st.dataframe(ui.requete(requetes.SECRET_RAPPORT, (), cle), hide_index=True, width="stretch")
 st.header("Sources")
 st.dataframe(con.execute(requetes.SOURCES).df(), hide_index=True, width="stretch")
 st.header("Construction de la base")

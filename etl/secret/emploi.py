@@ -90,12 +90,14 @@ WHERE c.nomenclature = 'a38'
 """
 
 # Neighbourhoods where the protection first looks for complements: the commune's EPCI, then
-# its PETR (EPCIs outside any PETR together, but the métropole alone: it holds most of the
-# micro-cells and would make every LP of its neighbours large), then the whole table.
+# its PETR (EPCIs outside any PETR together), then the métropole or the rest of the
+# département, then the whole table. The métropole holds most of the micro-cells: kept apart,
+# it does not make every LP of its neighbours large.
 ZONES = """
 SELECT c.commune, c.epci,
        coalesce(t.code, CASE WHEN c.metropole IS NOT NULL AND c.metropole <> 'hors-metropole'
-                             THEN 'metropole' ELSE 'hors-petr' END) AS petr
+                             THEN 'metropole' ELSE 'hors-petr' END) AS petr,
+       c.metropole IS NOT NULL AND c.metropole <> 'hors-metropole' AS dans_metropole
 FROM communes c
 LEFT JOIN appartenance a ON a.commune = c.commune AND a.territoire LIKE 'petr:%'
 LEFT JOIN territoires t ON t.territoire = a.territoire
@@ -159,9 +161,8 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     premier[classe[::-1]] = np.arange(len(classe))[::-1]
     Ak = A[premier]
     z = zones.reindex(m["commune"])
-    zone_ids = np.column_stack(
-        [pd.factorize(z["epci"].fillna(""), sort=True)[0], pd.factorize(z["petr"].fillna(""), sort=True)[0]]
-    )
+    zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0]
+                                for col in ("epci", "petr", "dans_metropole")])
     cout = np.bincount(classe, weights=_cout(c), minlength=len(ids))
     dom = dominante_par_cellule(
         Ak, dominante_micro(m["effectifs"], m["nb_etablissements"], m["effectif_max"])

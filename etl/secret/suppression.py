@@ -68,63 +68,58 @@ class _Protection:
         return np.flatnonzero(np.isin(self.t.zones[:, niveau], zones))
 
     def resoudre(self, p: int, N: np.ndarray) -> _Certificat | None:
-        """The cheapest pair of changes of the micro-cells N protecting p, or None."""
+        """The cheapest pair of changes of the micro-cells N protecting p, or None.
+
+        Columns: per direction, the micro-cell changes d and the cell moves s = B d; then one
+        cost t ≥ |s| per published cell, shared by both directions. Each cell's a-priori bound
+        is a bound of its s column, so B appears once per direction."""
         sous = self.Ac[:, N].tocsr()
         K = np.flatnonzero(np.diff(sous.indptr))
         B = sous[K]
         n, k = len(N), len(K)
-        publie = ~self.cache[K]
-        P = np.flatnonzero(publie)
+        P = np.flatnonzero(~self.cache[K])
         ip = int(np.searchsorted(K, p))
         sens = [s for s, besoin in ((1.0, self.haut[p]), (-1.0, self.descente[p])) if besoin > 0]
-        nv = len(sens) * n + len(P)
+        m = len(sens)
+        largeur = m * (n + k) + len(P)  # [d_1, s_1, d_2, s_2, t]
+        I_k = sp.identity(k, format="csr")
+        E_p = sp.csr_matrix((np.ones(len(P)), (np.arange(len(P)), P)), shape=(len(P), k))
+        I_p = sp.identity(len(P), format="csr")
         blocs, lo, hi = [], [], []
-        for i, s in enumerate(sens):
-            gauche = sp.csr_matrix((k, i * n))
-            droite = sp.csr_matrix((k, (len(sens) - i - 1) * n + len(P)))
-            blocs.append(sp.hstack([gauche, B, droite]))  # each cell stays within its bounds
-            lo.append(self.bas_cellule[K])
-            hi.append(np.full(k, np.inf))
-            T = sp.csr_matrix(
-                (np.ones(len(P)), (np.arange(len(P)), np.arange(len(P)))), shape=(len(P), len(P))
-            )
-            Bp = B[P]
-            g2 = sp.csr_matrix((len(P), i * n))
-            d2 = sp.csr_matrix((len(P), (len(sens) - i - 1) * n))
-            blocs.append(sp.hstack([g2, Bp, d2, -T]))  # a published cell that moves by |s|
-            lo.append(np.full(len(P), -np.inf))  # costs t ≥ |s|
-            hi.append(np.zeros(len(P)))
-            blocs.append(sp.hstack([g2, Bp, d2, T]))
-            lo.append(np.zeros(len(P)))
-            hi.append(np.full(len(P), np.inf))
-            cible = s * (self.haut[p] if s > 0 else self.descente[p])
-            ligne = sp.hstack(
-                [sp.csr_matrix((1, i * n)), B[ip], sp.csr_matrix((1, (len(sens) - i - 1) * n + len(P)))]
-            )
-            blocs.append(ligne)
-            lo.append(np.array([cible]))
-            hi.append(np.array([cible]))
+        col_min, col_max = [], []
+        for i, signe in enumerate(sens):
+            avant, apres = i * (n + k), (m - i - 1) * (n + k)
+            blocs.append(sp.hstack([sp.csr_matrix((k, avant)), B, -I_k, sp.csr_matrix((k, apres + len(P)))]))
+            lo.append(np.zeros(k))
+            hi.append(np.zeros(k))
+            for cote in (1.0, -1.0):  # t ≥ ±s for the published cells
+                blocs.append(sp.hstack([sp.csr_matrix((len(P), avant + n)), cote * E_p,
+                                        sp.csr_matrix((len(P), apres)), -I_p]))
+                lo.append(np.full(len(P), -np.inf))
+                hi.append(np.zeros(len(P)))
+            bas_s = self.bas_cellule[K].copy()
+            haut_s = np.full(k, np.inf)
+            cible = self.haut[p] if signe > 0 else -self.descente[p]
+            bas_s[ip] = haut_s[ip] = cible
+            col_min += [self.bas_micro[N], bas_s]
+            col_max += [np.full(n, np.inf), haut_s]
         M = sp.vstack(blocs).tocsr()
-        c = np.r_[np.zeros(len(sens) * n), self.t.cout[K[P]]]
+        c = np.r_[np.zeros(m * (n + k)), self.t.cout[K[P]]]
         self.nb_lp += 1
-        r = lp.resoudre(
-            c,
-            M,
-            np.concatenate(lo),
-            np.concatenate(hi),
-            np.r_[np.tile(self.bas_micro[N], len(sens)), np.zeros(len(P))],
-            np.full(nv, np.inf),
-        )
+        r = lp.resoudre(c, M, np.concatenate(lo), np.concatenate(hi),
+                        np.concatenate([*col_min, np.zeros(len(P))]),
+                        np.concatenate([*col_max, np.full(len(P), np.inf)]))
         if r is None:
             return None
         x, objectif = r
+        assert len(x) == largeur
         changes = {}
-        for i, s in enumerate(sens):
+        for i, signe in enumerate(sens):
             d = np.zeros(self.A.shape[1])
-            d[N] = x[i * n : (i + 1) * n]
+            d[N] = x[i * (n + k) : i * (n + k) + n]
             d[np.abs(d) < TOLERANCE] = 0.0
-            changes[s] = d
-        t = x[len(sens) * n :]
+            changes[signe] = d
+        t = x[m * (n + k) :]
         echelle = max(self.haut[p], self.descente[p], 1.0)
         nouveaux = K[P[t > TOLERANCE * echelle]]
         return _Certificat(changes.get(1.0), changes.get(-1.0), float(objectif), nouveaux)

@@ -24,3 +24,24 @@ def pourcent(x, decimales: int = 1) -> str:
     if _vide(x):
         return SECRET
     return f"{nombre(x, decimales)}{ESPACE}%"
+
+
+def date_heure(horodatage) -> str:
+    """An ISO timestamp (UTC when it has no offset) in Paris time: « 29/11/2026 à 02 h 21 »."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    if _vide(horodatage) or horodatage == "":
+        return ""
+    t = horodatage if isinstance(horodatage, datetime) else datetime.fromisoformat(str(horodatage))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return f"{t.astimezone(ZoneInfo('Europe/Paris')):%d/%m/%Y à %H h %M}"
+
+
+def decimal(x, decimales: int = 2) -> str:
+    """A measured value as typed by people: « 87,5 », « 120 » (no trailing zeros)."""
+    if _vide(x):
+        return ""
+    texte = nombre(x, decimales)
+    return texte.rstrip("0").rstrip(",") if "," in texte else texte

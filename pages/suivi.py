@@ -7,7 +7,7 @@ import streamlit as st
 from ess import format as fr
 from ess import ui
 from ess.db import chemin_suivi
-from ess.suivi import classeur, session, store
+from ess.suivi import affichage, classeur, session, store
 from ess.suivi import indicateurs as ind
 from ess.suivi.structure import STATUTS, charger_plan
 
@@ -39,7 +39,7 @@ def exporter_indicateurs() -> bytes:
     """Made on click, on another thread: its own connection to the store, the latest values."""
     with store.ouvrir(chemin_suivi()) as c:
         return classeur.exporter(c, plan, [plan.titre, "Export de la base de suivi du SIES",
-                                           f"Généré le {store.horodatage()}"])
+                                           f"Généré le {fr.date_heure(store.horodatage())}"])
 
 
 with store.ouvrir(chemin_suivi()) as con:
@@ -83,7 +83,7 @@ with store.ouvrir(chemin_suivi()) as con:
         "Activité": fiche.activites,
         "Statut": [e.get("statut", STATUTS[0]) for e in etat.values()],
         "Modifié par": [e.get("modifie_par", "") for e in etat.values()],
-        "Le": [e.get("modifie_le", "")[:16].replace("T", " ") for e in etat.values()],
+        "Le": [fr.date_heure(e.get("modifie_le", "")) for e in etat.values()],
     }), hide_index=True, width="stretch")
     if qui:
         with st.form(f"statuts_{fiche.code}"):
@@ -119,6 +119,7 @@ with store.ouvrir(chemin_suivi()) as con:
         st.dataframe(valeurs.assign(
             cible=valeurs["cible"].map(lambda x: fr.nombre(x, 1).removesuffix(",0") if pd.notna(x) else ""),
             valeur=valeurs["valeur"].map(lambda x: fr.nombre(x, 1).removesuffix(",0") if pd.notna(x) else ""),
+            modifie_le=valeurs["modifie_le"].map(fr.date_heure),
         )[["nom", "unite", "annee", "cible", "valeur", "commentaire", "source", "modifie_par",
            "modifie_le", "version"]].rename(columns={
             "nom": "Indicateur", "unite": "Unité", "annee": "Année", "cible": "Cible",
@@ -148,13 +149,17 @@ with store.ouvrir(chemin_suivi()) as con:
                 lue = session.version_lue(cle, ligne.get("version", 0))
                 with st.form(f"valeur_{choisi}_{annee}"):
                     suffixe = f"{choisi}_{annee}"
-                    cible = st.number_input("Cible", value=ligne.get("cible"), key=f"cible_{suffixe}")
-                    valeur = st.number_input("Valeur", value=ligne.get("valeur"), key=f"valeur_{suffixe}")
+                    # Text, not st.number_input: a browser number field drops the French decimal
+                    # comma ("87,5" became 875); ind.enregistrer_valeur parses or refuses in French.
+                    aide = "Nombre, virgule décimale acceptée (ex. 87,5 ou 1 200)."
+                    cible = st.text_input("Cible", value=fr.decimal(ligne.get("cible")),
+                                          key=f"cible_{suffixe}", help=aide)
+                    valeur = st.text_input("Valeur", value=fr.decimal(ligne.get("valeur")),
+                                           key=f"valeur_{suffixe}", help=aide)
                     commentaire = st.text_input("Commentaire", value=ligne.get("commentaire", ""),
                                                 key=f"commentaire_{suffixe}")
                     source = st.text_input("Source de la valeur", value=ligne.get("source", ""),
                                            key=f"source_{suffixe}")
-                    st.caption(f"Version lue : {lue}")
                     if st.form_submit_button("Enregistrer la valeur"):
                         try:
                             ind.enregistrer_valeur(con, choisi, annee, cible, valeur, commentaire,
@@ -175,11 +180,8 @@ with store.ouvrir(chemin_suivi()) as con:
     else:
         d = journal.iloc[0]
         st.caption(f"Dernière modification : {d['utilisateur']}, {d['action']} « {d['objet']} », "
-                   f"le {d['horodatage'][:16].replace('T', ' à ')} (UTC).")
-        st.dataframe(journal.drop(columns="id").rename(columns={
-            "horodatage": "Quand (UTC)", "utilisateur": "Qui", "action": "Action", "objet": "Objet",
-            "fiche": "Fiche", "ancienne_valeur": "Ancienne valeur", "nouvelle_valeur": "Nouvelle valeur"}),
-            hide_index=True, width="stretch")
+                   f"le {fr.date_heure(d['horodatage'])} (heure de Paris).")
+        st.dataframe(affichage.journal(journal.to_dict("records")), hide_index=True, width="stretch")
 
     st.subheader("Import et export des indicateurs (XLSX)")
     st.download_button("Télécharger les indicateurs (XLSX)", exporter_indicateurs,

@@ -3,6 +3,11 @@ without login, wrong password refused, editing after login with audit trail and 
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import tomllib
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -69,7 +74,7 @@ def test_bilan_liste_filtrable(suivi):
 def test_suivi_sans_compte_lecture_seule(suivi):
     at = _page("pages/suivi.py")
     assert at.title[0].value == "Suivi du plan ESS 2025-2028"
-    assert any("Aucun compte configuré" in c.value for c in at.sidebar.caption)
+    assert any("aucun compte de modification" in c.value for c in at.sidebar.caption)
     assert not {"Enregistrer la valeur", "Créer l'indicateur", "Enregistrer les statuts"} & _libelles(at)
     assert len(at.dataframe[0].value) == 14  # 13 fiches + pilotage
 
@@ -103,15 +108,20 @@ def test_connexion_saisie_et_journal(suivi, empreinte):
     assert not at.exception
     with store.ouvrir(suivi) as con:
         (i,) = [x["id"] for x in ind.indicateurs(con, "1")]
-    at.number_input(key=f"valeur_{i}_2025").set_value(42)
+    at.text_input(key=f"valeur_{i}_2025").input("87,5")
     at.text_input(key=f"commentaire_{i}_2025").input("premier trimestre")
     _bouton(at, "Enregistrer la valeur").click().run()
     assert not at.exception and not at.error
     with store.ouvrir(suivi) as con:
-        assert ind.lire_valeur(con, i, 2025)["valeur"] == 42
+        assert ind.lire_valeur(con, i, 2025)["valeur"] == 87.5  # French decimal comma, never 875
     journal = next(d.value for d in at.dataframe if "Qui" in d.value.columns)
     assert journal.iloc[0]["Qui"] == "marie" and journal.iloc[0]["Action"] == "valeur"
-    assert '"valeur": 42.0' in journal.iloc[0]["Nouvelle valeur"]
+    nouvelle = journal.iloc[0]["Nouvelle valeur"]
+    assert "valeur : 87,5" in nouvelle and "{" not in nouvelle  # words, not JSON
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} à \d\d h \d\d", journal.iloc[0]["Quand (heure de Paris)"])
+    at.text_input(key=f"valeur_{i}_2025").input("87,5,1")
+    _bouton(at, "Enregistrer la valeur").click().run()
+    assert any("n'est pas un nombre" in e.value for e in at.error)
 
 
 def test_deux_personnes_meme_valeur_la_seconde_est_refusee(suivi, empreinte):
@@ -120,8 +130,34 @@ def test_deux_personnes_meme_valeur_la_seconde_est_refusee(suivi, empreinte):
     at = _connecte(empreinte)  # Marie displays the (empty) 2025 value: version 0
     with store.ouvrir(suivi) as con:  # Paul saves first, from another session
         ind.enregistrer_valeur(con, i, 2025, None, 10, "", "", 0, "paul")
-    at.number_input(key=f"valeur_{i}_2025").set_value(99)
+    at.text_input(key=f"valeur_{i}_2025").input("99")
     _bouton(at, "Enregistrer la valeur").click().run()
     assert any("Conflit" in e.value and "par paul" in e.value for e in at.error)
     with store.ouvrir(suivi) as con:
         assert ind.lire_valeur(con, i, 2025)["valeur"] == 10  # Paul's value was not overwritten
+
+
+def test_identifiant_avec_point_bloc_toml_et_connexion(suivi, monkeypatch, capsys):
+    """prénom.nom, the usual form: the block printed by the command parses (as Streamlit parses
+    secrets.toml, tomllib) into one account whose login works through the page."""
+    monkeypatch.setattr(comptes.getpass, "getpass", lambda _invite: MDP)
+    monkeypatch.setattr(sys, "argv", ["comptes", "marie.audit"])
+    assert comptes.main() == 0
+    bloc = capsys.readouterr().out
+    assert '[comptes."marie.audit"]' in bloc
+    secrets = tomllib.loads(bloc)
+    assert list(secrets["comptes"]) == ["marie.audit"]
+    at = _page("pages/suivi.py", secrets)
+    at.text_input(key="identifiant").input("Marie.Audit")
+    at.text_input(key="mot_de_passe").input(MDP)
+    _bouton(at, "Se connecter").click().run()
+    assert any("Connecté·e : marie.audit" in s.value for s in at.sidebar.success)
+    # A block pasted before the fix (unquoted key, a nested table for TOML) works too.
+    ancien = tomllib.loads(bloc.replace('"marie.audit"', "marie.audit", 1))
+    assert "marie.audit" in comptes.comptes(ancien)
+
+
+def test_commande_comptes_usage():
+    r = subprocess.run([sys.executable, "-m", "ess.suivi.comptes"], capture_output=True, text=True,
+                       cwd=RACINE)
+    assert r.returncode == 2 and "Usage" in r.stderr

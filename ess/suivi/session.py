@@ -65,7 +65,8 @@ def panneau_connexion() -> dict | None:
             return qui
         s = secrets()
         if not comptes.comptes(s) and "auth" not in s:
-            st.caption("Aucun compte configuré (`.streamlit/secrets.toml`) : consultation seule.")
+            st.caption("Consultation seule : aucun compte de modification n'est configuré "
+                       "(à demander à l'administrateur du tableau de bord).")
             return None
         if comptes.comptes(s):
             with st.form("connexion"):

@@ -92,6 +92,11 @@ def annee_selectionnee() -> int:
     if demande and str(valeur) != demande:
         st.sidebar.warning(f"Année « {demande} » indisponible : {valeur} affichée.")
     annee = st.sidebar.selectbox("Année", annees, index=annees.index(valeur), key="annee")
+    if defaut != annees[-1] and annee == defaut:
+        # the demo is calibrated on the plan's published figures, which are those of this year
+        pourquoi = ("année des chiffres publiés par le plan, sur lesquels la démonstration est calée"
+                    if calcul(indicateurs.infos_build).get("demo") == "oui" else "année de référence")
+        st.sidebar.caption(f"{defaut} : {pourquoi}. Année la plus récente chargée : {annees[-1]}.")
     st.query_params["annee"] = str(annee)
     return annee
 

@@ -7,7 +7,7 @@ from ess import comparaison, graphiques, portrait, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
-from ess.territoire import noms_des_niveaux
+from ess.territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.layers import CONFIG_PLOTLY
 
 ui.cadre_application()
@@ -74,13 +74,15 @@ params = st.query_params
 code, message = pl.lire_territoire(con, params, pl.TERRITOIRE, None)
 if message:
     st.warning(message)
-defaut = next(iter(ui.calcul(noms_des_niveaux, ("epci",))))
+defaut = ui.calcul(plus_peuple, "epci")  # the largest EPCI, not the first of the alphabet
 code = code or defaut
 niveau_url = code.split(":", 1)[0]
 if niveau_url not in TYPES:  # a typology (métropole, densité) from the map: shown as reference
     code, niveau_url = defaut, "epci"
 type_choisi = st.sidebar.selectbox("Type de territoire", list(TYPES), format_func=TYPES.get,
                                    index=list(TYPES).index(niveau_url), key="type_territoire")
+if type_choisi != niveau_url and type_choisi != "communes":
+    code = ui.calcul(plus_peuple, type_choisi) or code
 if type_choisi == "communes":
     communes = ui.calcul(noms_des_niveaux, ("commune",))
     deja = [f"commune:{c}" for c in code.split(":", 1)[1].split(",")] if niveau_url == "communes" else []
@@ -100,12 +102,16 @@ else:
 st.query_params[pl.TERRITOIRE] = code
 
 references = ui.calcul(noms_des_niveaux, ("departement", "metropole", "densite", "petr", "epci"))
-ref_defaut = next(iter(references))
-ref, message = pl.lire_territoire(con, params, pl.COMPARAISON, ref_defaut, "Territoire de comparaison")
+ref_lien, message = pl.lire_territoire(con, params, pl.COMPARAISON, None, "Territoire de comparaison")
 if message:
     st.sidebar.warning(message)
+naturelle = ui.calcul(reference_naturelle, code)
+if st.session_state.get("reference_de") not in (None, code):
+    st.session_state["comparaison"] = naturelle  # another territory: the reference follows it
+elif st.session_state.get("comparaison") not in references:  # first display: the link's, or its own
+    st.session_state["comparaison"] = ref_lien if ref_lien in references else naturelle
+st.session_state["reference_de"] = code
 ref = st.sidebar.selectbox("Comparer avec", list(references), format_func=references.get,
-                           index=list(references).index(ref) if ref in references else 0,
                            key="comparaison")
 st.query_params[pl.COMPARAISON] = ref
 

@@ -119,3 +119,15 @@ def test_page_territoires_rural_metropole(env_db):
     assert at.title[0].value == "L'ESS hors métropole et en rural"
     assert any("hors métropole" in m.value for m in at.markdown)
     assert any("approximation" in c.value for c in at.caption)
+
+
+def test_page_territoires_defaut_et_reference_qui_suit(env_db):
+    at = ouvrir("pages/territoires.py")
+    # the most populated EPCI against the département, not the first name of the alphabet
+    assert at.title[0].value == "Portrait : Toulouse Métropole"
+    assert at.selectbox(key="comparaison").value == "departement:31"
+    at.selectbox(key="type_territoire").set_value("commune").run()
+    at.selectbox(key="territoire_commune").set_value("commune:31483").run()
+    assert at.title[0].value == "Portrait : Saint-Gaudens"
+    assert at.selectbox(key="comparaison").value == "petr:comminges-pyrenees"  # its own PETR
+    assert param(at, "comparaison") == "petr:comminges-pyrenees"

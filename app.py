@@ -28,6 +28,10 @@ navigation = st.navigation({
     ],
 })
 
+# One document title per page (screen readers, tabs, history): "Carte — ESS en Haute-Garonne".
+st.set_page_config(page_title=f"{navigation.title} — ESS en Haute-Garonne")
+ui.habillage()
+
 try:
     ui.connexion()
 except BaseIndisponible as exc:

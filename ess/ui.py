@@ -8,9 +8,11 @@ import importlib
 import streamlit as st
 
 from ess import format as fr
+from ess import habillage as _habillage
 from ess import indicateurs, requetes
 from ess.db import chemin_base, connecter
 
+_HABILLAGE = _habillage.html()
 PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques, INSEE/CRESS)",
               "sirene": "Marqueur ESS du répertoire SIRENE"}
 
@@ -27,6 +29,12 @@ def cadre_application() -> None:
     if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def habillage() -> None:
+    """Language, French framework strings, contrast, tablet and print styles (ess/habillage.py),
+    sent once per run from app.py; the sidebar holds it so it takes no room in the page."""
+    st.sidebar.html(_HABILLAGE, unsafe_allow_javascript=True)
 
 
 def cle_base() -> tuple[str, float]:

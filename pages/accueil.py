@@ -18,7 +18,7 @@ st.markdown(
     "départemental ESS et innovation sociale 2025-2028**."
 )
 
-st.subheader(f"Chiffres clés {annee}")
+st.header(f"Chiffres clés {annee}")
 cols = st.columns(3)
 with cols[0]:
     ui.metrique("Établissements employeurs de l'ESS", c["etablissements_employeurs_ess"])
@@ -42,12 +42,12 @@ ui.source(f"{c['source']}, {annee}. Établissements employeurs et effectifs sala
 
 gauche, droite = st.columns([3, 2])
 with gauche:
-    st.subheader("L'ESS par EPCI")
+    st.header("L'ESS par EPCI")
     st.plotly_chart(ui.figure(graphiques.carte_part_ess_epci, annee), width="stretch",
                     config=CONFIG_PLOTLY)
     ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). « s » : secret statistique.")
 with droite:
-    st.subheader("Pour situer")
+    st.header("Pour situer")
     contexte = ui.requete(requetes.CONTEXTE, (), cle)
     contexte["Valeur"] = [
         fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
@@ -61,7 +61,7 @@ with droite:
     )
     st.caption("Chiffres publiés, cités par le plan (non recalculés).")
 
-st.subheader("Dans ce tableau de bord")
+st.header("Dans ce tableau de bord")
 st.markdown(
     "- **Accueil** : chiffres clés du département et carte par EPCI.\n"
     "- **Carte** : indicateurs de l'ESS par EPCI ou par commune (classes réglables, évolution, "

@@ -95,14 +95,14 @@ with onglets[5]:
         "fictif": "Fictif"})
     ui.source(source)
 
-st.subheader("Registre des projets")
+st.header("Registre des projets")
 st.markdown("Le registre par défaut est celui de la démonstration. Pour charger le vôtre : "
             "`python -m etl build --projets registre.xlsx` (colonnes du modèle ; obligatoires : "
             "id_projet, nom_projet, commune, annee_accueil, finance).")
 st.download_button("Télécharger le modèle de registre (CSV)", MODELE_REGISTRE.read_bytes(),
                    file_name="modele_registre_projets.csv", mime="text/csv", on_click="ignore")
 
-st.subheader("Rapport de bilan")
+st.header("Rapport de bilan")
 st.markdown(f"Synthèse, graphiques, tableaux et suivi des 13 fiches du plan 2025-2028 pour **{annee}** "
             "(année choisie en haut de page).")
 

@@ -89,7 +89,7 @@ if vue == "territoires":
     unite = "" if m.unite == "%" else f" ({m.unite})"
     fig = layers.carte_classes(df, ui.calcul(carte.contours, niveau), classes, libelles,
                                f"{entete}{unite}, {annee}", survol, territoire or None)
-    st.subheader(f"{entete} — {carte.NIVEAUX[niveau]}, {annee}")
+    st.header(f"{entete} — {carte.NIVEAUX[niveau]}, {annee}")
     st.plotly_chart(fig, key="carte_territoires", on_select=cliquer, selection_mode="points",
                     config=CONFIG_CARTE, width="stretch")
     source = ("SIRENE (INSEE), marqueur ESS ; effectifs estimés d'après les tranches"
@@ -119,7 +119,7 @@ if vue == "territoires":
                     "famille", "secteur", "depuis", "methode", "classes"])
 else:
     pts = ui.calcul(carte.etablissements, annee, definition, famille_sql, section_sql)
-    st.subheader(f"Établissements employeurs de l'ESS au 31/12/{annee}")
+    st.header(f"Établissements employeurs de l'ESS au 31/12/{annee}")
     st.pydeck_chart(layers.carte_points(pts, ui.calcul(carte.contours, "epci")), height=560)
     ui.source(f"SIRENE (INSEE), établissements employeurs actifs au 31/12/{annee} "
               f"({carte.DEFINITIONS[definition].lower()}). {fr.nombre(len(pts))} établissements "

@@ -43,7 +43,7 @@ def exporter_indicateurs() -> bytes:
 
 
 with store.ouvrir(chemin_suivi()) as con:
-    st.subheader("Avancement des fiches actions")
+    st.header("Avancement des fiches actions")
     av = pd.DataFrame(ind.avancement(con, plan))
     st.dataframe(
         av[["fiche", "enjeu", "titre", *STATUTS, "indicateurs", "valeurs_renseignees", "avancement"]],

@@ -46,11 +46,11 @@ if vue == "typologies":
               "département sont situés hors métropole.")
     gauche, droite = st.columns(2)
     with gauche:
-        st.subheader("Part de l'ESS dans l'emploi privé")
+        st.header("Part de l'ESS dans l'emploi privé")
         st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_ess_prive"),
                         config=CONFIG_PLOTLY, width="stretch")
     with droite:
-        st.subheader("Où sont les emplois de l'ESS")
+        st.header("Où sont les emplois de l'ESS")
         st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_emplois_ess_departement"),
                         config=CONFIG_PLOTLY, width="stretch")
     tableau_et_csv(df.drop(columns=["niveau", "territoire", "secret"]).rename(columns={
@@ -122,7 +122,7 @@ st.markdown(f"Comparé à **{r['nom']}** · année **{annee}** · population {fr
             "habitants (population municipale 2017).")
 pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE])
 
-st.subheader(f"Chiffres clés {annee}")
+st.header(f"Chiffres clés {annee}")
 cols = st.columns(4)
 for col, ind in zip(cols, comparaison.LIBELLES, strict=True):
     with col:
@@ -134,13 +134,13 @@ ui.source(f"{SOURCE}, {annee}. « s » : secret statistique.")
 
 rangs = ui.calcul(comparaison.rangs, code, annee)
 if rangs is not None:
-    st.subheader("Rang parmi les territoires de même niveau")
+    st.header("Rang parmi les territoires de même niveau")
     tableau_et_csv(rangs, f"ess-rangs-{annee}")
     ui.source(f"{SOURCE}, {annee}. Rang 1 = valeur la plus élevée ; territoires au secret non classés.")
 
 gauche, droite = st.columns(2)
 with gauche:
-    st.subheader("Familles juridiques")
+    st.header("Familles juridiques")
     st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=CONFIG_PLOTLY,
                     width="stretch")
     fam = ui.calcul(comparaison.familles, code, ref, annee)
@@ -151,7 +151,7 @@ with gauche:
                        "part": "Part"}), f"ess-familles-{annee}")
     ui.source(f"{SOURCE}, {annee}.")
 with droite:
-    st.subheader("Évolution depuis 2017")
+    st.header("Évolution depuis 2017")
     st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
                     width="stretch")
     evo = ui.calcul(comparaison.evolution, code, ref)
@@ -163,7 +163,7 @@ with droite:
         "part_ess_prive": "Part ESS"}), "ess-evolution")
     ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
-st.subheader(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
+st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
 st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")
 sec = ui.calcul(portrait.secteurs, code, annee, "ess")
 tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))

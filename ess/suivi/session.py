@@ -55,7 +55,7 @@ def panneau_connexion() -> dict | None:
     """Sidebar: who is editing, or the login form. Returns the editor (or None)."""
     qui = editeur()
     with st.sidebar:
-        st.subheader("Espace SIES")
+        st.markdown("**Espace SIES**")  # not a heading: it would come before the page's h1
         if qui:
             st.success(f"Connecté·e : {qui['nom']}")
             if st.button("Se déconnecter", key="deconnexion"):

@@ -45,3 +45,22 @@ def decimal(x, decimales: int = 2) -> str:
         return ""
     texte = nombre(x, decimales)
     return texte.rstrip("0").rstrip(",") if "," in texte else texte
+
+
+def tableau(df, decimales: dict | None = None):
+    """A copy of `df` with its numbers written in French (« 426 500 », « 16,1 »), for tables
+    shown as text (st.table, print). Integers without decimals; others with 1 unless told."""
+    import pandas as pd
+
+    decimales = decimales or {}
+    sortie = df.copy()
+    for col in sortie.columns:
+        serie = sortie[col]
+        if pd.api.types.is_bool_dtype(serie) or not pd.api.types.is_numeric_dtype(serie):
+            continue
+        d = decimales.get(col)
+        if d is None:
+            entiers = serie.dropna()
+            d = 0 if entiers.empty or (entiers == entiers.round()).all() else 1
+        sortie[col] = [nombre(x, d) if not _vide(x) else "" for x in serie]
+    return sortie

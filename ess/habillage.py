@@ -99,8 +99,11 @@ JS = """
     // listitem): the navigation keeps its links and landmark, without list semantics.
     const nav = doc.querySelector('[data-testid="stSidebarNav"]');
     if (nav) {
-      if (nav.getAttribute("aria-label") !== "Pages du tableau de bord") nav.setAttribute("aria-label", "Pages du tableau de bord");
-      nav.querySelectorAll("ul, li").forEach((e) => { if (e.getAttribute("role") !== "none") e.setAttribute("role", "none"); });
+      const nom = "Pages du tableau de bord";
+      if (nav.getAttribute("aria-label") !== nom) nav.setAttribute("aria-label", nom);
+      nav.querySelectorAll("ul, li").forEach((e) => {
+        if (e.getAttribute("role") !== "none") e.setAttribute("role", "none");
+      });
     }
   };
   const traduire = (racine) => {
@@ -120,27 +123,36 @@ JS = """
       });
     }
   };
+  // Portrait tablet: the sidebar (open by default above 768 px) would take 300 of 820 px; fold
+  // it once per tab, the user can open it again.
+  window.__essReplierFn = () => {
+    const b = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    const panneau = doc.querySelector('[data-testid="stSidebar"]');
+    if (b && panneau && panneau.getBoundingClientRect().right > 0) {
+      window.__essReplier = false;
+      sessionStorage.setItem("essPanneau", "1");
+      b.click();
+    }
+  };
   fixer();
   traduire(doc.body);
   if (!window.__essHabillage) {
     window.__essHabillage = true;
     new MutationObserver((mutations) => {
       fixer();
+      if (window.__essReplier) window.__essReplierFn();
       for (const m of mutations) {
-        m.addedNodes.forEach((n) => { if (n.nodeType === 1) traduire(n); else if (n.nodeType === 3 && n.parentNode) traduire(n.parentNode); });
+        m.addedNodes.forEach((n) => {
+          if (n.nodeType === 1) traduire(n);
+          else if (n.nodeType === 3 && n.parentNode) traduire(n.parentNode);
+        });
       }
     }).observe(doc.documentElement, { childList: true, subtree: true, attributes: true,
                                       attributeFilter: ["lang"] });
     const etroit = window.matchMedia("(max-width: 1024px) and (orientation: portrait)").matches;
-    if (etroit && !sessionStorage.getItem("essPanneau")) {
-      sessionStorage.setItem("essPanneau", "1");
-      const replier = () => {
-        const b = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
-        if (b && doc.querySelector('[data-testid="stSidebar"][aria-expanded="true"]')) b.click();
-      };
-      replier(); setTimeout(replier, 300);
-    }
+    window.__essReplier = etroit && !sessionStorage.getItem("essPanneau");
   }
+  if (window.__essReplier) window.__essReplierFn();
 })();
 """
 

@@ -140,3 +140,13 @@ def provenance() -> None:
 
 def metrique(label: str, valeur, aide: str | None = None) -> None:
     st.metric(label, valeur if isinstance(valeur, str) else fr.nombre(valeur), help=aide)
+
+
+def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
+    """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, static
+    (st.table: every column and row, text wraps, numbers in French); longer ones stay an
+    interactive grid (scroll, sort), whose column widths come in `column_config`."""
+    if len(df) <= grand:
+        st.table(fr.tableau(df, decimales), hide_index=True)
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", **kwargs)

@@ -56,8 +56,9 @@ def tableau(df, decimales: dict | None = None):
     sortie = df.copy()
     for col in sortie.columns:
         serie = sortie[col]
-        if pd.api.types.is_bool_dtype(serie) or not pd.api.types.is_numeric_dtype(serie):
-            continue
+        if (pd.api.types.is_bool_dtype(serie) or not pd.api.types.is_numeric_dtype(serie)
+                or "année" in str(col).lower() or str(col).lower() == "annee"):
+            continue  # a year is not a quantity: « 2021 », never « 2 021 »
         d = decimales.get(col)
         if d is None:
             entiers = serie.dropna()

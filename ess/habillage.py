@@ -54,8 +54,16 @@ CSS = """
 @media (max-width: 1024px) {
   [data-testid="stMetricValue"] { font-size: 1.9rem; }
 }
-/* Copy-link component and print-only lines. */
+/* "Copier le lien": a real button (44 px, WCAG 2.5.5) and the link in a field to select. */
 .ess-imprime { display: none; }
+.ess-lien { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }
+.ess-copier { min-height: 44px; padding: 0.4rem 1rem; border-radius: 0.5rem; cursor: pointer;
+  border: 1px solid #00609c; background: #00609c; color: #ffffff; font: inherit; font-weight: 600; }
+.ess-copier:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
+.ess-lien-texte { flex: 1 1 16rem; min-height: 40px; padding: 0 0.5rem; font: inherit;
+  font-size: 0.85rem; color: #262730; border: 1px solid #8a8d99; border-radius: 0.5rem;
+  background: #f7f8fa; min-width: 0; }
+.ess-lien-etat { color: #1b5e20; font-weight: 600; }
 @media print {
   @page { size: A4 portrait; margin: 12mm; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
@@ -138,6 +146,25 @@ JS = """
   traduire(doc.body);
   if (!window.__essHabillage) {
     window.__essHabillage = true;
+    // "Copier le lien" (ess/permalien.py): the clipboard when the browser allows it (secure
+    // context, a tap), else the field is selected for a manual copy; the result is announced.
+    doc.addEventListener("click", (ev) => {
+      const b = ev.target.closest && ev.target.closest(".ess-copier");
+      if (!b) return;
+      const bloc = b.closest(".ess-lien");
+      const champ = bloc.querySelector(".ess-lien-texte");
+      const etat = bloc.querySelector(".ess-lien-etat");
+      const manuel = () => {
+        champ.focus(); champ.select();
+        let ok = false;
+        try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+        etat.textContent = ok ? "Lien copié." : "Lien sélectionné : copiez-le (appui long, Copier).";
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(b.dataset.lien).then(
+          () => { etat.textContent = "Lien copié."; }, manuel);
+      } else { manuel(); }
+    });
     new MutationObserver((mutations) => {
       fixer();
       if (window.__essReplier) window.__essReplierFn();

@@ -13,12 +13,39 @@ import plotly.express as px
 import plotly.graph_objects as go
 import pydeck as pdk
 
-PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential
+PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential (light = low)
 
 # plotly.js fetches a world topojson from its CDN for every geo map, even with the basemap
 # hidden; without network the map is not drawn. Point it at an empty topology served by
 # Streamlit's static serving (static/world_110m.json), so maps work offline.
-CONFIG_PLOTLY = {"topojsonURL": "app/static/", "displaylogo": False}
+# French tooltips of the toolbar and French number/date format, given with each chart (plotly's
+# `config.locales`): Streamlit does not register plotly.js locales.
+LOCALE_FR = {
+    "dictionary": {
+        "Download plot as a png": "Télécharger le graphique (PNG)",
+        "Download plot": "Télécharger le graphique",
+        "Zoom": "Zoomer", "Pan": "Déplacer", "Zoom in": "Zoomer", "Zoom out": "Dézoomer",
+        "Reset axes": "Réinitialiser les axes", "Autoscale": "Échelle automatique",
+        "Reset view": "Réinitialiser la vue", "Box Select": "Sélection rectangulaire",
+        "Lasso Select": "Sélection au lasso", "Reset": "Réinitialiser",
+        "Show closest data on hover": "Valeur la plus proche au survol",
+        "Compare data on hover": "Comparer les valeurs au survol",
+        "Toggle Spike Lines": "Lignes de repère", "Produced with Plotly.js": "Réalisé avec Plotly.js",
+        "Double-click to zoom back out": "Double-cliquez pour revenir",
+        "Click to enter Colorscale title": "", "Click to enter Colorbar title": "",
+    },
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                   "septembre", "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                        "oct.", "nov.", "déc."],
+        "date": "%d/%m/%Y", "decimal": ",", "thousands": "\u202f",
+    },
+}
+CONFIG_PLOTLY = {"topojsonURL": "app/static/", "displaylogo": False, "locale": "fr",
+                 "locales": {"fr": LOCALE_FR}}
 
 
 def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
@@ -32,17 +59,22 @@ def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
 
 
 def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[str, str],
-                hauteur: int = 420):
-    """Choropleth with no basemap tiles (works offline): outlines on a white background."""
-    fig = px.choropleth(
-        df, geojson=feature_collection(df), locations="territoire", color=valeur,
-        color_continuous_scale=PALETTE, hover_name="nom", hover_data=survol,
-        labels={valeur: titre_legende},
-    )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_traces(marker_line_color="white", marker_line_width=0.8)
-    fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0),
-                      coloraxis_colorbar=dict(title=titre_legende))
+                hauteur: int = 560):
+    """Choropleth on a continuous scale with no basemap tiles (works offline). `survol`: tooltip
+    lines {label: column of already formatted text}, written « label : value »."""
+    colonnes = list(survol)
+    fig = go.Figure(go.Choropleth(
+        geojson=feature_collection(df), locations=df["territoire"], z=df[valeur], featureidkey="id",
+        colorscale=[[i / 4, c] for i, c in enumerate(couleurs(5))],
+        customdata=df[["nom", *survol.values()]].to_numpy(),
+        hovertemplate="<b>%{customdata[0]}</b>" + "".join(
+            f"<br>{c} : %{{customdata[{i + 1}]}}" for i, c in enumerate(colonnes)) + "<extra></extra>",
+        marker_line_color="white", marker_line_width=0.8,
+        colorbar=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
+                      y=0, yanchor="top", len=0.6, thickness=14, tickfont=dict(color="#1a1a1a"))))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0), separators=",\u202f",
+                      font=dict(color="#1a1a1a"))
     return fig
 
 

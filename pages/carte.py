@@ -11,7 +11,6 @@ from geo import layers
 ui.cadre_application()
 
 cle = ui.cle_base()
-pl.style_impression()
 CONFIG_CARTE = {**layers.CONFIG_PLOTLY, "displayModeBar": True,
                 "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
 

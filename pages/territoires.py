@@ -3,7 +3,7 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 
 import streamlit as st
 
-from ess import comparaison, graphiques, portrait, typologies, ui
+from ess import comparaison, graphiques, portrait, resumes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
@@ -13,14 +13,13 @@ from geo.layers import CONFIG_PLOTLY
 ui.cadre_application()
 
 con = ui.connexion()
-pl.style_impression()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
 TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "Département",
          "communes": "Groupe de communes"}
 
 
-def tableau_et_csv(df, nom_fichier: str, **kwargs) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+def tableau_et_csv(df, nom_fichier: str, grand: int = 40) -> None:
+    ui.tableau(df, grand=grand)
     # data made on click only (a callable): no CSV built at every rerun
     st.download_button("Télécharger (CSV)", lambda d=df: csv_excel(d), file_name=f"{nom_fichier}.csv",
                        mime="text/csv", key=f"csv_{nom_fichier}", on_click="ignore")
@@ -49,10 +48,12 @@ if vue == "typologies":
         st.header("Part de l'ESS dans l'emploi privé")
         st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_ess_prive"),
                         config=CONFIG_PLOTLY, width="stretch")
+        st.markdown(resumes.typologies(df, "part_ess_prive"))
     with droite:
         st.header("Où sont les emplois de l'ESS")
         st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_emplois_ess_departement"),
                         config=CONFIG_PLOTLY, width="stretch")
+        st.markdown(resumes.typologies(df, "part_emplois_ess_departement"))
     tableau_et_csv(df.drop(columns=["niveau", "territoire", "secret"]).rename(columns={
         "type": "Type", "nom": "Territoire", "population": "Population",
         "etablissements_ess": "Établissements employeurs ESS", "effectifs_ess": "Effectifs ESS",
@@ -65,7 +66,7 @@ if vue == "typologies":
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
                    "et 1 000 hab./km²), en attendant le chargement de la grille communale de densité "
                    "de l'INSEE. Zonage montagne : non chargé dans cette base.")
-    pl.bouton_lien([pl.VUE, pl.ANNEE])
+    pl.bouton_lien([pl.VUE, pl.ANNEE], f"{SOURCE}, {annee}")
     ui.provenance()
     st.stop()
 
@@ -120,7 +121,7 @@ r = ui.calcul(comparaison.chiffres, ref, annee)
 st.title(f"Portrait : {t['nom']}")
 st.markdown(f"Comparé à **{r['nom']}** · année **{annee}** · population {fr.nombre(t['population'])} "
             "habitants (population municipale 2017).")
-pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE])
+pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE], f"{SOURCE}, {annee}")
 
 st.header(f"Chiffres clés {annee}")
 cols = st.columns(4)
@@ -144,6 +145,7 @@ with gauche:
     st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=CONFIG_PLOTLY,
                     width="stretch")
     fam = ui.calcul(comparaison.familles, code, ref, annee)
+    st.markdown(resumes.familles(fam, t["nom"], r["nom"]))
     tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
                    [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
                        "territoire": "Territoire", "libelle": "Famille",
@@ -155,6 +157,7 @@ with droite:
     st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
                     width="stretch")
     evo = ui.calcul(comparaison.evolution, code, ref)
+    st.markdown(resumes.evolution(evo, t["nom"], r["nom"]))
     tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
                               effectifs_prive=evo["effectifs_prive"].map(fr.nombre),
                               part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
@@ -166,11 +169,12 @@ with droite:
 st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
 st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")
 sec = ui.calcul(portrait.secteurs, code, annee, "ess")
+st.markdown(resumes.secteurs(sec, t["nom"]))
 tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
                [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
                .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
                                 "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
                                 "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
-               f"ess-secteurs-{annee}")
+               f"ess-secteurs-{annee}", grand=80)
 ui.source(f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
 ui.provenance()

@@ -38,6 +38,7 @@ def _page(page: str, secrets: dict | None = None) -> AppTest:
     at.run()
     # (AppTest keeps the entry script's banner in the first run's tree only)
     assert any("Données de démonstration" in w.value for w in at.warning)
+    at.query_params.clear()  # as the browser does on a page switch (Accueil wrote ?annee=2021)
     at.switch_page(page)
     at.run()
     assert not at.exception
@@ -62,6 +63,17 @@ def test_bilan_chiffres_du_registre(suivi):
     assert any("registre des projets du SIES" in c.value for c in at.caption)
     at.select_slider(key="annee_bilan").set_value(2022).run()
     assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Projets ESS accueillis"] == "75"
+    assert at.query_params["annee"] in ("2022", ["2022"])  # the year is in the link
+
+
+def test_bilan_lien_annee(suivi):
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/bilan.py")
+    at.query_params.clear()
+    at.query_params["annee"] = "2022"
+    at.run()
     assert {m.label: m.value for m in at.metric}["Projets ESS accueillis"] == "75"
 
 

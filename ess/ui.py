@@ -126,14 +126,11 @@ def source(texte: str) -> None:
 def provenance() -> None:
     info = calcul(indicateurs.infos_build)
     with st.expander("Provenance des données"):
-        st.dataframe(
-            requete(requetes.SOURCES, (), cle_base()).rename(columns={
-                "source": "Table", "description": "Source", "millesime": "Millésime",
-                "demo": "Démonstration"}),
-            hide_index=True, width="stretch",
-        )
+        tableau(requete(requetes.SOURCES, (), cle_base()).rename(columns={
+            "source": "Table", "description": "Source", "millesime": "Millésime",
+            "demo": "Démonstration"}))
         st.caption(
-            f"Base construite le {info.get('date_construction', '?')} · géographie "
+            f"Base construite le {fr.date_heure(info.get('date_construction')) or '?'} · géographie "
             f"{info.get('annee_geographie', '?')} · années d'emploi {info.get('annees_emploi', '?')}"
         )
 

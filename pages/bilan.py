@@ -107,7 +107,8 @@ with onglets[5]:
         "epci_nom": "EPCI", "zone": "Zone", "theme": "Thématique", "annee_accueil": "Année",
         "finance": "Financé", "dispositif": "Dispositif",
         "montant_eur": st.column_config.NumberColumn("Montant (€)", format="localized"),
-        "etp_projetes": st.column_config.NumberColumn("ETP projetés", format="localized"), "tiers_lieu": "Tiers-lieu", "statut": "Statut",
+        "etp_projetes": st.column_config.NumberColumn("ETP projetés", format="localized"),
+        "tiers_lieu": "Tiers-lieu", "statut": "Statut",
         "fictif": "Fictif"})
     ui.source(source)
 

@@ -105,6 +105,8 @@ with cols[2]:
                 "n. d." if part is None and perimetre == "sirene" else fr.pourcent(part))
 ui.source(f.tableaux[0].source)
 
+pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
+
 st.subheader("Télécharger la fiche")
 
 
@@ -128,7 +130,7 @@ for t in f.tableaux:
     if t.donnees.empty:
         st.caption("Aucune donnée pour ce territoire.")
     else:
-        st.dataframe(en_texte(t.donnees, t.pourcents), hide_index=True, width="stretch")
+        ui.tableau(en_texte(t.donnees, t.pourcents))
     ui.source(t.source + (f" — {t.note}" if t.note else ""))
 
 with st.expander("Sources, définitions et secret statistique"):
@@ -140,4 +142,4 @@ with st.expander("Sources, définitions et secret statistique"):
                + f" · fiche générée le {f.genere_le:%d/%m/%Y à %H:%M}")
 
 with st.expander("Journal des extractions"):
-    st.dataframe(journal.lire(), hide_index=True, width="stretch")
+    ui.tableau(journal.lire().drop(columns="Code"))

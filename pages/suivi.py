@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ess import format as fr
+from ess import permalien as pl
 from ess import ui
 from ess.db import chemin_suivi
 from ess.suivi import affichage, classeur, session, store
@@ -45,18 +46,12 @@ def exporter_indicateurs() -> bytes:
 with store.ouvrir(chemin_suivi()) as con:
     st.header("Avancement des fiches actions")
     av = pd.DataFrame(ind.avancement(con, plan))
-    st.dataframe(
-        av[["fiche", "enjeu", "titre", *STATUTS, "indicateurs", "valeurs_renseignees", "avancement"]],
-        hide_index=True, width="stretch",
-        column_config={
-            "fiche": "Fiche", "enjeu": "Enjeu",
-            "titre": st.column_config.TextColumn("Intitulé", width="large"),
-            "à lancer": "À lancer", "en cours": "En cours", "réalisé": "Réalisé",
-            "indicateurs": "Indicateurs", "valeurs_renseignees": "Valeurs saisies",
-            "avancement": st.column_config.ProgressColumn("Avancement", format="%.0f %%", min_value=0,
-                                                          max_value=100),
-        },
-    )
+    # A static table: on a tablet every column shows, the progress included (it was cut off).
+    ui.tableau(av.assign(avancement=av["avancement"].map(lambda x: fr.pourcent(x, 0)))[
+        ["fiche", "titre", *STATUTS, "indicateurs", "valeurs_renseignees", "avancement"]].rename(columns={
+            "fiche": "Fiche", "titre": "Intitulé", "à lancer": "À lancer", "en cours": "En cours",
+            "réalisé": "Réalisé", "indicateurs": "Indicateurs", "valeurs_renseignees": "Valeurs saisies",
+            "avancement": "Avancement"}))
     st.caption("Avancement : part des activités réalisées (une activité en cours compte pour moitié). "
                "Source : base de suivi du SIES.")
 
@@ -66,6 +61,7 @@ with store.ouvrir(chemin_suivi()) as con:
         "Fiche action", codes, index=codes.index(demande) if demande in codes else 1,
         format_func=lambda c: plan.fiche(c).libelle, key="fiche"))
     st.query_params["fiche"] = fiche.code
+    pl.bouton_lien(["fiche"], "base de suivi du SIES")
 
     st.header(fiche.libelle)
     if fiche.enjeu:
@@ -79,12 +75,12 @@ with store.ouvrir(chemin_suivi()) as con:
     st.subheader("Activités")
     statuts = ind.statuts(con)
     etat = {k: statuts.get((fiche.code, k), {}) for k in range(len(fiche.activites))}
-    st.dataframe(pd.DataFrame({
+    ui.tableau(pd.DataFrame({
         "Activité": fiche.activites,
         "Statut": [e.get("statut", STATUTS[0]) for e in etat.values()],
         "Modifié par": [e.get("modifie_par", "") for e in etat.values()],
         "Le": [fr.date_heure(e.get("modifie_le", "")) for e in etat.values()],
-    }), hide_index=True, width="stretch")
+    }))
     if qui:
         with st.form(f"statuts_{fiche.code}"):
             choix = {}

@@ -54,6 +54,12 @@ CSS = """
 @media (max-width: 1024px) {
   [data-testid="stMetricValue"] { font-size: 1.9rem; }
 }
+/* Portrait tablet: charts side by side would be 380 px wide with their tables cut; one per row. */
+@media (max-width: 1024px) and (orientation: portrait) {
+  [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) { flex-wrap: wrap; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"] {
+    min-width: 100% !important; flex: 1 1 100% !important; }
+}
 /* "Copier le lien": a real button (44 px, WCAG 2.5.5) and the link in a field to select. */
 .ess-imprime { display: none; }
 .ess-lien { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }
@@ -114,6 +120,17 @@ JS = """
       });
     }
   };
+  // A table wider than the screen scrolls: keyboard users must reach it (axe:
+  // scrollable-region-focusable, RGAA 12.13).
+  const defilables = () => {
+    doc.querySelectorAll(".stTable > div").forEach((d) => {
+      if (d.scrollWidth > d.clientWidth + 1 && d.getAttribute("tabindex") !== "0") {
+        d.setAttribute("tabindex", "0");
+        d.setAttribute("role", "region");
+        d.setAttribute("aria-label", "Tableau (défilement horizontal)");
+      }
+    });
+  };
   const traduire = (racine) => {
     const w = doc.createTreeWalker(racine, NodeFilter.SHOW_TEXT);
     let n;
@@ -145,6 +162,7 @@ JS = """
   fixer();
   traduire(doc.body);
   if (!window.__essHabillage) {
+    window.addEventListener("resize", defilables);
     window.__essHabillage = true;
     // "Copier le lien" (ess/permalien.py): the clipboard when the browser allows it (secure
     // context, a tap), else the field is selected for a manual copy; the result is announced.
@@ -167,6 +185,7 @@ JS = """
     });
     new MutationObserver((mutations) => {
       fixer();
+      defilables();
       if (window.__essReplier) window.__essReplierFn();
       for (const m of mutations) {
         m.addedNodes.forEach((n) => {

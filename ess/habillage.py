@@ -16,6 +16,7 @@ TRADUCTIONS = {
     "Drag and drop file here": "Glissez-déposez le fichier ici",
     "Browse files": "Parcourir",
     "Upload": "Parcourir",
+    "file upload": "Déposer un fichier",
     "Download as CSV": "Télécharger en CSV",
     "Search": "Rechercher",
     "Fullscreen": "Plein écran",
@@ -43,10 +44,6 @@ CSS = """
 [data-testid="stCaptionContainer"] { color: #595959 !important; opacity: 1 !important; }
 [data-testid="stCaptionContainer"] p { color: #595959 !important; }
 [data-testid="stCaptionContainer"] code { color: #1f2328 !important; background: #eef0f4 !important; }
-/* The upload box's "Limit 200MB per file • XLSX": the French line replaces it. */
-[data-testid="stFileUploaderDropzoneInstructions"] small { display: none; }
-[data-testid="stFileUploaderDropzoneInstructions"] div::after {
-  content: "Fichier XLSX, 20 Mo au plus"; display: block; font-size: 0.85rem; color: #595959; }
 /* Tablet: metrics wrap instead of being cut ("1 92…"). */
 [data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
@@ -137,7 +134,9 @@ JS = """
     while ((n = w.nextNode())) {
       const t = n.nodeValue.trim();
       if (t && Object.prototype.hasOwnProperty.call(T, t)) n.nodeValue = T[t];
-      else if (/^Limit \\d+MB per file/.test(t)) n.nodeValue = "";
+      else if (/^(Limit )?\\d+ ?MB per file/.test(t)) {
+        n.nodeValue = t.replace(/^(Limit )?(\\d+) ?MB per file/, "$2 Mo au plus par fichier");
+      }
     }
     if (racine.querySelectorAll) {
       racine.querySelectorAll("[placeholder],[aria-label],[title],[data-title]").forEach((e) => {

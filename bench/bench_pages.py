@@ -60,7 +60,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=str(RACINE / "data" / "ess.duckdb"))
     parser.add_argument("--chauds", type=int, default=NB_CHAUDS)
+    parser.add_argument("--pages", nargs="*", help="libellés des pages à mesurer (défaut : toutes)")
     args = parser.parse_args()
+    pages = {k: v for k, v in PAGES.items() if not args.pages or k in args.pages}
     from playwright.sync_api import sync_playwright
 
     resultats: dict[str, tuple[float, float]] = {}
@@ -69,7 +71,7 @@ def main() -> int:
                                        args=["--no-sandbox", "--disable-gpu"])
         suivi = Path(dossier) / "suivi.sqlite"
         for script, chemins in (("bench/temoin.py", {"Page témoin": "/"}),
-                                ("app.py", PAGES)):
+                                ("app.py", pages)):
             with serveur_streamlit(args.db, suivi, script=script) as s:
                 contexte = navigateur.new_context(viewport={"width": 1180, "height": 820})
                 contexte.route(lambda u, base=s.url: not u.startswith(base), lambda r: r.abort())

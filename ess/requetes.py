@@ -41,6 +41,9 @@ GROUP BY ALL
 
 BUILD_INFO = "SELECT cle, valeur FROM build_info"
 SOURCES = "SELECT source, description, millesime, demo FROM sources ORDER BY source"
+# The same, as people read it (pages; SOURCES keeps its names for the exports that use them).
+SOURCES_LIBELLES = """SELECT source AS "Table", description AS "Source", millesime AS "Millésime",
+       CASE WHEN demo THEN 'oui' ELSE 'non' END AS "Démonstration" FROM sources ORDER BY source"""
 CONTEXTE = "SELECT * FROM ref_chiffres_contexte"
 FAMILLES = "SELECT famille, libelle FROM ref_familles WHERE ess = 'oui' ORDER BY ordre"
 A38 = "SELECT a38, libelle_a38, a21 FROM ref_naf_a38 ORDER BY a38"
@@ -121,8 +124,11 @@ FROM rejets_lignes ORDER BY source, fichier, ligne
 """
 
 FAMILLES_CATEGORIES = """
-SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, f.commentaire
+SELECT f.categorie_juridique AS "Code", c.libelle AS "Catégorie juridique",
+       coalesce(rf.libelle, f.famille) AS "Famille de l'ESS", f.a_verifier AS "À vérifier",
+       f.commentaire AS "Commentaire"
 FROM ref_familles_ess f
 LEFT JOIN ref_categories_juridiques c ON c.code = f.categorie_juridique
-ORDER BY f.famille, code
+LEFT JOIN ref_familles rf ON rf.famille = f.famille
+ORDER BY f.famille, f.categorie_juridique
 """

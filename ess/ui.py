@@ -126,9 +126,7 @@ def source(texte: str) -> None:
 def provenance() -> None:
     info = calcul(indicateurs.infos_build)
     with st.expander("Provenance des données"):
-        tableau(requete(requetes.SOURCES, (), cle_base()).rename(columns={
-            "source": "Table", "description": "Source", "millesime": "Millésime",
-            "demo": "Démonstration"}))
+        tableau(requete(requetes.SOURCES_LIBELLES, (), cle_base()))
         st.caption(
             f"Base construite le {fr.date_heure(info.get('date_construction')) or '?'} · géographie "
             f"{info.get('annee_geographie', '?')} · années d'emploi {info.get('annees_emploi', '?')}"

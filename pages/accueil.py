@@ -4,6 +4,7 @@ import streamlit as st
 
 from ess import carte, carte_vue, requetes, ui
 from ess import format as fr
+from ess import permalien as pl
 from geo.layers import CONFIG_PLOTLY
 
 ui.cadre_application()
@@ -39,6 +40,7 @@ if "metropole" in c:
                     f"L'ESS pèse {fr.pourcent(c['part_ess_emploi_prive_metropole'])} de l'emploi "
                     f"privé de {c['metropole']}.")
 ui.source(f"{c['source']}, {annee}. Établissements employeurs et effectifs salariés au 31/12.")
+pl.bouton_lien([pl.ANNEE], f"{c['source']}, {annee}")
 
 # Full width: on a tablet the map is the page (names readable, territories big enough to tap).
 st.header(f"L'ESS par EPCI en {annee}")

@@ -16,7 +16,8 @@ def _euros(x) -> str:
 def familles(fam: pd.DataFrame, nom: str, ref: str) -> str:
     t = fam[(fam["territoire"] == nom) & fam["part"].notna()]
     if t.empty:
-        return f"Familles juridiques de {nom} : couvertes par le secret statistique."
+        return (f"Familles juridiques de {nom} : non diffusées à cet échelon ou couvertes par le "
+                "secret statistique.")
     haut = t.loc[t["part"].idxmax()]
     r = fam[(fam["territoire"] == ref) & (fam["libelle"] == haut["libelle"])]["part"]
     comparaison = f" ({fr.pourcent(r.iloc[0])} pour {ref})" if len(r) and pd.notna(r.iloc[0]) else ""
@@ -41,7 +42,8 @@ def evolution(evo: pd.DataFrame, nom: str, ref: str) -> str:
 def secteurs(sec: pd.DataFrame, nom: str) -> str:
     a21 = sec[(sec["niveau"] == "a21") & sec["effectifs"].notna()]
     if a21.empty:
-        return f"Secteurs de l'ESS de {nom} : couverts par le secret statistique."
+        return (f"Secteurs de l'ESS de {nom} : non diffusés à cet échelon ou couverts par le "
+                "secret statistique.")
     haut = a21.loc[a21["effectifs"].idxmax()]
     return (f"Premier secteur de l'ESS à {nom} : {haut['libelle'].lower()}, "
             f"{fr.nombre(haut['effectifs'])} salariés ({fr.pourcent(haut['part'])} des effectifs ESS).")

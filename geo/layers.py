@@ -185,6 +185,7 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         height=hauteur, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
+        separators=",\u202f",
         legend=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
                     y=0, yanchor="top", font=dict(size=13, color="#1a1a1a"), itemclick=False,
                     itemdoubleclick=False, entrywidthmode="fraction", entrywidth=0.33),

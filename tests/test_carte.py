@@ -168,3 +168,21 @@ def test_permalien_territoire_et_lien(con):
     assert (permalien.lien("http://h/carte", {"territoire": "communes:31555,31069", "annee": 2021,
                                               "vide": ""})
             == "http://h/carte?territoire=communes:31555,31069&annee=2021")
+
+
+def test_vue_de_carte_resume_et_diffusion(con):
+    from ess import carte_vue
+
+    v = carte_vue.vue(con, "epci", "part_ess_prive", 2021)
+    phrase = carte_vue.resume(v, "EPCI")
+    assert phrase.startswith("Part de l'ESS dans l'emploi privé, EPCI : de ") and "%" in phrase
+    assert all("=" not in x for x in v.survol["valeur"])  # « Part … : 20,6 % », not « =20,6 »
+    fig = carte_vue.figure(con, "epci", "part_ess_prive", 2021)
+    assert fig.layout.separators.startswith(",")
+    noms = carte_vue.etiquettes(con, "epci")
+    assert len(noms) == 18 and "Toulouse Métropole" in set(noms["nom"])
+    # Communes publish only ESS and private totals (data/diffusion_emploi.csv).
+    assert carte_vue.non_diffuse(con, "epci", "part_ess_prive", None, None) is None
+    refus = carte_vue.non_diffuse(con, "commune", "effectifs_ess", "association", None)
+    assert refus.startswith("Non diffusé à cet échelon") and "EPCI" in refus
+    assert carte_vue.non_diffuse(con, "commune", "effectifs_ess", None, "Q") is not None

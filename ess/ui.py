@@ -125,7 +125,11 @@ def source(texte: str) -> None:
 
 def provenance() -> None:
     info = calcul(indicateurs.infos_build)
-    with st.expander("Provenance des données"):
+    # Lazy: the table is built and drawn only once the expander is opened (every page has it).
+    boite = st.expander("Provenance des données", key="provenance", on_change="rerun")
+    if not boite.open:
+        return
+    with boite:
         tableau(requete(requetes.SOURCES_LIBELLES, (), cle_base()))
         st.caption(
             f"Base construite le {fr.date_heure(info.get('date_construction')) or '?'} · géographie "

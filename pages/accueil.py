@@ -50,9 +50,11 @@ st.plotly_chart(ui.figure(carte_vue.figure, "epci", "part_ess_prive", annee), wi
 st.markdown(carte_vue.resume(v, "EPCI"))
 ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). Blanc cerclé de noir « s » : "
           "secret statistique. Classes : quantiles.")
-with st.expander("Les données de la carte (tableau)"):
-    ui.tableau(carte.tableau(v.df, "part_ess_prive", v.entete).drop(columns="Code"),
-               {"Part de l'ESS dans l'emploi privé (%)": 1})
+donnees = st.expander("Les données de la carte (tableau)", key="donnees_carte", on_change="rerun")
+if donnees.open:  # built and drawn only when opened
+    with donnees:
+        ui.tableau(carte.tableau(v.df, "part_ess_prive", v.entete).drop(columns="Code"),
+                   {"Part de l'ESS dans l'emploi privé (%)": 1})
 st.page_link("pages/carte.py", label="Explorer la carte : autres indicateurs, communes, établissements",
              icon=":material/map:", query_params={"annee": str(annee)})
 

@@ -47,7 +47,7 @@ cols[2].metric("Montant accordé", f"{fr.nombre(s['montant_total_eur'])}{fr.ESPA
 cols[3].metric("Collectivités accompagnées", fr.nombre(s["collectivites_accompagnees"]),
                help="Appui/conseil en ingénierie ESS ; dont EPCI : " + ", ".join(s["noms_epci_accompagnes"]))
 ui.source(source + f" Dont {s['epci_accompagnes']} EPCI accompagnés.")
-pl.bouton_lien([pl.ANNEE], source)
+pl.bouton_lien([pl.ANNEE, "repartition"], source)
 if s["livrables"]:
     st.markdown("**Livrables publiés** : " + " ; ".join(
         f"{x['titre']} ({x['annee']})" for x in s["livrables"]) + ".")
@@ -55,42 +55,57 @@ if s["livrables"]:
 COLONNES = {"projets_accueillis": "Projets accueillis", "projets_finances": "Projets financés",
             "montant_eur": "Montant (€)", "etp_projetes": "ETP projetés", "tiers_lieux": "Tiers-lieux",
             "part_projets_finances": "Part des projets financés (%)", "part_montant": "Part du montant (%)"}
+# Lazy tabs kept in the link (?repartition=Par EPCI): only the open one is computed and drawn
+# (the browser drew five charts, four of them hidden).
 onglets = st.tabs(["Par année", "Par thématique", "Par dispositif", "Par EPCI",
-                   "Métropole et hors métropole", "Liste des projets"])
-with onglets[0]:
+                   "Métropole et hors métropole", "Liste des projets"], key="repartition",
+                  bind="query-params")
+
+
+def onglet_par_annee() -> None:
     st.plotly_chart(ui.figure(graphiques.projets_par_annee, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_annee, annee)
     st.markdown(resumes.projets_par_annee(df))
     ui.tableau(df.rename(columns={**COLONNES, "annee": "Année"}))
     ui.source(source)
-with onglets[1]:
+
+
+def onglet_par_theme() -> None:
     st.plotly_chart(ui.figure(graphiques.projets_par_theme, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_theme, annee)
     st.markdown(resumes.projets_par_theme(df))
     ui.tableau(df.rename(columns={**COLONNES, "theme": "Thématique"}))
     ui.source(source)
-with onglets[2]:
+
+
+def onglet_par_dispositif() -> None:
     st.plotly_chart(ui.figure(graphiques.montants_par_dispositif, annee), width="stretch",
                     config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_dispositif, annee)
     st.markdown(resumes.montants_par_dispositif(df))
     ui.tableau(df.rename(columns={**COLONNES, "dispositif": "Dispositif"}))
     ui.source(source + " Projets financés uniquement.")
-with onglets[3]:
+
+
+def onglet_par_epci() -> None:
     st.plotly_chart(ui.figure(graphiques.carte_projets_epci, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_epci, annee)
     st.markdown(resumes.projets_par_epci(df))
     ui.tableau(df[["nom", "projets_accueillis", "projets_finances", "montant_eur", "etp_projetes"]]
                .rename(columns={**COLONNES, "nom": "EPCI"}))
     ui.source(source + " Commune d'implantation du projet → EPCI (géographie au 1er janvier).")
-with onglets[4]:
+
+
+def onglet_par_zone() -> None:
     st.markdown("Le plan 2025-2028 recentre les fonds sur le **périurbain, le rural, la montagne et "
                 "les quartiers politique de la ville** : où sont allés les projets et les montants.")
     zone = ui.calcul(calculs.par_zone, annee)
     ui.tableau(zone.rename(columns={**COLONNES, "zone": "Zone"}))
     ui.tableau(ui.calcul(calculs.par_densite, annee).rename(columns={**COLONNES, "densite": "Densité"}))
     ui.source(source + " Densité approchée par la densité moyenne de la commune.")
-with onglets[5]:
+
+
+def onglet_liste_projets() -> None:
     liste = ui.calcul(calculs.projets, annee)
     c1, c2, c3, c4 = st.columns(4)
     themes = c1.multiselect("Thématique", sorted(liste["theme"].unique()), key="filtre_theme",
@@ -111,6 +126,14 @@ with onglets[5]:
         "tiers_lieu": "Tiers-lieu", "statut": "Statut",
         "fictif": "Fictif"})
     ui.source(source)
+
+
+for onglet, afficher in zip(onglets, (onglet_par_annee, onglet_par_theme, onglet_par_dispositif,
+                                      onglet_par_epci, onglet_par_zone, onglet_liste_projets),
+                           strict=True):
+    if onglet.open:
+        with onglet:
+            afficher()
 
 st.header("Registre des projets")
 st.markdown("Les chiffres ci-dessus sont calculés depuis le registre des projets chargé dans la base. "

@@ -79,6 +79,8 @@ def test_bilan_lien_annee(suivi):
 
 def test_bilan_liste_filtrable(suivi):
     at = _page("pages/bilan.py")
+    at.session_state["repartition"] = "Liste des projets"  # lazy tabs: only the open one is drawn
+    at.run()
     at.text_input(key="filtre_texte").input("Caissalim").run()
     assert any(c.value.startswith("1 projet(s) sur 161") for c in at.caption)
 

@@ -115,7 +115,7 @@ def bandeau_demo() -> None:
             "**Données de démonstration** : les établissements, les emplois par commune et les "
             "projets sont fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers "
             "officiels pour des données réelles.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
 
 

@@ -114,9 +114,12 @@ def diffuse(con: duckdb.DuckDBPyConnection, niveau: str, groupe: str, nomenclatu
 def non_diffuse(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, famille: str | None,
                 section: str | None) -> str | None:
     """Why a map cannot be drawn at this level (in French), or None when it is published."""
+    base = carte.METRIQUES[metrique].base
+    if base == "etablissements":  # counts of establishments are not employment cells
+        return None
     groupe, nomenclature = famille or "ess", "a21" if section else "ensemble"
     besoins = [(groupe, nomenclature)]
-    if carte.METRIQUES[metrique].base == "part":
+    if base == "part":
         besoins.append(("prive", nomenclature))
     if all(diffuse(con, niveau, g, n) for g, n in besoins):
         return None

@@ -124,11 +124,8 @@ FROM rejets_lignes ORDER BY source, fichier, ligne
 """
 
 FAMILLES_CATEGORIES = """
-SELECT f.categorie_juridique AS "Code", c.libelle AS "Catégorie juridique",
-       coalesce(rf.libelle, f.famille) AS "Famille de l'ESS", f.a_verifier AS "À vérifier",
-       f.commentaire AS "Commentaire"
+SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, f.commentaire
 FROM ref_familles_ess f
 LEFT JOIN ref_categories_juridiques c ON c.code = f.categorie_juridique
-LEFT JOIN ref_familles rf ON rf.famille = f.famille
-ORDER BY f.famille, f.categorie_juridique
+ORDER BY f.famille, code
 """

@@ -5,7 +5,8 @@ import streamlit as st
 from ess import ui
 from ess.db import COMMANDE_BUILD, BaseIndisponible
 
-st.set_page_config(page_title="ESS en Haute-Garonne", page_icon=":material/handshake:", layout="wide")
+# The favicon stays an emoji: a Material icon favicon is fetched from fonts.gstatic.com.
+st.set_page_config(page_title="ESS en Haute-Garonne", page_icon="🤝", layout="wide")
 
 # Each page's URL is its file name: on a cold start Streamlit resolves the first URL against
 # the pages/ folder before st.navigation runs, and an explicit url_path that differs from

@@ -32,6 +32,7 @@ lint: $(STAMP)
 bench: $(STAMP) $(DB)
 	$(PY) bench/bench.py
 	$(PY) bench/bench_secret.py
+	$(PY) bench/bench_pages.py --db $(DB)
 
 clean:
 	rm -rf $(VENV) $(DB)

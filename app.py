@@ -5,6 +5,7 @@ import streamlit as st
 from ess import ui
 from ess.db import COMMANDE_BUILD, BaseIndisponible
 
+# The favicon stays an emoji: a Material icon favicon is fetched from fonts.gstatic.com.
 st.set_page_config(page_title="ESS en Haute-Garonne", page_icon="🤝", layout="wide")
 
 # Each page's URL is its file name: on a cold start Streamlit resolves the first URL against
@@ -27,6 +28,10 @@ navigation = st.navigation({
         st.Page("pages/sources.py", title="Sources et méthodes", icon=":material/menu_book:"),
     ],
 })
+
+# One document title per page (screen readers, tabs, history): "Carte — ESS en Haute-Garonne".
+st.set_page_config(page_title=f"{navigation.title} — ESS en Haute-Garonne")
+ui.habillage()
 
 try:
     ui.connexion()

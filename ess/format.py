@@ -24,3 +24,44 @@ def pourcent(x, decimales: int = 1) -> str:
     if _vide(x):
         return SECRET
     return f"{nombre(x, decimales)}{ESPACE}%"
+
+
+def date_heure(horodatage) -> str:
+    """An ISO timestamp (UTC when it has no offset) in Paris time: « 29/11/2026 à 02 h 21 »."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    if _vide(horodatage) or horodatage == "":
+        return ""
+    t = horodatage if isinstance(horodatage, datetime) else datetime.fromisoformat(str(horodatage))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return f"{t.astimezone(ZoneInfo('Europe/Paris')):%d/%m/%Y à %H h %M}"
+
+
+def decimal(x, decimales: int = 2) -> str:
+    """A measured value as typed by people: « 87,5 », « 120 » (no trailing zeros)."""
+    if _vide(x):
+        return ""
+    texte = nombre(x, decimales)
+    return texte.rstrip("0").rstrip(",") if "," in texte else texte
+
+
+def tableau(df, decimales: dict | None = None):
+    """A copy of `df` with its numbers written in French (« 426 500 », « 16,1 »), for tables
+    shown as text (st.table, print). Integers without decimals; others with 1 unless told."""
+    import pandas as pd
+
+    decimales = decimales or {}
+    sortie = df.copy()
+    for col in sortie.columns:
+        serie = sortie[col]
+        if (pd.api.types.is_bool_dtype(serie) or not pd.api.types.is_numeric_dtype(serie)
+                or "année" in str(col).lower() or str(col).lower() == "annee"):
+            continue  # a year is not a quantity: « 2021 », never « 2 021 »
+        d = decimales.get(col)
+        if d is None:
+            entiers = serie.dropna()
+            d = 0 if entiers.empty or (entiers == entiers.round()).all() else 1
+        sortie[col] = [nombre(x, d) if not _vide(x) else "" for x in serie]
+    return sortie

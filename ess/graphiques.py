@@ -6,36 +6,45 @@ from __future__ import annotations
 import duckdb
 import plotly.express as px
 
-from ess import comparaison, portrait, requetes, typologies
+from ess import comparaison, portrait, typologies
 from ess import format as fr
 from ess.bilan import calculs
 from geo.layers import PALETTE, choroplethe
 
 
-def carte_part_ess_epci(con: duckdb.DuckDBPyConnection, annee: int):
-    """Accueil: the ESS share of private employment by EPCI."""
-    epci = con.execute(requetes.EPCI_CARTE, [annee]).df()
-    epci["part"] = (100 * epci["effectifs_ess"] / epci["effectifs_prive"]).round(1)
-    epci["Part ESS"] = epci["part"].map(fr.pourcent)
-    epci["Effectifs ESS"] = epci["effectifs_ess"].map(fr.nombre)
-    return choroplethe(epci, "part", "Part de l'ESS<br>dans l'emploi privé (%)",
-                       {"Part ESS": True, "Effectifs ESS": True, "part": False, "territoire": False})
-
-
 def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
     """Bilan: projects financed by EPCI, with projects hosted and amounts in the tooltip."""
     df = calculs.par_epci(con, annee)
-    df["Montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
-    df["Projets accueillis"] = df["projets_accueillis"].map(fr.nombre)
-    return choroplethe(df, "projets_finances", "Projets<br>financés",
-                       {"Projets accueillis": True, "Montant": True, "territoire": False})
+    df["financés"] = df["projets_finances"].map(fr.nombre)
+    df["accueillis"] = df["projets_accueillis"].map(fr.nombre)
+    df["montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
+    return choroplethe(df, "projets_finances", "Projets financés",
+                       {"Projets financés": "financés", "Projets accueillis": "accueillis",
+                        "Montant accordé": "montant"})
+
+
+# Text colours of plotly's Streamlit theme (#808495) are 3,7:1 on white: dark text instead
+# (WCAG 1.4.3); French separators (« 11,35 », « 426 500 »); legends below the plot area.
+TEXTE = "#262730"
+
+
+def habiller(fig, legende_dessous: bool = True):
+    axe = dict(tickfont=dict(color=TEXTE, size=13), title_font=dict(color=TEXTE, size=13),
+               automargin=True)
+    fig.update_layout(separators=f",{fr.ESPACE}", font=dict(color=TEXTE, size=13),
+                      hoverlabel=dict(font=dict(color=TEXTE), bgcolor="white"),
+                      legend=dict(font=dict(color=TEXTE, size=13), title_font=dict(color=TEXTE)))
+    if legende_dessous:
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
+    fig.update_xaxes(**axe)
+    fig.update_yaxes(**axe)
+    return fig
 
 
 # --- Territoires: a portrait against its reference territory -------------------------------
 
 COULEURS = [PALETTE[2], PALETTE[-3]]  # territory, reference (viridis: colour-blind safe)
 MARGES = dict(l=0, r=0, t=10, b=0)
-LEGENDE_DESSOUS = dict(orientation="h", y=-0.2)
 TITRES_TYPOLOGIES = {"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
                      "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}
 
@@ -45,7 +54,8 @@ def barres_familles(con: duckdb.DuckDBPyConnection, code: str, ref: str, annee: 
     fig = px.bar(fam, x="libelle", y="part", color="territoire", barmode="group",
                  color_discrete_sequence=COULEURS,
                  labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
-    return fig.update_layout(height=360, margin=MARGES, legend=LEGENDE_DESSOUS)
+    fig.update_traces(hovertemplate="%{x} : %{y:.1f} %<extra>%{fullData.name}</extra>")
+    return habiller(fig.update_layout(height=380, margin=MARGES))
 
 
 def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
@@ -54,7 +64,9 @@ def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
                   color_discrete_sequence=COULEURS,
                   labels={"annee": "", "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
                           "territoire": ""})
-    return fig.update_layout(height=360, margin=MARGES, legend=LEGENDE_DESSOUS)
+    fig.update_traces(hovertemplate="%{x} : %{y:.1f} %<extra>%{fullData.name}</extra>")
+    fig.update_xaxes(dtick=1)
+    return habiller(fig.update_layout(height=380, margin=MARGES))
 
 
 def barres_secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int):
@@ -64,17 +76,25 @@ def barres_secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int):
     fig = px.bar(a21.sort_values("effectifs"), x="effectifs", y="libelle", orientation="h",
                  color_discrete_sequence=[PALETTE[3]],
                  labels={"effectifs": "Effectifs salariés de l'ESS", "libelle": ""})
-    return fig.update_layout(height=max(240, 28 * len(a21)), margin=MARGES)
+    fig.update_traces(hovertemplate="%{y} : %{x:,.0f} salariés<extra></extra>")
+    return habiller(fig.update_layout(height=max(240, 28 * len(a21)), margin=MARGES), False)
 
 
 def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
     """Rural et métropole: one bar per territory type, for `mesure` (a column of
     typologies.comparaison)."""
     df = typologies.comparaison(con, annee)
-    fig = px.bar(df, x=mesure, y="nom", color="type", orientation="h",
+    fig = px.bar(df, x=mesure, y="nom", color="type", orientation="h", text=df[mesure].map(fr.pourcent),
                  color_discrete_sequence=px.colors.qualitative.Safe,
                  labels={mesure: TITRES_TYPOLOGIES[mesure], "nom": "", "type": "Type de territoire"})
-    return fig.update_layout(height=420, margin=MARGES, yaxis=dict(autorange="reversed"))
+    # Values written on the bars (the message of the chart), the legend below them: on a tablet
+    # it covered the métropole bars and cut their names ("ouse Métro").
+    fig.update_traces(textposition="outside", cliponaxis=False,
+                      hovertemplate="%{y} : %{x:.1f} %<extra></extra>")
+    fig.update_xaxes(range=[0, df[mesure].max() * 1.25])
+    return habiller(fig.update_layout(height=480, margin=dict(l=0, r=10, t=10, b=0),
+                                      yaxis=dict(autorange="reversed"),
+                                      legend=dict(title_text="", entrywidthmode="fraction", entrywidth=0.5)))
 
 
 # --- Bilan: the register's breakdowns ------------------------------------------------------
@@ -90,11 +110,12 @@ def _barres(df, categorie: str, mesures: list[str], horizontal: bool):
     axes = dict(y=categorie, x=mesures, orientation="h") if horizontal else dict(x=categorie, y=mesures)
     fig = px.bar(df, **axes, barmode="group", color_discrete_sequence=COULEURS,
                  labels={"value": "", "variable": "", categorie: ""})
-    fig.update_layout(margin=MARGES, legend=LEGENDE_DESSOUS,
-                      height=max(300, 32 * len(df)) if horizontal else 360)
+    fig.update_layout(margin=MARGES, height=max(320, 34 * len(df)) if horizontal else 380)
+    fig.update_traces(hovertemplate=("%{y} : %{x:,.0f}" if horizontal else "%{x} : %{y:,.0f}")
+                      + "<extra>%{fullData.name}</extra>")
     if horizontal:
         fig.update_yaxes(autorange="reversed")  # the order of the table, top down
-    return fig
+    return habiller(fig)
 
 
 def projets_par_annee(con: duckdb.DuckDBPyConnection, annee: int):

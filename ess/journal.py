@@ -61,4 +61,7 @@ def lire(limite: int = 500, chemin: Path | None = None) -> pd.DataFrame:
             "ORDER BY id DESC LIMIT ?", con, params=(limite,))
     finally:
         con.close()
+    from ess.format import date_heure  # Paris time, « 29/11/2026 à 02 h 21 »
+
+    df["date"] = df["date"].map(date_heure)
     return df.rename(columns=COLONNES)

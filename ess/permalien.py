@@ -9,7 +9,10 @@ the values the page offers; an unknown one gives a French message and the defaul
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
+from html import escape
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import duckdb
 import streamlit as st
@@ -73,31 +76,25 @@ def choix(nom: str, libelle: str, options: Mapping[str, str], defaut: str,
     return resultat
 
 
-def bouton_lien(noms: list[str]) -> None:
-    """"Copier le lien": the URL of the current view, in a code block with a copy button."""
+def bouton_lien(noms: list[str], source: str | None = None) -> None:
+    """"Copier le lien": a visible button (a tap copies, no hover needed) and the link in a
+    read-only field that can be selected by hand when the browser refuses the clipboard; on
+    paper, the link, the source and the date (ess/habillage.py holds the click handler and the
+    print stylesheet)."""
     params = {n: st.query_params.get(n) for n in noms}
-    with st.popover("🔗 Copier le lien", help="Lien qui rouvre cette vue (territoire, indicateur, année…)"):
-        st.code(lien(st.context.url, params), language=None, wrap_lines=True)
-        st.caption("Ce lien rouvre la même vue : territoire, indicateur, année, niveau.")
+    url = lien(st.context.url, params)
+    st.html(html_lien(url, source, datetime.now(ZoneInfo("Europe/Paris"))))
 
 
-# Print on A4: no sidebar, toolbar, widgets or buttons; charts kept whole on a page.
-STYLE_IMPRESSION = """
-<style>
-@media print {
-  @page { size: A4 portrait; margin: 12mm; }
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDecoration"], [data-testid="stPopover"], [data-testid="stDownloadButton"],
-  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stRadio"],
-  [data-testid="stSlider"], [data-testid="stCheckbox"], [data-testid="stSegmentedControl"],
-  .modebar-container, .no-print { display: none !important; }
-  [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
-    padding: 0 !important; }
-  [data-testid="stPlotlyChart"], [data-testid="stMetric"], table { break-inside: avoid; }
-}
-</style>
-"""
-
-
-def style_impression() -> None:
-    st.html(STYLE_IMPRESSION)
+def html_lien(url: str, source: str | None, quand: datetime) -> str:
+    u = escape(url, quote=True)
+    imprime = (f"Lien de cette vue : {escape(url)}" + (f" · Source : {escape(source)}" if source else "")
+               + f" · Tableau de bord de l'ESS en Haute-Garonne, consulté le {quand:%d/%m/%Y à %H h %M}.")
+    return (
+        '<div class="ess-lien">'
+        f'<button type="button" class="ess-copier" data-lien="{u}">Copier le lien</button>'
+        f'<input class="ess-lien-texte" type="text" readonly value="{u}" aria-label="Lien de cette vue" '
+        'title="Lien qui rouvre cette vue (territoire, indicateur, année…)">'
+        '<span class="ess-lien-etat" role="status" aria-live="polite"></span></div>'
+        f'<p class="ess-imprime">{imprime}</p>'
+    )

@@ -64,3 +64,33 @@ def noms_des_niveaux(con: duckdb.DuckDBPyConnection, niveaux: tuple[str, ...]) -
     """{territory id: name} of the given levels, in the order of the levels, then by name."""
     rows = con.execute(requetes.TERRITOIRES_NIVEAUX, [list(niveaux), list(niveaux)]).fetchall()
     return {territoire: nom for territoire, nom, _niveau in rows}
+
+
+def plus_peuple(con: duckdb.DuckDBPyConnection, niveau: str) -> str | None:
+    """The most populated territory of a level: what a page opens on (Toulouse Métropole, not
+    the first name of the alphabet, a small territory whose figures are all secret)."""
+    row = con.execute("SELECT territoire FROM territoires WHERE niveau = ? "
+                      "ORDER BY population DESC NULLS LAST, territoire LIMIT 1", [niveau]).fetchone()
+    return row[0] if row else None
+
+
+def reference_naturelle(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    """The territory a portrait is compared with by default: the PETR holding most of its
+    communes (Saint-Gaudens → PETR Comminges-Pyrénées), else the département (and the
+    département against its most populated métropole territory)."""
+    if code.startswith("departement:"):  # the département against its métropole
+        return plus_peuple(con, "metropole") or code
+    if code.startswith("petr:"):
+        return "departement:" + _departement(con)
+    communes = (code.split(":", 1)[1].split(",") if code.startswith("communes:") else
+                [c for (c,) in con.execute("SELECT commune FROM appartenance WHERE territoire = ?",
+                                           [code]).fetchall()])
+    row = con.execute(
+        "SELECT territoire FROM appartenance WHERE list_contains(?, commune) AND territoire LIKE 'petr:%' "
+        "GROUP BY territoire HAVING count(*) * 2 > ? ORDER BY count(*) DESC, territoire LIMIT 1",
+        [communes, len(communes)]).fetchone()
+    return row[0] if row else "departement:" + _departement(con)
+
+
+def _departement(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT code FROM territoires WHERE niveau = 'departement' LIMIT 1").fetchone()[0]

@@ -8,9 +8,11 @@ import importlib
 import streamlit as st
 
 from ess import format as fr
+from ess import habillage as _habillage
 from ess import indicateurs, requetes
 from ess.db import chemin_base, connecter
 
+_HABILLAGE = _habillage.html()
 PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques, INSEE/CRESS)",
               "sirene": "Marqueur ESS du répertoire SIRENE"}
 
@@ -27,6 +29,12 @@ def cadre_application() -> None:
     if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def habillage() -> None:
+    """Language, French framework strings, contrast, tablet and print styles (ess/habillage.py),
+    sent once per run from app.py; the sidebar holds it so it takes no room in the page."""
+    st.sidebar.html(_HABILLAGE, unsafe_allow_javascript=True)
 
 
 def cle_base() -> tuple[str, float]:
@@ -92,6 +100,11 @@ def annee_selectionnee() -> int:
     if demande and str(valeur) != demande:
         st.sidebar.warning(f"Année « {demande} » indisponible : {valeur} affichée.")
     annee = st.sidebar.selectbox("Année", annees, index=annees.index(valeur), key="annee")
+    if defaut != annees[-1] and annee == defaut:
+        # the demo is calibrated on the plan's published figures, which are those of this year
+        pourquoi = ("année des chiffres publiés par le plan, sur lesquels la démonstration est calée"
+                    if calcul(indicateurs.infos_build).get("demo") == "oui" else "année de référence")
+        st.sidebar.caption(f"{defaut} : {pourquoi}. Année la plus récente chargée : {annees[-1]}.")
     st.query_params["annee"] = str(annee)
     return annee
 
@@ -102,7 +115,7 @@ def bandeau_demo() -> None:
             "**Données de démonstration** : les établissements, les emplois par commune et les "
             "projets sont fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers "
             "officiels pour des données réelles.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
 
 
@@ -112,18 +125,27 @@ def source(texte: str) -> None:
 
 def provenance() -> None:
     info = calcul(indicateurs.infos_build)
-    with st.expander("Provenance des données"):
-        st.dataframe(
-            requete(requetes.SOURCES, (), cle_base()).rename(columns={
-                "source": "Table", "description": "Source", "millesime": "Millésime",
-                "demo": "Démonstration"}),
-            hide_index=True, width="stretch",
-        )
+    # Lazy: the table is built and drawn only once the expander is opened (every page has it).
+    boite = st.expander("Provenance des données", key="provenance", on_change="rerun")
+    if not boite.open:
+        return
+    with boite:
+        tableau(requete(requetes.SOURCES_LIBELLES, (), cle_base()))
         st.caption(
-            f"Base construite le {info.get('date_construction', '?')} · géographie "
+            f"Base construite le {fr.date_heure(info.get('date_construction')) or '?'} · géographie "
             f"{info.get('annee_geographie', '?')} · années d'emploi {info.get('annees_emploi', '?')}"
         )
 
 
 def metrique(label: str, valeur, aide: str | None = None) -> None:
     st.metric(label, valeur if isinstance(valeur, str) else fr.nombre(valeur), help=aide)
+
+
+def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
+    """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, static
+    (st.table: every column and row, text wraps, numbers in French); longer ones stay an
+    interactive grid (scroll, sort), whose column widths come in `column_config`."""
+    if len(df) <= grand:
+        st.table(fr.tableau(df, decimales), hide_index=True)
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", **kwargs)

@@ -13,12 +13,39 @@ import plotly.express as px
 import plotly.graph_objects as go
 import pydeck as pdk
 
-PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential
+PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential (light = low)
 
 # plotly.js fetches a world topojson from its CDN for every geo map, even with the basemap
 # hidden; without network the map is not drawn. Point it at an empty topology served by
 # Streamlit's static serving (static/world_110m.json), so maps work offline.
-CONFIG_PLOTLY = {"topojsonURL": "app/static/", "displaylogo": False}
+# French tooltips of the toolbar and French number/date format, given with each chart (plotly's
+# `config.locales`): Streamlit does not register plotly.js locales.
+LOCALE_FR = {
+    "dictionary": {
+        "Download plot as a png": "Télécharger le graphique (PNG)",
+        "Download plot": "Télécharger le graphique",
+        "Zoom": "Zoomer", "Pan": "Déplacer", "Zoom in": "Zoomer", "Zoom out": "Dézoomer",
+        "Reset axes": "Réinitialiser les axes", "Autoscale": "Échelle automatique",
+        "Reset view": "Réinitialiser la vue", "Box Select": "Sélection rectangulaire",
+        "Lasso Select": "Sélection au lasso", "Reset": "Réinitialiser",
+        "Show closest data on hover": "Valeur la plus proche au survol",
+        "Compare data on hover": "Comparer les valeurs au survol",
+        "Toggle Spike Lines": "Lignes de repère", "Produced with Plotly.js": "Réalisé avec Plotly.js",
+        "Double-click to zoom back out": "Double-cliquez pour revenir",
+        "Click to enter Colorscale title": "", "Click to enter Colorbar title": "",
+    },
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                   "septembre", "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                        "oct.", "nov.", "déc."],
+        "date": "%d/%m/%Y", "decimal": ",", "thousands": "\u202f",
+    },
+}
+CONFIG_PLOTLY = {"topojsonURL": "app/static/", "displaylogo": False, "locale": "fr",
+                 "locales": {"fr": LOCALE_FR}}
 
 
 def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
@@ -32,17 +59,22 @@ def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
 
 
 def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[str, str],
-                hauteur: int = 420):
-    """Choropleth with no basemap tiles (works offline): outlines on a white background."""
-    fig = px.choropleth(
-        df, geojson=feature_collection(df), locations="territoire", color=valeur,
-        color_continuous_scale=PALETTE, hover_name="nom", hover_data=survol,
-        labels={valeur: titre_legende},
-    )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_traces(marker_line_color="white", marker_line_width=0.8)
-    fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0),
-                      coloraxis_colorbar=dict(title=titre_legende))
+                hauteur: int = 560):
+    """Choropleth on a continuous scale with no basemap tiles (works offline). `survol`: tooltip
+    lines {label: column of already formatted text}, written « label : value »."""
+    colonnes = list(survol)
+    fig = go.Figure(go.Choropleth(
+        geojson=feature_collection(df), locations=df["territoire"], z=df[valeur], featureidkey="id",
+        colorscale=[[i / 4, c] for i, c in enumerate(couleurs(5))],
+        customdata=df[["nom", *survol.values()]].to_numpy(),
+        hovertemplate="<b>%{customdata[0]}</b>" + "".join(
+            f"<br>{c} : %{{customdata[{i + 1}]}}" for i, c in enumerate(colonnes)) + "<extra></extra>",
+        marker_line_color="white", marker_line_width=0.8,
+        colorbar=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
+                      y=0, yanchor="top", len=0.6, thickness=14, tickfont=dict(color="#1a1a1a"))))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0), separators=",\u202f",
+                      font=dict(color="#1a1a1a"))
     return fig
 
 
@@ -53,8 +85,11 @@ METHODES_CLASSES = {
     "jenks": "Seuils naturels (Jenks)",
     "egales": "Intervalles égaux",
 }
-GRIS_SECRET = "#9e9e9e"  # hidden by the secret statistique
-GRIS_ND = "#e6e6e6"  # not computable (no private job, base year at zero)
+# Secret and not computable: white with an outline (≥ 3:1 against white: WCAG 1.4.11) and a
+# mark at the centre, so they read apart from every class in greyscale too.
+CONTOUR_SECRET = "#1a1a1a"
+CONTOUR_ND = "#767676"
+BLANC = "#ffffff"
 LIBELLE_SECRET = "s : secret statistique"
 LIBELLE_ND = "non calculable"
 
@@ -86,11 +121,18 @@ def classer(valeurs: pd.Series, methode: str = "quantiles", k: int = 5) -> Class
     return Classes([float(b) for b in resultat.bins], indices)
 
 
+# Viridis from its darkest end to 0.58: every class is ≥ 3:1 against white (WCAG 1.4.11);
+# the paler yellows and greens are left out. Light = low.
+VIRIDIS_CONTRASTE = 0.58
+
+
 def couleurs(n: int) -> list[str]:
-    """`n` colours of a colour-blind-safe sequential palette (viridis, light = low)."""
+    """`n` colours of a colour-blind-safe sequential palette (viridis, light = low), each with
+    at least 3:1 contrast against the white page."""
     if n <= 1:
-        return [px.colors.sequential.Viridis[4]]
-    return px.colors.sample_colorscale(px.colors.sequential.Viridis_r, [i / (n - 1) for i in range(n)])
+        return [px.colors.sequential.Viridis[2]]
+    return px.colors.sample_colorscale(px.colors.sequential.Viridis,
+                                       [VIRIDIS_CONTRASTE * (1 - i / (n - 1)) for i in range(n)])
 
 
 def libelles_classes(bornes: list[float], minimum: float, formater) -> list[str]:
@@ -101,57 +143,110 @@ def libelles_classes(bornes: list[float], minimum: float, formater) -> list[str]
 
 def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: list[str],
                   titre_legende: str, survol: pd.DataFrame, selection: str | None = None,
-                  hauteur: int = 560) -> go.Figure:
-    """One choropleth trace (the GeoJSON is sent once) coloured by class; secret and
-    non-computable territories in two greys listed in the legend; `survol` holds the
-    tooltip lines (first column in bold). The selected territory gets a thick outline."""
-    n = len(classes.bornes)
-    palette = couleurs(n)
-    categories = [*libelles]
-    teintes = [*palette]
+                  hauteur: int = 720, etiquettes: pd.DataFrame | None = None) -> go.Figure:
+    """A choropleth in classes, one trace per class so the legend lists them below the map
+    (never over it). Secret and non-computable territories are white with a dark outline and
+    a mark (« s », « n. c. »); `survol` holds the tooltip lines (first in bold); `etiquettes`
+    (territoire, lon, lat, and nom to write names) places names, or without `nom` the marks of
+    secret and non-computable territories; the selection gets a thick outline."""
+    palette = couleurs(len(classes.bornes))
     z = classes.indices.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    for masque, libelle, teinte in ((df["secret"].to_numpy(), LIBELLE_SECRET, GRIS_SECRET),
-                                    (np.isnan(z) & ~df["secret"].to_numpy(), LIBELLE_ND, GRIS_ND)):
-        if masque.any():
-            z = np.where(masque, len(categories), z)
-            categories.append(libelle)
-            teintes.append(teinte)
-    m = max(len(categories), 1)
-    echelle = []
-    for i, teinte in enumerate(teintes):
-        echelle += [[i / m, teinte], [(i + 1) / m, teinte]]
-    choisi = (df["territoire"] == selection).to_numpy()
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson, locations=df["territoire"], z=z, featureidkey="id",
-        colorscale=echelle or [[0, GRIS_ND], [1, GRIS_ND]], zmin=-0.5, zmax=m - 0.5,
-        customdata=survol.to_numpy(),
-        hovertemplate="<b>%{customdata[0]}</b>"
-                      + "".join(f"<br>%{{customdata[{i}]}}" for i in range(1, survol.shape[1]))
-                      + "<extra></extra>",
-        marker_line_color=np.where(choisi, "#d62728", "white"),
-        marker_line_width=np.where(choisi, 3.0, 0.6),
-        colorbar=dict(title=dict(text=titre_legende, side="top"), tickvals=list(range(m)),
-                      ticktext=categories, len=0.9, thickness=18, outlinewidth=0),
-    ))
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select",
-                      dragmode=False)
+    secret = df["secret"].to_numpy(dtype=bool)
+    groupes = [(libelles[i], z == i, palette[i], BLANC, 0.6) for i in range(len(libelles))]
+    groupes += [(LIBELLE_SECRET, secret, BLANC, CONTOUR_SECRET, 1.6),
+                (LIBELLE_ND, np.isnan(z) & ~secret, BLANC, CONTOUR_ND, 1.2)]
+    modele = ("<b>%{customdata[0]}</b>" + "".join(f"<br>%{{customdata[{i}]}}"
+                                                  for i in range(1, survol.shape[1])) + "<extra></extra>")
+    ids = df["territoire"].to_numpy()
+    par_id = {f["id"]: f for f in geojson["features"]}
+    fig = go.Figure()
+    for nom, masque, fond, contour, epaisseur in groupes:
+        if not masque.any():
+            continue
+        choisis = ids[masque]
+        fig.add_trace(go.Choropleth(
+            geojson={"type": "FeatureCollection", "features": [par_id[t] for t in choisis if t in par_id]},
+            locations=choisis, z=np.zeros(len(choisis)), featureidkey="id", name=nom,
+            colorscale=[[0, fond], [1, fond]], showscale=False, showlegend=True,
+            customdata=survol.to_numpy()[masque], hovertemplate=modele,
+            marker_line_color=np.where(choisis == selection, "#d62728", contour),
+            marker_line_width=np.where(choisis == selection, 3.5, epaisseur)))
+    if etiquettes is not None and not etiquettes.empty:
+        if "nom" in etiquettes:  # names of the territories (EPCI: 18 fit on a tablet)
+            texte, taille = etiquettes["nom"], 11
+        else:  # too many to name (communes): the secret and non-computable ones get their mark
+            pos = df[["territoire", "secret"]].assign(vide=np.isnan(z)).merge(etiquettes, on="territoire")
+            etiquettes = pos[pos["vide"] | pos["secret"]]
+            texte, taille = np.where(etiquettes["secret"], "s", "n. c."), 9
+        fig.add_trace(go.Scattergeo(
+            lon=etiquettes["lon"], lat=etiquettes["lat"], text=texte, mode="text", hoverinfo="skip",
+            textfont=dict(size=taille, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
+            showlegend=False, name="étiquettes"))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(
+        height=hauteur, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
+        separators=",\u202f",
+        legend=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
+                    y=0, yanchor="top", font=dict(size=13, color="#1a1a1a"), itemclick=False,
+                    itemdoubleclick=False, entrywidthmode="fraction", entrywidth=0.33),
+        font=dict(color="#1a1a1a"))
     return fig
+
+
+def noms_courts(noms: pd.Series) -> pd.Series:
+    """« Cagire Garonne Salat » for « Communauté de communes Cagire Garonne Salat »: the part
+    of an EPCI's name that fits on a map."""
+    motif = (r"^(Communauté (de communes|d'agglomération|urbaine)( du| de la| de l'| des| de| d')?"
+             r"|Métropole( du| de)?|CC|CA)\s*")
+    return noms.str.replace(motif, "", regex=True).str.strip().str.replace(r"^l'", "L'", regex=True)
+
+
+def points_interieurs(geojson: dict) -> pd.DataFrame:
+    """One point inside each feature (not the centroid, which can fall outside), for labels."""
+    from shapely.geometry import shape
+
+    lignes = []
+    for f in geojson["features"]:
+        p = shape(f["geometry"]).representative_point()
+        lignes.append((f["id"], p.x, p.y))
+    return pd.DataFrame(lignes, columns=["territoire", "lon", "lat"])
 
 
 # --- Establishments as points (pydeck) ----------------------------------------------------
 
-def carte_points(points: pd.DataFrame, contours: dict) -> pdk.Deck:
-    """ESS establishments over territory outlines. `map_style=None`: Streamlit shows its
-    themed Carto basemap when the tiles are reachable; offline the basemap request fails
-    and the outlines and points are drawn on a plain background."""
-    couches = [
-        pdk.Layer("GeoJsonLayer", contours, stroked=True, filled=True, get_fill_color=[245, 245, 245, 80],
-                  get_line_color=[90, 90, 90], line_width_min_pixels=1, pickable=False),
-        pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_radius=120,
-                  radius_min_pixels=2, radius_max_pixels=8, get_fill_color=[68, 1, 84, 170],
-                  pickable=True),
-    ]
-    vue = pdk.ViewState(longitude=1.23, latitude=43.33, zoom=7.6)
-    return pdk.Deck(layers=couches, initial_view_state=vue, map_style=None,
+# An empty map style served by the app (static/fond_vide.json, relative like CONFIG_PLOTLY's
+# topojson): Streamlit otherwise fetches Carto's style from the Internet for every deck map.
+FOND_VIDE = "app/static/fond_vide.json"
+
+
+def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = None,
+                 noms: pd.DataFrame | None = None) -> pdk.Deck:
+    """ESS establishments over a light basemap drawn from the project's own outlines (communes
+    in pale grey, EPCI in grey, EPCI names): no tile server, so it works offline and makes no
+    outside request (`map_provider=None`)."""
+    couches = []
+    if communes is not None:
+        couches.append(pdk.Layer("GeoJsonLayer", communes, stroked=True, filled=True,
+                                 get_fill_color=[246, 246, 244, 255], get_line_color=[200, 200, 200],
+                                 line_width_min_pixels=0.5, pickable=False))
+    couches.append(pdk.Layer("GeoJsonLayer", contours, stroked=True, filled=communes is None,
+                             get_fill_color=[245, 245, 245, 80], get_line_color=[110, 110, 110],
+                             line_width_min_pixels=1.2, pickable=False))
+    couches.append(pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_radius=120,
+                             radius_min_pixels=2.5, radius_max_pixels=9, get_fill_color=[68, 1, 84, 190],
+                             get_line_color=[255, 255, 255], stroked=True, line_width_min_pixels=0.5,
+                             pickable=True))
+    if noms is not None and not noms.empty:
+        noms = noms.assign(nom=noms["nom"].str.replace("'", "’"))
+        couches.append(pdk.Layer("TextLayer", noms, get_position=["lon", "lat"], get_text="nom",
+                                 get_size=13, get_color=[20, 20, 20],
+                                 # the accents of the names, quoted: pydeck turns a bare string
+                                 # into a JavaScript expression ("'" would break it: names use ’)
+                                 character_set='"' + "".join(sorted(set("".join(noms["nom"]))
+                                                                    | set(" -’"))) + '"',
+                                 font_family="\"sans-serif\"", background=True,
+                                 get_background_color=[255, 255, 255, 200],
+                                 pickable=False))
+    vue = pdk.ViewState(longitude=1.2, latitude=43.3, zoom=7.9)
+    return pdk.Deck(layers=couches, initial_view_state=vue, map_provider="carto", map_style=FOND_VIDE,
                     tooltip={"html": "<b>{nom}</b><br>{famille} · {libelle_naf}<br>{commune}"})

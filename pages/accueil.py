@@ -1,9 +1,10 @@
-"""Accueil: the département's key figures, a small EPCI map, what each page offers."""
+"""Accueil: the département's key figures, the EPCI map at full width, what each page offers."""
 
 import streamlit as st
 
+from ess import carte, carte_vue, requetes, ui
 from ess import format as fr
-from ess import graphiques, requetes, ui
+from ess import permalien as pl
 from geo.layers import CONFIG_PLOTLY
 
 ui.cadre_application()
@@ -18,7 +19,7 @@ st.markdown(
     "départemental ESS et innovation sociale 2025-2028**."
 )
 
-st.subheader(f"Chiffres clés {annee}")
+st.header(f"Chiffres clés {annee}")
 cols = st.columns(3)
 with cols[0]:
     ui.metrique("Établissements employeurs de l'ESS", c["etablissements_employeurs_ess"])
@@ -39,35 +40,49 @@ if "metropole" in c:
                     f"L'ESS pèse {fr.pourcent(c['part_ess_emploi_prive_metropole'])} de l'emploi "
                     f"privé de {c['metropole']}.")
 ui.source(f"{c['source']}, {annee}. Établissements employeurs et effectifs salariés au 31/12.")
+pl.bouton_lien([pl.ANNEE], f"{c['source']}, {annee}")
 
-gauche, droite = st.columns([3, 2])
-with gauche:
-    st.subheader("L'ESS par EPCI")
-    st.plotly_chart(ui.figure(graphiques.carte_part_ess_epci, annee), width="stretch",
-                    config=CONFIG_PLOTLY)
-    ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). « s » : secret statistique.")
-with droite:
-    st.subheader("Pour situer")
-    contexte = ui.requete(requetes.CONTEXTE, (), cle)
-    contexte["Valeur"] = [
-        fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
-        for v, u in zip(contexte["valeur"], contexte["unite"], strict=True)
-    ]
-    st.dataframe(
-        contexte[["territoire", "indicateur", "Valeur", "source", "annee"]].rename(columns={
-            "territoire": "Territoire", "indicateur": "Indicateur", "source": "Source",
-            "annee": "Année"}),
-        hide_index=True, width="stretch",
-    )
-    st.caption("Chiffres publiés, cités par le plan (non recalculés).")
+# Full width: on a tablet the map is the page (names readable, territories big enough to tap).
+st.header(f"L'ESS par EPCI en {annee}")
+v = ui.calcul(carte_vue.vue, "epci", "part_ess_prive", annee)
+st.plotly_chart(ui.figure(carte_vue.figure, "epci", "part_ess_prive", annee), width="stretch",
+                config=CONFIG_PLOTLY)
+st.markdown(carte_vue.resume(v, "EPCI"))
+ui.source(f"emploi salarié au 31/12/{annee}, format FLORES (INSEE). Blanc cerclé de noir « s » : "
+          "secret statistique. Classes : quantiles.")
+donnees = st.expander("Les données de la carte (tableau)", key="donnees_carte", on_change="rerun")
+if donnees.open:  # built and drawn only when opened
+    with donnees:
+        ui.tableau(carte.tableau(v.df, "part_ess_prive", v.entete).drop(columns="Code"),
+                   {"Part de l'ESS dans l'emploi privé (%)": 1})
+st.page_link("pages/carte.py", label="Explorer la carte : autres indicateurs, communes, établissements",
+             icon=":material/map:", query_params={"annee": str(annee)})
 
-st.subheader("Dans ce tableau de bord")
+st.header("Pour situer")
+contexte = ui.requete(requetes.CONTEXTE, (), cle)
+contexte["Valeur"] = [
+    fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
+    for v, u in zip(contexte["valeur"], contexte["unite"], strict=True)
+]
+ui.tableau(contexte[["indicateur", "territoire", "Valeur", "annee", "source"]].rename(columns={
+    "territoire": "Territoire", "indicateur": "Indicateur", "source": "Source", "annee": "Année"}),
+    {"Année": 0})
+st.caption("Chiffres publiés, cités par le plan (non recalculés).")
+
+st.header("Dans ce tableau de bord")
 st.markdown(
     "- **Accueil** : chiffres clés du département et carte par EPCI.\n"
     "- **Carte** : indicateurs de l'ESS par EPCI ou par commune (classes réglables, évolution, "
     "familles, secteurs) et établissements de l'ESS ; un clic ouvre le portrait d'un territoire.\n"
     "- **Territoires** : portrait d'une commune, d'un EPCI, d'un PETR ou d'un groupe de communes "
     "comparé à un territoire de référence, et contraste rural / métropole.\n"
+    "- **Bilan 2020-2025** : résultats du 1er plan calculés depuis le registre des projets "
+    "(projets accueillis et financés, emplois, tiers-lieux, par territoire et par thème) et "
+    "rapport PDF, Word ou XLSX.\n"
+    "- **Suivi du plan 2025-2028** : avancement des 13 fiches actions et de leurs indicateurs, "
+    "mis à jour par le SIES, avec l'historique des modifications.\n"
+    "- **Data ESS** : la fiche ESS d'une commune, d'un EPCI, d'un PETR ou d'un groupe de communes, "
+    "à télécharger en XLSX, CSV ou PDF.\n"
     "- **Sources et méthodes** : définitions de l'ESS, secret statistique, provenance des données."
 )
 ui.provenance()

@@ -3,7 +3,7 @@ Every control lives in the URL; a click on a territory selects it and offers its
 
 import streamlit as st
 
-from ess import carte, requetes, ui
+from ess import carte, carte_vue, requetes, ui
 from ess import format as fr
 from ess import permalien as pl
 from geo import layers
@@ -11,7 +11,6 @@ from geo import layers
 ui.cadre_application()
 
 cle = ui.cle_base()
-pl.style_impression()
 CONFIG_CARTE = {**layers.CONFIG_PLOTLY, "displayModeBar": True,
                 "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
 
@@ -60,55 +59,41 @@ if vue == "territoires":
     methode = pl.choix("methode", "Classes", layers.METHODES_CLASSES, "quantiles")
     k = int(pl.choix("classes", "Nombre de classes", {str(i): str(i) for i in range(3, 8)}, "5"))
 
-    df, classes = ui.calcul(carte.donnees_classees, niveau, metrique, annee, definition, famille_sql,
-                            section_sql, depuis, methode, k)
-    entete = carte.titre(metrique, familles[famille] if famille_sql else None,
-                         secteurs[secteur] if section_sql else None, depuis, annee)
+    filtres = (famille_sql, section_sql, depuis, methode, k,
+               familles[famille] if famille_sql else None, secteurs[secteur] if section_sql else None)
+    refus = ui.calcul(carte_vue.non_diffuse, niveau, metrique, famille_sql, section_sql)
+    if refus and definition == "statistique":  # never a map of zeros for an unpublished cell
+        st.warning(refus, icon=":material/visibility_off:")
+        pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, "definition", "famille", "secteur"])
+        st.stop()
+    v = ui.calcul(carte_vue.vue, niveau, metrique, annee, definition, *filtres)
+    df, survol = v.df, v.survol
     noms = dict(zip(df["territoire"], df["nom"], strict=True))
     territoire = pl.choix(pl.TERRITOIRE, "Territoire sélectionné", {"": "— aucun —", **noms}, "",
                           conteneur=st)
-
-    def formater(x):
-        texte = fr.nombre(x, m.decimales)
-        return f"{texte} %" if m.unite == "%" else texte
-
-    def valeur_texte(v, secret):
-        if secret:
-            return "s (secret statistique)"
-        if v != v:  # NaN: not computable
-            return "non calculable"
-        return formater(v) if m.unite == "%" else f"{formater(v)} {m.unite}"
-
-    survol = df[["nom"]].assign(
-        valeur=[f"{entete} : {valeur_texte(v, s)}" for v, s in zip(df["valeur"], df["secret"],
-                                                                 strict=True)],
-        rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
-                                                                  strict=True)])
-    minimum = df["valeur"].min()
-    libelles = layers.libelles_classes(classes.bornes, minimum, formater) if classes.bornes else []
-    unite = "" if m.unite == "%" else f" ({m.unite})"
-    fig = layers.carte_classes(df, ui.calcul(carte.contours, niveau), classes, libelles,
-                               f"{entete}{unite}, {annee}", survol, territoire or None)
-    st.subheader(f"{entete} — {carte.NIVEAUX[niveau]}, {annee}")
-    st.plotly_chart(fig, key="carte_territoires", on_select=cliquer, selection_mode="points",
-                    config=CONFIG_CARTE, width="stretch")
+    st.header(f"{v.entete} — {carte.NIVEAUX[niveau]}, {annee}")
+    st.plotly_chart(ui.figure(carte_vue.figure, niveau, metrique, annee, definition, *filtres,
+                              territoire or None), key="carte_territoires", on_select=cliquer,
+                    selection_mode="points", config=CONFIG_CARTE, width="stretch")
+    st.markdown(carte_vue.resume(v, carte.NIVEAUX[niveau]))
     source = ("SIRENE (INSEE), marqueur ESS ; effectifs estimés d'après les tranches"
               if definition == "sirene" else "emploi salarié au 31/12, format FLORES (INSEE)")
     ui.source(f"{source}, {annee}{f' et {depuis}' if depuis else ''}. Classes : "
-              f"{layers.METHODES_CLASSES[methode].lower()}. Gris foncé « s » : valeur couverte par "
-              "le secret statistique (trop peu d'établissements ou un établissement dominant), "
-              "jamais affichée. Gris clair : non calculable (aucun emploi privé, ou zéro l'année "
-              "de départ).")
+              f"{layers.METHODES_CLASSES[methode].lower()}. Blanc cerclé de noir « s » : valeur "
+              "couverte par le secret statistique (trop peu d'établissements ou un établissement "
+              "dominant), jamais affichée. Blanc cerclé de gris « n. c. » : non calculable (aucun "
+              "emploi privé, ou zéro l'année de départ).")
     if territoire:
         ligne = df[df["territoire"] == territoire].iloc[0]
         st.info(f"**{ligne['nom']}** : {survol.loc[ligne.name, 'valeur']} · "
                 f"{survol.loc[ligne.name, 'rang']}")
-        st.page_link("pages/territoires.py", label=f"Voir le portrait de {ligne['nom']}", icon="🔎",
+        st.page_link("pages/territoires.py", label=f"Voir le portrait de {ligne['nom']}",
+                     icon=":material/search:",
                      query_params={pl.TERRITOIRE: territoire, pl.ANNEE: str(annee)})
     else:
         st.caption("Cliquez sur un territoire de la carte pour le sélectionner et ouvrir son portrait.")
     with st.expander("Les données de la carte", expanded=False):
-        table = carte.tableau(df, metrique, entete)
+        table = carte.tableau(df, metrique, v.entete)
         st.dataframe(table, hide_index=True, width="stretch", column_config={
             c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
         # data made on click only (a callable): no CSV built at every rerun
@@ -119,13 +104,15 @@ if vue == "territoires":
                     "famille", "secteur", "depuis", "methode", "classes"])
 else:
     pts = ui.calcul(carte.etablissements, annee, definition, famille_sql, section_sql)
-    st.subheader(f"Établissements employeurs de l'ESS au 31/12/{annee}")
-    st.pydeck_chart(layers.carte_points(pts, ui.calcul(carte.contours, "epci")), height=560)
+    st.header(f"Établissements employeurs de l'ESS au 31/12/{annee}")
+    st.pydeck_chart(layers.carte_points(pts, ui.calcul(carte.contours, "epci"),
+                                        ui.calcul(carte.contours, "commune"),
+                                        ui.calcul(carte_vue.etiquettes, "epci")), height=620)
     ui.source(f"SIRENE (INSEE), établissements employeurs actifs au 31/12/{annee} "
               f"({carte.DEFINITIONS[definition].lower()}). {fr.nombre(len(pts))} établissements "
               "placés ; ceux dont l'INSEE restreint la diffusion (statut « P ») sont comptés dans "
-              "les chiffres mais jamais placés sur la carte. Le fond de carte s'affiche quand "
-              "Internet est accessible ; sans lui, contours des EPCI et points restent lisibles.")
+              "les chiffres mais jamais placés sur la carte. Fond de carte : contours des communes et "
+              "des EPCI (COG INSEE), sans service extérieur.")
     with st.expander("Liste des établissements affichés"):
         table = pts.rename(columns={"siret": "SIRET", "nom": "Nom", "commune": "Commune",
                                     "famille": "Famille", "libelle_naf": "Activité (NAF)",

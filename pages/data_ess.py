@@ -6,8 +6,9 @@ import streamlit as st
 from ess import exports, journal, ui
 from ess import fiche as fiches
 from ess import format as fr
+from ess import permalien as pl
 from ess.exports.cellules import en_texte
-from ess.territoire import TerritoireInvalide
+from ess.territoire import TerritoireInvalide, plus_peuple
 
 ui.cadre_application()
 
@@ -30,11 +31,30 @@ def charger(code: str, annee: int, perimetre: str, unite: str, cle: tuple):
     return fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
 
 
+# Typed entries survive the runs where their widget is not drawn (an empty group stops the
+# page before them): "Demandé par" was emptied by a switch to "Groupe de communes".
+for cle_memo in ("demandeur",):
+    if cle_memo in st.session_state:
+        st.session_state[cle_memo] = st.session_state[cle_memo]
+
+# The view is in the URL (?territoire=epci:200068815, communes:31555,31069): its level too.
+lien, message = pl.lire_territoire(con, st.query_params, pl.TERRITOIRE, None)
+if message:
+    st.warning(message)
+niveau_lien = lien.split(":", 1)[0] if lien else "departement"
+if niveau_lien not in NIVEAUX_CHOIX:
+    st.warning(f"« {lien} » n'a pas de fiche Data ESS : fiche du département affichée.")
+    lien, niveau_lien = None, "departement"
+if "niveau" not in st.session_state:
+    st.session_state["niveau"] = niveau_lien
 niveau = st.radio("Type de territoire", list(NIVEAUX_CHOIX), horizontal=True, key="niveau",
                   format_func=NIVEAUX_CHOIX.get)
 if niveau == "communes":
     communes = {t.split(":")[1]: nom for t, nom in fiches.options_niveau(con, "commune").items()}
-    choix = st.multiselect("Communes du groupe", list(communes), key="communes", format_func=communes.get)
+    if "communes" not in st.session_state and niveau_lien == "communes":
+        st.session_state["communes"] = [c for c in lien.split(":", 1)[1].split(",") if c in communes]
+    choix = st.multiselect("Communes du groupe", list(communes), key="communes", format_func=communes.get,
+                           placeholder="Choisissez une ou plusieurs communes")
     colles = st.text_area("… ou codes INSEE collés (séparés par des virgules, espaces ou retours à la ligne)",
                           key="codes_colles", height=80)
     codes, inconnus = fiches.codes_colles(colles, communes)
@@ -42,17 +62,19 @@ if niveau == "communes":
         st.error(f"Code(s) INSEE non reconnu(s), ignoré(s) : {', '.join(inconnus)}.")
     groupe = list(dict.fromkeys([*choix, *codes]))
     if not groupe:
+        st.query_params.pop(pl.TERRITOIRE, None)
         st.info("Choisissez au moins une commune, ou collez des codes INSEE.")
         st.stop()
     code = "communes:" + ",".join(sorted(groupe))
 else:
     options = fiches.options_niveau(con, niveau)
-    demande = st.query_params.get("territoire")
     liste = list(options)
-    index = liste.index(demande) if demande in options else 0
-    code = st.selectbox("Territoire", liste, index=index, key=f"territoire_{niveau}",
-                        format_func=options.get)
-    st.query_params["territoire"] = code
+    # the link's territory, else the most populated one of the level (not an all-secret village)
+    demande = lien if lien in options else ui.calcul(plus_peuple, niveau)
+    code = st.selectbox("Territoire", liste, index=liste.index(demande) if demande in options else 0,
+                        key=f"territoire_{niveau}", format_func=options.get,
+                        placeholder="Choisissez un territoire")
+st.query_params[pl.TERRITOIRE] = code
 
 c1, c2, c3 = st.columns(3)
 perimetre = c1.radio("Définition de l'ESS", list(fiches.PERIMETRES), format_func=fiches.PERIMETRES.get,
@@ -83,6 +105,8 @@ with cols[2]:
                 "n. d." if part is None and perimetre == "sirene" else fr.pourcent(part))
 ui.source(f.tableaux[0].source)
 
+pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
+
 st.subheader("Télécharger la fiche")
 
 
@@ -106,7 +130,7 @@ for t in f.tableaux:
     if t.donnees.empty:
         st.caption("Aucune donnée pour ce territoire.")
     else:
-        st.dataframe(en_texte(t.donnees, t.pourcents), hide_index=True, width="stretch")
+        ui.tableau(en_texte(t.donnees, t.pourcents))
     ui.source(t.source + (f" — {t.note}" if t.note else ""))
 
 with st.expander("Sources, définitions et secret statistique"):
@@ -118,4 +142,4 @@ with st.expander("Sources, définitions et secret statistique"):
                + f" · fiche générée le {f.genere_le:%d/%m/%Y à %H:%M}")
 
 with st.expander("Journal des extractions"):
-    st.dataframe(journal.lire(), hide_index=True, width="stretch")
+    ui.tableau(journal.lire().drop(columns="Code"))

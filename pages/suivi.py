@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from ess import format as fr
+from ess import permalien as pl
 from ess import ui
 from ess.db import chemin_suivi
-from ess.suivi import classeur, session, store
+from ess.suivi import affichage, classeur, session, store
 from ess.suivi import indicateurs as ind
 from ess.suivi.structure import STATUTS, charger_plan
 
@@ -39,24 +40,18 @@ def exporter_indicateurs() -> bytes:
     """Made on click, on another thread: its own connection to the store, the latest values."""
     with store.ouvrir(chemin_suivi()) as c:
         return classeur.exporter(c, plan, [plan.titre, "Export de la base de suivi du SIES",
-                                           f"Généré le {store.horodatage()}"])
+                                           f"Généré le {fr.date_heure(store.horodatage())}"])
 
 
 with store.ouvrir(chemin_suivi()) as con:
-    st.subheader("Avancement des fiches actions")
+    st.header("Avancement des fiches actions")
     av = pd.DataFrame(ind.avancement(con, plan))
-    st.dataframe(
-        av[["fiche", "enjeu", "titre", *STATUTS, "indicateurs", "valeurs_renseignees", "avancement"]],
-        hide_index=True, width="stretch",
-        column_config={
-            "fiche": "Fiche", "enjeu": "Enjeu",
-            "titre": st.column_config.TextColumn("Intitulé", width="large"),
-            "à lancer": "À lancer", "en cours": "En cours", "réalisé": "Réalisé",
-            "indicateurs": "Indicateurs", "valeurs_renseignees": "Valeurs saisies",
-            "avancement": st.column_config.ProgressColumn("Avancement", format="%.0f %%", min_value=0,
-                                                          max_value=100),
-        },
-    )
+    # A static table: on a tablet every column shows, the progress included (it was cut off).
+    ui.tableau(av.assign(avancement=av["avancement"].map(lambda x: fr.pourcent(x, 0)))[
+        ["fiche", "titre", *STATUTS, "indicateurs", "valeurs_renseignees", "avancement"]].rename(columns={
+            "fiche": "Fiche", "titre": "Intitulé", "à lancer": "À lancer", "en cours": "En cours",
+            "réalisé": "Réalisé", "indicateurs": "Indicateurs", "valeurs_renseignees": "Valeurs saisies",
+            "avancement": "Avancement"}))
     st.caption("Avancement : part des activités réalisées (une activité en cours compte pour moitié). "
                "Source : base de suivi du SIES.")
 
@@ -66,6 +61,7 @@ with store.ouvrir(chemin_suivi()) as con:
         "Fiche action", codes, index=codes.index(demande) if demande in codes else 1,
         format_func=lambda c: plan.fiche(c).libelle, key="fiche"))
     st.query_params["fiche"] = fiche.code
+    pl.bouton_lien(["fiche"], "base de suivi du SIES")
 
     st.header(fiche.libelle)
     if fiche.enjeu:
@@ -79,12 +75,12 @@ with store.ouvrir(chemin_suivi()) as con:
     st.subheader("Activités")
     statuts = ind.statuts(con)
     etat = {k: statuts.get((fiche.code, k), {}) for k in range(len(fiche.activites))}
-    st.dataframe(pd.DataFrame({
+    ui.tableau(pd.DataFrame({
         "Activité": fiche.activites,
         "Statut": [e.get("statut", STATUTS[0]) for e in etat.values()],
         "Modifié par": [e.get("modifie_par", "") for e in etat.values()],
-        "Le": [e.get("modifie_le", "")[:16].replace("T", " ") for e in etat.values()],
-    }), hide_index=True, width="stretch")
+        "Le": [fr.date_heure(e.get("modifie_le", "")) for e in etat.values()],
+    }))
     if qui:
         with st.form(f"statuts_{fiche.code}"):
             choix = {}
@@ -119,6 +115,7 @@ with store.ouvrir(chemin_suivi()) as con:
         st.dataframe(valeurs.assign(
             cible=valeurs["cible"].map(lambda x: fr.nombre(x, 1).removesuffix(",0") if pd.notna(x) else ""),
             valeur=valeurs["valeur"].map(lambda x: fr.nombre(x, 1).removesuffix(",0") if pd.notna(x) else ""),
+            modifie_le=valeurs["modifie_le"].map(fr.date_heure),
         )[["nom", "unite", "annee", "cible", "valeur", "commentaire", "source", "modifie_par",
            "modifie_le", "version"]].rename(columns={
             "nom": "Indicateur", "unite": "Unité", "annee": "Année", "cible": "Cible",
@@ -148,13 +145,17 @@ with store.ouvrir(chemin_suivi()) as con:
                 lue = session.version_lue(cle, ligne.get("version", 0))
                 with st.form(f"valeur_{choisi}_{annee}"):
                     suffixe = f"{choisi}_{annee}"
-                    cible = st.number_input("Cible", value=ligne.get("cible"), key=f"cible_{suffixe}")
-                    valeur = st.number_input("Valeur", value=ligne.get("valeur"), key=f"valeur_{suffixe}")
+                    # Text, not st.number_input: a browser number field drops the French decimal
+                    # comma ("87,5" became 875); ind.enregistrer_valeur parses or refuses in French.
+                    aide = "Nombre, virgule décimale acceptée (ex. 87,5 ou 1 200)."
+                    cible = st.text_input("Cible", value=fr.decimal(ligne.get("cible")),
+                                          key=f"cible_{suffixe}", help=aide)
+                    valeur = st.text_input("Valeur", value=fr.decimal(ligne.get("valeur")),
+                                           key=f"valeur_{suffixe}", help=aide)
                     commentaire = st.text_input("Commentaire", value=ligne.get("commentaire", ""),
                                                 key=f"commentaire_{suffixe}")
                     source = st.text_input("Source de la valeur", value=ligne.get("source", ""),
                                            key=f"source_{suffixe}")
-                    st.caption(f"Version lue : {lue}")
                     if st.form_submit_button("Enregistrer la valeur"):
                         try:
                             ind.enregistrer_valeur(con, choisi, annee, cible, valeur, commentaire,
@@ -175,11 +176,8 @@ with store.ouvrir(chemin_suivi()) as con:
     else:
         d = journal.iloc[0]
         st.caption(f"Dernière modification : {d['utilisateur']}, {d['action']} « {d['objet']} », "
-                   f"le {d['horodatage'][:16].replace('T', ' à ')} (UTC).")
-        st.dataframe(journal.drop(columns="id").rename(columns={
-            "horodatage": "Quand (UTC)", "utilisateur": "Qui", "action": "Action", "objet": "Objet",
-            "fiche": "Fiche", "ancienne_valeur": "Ancienne valeur", "nouvelle_valeur": "Nouvelle valeur"}),
-            hide_index=True, width="stretch")
+                   f"le {fr.date_heure(d['horodatage'])} (heure de Paris).")
+        st.dataframe(affichage.journal(journal.to_dict("records")), hide_index=True, width="stretch")
 
     st.subheader("Import et export des indicateurs (XLSX)")
     st.download_button("Télécharger les indicateurs (XLSX)", exporter_indicateurs,

@@ -3,24 +3,23 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 
 import streamlit as st
 
-from ess import comparaison, graphiques, portrait, typologies, ui
+from ess import comparaison, graphiques, portrait, resumes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
-from ess.territoire import noms_des_niveaux
+from ess.territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.layers import CONFIG_PLOTLY
 
 ui.cadre_application()
 
 con = ui.connexion()
-pl.style_impression()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
 TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "Département",
          "communes": "Groupe de communes"}
 
 
-def tableau_et_csv(df, nom_fichier: str, **kwargs) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+def tableau_et_csv(df, nom_fichier: str, grand: int = 40) -> None:
+    ui.tableau(df, grand=grand)
     # data made on click only (a callable): no CSV built at every rerun
     st.download_button("Télécharger (CSV)", lambda d=df: csv_excel(d), file_name=f"{nom_fichier}.csv",
                        mime="text/csv", key=f"csv_{nom_fichier}", on_click="ignore")
@@ -46,13 +45,15 @@ if vue == "typologies":
               "département sont situés hors métropole.")
     gauche, droite = st.columns(2)
     with gauche:
-        st.subheader("Part de l'ESS dans l'emploi privé")
+        st.header("Part de l'ESS dans l'emploi privé")
         st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_ess_prive"),
                         config=CONFIG_PLOTLY, width="stretch")
+        st.markdown(resumes.typologies(df, "part_ess_prive"))
     with droite:
-        st.subheader("Où sont les emplois de l'ESS")
+        st.header("Où sont les emplois de l'ESS")
         st.plotly_chart(ui.figure(graphiques.barres_typologies, annee, "part_emplois_ess_departement"),
                         config=CONFIG_PLOTLY, width="stretch")
+        st.markdown(resumes.typologies(df, "part_emplois_ess_departement"))
     tableau_et_csv(df.drop(columns=["niveau", "territoire", "secret"]).rename(columns={
         "type": "Type", "nom": "Territoire", "population": "Population",
         "etablissements_ess": "Établissements employeurs ESS", "effectifs_ess": "Effectifs ESS",
@@ -65,7 +66,7 @@ if vue == "typologies":
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
                    "et 1 000 hab./km²), en attendant le chargement de la grille communale de densité "
                    "de l'INSEE. Zonage montagne : non chargé dans cette base.")
-    pl.bouton_lien([pl.VUE, pl.ANNEE])
+    pl.bouton_lien([pl.VUE, pl.ANNEE], f"{SOURCE}, {annee}")
     ui.provenance()
     st.stop()
 
@@ -74,13 +75,15 @@ params = st.query_params
 code, message = pl.lire_territoire(con, params, pl.TERRITOIRE, None)
 if message:
     st.warning(message)
-defaut = next(iter(ui.calcul(noms_des_niveaux, ("epci",))))
+defaut = ui.calcul(plus_peuple, "epci")  # the largest EPCI, not the first of the alphabet
 code = code or defaut
 niveau_url = code.split(":", 1)[0]
 if niveau_url not in TYPES:  # a typology (métropole, densité) from the map: shown as reference
     code, niveau_url = defaut, "epci"
 type_choisi = st.sidebar.selectbox("Type de territoire", list(TYPES), format_func=TYPES.get,
                                    index=list(TYPES).index(niveau_url), key="type_territoire")
+if type_choisi != niveau_url and type_choisi != "communes":
+    code = ui.calcul(plus_peuple, type_choisi) or code
 if type_choisi == "communes":
     communes = ui.calcul(noms_des_niveaux, ("commune",))
     deja = [f"commune:{c}" for c in code.split(":", 1)[1].split(",")] if niveau_url == "communes" else []
@@ -100,12 +103,16 @@ else:
 st.query_params[pl.TERRITOIRE] = code
 
 references = ui.calcul(noms_des_niveaux, ("departement", "metropole", "densite", "petr", "epci"))
-ref_defaut = next(iter(references))
-ref, message = pl.lire_territoire(con, params, pl.COMPARAISON, ref_defaut, "Territoire de comparaison")
+ref_lien, message = pl.lire_territoire(con, params, pl.COMPARAISON, None, "Territoire de comparaison")
 if message:
     st.sidebar.warning(message)
+naturelle = ui.calcul(reference_naturelle, code)
+if st.session_state.get("reference_de") not in (None, code):
+    st.session_state["comparaison"] = naturelle  # another territory: the reference follows it
+elif st.session_state.get("comparaison") not in references:  # first display: the link's, or its own
+    st.session_state["comparaison"] = ref_lien if ref_lien in references else naturelle
+st.session_state["reference_de"] = code
 ref = st.sidebar.selectbox("Comparer avec", list(references), format_func=references.get,
-                           index=list(references).index(ref) if ref in references else 0,
                            key="comparaison")
 st.query_params[pl.COMPARAISON] = ref
 
@@ -114,9 +121,9 @@ r = ui.calcul(comparaison.chiffres, ref, annee)
 st.title(f"Portrait : {t['nom']}")
 st.markdown(f"Comparé à **{r['nom']}** · année **{annee}** · population {fr.nombre(t['population'])} "
             "habitants (population municipale 2017).")
-pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE])
+pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE], f"{SOURCE}, {annee}")
 
-st.subheader(f"Chiffres clés {annee}")
+st.header(f"Chiffres clés {annee}")
 cols = st.columns(4)
 for col, ind in zip(cols, comparaison.LIBELLES, strict=True):
     with col:
@@ -128,16 +135,17 @@ ui.source(f"{SOURCE}, {annee}. « s » : secret statistique.")
 
 rangs = ui.calcul(comparaison.rangs, code, annee)
 if rangs is not None:
-    st.subheader("Rang parmi les territoires de même niveau")
+    st.header("Rang parmi les territoires de même niveau")
     tableau_et_csv(rangs, f"ess-rangs-{annee}")
     ui.source(f"{SOURCE}, {annee}. Rang 1 = valeur la plus élevée ; territoires au secret non classés.")
 
 gauche, droite = st.columns(2)
 with gauche:
-    st.subheader("Familles juridiques")
+    st.header("Familles juridiques")
     st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=CONFIG_PLOTLY,
                     width="stretch")
     fam = ui.calcul(comparaison.familles, code, ref, annee)
+    st.markdown(resumes.familles(fam, t["nom"], r["nom"]))
     tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
                    [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
                        "territoire": "Territoire", "libelle": "Famille",
@@ -145,10 +153,11 @@ with gauche:
                        "part": "Part"}), f"ess-familles-{annee}")
     ui.source(f"{SOURCE}, {annee}.")
 with droite:
-    st.subheader("Évolution depuis 2017")
+    st.header("Évolution depuis 2017")
     st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
                     width="stretch")
     evo = ui.calcul(comparaison.evolution, code, ref)
+    st.markdown(resumes.evolution(evo, t["nom"], r["nom"]))
     tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
                               effectifs_prive=evo["effectifs_prive"].map(fr.nombre),
                               part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
@@ -157,14 +166,15 @@ with droite:
         "part_ess_prive": "Part ESS"}), "ess-evolution")
     ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
-st.subheader(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
+st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
 st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")
 sec = ui.calcul(portrait.secteurs, code, annee, "ess")
+st.markdown(resumes.secteurs(sec, t["nom"]))
 tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
                [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
                .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
                                 "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
                                 "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
-               f"ess-secteurs-{annee}")
+               f"ess-secteurs-{annee}", grand=80)
 ui.source(f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
 ui.provenance()

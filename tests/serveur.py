@@ -25,10 +25,11 @@ class Serveur:
 
 @contextlib.contextmanager
 def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[str, ...] = (),
-                      journal: Path | str | None = None) -> Iterator[Serveur]:
+                      journal: Path | str | None = None, script: Path | str = "app.py") -> Iterator[Serveur]:
     """`streamlit run app.py` on its own database and, when given, its own writable store (a
     test never touches data/suivi.sqlite). `journal` keeps the server's output (else discarded);
-    the environment passes through (e.g. STREAMLIT_SERVER_FILE_WATCHER_TYPE)."""
+    the environment passes through (e.g. STREAMLIT_SERVER_FILE_WATCHER_TYPE). `script`: another
+    entry script (the benches' bare reference page), run from the project's root and config."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -36,7 +37,7 @@ def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[
     url = f"http://127.0.0.1:{port}"
     with open(journal or os.devnull, "wb") as sortie:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false", *options],
             cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,

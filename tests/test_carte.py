@@ -114,21 +114,48 @@ def test_classes_peu_de_valeurs():
         layers.classer(pd.Series([1.0]), "inconnue", 5)
 
 
-def test_figure_une_trace_secret_en_gris():
+def _contraste(couleur: str) -> float:
+    """WCAG contrast ratio against white."""
+    if couleur.startswith("rgb"):
+        r, g, b = (int(float(x)) / 255 for x in couleur[couleur.index("(") + 1:-1].split(","))
+    else:
+        r, g, b = (int(couleur[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 1.05 / (0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] + 0.05)
+
+
+def test_figure_classes_legende_secret_et_contraste():
     carre = json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]})
     df = pd.DataFrame({"territoire": ["a", "b", "c"], "nom": ["A", "B", "C"],
                        "valeur": [1.0, 5.0, np.nan], "secret": [False, False, True],
                        "geojson": [carre] * 3})
     c = layers.classer(df["valeur"], "egales", 2)
     survol = df[["nom"]].assign(v=["1", "5", "s"])
-    fig = layers.carte_classes(df, layers.feature_collection(df), c, ["1 à 3", "3 à 5"], "Légende",
-                               survol, selection="b")
-    assert len(fig.data) == 1  # the GeoJSON is sent once
-    trace = fig.data[0]
-    assert list(trace.z) == [0, 1, 2]
-    assert list(trace.colorbar.ticktext) == ["1 à 3", "3 à 5", layers.LIBELLE_SECRET]
-    assert trace.colorscale[-1][1] == layers.GRIS_SECRET
-    assert list(trace.marker.line.width) == [0.6, 3.0, 0.6]
+    geojson = layers.feature_collection(df)
+    etiquettes = layers.points_interieurs(geojson).assign(nom=["A", "B", "C"])
+    fig = layers.carte_classes(df, geojson, c, ["1 à 3", "3 à 5"], "Légende", survol, selection="b",
+                               etiquettes=etiquettes)
+    classes = [t for t in fig.data if t.type == "choropleth"]
+    # one trace per legend entry, each with only its own shapes (the GeoJSON is sent once)
+    assert [t.name for t in classes] == ["1 à 3", "3 à 5", layers.LIBELLE_SECRET]
+    assert sum(len(t.geojson["features"]) for t in classes) == 3
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.yanchor == "top"  # below
+    secret = classes[-1]
+    assert secret.colorscale[0][1] == layers.BLANC and list(secret.marker.line.color) == [
+        layers.CONTOUR_SECRET]
+    assert list(classes[1].marker.line.width) == [3.5]  # the selection
+    for couleur in [t.colorscale[0][1] for t in classes[:-1]] + layers.couleurs(7):
+        assert _contraste(couleur) >= 3, couleur  # WCAG 1.4.11, shapes against white
+    assert _contraste(layers.CONTOUR_SECRET) >= 3 and _contraste(layers.CONTOUR_ND) >= 3
+    (noms,) = [t for t in fig.data if t.type == "scattergeo"]
+    assert list(noms.text) == ["A", "B", "C"]
+
+
+def test_noms_courts():
+    noms = pd.Series(["Communauté de communes Cagire Garonne Salat", "Toulouse Métropole",
+                      "Communauté d'agglomération du Sicoval", "Communauté de communes des Hauts Tolosans"])
+    assert list(layers.noms_courts(noms)) == ["Cagire Garonne Salat", "Toulouse Métropole", "Sicoval",
+                                              "Hauts Tolosans"]
 
 
 def test_permalien_lire():
@@ -148,3 +175,21 @@ def test_permalien_territoire_et_lien(con):
     assert (permalien.lien("http://h/carte", {"territoire": "communes:31555,31069", "annee": 2021,
                                               "vide": ""})
             == "http://h/carte?territoire=communes:31555,31069&annee=2021")
+
+
+def test_vue_de_carte_resume_et_diffusion(con):
+    from ess import carte_vue
+
+    v = carte_vue.vue(con, "epci", "part_ess_prive", 2021)
+    phrase = carte_vue.resume(v, "EPCI")
+    assert phrase.startswith("Part de l'ESS dans l'emploi privé, EPCI : de ") and "%" in phrase
+    assert all("=" not in x for x in v.survol["valeur"])  # « Part … : 20,6 % », not « =20,6 »
+    fig = carte_vue.figure(con, "epci", "part_ess_prive", 2021)
+    assert fig.layout.separators.startswith(",")
+    noms = carte_vue.etiquettes(con, "epci")
+    assert len(noms) == 18 and "Toulouse Métropole" in set(noms["nom"])
+    # Communes publish only ESS and private totals (data/diffusion_emploi.csv).
+    assert carte_vue.non_diffuse(con, "epci", "part_ess_prive", None, None) is None
+    refus = carte_vue.non_diffuse(con, "commune", "effectifs_ess", "association", None)
+    assert refus.startswith("Non diffusé à cet échelon") and "EPCI" in refus
+    assert carte_vue.non_diffuse(con, "commune", "effectifs_ess", None, "Q") is not None

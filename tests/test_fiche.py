@@ -169,3 +169,20 @@ def test_page_groupe_codes_colles_invalides(env_db, suivi):
     assert not at.exception
     assert any("99999" in e.value for e in at.error)
     assert "Toulouse" in at.header[0].value
+
+
+def test_page_data_ess_lien_defaut_et_demandeur(env_db, suivi):
+    at = _page()
+    assert "Haute-Garonne" in at.header[0].value  # the département, not an all-secret village
+    at.text_input(key="demandeur").input("Mairie de Revel").run()
+    at.radio(key="niveau").set_value("communes").run()  # empty group: the page stops early
+    at.radio(key="niveau").set_value("epci").run()
+    assert at.text_input(key="demandeur").value == "Mairie de Revel"
+    lien = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
+    lien.run()
+    lien.switch_page("pages/data_ess.py")
+    lien.query_params["territoire"] = "epci:200068815"
+    lien.run()
+    assert not lien.exception
+    assert lien.radio(key="niveau").value == "epci"
+    assert lien.selectbox(key="territoire_epci").value == "epci:200068815"

@@ -30,8 +30,8 @@ def test_permalien_carte_communes_restaure_la_vue(page: Page, serveur, externes)
     assert traces.count() == 586
     expect(page.locator('[data-testid="stAlert"]', has_text="Toulouse")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Voir le portrait de Toulouse"))).to_be_visible()
-    # The legend lists 4 classes and the secret class.
-    legende = page.locator('[data-testid="stPlotlyChart"] .colorbar .cbaxis text')
+    # The legend (below the map) lists 4 classes and the secret class.
+    legende = page.locator('[data-testid="stPlotlyChart"] .legend .legendtext')
     expect(legende.filter(has_text="secret statistique")).to_have_count(1)
     assert legende.count() >= 5
     assert not [u for u in externes if "topojson" in u or "world" in u], externes

@@ -54,10 +54,13 @@ def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
         barre.get_by_label("Mot de passe").fill(MDP)
         barre.get_by_role("button", name="Se connecter").click()
         expect(barre.get_by_text("Connecté·e : Marie (SIES)")).to_be_visible(timeout=DELAI)
-        page.get_by_label("Valeur", exact=True).fill("17")
+        page.get_by_label("Valeur", exact=True).fill("87,5")  # French decimal comma, typed
         page.get_by_label("Commentaire").fill("saisie navigateur")
         page.get_by_role("button", name="Enregistrer la valeur").click()
-        expect(page.get_by_text("Version lue : 1")).to_be_visible(timeout=DELAI)
+        expect(page.get_by_label("Valeur", exact=True)).to_have_value("87,5", timeout=DELAI)
+        # The upload box (shown to staff) speaks French: no "Drag and drop", "200MB per file".
+        expect(page.get_by_text("20 Mo au plus par fichier")).to_be_visible(timeout=DELAI)
+        expect(page.get_by_text(re.compile("per file|Drag and drop|Browse files|Upload"))).to_have_count(0)
         # The audit trail: its latest line is spelled out above the table (drawn on a canvas).
         expect(page.get_by_text(
             "Dernière modification : marie, valeur « Porteurs accueillis au guichet · 2025 »")
@@ -67,14 +70,14 @@ def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
         with store.ouvrir(suivi) as con:
             dernier = store.lire_journal(con)[0]
         assert (dernier["utilisateur"], dernier["action"]) == ("marie", "valeur")
-        assert '"valeur": 17.0' in dernier["nouvelle_valeur"]
+        assert '"valeur": 87.5' in dernier["nouvelle_valeur"]  # never 875
         # The export is made on click, on its own connection: it holds the value just saved.
         with page.expect_download() as attente:
             page.get_by_role("button", name=re.compile("Télécharger les indicateurs")).click()
         fichier = tmp_path / attente.value.suggested_filename
         attente.value.save_as(fichier)
         classeur = load_workbook(fichier)["Indicateurs"]
-        assert 17 in [c.value for row in classeur.iter_rows() for c in row]
+        assert 87.5 in [c.value for row in classeur.iter_rows() for c in row]
     finally:
         contexte.close()
     assert externes == []

@@ -30,7 +30,7 @@ def test_accueil_annee_dans_l_url(env_db):
     at.query_params["annee"] = "2017"
     at.run()
     assert at.selectbox(key="annee").value == 2017
-    assert "2017" in at.subheader[0].value
+    assert "2017" in at.header[0].value
 
 
 def test_accueil_annee_inconnue_revient_au_defaut(env_db):

@@ -54,7 +54,7 @@ def test_comparaison_groupe_et_rangs(con):
 def test_page_carte_defaut_et_url(env_db):
     at = ouvrir("pages/carte.py")
     assert param(at, "niveau") == "epci" and param(at, "metrique") == "part_ess_prive"
-    assert "EPCI, 2021" in at.subheader[0].value
+    assert "EPCI, 2021" in at.header[0].value
     assert at.get("plotly_chart")
 
 
@@ -64,7 +64,7 @@ def test_page_carte_lien_restaure_la_vue(env_db):
     assert at.radio(key="url_niveau").value == "commune"
     assert at.selectbox(key="url_methode").value == "egales"
     assert at.selectbox(key="url_depuis").value == "2018"
-    assert "2018-2021" in at.subheader[0].value
+    assert "2018-2021" in at.header[0].value
     assert any("Toulouse" in i.value for i in at.info)
     # Changing a widget writes the URL.
     at.radio(key="url_niveau").set_value("epci").run()
@@ -89,7 +89,7 @@ def test_page_carte_sirene_sans_part(env_db):
 
 def test_page_carte_etablissements(env_db):
     at = ouvrir("pages/carte.py", vue="etablissements", famille="cooperative")
-    assert "Établissements employeurs" in at.subheader[0].value
+    assert "Établissements employeurs" in at.header[0].value
     assert at.get("deck_gl_json_chart")
 
 
@@ -98,7 +98,7 @@ def test_page_territoires_lien_portrait(env_db):
                 annee="2017")
     assert at.title[0].value == "Portrait : Toulouse Métropole"
     assert at.selectbox(key="comparaison").value == "metropole:hors-metropole"
-    assert "Chiffres clés 2017" in [s.value for s in at.subheader]
+    assert "Chiffres clés 2017" in [s.value for s in at.header]
     at.selectbox(key="comparaison").set_value("departement:31").run()
     assert param(at, "comparaison") == "departement:31"
 
@@ -119,3 +119,15 @@ def test_page_territoires_rural_metropole(env_db):
     assert at.title[0].value == "L'ESS hors métropole et en rural"
     assert any("hors métropole" in m.value for m in at.markdown)
     assert any("approximation" in c.value for c in at.caption)
+
+
+def test_page_territoires_defaut_et_reference_qui_suit(env_db):
+    at = ouvrir("pages/territoires.py")
+    # the most populated EPCI against the département, not the first name of the alphabet
+    assert at.title[0].value == "Portrait : Toulouse Métropole"
+    assert at.selectbox(key="comparaison").value == "departement:31"
+    at.selectbox(key="type_territoire").set_value("commune").run()
+    at.selectbox(key="territoire_commune").set_value("commune:31483").run()
+    assert at.title[0].value == "Portrait : Saint-Gaudens"
+    assert at.selectbox(key="comparaison").value == "petr:comminges-pyrenees"  # its own PETR
+    assert param(at, "comparaison") == "petr:comminges-pyrenees"

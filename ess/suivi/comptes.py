@@ -2,11 +2,11 @@
 
 Secrets (`.streamlit/secrets.toml`, not versioned; see `.streamlit/secrets.toml.example`):
 
-    [comptes.marie]
+    [comptes."marie.audit"]
     nom = "Marie Exemple (SIES)"
     empreinte = "$argon2id$v=19$m=65536,t=3,p=4$..."
 
-Make a hash with `python -m ess.suivi.comptes marie` (asks the password twice, prints the block).
+Make a hash with `python -m ess.suivi.comptes marie.audit` (asks the password twice, prints the block).
 Repeated failures slow an identifier down: after SEUIL failures each new attempt must wait an
 exponentially growing delay, recorded in the store (so it holds across sessions and
 restarts) rather than slept, which would block the server. Logins and refusals are audited.
@@ -15,6 +15,7 @@ restarts) rather than slept, which would block the server. Logins and refusals a
 from __future__ import annotations
 
 import getpass
+import json
 import math
 import sqlite3
 import sys
@@ -53,7 +54,28 @@ def comptes(secrets: Mapping) -> dict[str, Mapping]:
         brut = secrets.get("comptes", {}) or {}
     except FileNotFoundError:  # st.secrets with no secrets file at all
         return {}
-    return {str(k).strip().lower(): v for k, v in dict(brut).items()}
+    return dict(_aplatir(dict(brut)))
+
+
+def _aplatir(table: Mapping, prefixe: str = ""):
+    """(identifier, account) pairs. A block pasted with an unquoted dotted key,
+    `[comptes.marie.audit]`, is a nested table for TOML: its path is the identifier."""
+    for k, v in table.items():
+        ident = f"{prefixe}{str(k).strip().lower()}"
+        if isinstance(v, Mapping) and "empreinte" not in v and any(
+                isinstance(x, Mapping) for x in v.values()):
+            yield from _aplatir(v, f"{ident}.")
+        else:
+            yield ident, v
+
+
+def bloc_secrets(identifiant: str, h: str) -> str:
+    """The TOML block of one account. The key is quoted: `prenom.nom`, the usual form, would
+    otherwise be read as a table `nom` inside a table `prenom`."""
+    ident = identifiant.strip().lower()
+    return (f"[comptes.{json.dumps(ident, ensure_ascii=False)}]\n"
+            f"nom = {json.dumps(identifiant.strip(), ensure_ascii=False)}\n"
+            f"empreinte = {json.dumps(h)}")
 
 
 def authentifier(con: sqlite3.Connection, secrets: Mapping, identifiant: str, mot_de_passe: str,
@@ -130,8 +152,7 @@ def main() -> int:
         print("Erreur : mots de passe différents ou trop courts (12 caractères minimum).",
               file=sys.stderr)
         return 2
-    print(f'[comptes.{sys.argv[1].strip().lower()}]\nnom = "{sys.argv[1]}"\n'
-          f'empreinte = "{empreinte(mdp)}"')
+    print(bloc_secrets(sys.argv[1], empreinte(mdp)))
     return 0
 
 

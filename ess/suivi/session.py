@@ -55,7 +55,7 @@ def panneau_connexion() -> dict | None:
     """Sidebar: who is editing, or the login form. Returns the editor (or None)."""
     qui = editeur()
     with st.sidebar:
-        st.subheader("Espace SIES")
+        st.markdown("**Espace SIES**")  # not a heading: it would come before the page's h1
         if qui:
             st.success(f"Connecté·e : {qui['nom']}")
             if st.button("Se déconnecter", key="deconnexion"):
@@ -65,7 +65,8 @@ def panneau_connexion() -> dict | None:
             return qui
         s = secrets()
         if not comptes.comptes(s) and "auth" not in s:
-            st.caption("Aucun compte configuré (`.streamlit/secrets.toml`) : consultation seule.")
+            st.caption("Consultation seule : aucun compte de modification n'est configuré "
+                       "(à demander à l'administrateur du tableau de bord).")
             return None
         if comptes.comptes(s):
             with st.form("connexion"):

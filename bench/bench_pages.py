@@ -1,0 +1,101 @@
+"""Banc d'essai des pages dans un vrai navigateur (Chromium de Debian, Playwright) : temps
+jusqu'à la page prête (titre affiché, plus de calcul en cours, rien de périmé, graphiques
+dessinés), à froid puis à chaud, en rapport d'une page témoin Streamlit nue avec un graphique
+plotly (bench/temoin.py) mesurée dans la même exécution. Cible : chaque page ≤ 1,5× à chaud.
+
+Lancer depuis la racine : `.venv/bin/python bench/bench_pages.py [--db data/ess.duckdb]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
+    sys.path.insert(0, str(RACINE))
+
+from tests.serveur import serveur_streamlit  # noqa: E402
+
+ESPACE = "\u202f"
+NB_CHAUDS = 5
+CIBLE_CHAUD = 1.5
+CIBLE_FROID = 2.0
+PAGES = {
+    "Accueil": "/",
+    "Carte (EPCI)": "/carte",
+    "Carte (établissements)": "/carte?vue=etablissements",
+    "Territoires": "/territoires",
+    "Rural et métropole": "/territoires?vue=typologies",
+    "Bilan": "/bilan",
+    "Suivi": "/suivi",
+    "Data ESS": "/data_ess",
+    "Sources": "/sources",
+}
+PRETE = """() => {
+    const h1 = document.querySelector('[data-testid="stMainBlockContainer"] h1');
+    if (!h1 || document.querySelector('[data-testid="stStatusWidget"]')) return false;
+    if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+    const graphiques = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+    return [...graphiques].every(g => g.querySelector('.main-svg'));
+}"""
+
+
+def fr(x: float, decimales: int = 2) -> str:
+    return f"{x:,.{decimales}f}".replace(",", ESPACE).replace(".", ",")
+
+
+def mesurer(page, url: str) -> float:
+    t = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(PRETE, timeout=120_000, polling=50)
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default=str(RACINE / "data" / "ess.duckdb"))
+    parser.add_argument("--chauds", type=int, default=NB_CHAUDS)
+    parser.add_argument("--pages", nargs="*", help="libellés des pages à mesurer (défaut : toutes)")
+    args = parser.parse_args()
+    pages = {k: v for k, v in PAGES.items() if not args.pages or k in args.pages}
+    from playwright.sync_api import sync_playwright
+
+    resultats: dict[str, tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="ess-bench-pages-") as dossier, sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                       args=["--no-sandbox", "--disable-gpu"])
+        suivi = Path(dossier) / "suivi.sqlite"
+        for script, chemins in (("bench/temoin.py", {"Page témoin": "/"}),
+                                ("app.py", pages)):
+            with serveur_streamlit(args.db, suivi, script=script) as s:
+                contexte = navigateur.new_context(viewport={"width": 1180, "height": 820})
+                contexte.route(lambda u, base=s.url: not u.startswith(base), lambda r: r.abort())
+                page = contexte.new_page()
+                for libelle, chemin in chemins.items():
+                    froid = mesurer(page, s.url + chemin)
+                    chauds = [mesurer(page, s.url + chemin) for _ in range(args.chauds)]
+                    resultats[libelle] = (froid, statistics.median(chauds))
+                contexte.close()
+        navigateur.close()
+    t_froid, t_chaud = resultats.pop("Page témoin")
+    print(f"Pages dans le navigateur (1180×820), {args.chauds} passages à chaud, médiane ; "
+          f"témoin Streamlit + 1 graphique plotly : {fr(t_chaud)} s à chaud, {fr(t_froid)} s à froid")
+    hors = 0
+    for libelle, (froid, chaud) in resultats.items():
+        r_chaud, r_froid = chaud / t_chaud, froid / t_froid
+        ok = r_chaud <= CIBLE_CHAUD and r_froid <= CIBLE_FROID
+        hors += not ok
+        print(f"  {libelle:<24} à chaud {fr(chaud)} s = {fr(r_chaud)}× · à froid {fr(froid)} s = "
+              f"{fr(r_froid)}× — {'OK' if ok else 'HORS CIBLE'} (cibles {fr(CIBLE_CHAUD, 1)}× et "
+              f"{fr(CIBLE_FROID, 1)}×)")
+    print(f"{len(resultats) - hors} page(s) sur {len(resultats)} dans les cibles.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

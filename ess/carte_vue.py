@@ -1,0 +1,132 @@
+"""A level's map in classes as the pages show it (Accueil, Carte): French legend labels and
+tooltips, territory names, a one-sentence summary and the figure. The numbers come from
+ess/carte.py; the drawing from geo/layers.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from ess import carte
+from ess import format as fr
+from geo import layers
+
+
+@dataclass(frozen=True)
+class VueCarte:
+    df: pd.DataFrame  # carte.donnees, one row per territory
+    classes: layers.Classes
+    entete: str  # metric with its filters and period
+    libelles: list[str]  # one per class, « 2,1 % à 5,3 % »
+    survol: pd.DataFrame  # tooltip lines: name, value, rank
+    metrique: str
+
+
+def texte(metrique: str, v, secret: bool = False, unite: bool = True) -> str:
+    """A value as the map writes it: « 20,6 % », « 1 234 salariés », « s (secret statistique) »."""
+    m = carte.METRIQUES[metrique]
+    if secret:
+        return "s (secret statistique)"
+    if v is None or v != v:  # NaN: not computable
+        return "non calculable"
+    nombre = fr.nombre(v, m.decimales)
+    if m.unite == "%":
+        return f"{nombre}{fr.ESPACE}%"
+    return f"{nombre} {m.unite}" if unite else nombre
+
+
+def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
+        definition: str = "statistique", famille: str | None = None, section: str | None = None,
+        depuis: int | None = None, methode: str = "quantiles", k: int = 5,
+        famille_libelle: str | None = None, section_libelle: str | None = None) -> VueCarte:
+    df, classes = carte.donnees_classees(con, niveau, metrique, annee, definition, famille, section,
+                                         depuis, methode, k)
+    entete = carte.titre(metrique, famille_libelle, section_libelle, depuis, annee)
+    survol = df[["nom"]].assign(
+        valeur=[f"{entete} : {texte(metrique, v, s)}" for v, s in zip(df["valeur"], df["secret"],
+                                                                    strict=True)],
+        rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
+                                                                  strict=True)])
+    libelles = (layers.libelles_classes(classes.bornes, df["valeur"].min(),
+                                        lambda x: texte(metrique, x, unite=False))
+                if classes.bornes else [])
+    return VueCarte(df, classes, entete, libelles, survol, metrique)
+
+
+def etiquettes(con: duckdb.DuckDBPyConnection, niveau: str) -> pd.DataFrame:
+    """Where to write on the map: EPCI names (short form) at a point inside each; for
+    communes, too many to name, only the points (for the secret marks)."""
+    pos = layers.points_interieurs(carte.contours(con, niveau))
+    if niveau != "epci":
+        return pos
+    noms = con.execute("SELECT territoire, nom FROM territoires WHERE niveau = ?", [niveau]).df()
+    noms["nom"] = layers.noms_courts(noms["nom"])
+    return pos.merge(noms, on="territoire")
+
+
+def figure(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
+           definition: str = "statistique", famille: str | None = None, section: str | None = None,
+           depuis: int | None = None, methode: str = "quantiles", k: int = 5,
+           famille_libelle: str | None = None, section_libelle: str | None = None,
+           selection: str | None = None, hauteur: int = 720) -> go.Figure:
+    v = vue(con, niveau, metrique, annee, definition, famille, section, depuis, methode, k,
+            famille_libelle, section_libelle)
+    unite = carte.METRIQUES[metrique].unite
+    legende = f"{v.entete}{'' if unite == '%' else f' ({unite})'}, {annee}"
+    return layers.carte_classes(v.df, carte.contours(con, niveau), v.classes, v.libelles, legende,
+                                v.survol, selection, hauteur, etiquettes(con, niveau))
+
+
+def resume(v: VueCarte, niveau_libelle: str) -> str:
+    """The map in one sentence (its text alternative): range, extremes, hidden territories."""
+    valeurs = v.df.dropna(subset=["valeur"])
+    n_secret = int(v.df["secret"].sum())
+    n_nd = int((v.df["valeur"].isna() & ~v.df["secret"]).sum())
+    if valeurs.empty:
+        return f"{v.entete} : aucune valeur publiable à cet échelon ({niveau_libelle})."
+    haut = valeurs.loc[valeurs["valeur"].idxmax()]
+    bas = valeurs.loc[valeurs["valeur"].idxmin()]
+    phrase = (f"{v.entete}, {niveau_libelle} : de {texte(v.metrique, bas['valeur'])} "
+              f"({bas['nom']}) à {texte(v.metrique, haut['valeur'])} ({haut['nom']})")
+    caches = []
+    if n_secret:
+        caches.append(f"{n_secret} au secret statistique")
+    if n_nd:
+        caches.append(f"{n_nd} non calculable{'s' if n_nd > 1 else ''}")
+    return phrase + (f" ; {' et '.join(caches)}." if caches else ".")
+
+
+def diffuse(con: duckdb.DuckDBPyConnection, niveau: str, groupe: str, nomenclature: str) -> bool:
+    """Whether the employment table publishes `groupe` × `nomenclature` at `niveau`
+    (data/diffusion_emploi.csv, table ref_diffusion_emploi): communes only have ESS and private
+    totals, families and A21 start at the EPCI. A base built before that table: everything."""
+    try:
+        row = con.execute("SELECT count(*) FROM ref_diffusion_emploi WHERE niveau = ? AND groupe = ? "
+                          "AND nomenclature = ?", [niveau, groupe, nomenclature]).fetchone()
+    except duckdb.CatalogException:
+        return True
+    return row[0] > 0
+
+
+def non_diffuse(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, famille: str | None,
+                section: str | None) -> str | None:
+    """Why a map cannot be drawn at this level (in French), or None when it is published."""
+    base = carte.METRIQUES[metrique].base
+    if base == "etablissements":  # counts of establishments are not employment cells
+        return None
+    groupe, nomenclature = famille or "ess", "a21" if section else "ensemble"
+    besoins = [(groupe, nomenclature)]
+    if base == "part":
+        besoins.append(("prive", nomenclature))
+    if all(diffuse(con, niveau, g, n) for g, n in besoins):
+        return None
+    quoi = " et ".join(x for x in ("par famille juridique" if famille else "",
+                                   "par secteur d'activité" if section else "") if x)
+    ou = [n for n in carte.NIVEAUX if all(diffuse(con, n, g, nm) for g, nm in besoins)]
+    return (f"Non diffusé à cet échelon : l'emploi {quoi} n'est pas publié pour les "
+            f"{carte.NIVEAUX[niveau].lower()}"
+            + (f" (il l'est pour les {', '.join(carte.NIVEAUX[n] for n in ou)})." if ou else ".")
+            + " Choisissez un autre niveau ou retirez ce filtre.")

@@ -1,0 +1,260 @@
+"""An élu on an iPad (820×1180 and 1180×820, touch) and a screen-reader user: axe-core over
+every page state, the page language and titles, heading levels, maps that fill the tablet
+with names and a legend below, links that reopen their view, print. Real browser, no sleeps,
+no timing assertions: every wait is Playwright's auto-waiting on the page's own state."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright")
+from playwright.sync_api import Page, expect
+
+from tests.conftest import DELAI_NAVIGATEUR, RACINE
+
+pytestmark = pytest.mark.browser
+
+AXE = RACINE / "node_modules" / "axe-core" / "axe.min.js"
+PORTRAIT = {"width": 820, "height": 1180}
+PAYSAGE = {"width": 1180, "height": 820}
+ETATS = [  # (URL, h1) of the page states an élu and the SIES staff open
+    ("", "L'économie sociale et solidaire en Haute-Garonne"),
+    ("carte", "Carte de l'ESS"),
+    ("carte?vue=etablissements", "Carte de l'ESS"),
+    ("carte?niveau=commune&famille=association", "Carte de l'ESS"),
+    ("territoires?territoire=commune:31483", "Portrait : Saint-Gaudens"),
+    ("territoires?vue=typologies", "L'ESS hors métropole et en rural"),
+    ("bilan?annee=2023", "Bilan du 1er plan ESS (2020-2025)"),
+    ("suivi?fiche=3", "Suivi du plan ESS 2025-2028"),
+    ("data_ess?territoire=epci:200068815", "Data ESS"),
+    ("sources", "Sources et méthodes"),
+]
+
+
+@pytest.fixture
+def tablette(navigateur, serveur, externes, request):
+    """A touch tablet in portrait (or the orientation given by indirect parametrisation), with
+    every request outside the loopback server blocked and recorded."""
+    taille = getattr(request, "param", PORTRAIT)
+    contexte = navigateur.new_context(viewport=taille, has_touch=True, locale="fr-FR",
+                                      device_scale_factor=1)
+    contexte.set_default_timeout(DELAI_NAVIGATEUR)
+    expect.set_options(timeout=DELAI_NAVIGATEUR)
+
+    def bloquer(route):
+        externes.append(route.request.url)
+        route.abort()
+
+    contexte.route(lambda url: not url.startswith(serveur), bloquer)
+    page = contexte.new_page()
+    try:
+        yield page
+    finally:
+        expect.set_options(timeout=5_000)
+        contexte.close()
+
+
+def ouvrir(page: Page, url: str, titre: str) -> None:
+    """Open a page state and wait until the app is idle (no script run, nothing stale)."""
+    page.goto(url)
+    expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_have_text(titre)
+    attendre(page)
+
+
+def attendre(page: Page) -> None:
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)  # lazy elements loaded
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def axe(page: Page) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations found by axe-core in the page."""
+    if not AXE.exists():
+        pytest.skip("axe-core absent : lancer `npm ci` (installé par .ci/run)")
+    page.add_script_tag(path=str(AXE))
+    resultat = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
+    return [{"regle": v["id"], "impact": v["impact"], "noeuds": [n["target"] for n in v["nodes"][:3]]}
+            for v in resultat["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize(("chemin", "titre"), ETATS, ids=[e[0] or "accueil" for e in ETATS])
+def test_accessibilite_axe_langue_titre_titres(tablette: Page, serveur, chemin, titre):
+    ouvrir(tablette, f"{serveur}/{chemin}", titre)
+    assert axe(tablette) == []
+    niveaux = tablette.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3,'
+        + '[data-testid="stMain"] h4')].filter(h => h.offsetParent !== null)
+        .map(h => Number(h.tagName[1]))""")
+    assert niveaux[0] == 1
+    sauts = [(a, b) for a, b in itertools.pairwise(niveaux) if b > a + 1]
+    assert not sauts, f"niveaux de titre sautés : {niveaux}"
+
+
+def test_un_titre_de_document_par_page(tablette: Page, serveur):
+    titres = set()
+    for chemin, titre in ETATS:
+        if chemin.startswith("carte?"):
+            continue
+        ouvrir(tablette, f"{serveur}/{chemin}", titre)
+        expect(tablette).to_have_title(re.compile(r".+ — ESS en Haute-Garonne$"))
+        titres.add(tablette.title())
+    assert len(titres) == 7
+
+
+def _emprise(page: Page) -> dict:
+    """Box of the drawn territories (union of the map's shapes), in CSS pixels."""
+    return page.evaluate("""() => {
+        const ps = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .choroplethlayer path')];
+        const b = ps.map(p => p.getBoundingClientRect()).filter(r => r.width > 0);
+        const x0 = Math.min(...b.map(r => r.left)), x1 = Math.max(...b.map(r => r.right));
+        const y0 = Math.min(...b.map(r => r.top)), y1 = Math.max(...b.map(r => r.bottom));
+        const l = document.querySelector('[data-testid="stPlotlyChart"] .legend');
+        const lb = l ? l.getBoundingClientRect() : null;
+        return {largeur: x1 - x0, hauteur: y1 - y0, bas: y1, legende_haut: lb ? lb.top : null,
+                vue: window.innerWidth, n: b.length};
+    }""")
+
+
+@pytest.mark.parametrize("tablette", [PORTRAIT, PAYSAGE], indirect=True, ids=["portrait", "paysage"])
+@pytest.mark.parametrize("chemin", ["", "carte"], ids=["accueil", "carte"])
+def test_carte_large_nommee_legende_dessous(tablette: Page, serveur, externes, chemin):
+    ouvrir(tablette, f"{serveur}/{chemin}", re.compile(".+"))
+    chemins = tablette.locator('[data-testid="stPlotlyChart"] .choroplethlayer path')
+    expect(chemins.nth(17)).to_be_attached()  # the 18 EPCI
+    tablette.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    e = _emprise(tablette)
+    # ≥ 60 % of the tablet's 820 px side: its width in portrait, its height in landscape (the
+    # département is about as tall as wide)
+    cote = e["largeur"] if e["vue"] == PORTRAIT["width"] else e["hauteur"]
+    assert cote >= 0.6 * PORTRAIT["width"], e
+    assert e["legende_haut"] is not None and e["legende_haut"] >= e["bas"] - 1, e  # never over it
+    noms = tablette.locator('[data-testid="stPlotlyChart"] .scatterlayer text')
+    expect(noms.filter(has_text="Toulouse Métropole")).to_have_count(1)
+    expect(noms.filter(has_text="Cœur de Garonne")).to_have_count(1)
+    assert not externes, externes  # offline: no tile, font or topojson from outside
+
+
+def test_fond_de_carte_hors_ligne_des_etablissements(tablette: Page, serveur, externes):
+    ouvrir(tablette, f"{serveur}/carte?vue=etablissements", "Carte de l'ESS")
+    expect(tablette.locator('[data-testid="stDeckGlJsonChart"] canvas').first).to_be_visible()
+    expect(tablette.get_by_text("sans service extérieur")).to_be_visible()
+    assert not externes, externes  # the basemap is drawn from the project's outlines
+
+
+def test_commune_et_famille_non_diffuse(tablette: Page, serveur):
+    ouvrir(tablette, f"{serveur}/carte?niveau=commune&famille=association", "Carte de l'ESS")
+    expect(tablette.get_by_text(re.compile("Non diffusé à cet échelon"))).to_be_visible()
+    expect(tablette.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)  # no map of zeros
+
+
+def test_rural_metropole_legende_sous_les_barres(tablette: Page, serveur):
+    ouvrir(tablette, f"{serveur}/territoires?vue=typologies", "L'ESS hors métropole et en rural")
+    graphique = tablette.locator('[data-testid="stPlotlyChart"]').first
+    graphique.scroll_into_view_if_needed()
+    boites = graphique.evaluate("""g => {
+        const barres = [...g.querySelectorAll('.barlayer path')].map(p => p.getBoundingClientRect());
+        const l = g.querySelector('.legend').getBoundingClientRect();
+        const noms = [...g.querySelectorAll('.yaxislayer-above text, .ytick text')]
+            .map(t => [t.textContent, t.getBoundingClientRect().left]);
+        return {bas_barres: Math.max(...barres.map(r => r.bottom)), haut_legende: l.top,
+                gauche: g.getBoundingClientRect().left, noms};
+    }""")
+    assert boites["haut_legende"] >= boites["bas_barres"], boites
+    assert ["Toulouse Métropole", True] in [[n, x >= boites["gauche"] - 1] for n, x in boites["noms"]]
+
+
+def test_tableaux_et_chiffres_visibles(tablette: Page, serveur):
+    ouvrir(tablette, serveur, "L'économie sociale et solidaire en Haute-Garonne")
+    valeur = tablette.get_by_role("columnheader", name="Valeur", exact=True)
+    expect(valeur).to_be_visible()  # "Pour situer" shows its figures, not two text columns
+    pour_situer = tablette.locator('[data-testid="stTable"]', has=valeur)
+    expect(pour_situer).to_contain_text(re.compile(r"\d+,\d\s%"))
+    ouvrir(tablette, f"{serveur}/bilan", "Bilan du 1er plan ESS (2020-2025)")
+    valeurs = tablette.locator('[data-testid="stMetricValue"]')
+    expect(valeurs.first).to_be_visible()
+    coupees = valeurs.evaluate_all("els => els.filter(e => e.scrollWidth > e.clientWidth + 1)"
+                                   ".map(e => e.textContent)")
+    assert coupees == []  # "1 92…" no more
+    expect(tablette.locator('[data-testid="stMetric"]', has_text="Montant accordé")).to_contain_text(
+        re.compile(r"\d\s\d{3}\s\d{3}\s€"))
+    tableau = tablette.locator('[data-testid="stTable"]').first
+    expect(tableau).to_contain_text(re.compile(r"\d{1,3}\s\d{3}"))  # 426 500, not 426500
+
+
+def _copier(page: Page) -> str:
+    bouton = page.get_by_role("button", name="Copier le lien")
+    expect(bouton).to_be_visible()  # a button, not a hover-only icon
+    bouton.tap()
+    expect(page.get_by_role("status").filter(has_text=re.compile("Lien (copié|sélectionné)"))
+           ).to_be_visible()
+    return page.locator(".ess-lien-texte").first.input_value()
+
+
+@pytest.mark.parametrize(("chemin", "titre", "attendu"), [
+    ("data_ess?territoire=epci:200068815", "Data ESS", "territoire=epci:200068815"),
+    ("territoires?territoire=commune:31483", "Portrait : Saint-Gaudens",
+     "comparaison=petr:comminges-pyrenees"),
+    ("bilan?annee=2022", "Bilan du 1er plan ESS (2020-2025)", "annee=2022"),
+    ("suivi?fiche=3", "Suivi du plan ESS 2025-2028", "fiche=3"),
+], ids=["data_ess", "territoires", "bilan", "suivi"])
+def test_copier_le_lien_au_doigt_rouvre_la_vue(tablette: Page, serveur, chemin, titre, attendu):
+    tablette.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=serveur)
+    ouvrir(tablette, f"{serveur}/{chemin}", titre)
+    lien = _copier(tablette)
+    assert attendu in lien, lien
+    copie = tablette.evaluate("navigator.clipboard.readText()")
+    assert copie == lien
+    autre = tablette.context.new_page()
+    ouvrir(autre, lien, titre)
+    assert _copier(autre) == lien  # the link reopens exactly that view
+    autre.close()
+
+
+def test_data_ess_lien_epci_serveur_froid(navigateur, db_demo, tmp_path):
+    """`/data_ess?territoire=epci:200068815` on a freshly started server opens that EPCI."""
+    from tests.serveur import serveur_streamlit
+
+    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite") as s:
+        contexte = navigateur.new_context(viewport=PORTRAIT, has_touch=True, locale="fr-FR")
+        contexte.route(lambda u: not u.startswith(s.url), lambda route: route.abort())
+        page = contexte.new_page()
+        try:
+            ouvrir(page, f"{s.url}/data_ess?territoire=epci:200068815", "Data ESS")
+            expect(page.get_by_role("heading", level=2)).to_contain_text("Cœur de Garonne")
+            expect(page.get_by_role("radio", name="EPCI")).to_be_checked()
+        finally:
+            contexte.close()
+
+
+@pytest.mark.parametrize(("chemin", "titre"), [
+    ("", "L'économie sociale et solidaire en Haute-Garonne"),
+    ("territoires?territoire=epci:243100518", "Portrait : Toulouse Métropole"),
+    ("bilan", "Bilan du 1er plan ESS (2020-2025)"),
+    ("carte", "Carte de l'ESS"),
+], ids=["accueil", "territoires", "bilan", "carte"])
+def test_impression_a4(tablette: Page, serveur, tmp_path: Path, chemin, titre):
+    ouvrir(tablette, f"{serveur}/{chemin}", titre)
+    tablette.emulate_media(media="print")
+    expect(tablette.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(tablette.locator(".modebar-container").first).to_be_hidden()
+    graphiques = tablette.locator('[data-testid="stPlotlyChart"]')
+    assert graphiques.count() >= 1
+    assert graphiques.first.evaluate("g => getComputedStyle(g).breakInside") == "avoid"
+    if chemin != "":  # pages with a "Copier le lien": link, source and date on paper
+        expect(tablette.locator(".ess-imprime").first).to_be_visible()
+        expect(tablette.locator(".ess-imprime").first).to_contain_text("Lien de cette vue")
+    pdf = tmp_path / "page.pdf"
+    tablette.pdf(path=str(pdf), format="A4", print_background=True)
+    from pypdf import PdfReader
+
+    lecteur = PdfReader(pdf)
+    texte = " ".join(p.extract_text() or "" for p in lecteur.pages)
+    assert titre.split(" ")[0] in texte and "Source" in texte
+    if chemin != "":
+        assert "Lien de cette vue" in texte

@@ -24,3 +24,17 @@ def pourcent(x, decimales: int = 1) -> str:
     if _vide(x):
         return SECRET
     return f"{nombre(x, decimales)}{ESPACE}%"
+
+
+def date_heure(moment) -> str:
+    """« 29/11/2026 à 02 h 21 », in Paris time whatever the server's zone (naive = UTC)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(ZoneInfo("Europe/Paris"))
+    except Exception:  # no time-zone database: the server's local time is still a date
+        moment = moment.astimezone()
+    return f"{moment:%d/%m/%Y} à {moment:%H} h {moment:%M}"

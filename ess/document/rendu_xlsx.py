@@ -1,0 +1,186 @@
+"""A document as an XLSX workbook (openpyxl, write-only: streams the département's thousands
+of rows). First sheet "Synthèse" (issuer, territory, year, date, key figures with their
+sentence), one sheet per table (title, scope, source, note, then a frozen, filterable header),
+a last sheet "Méthodes et sources". Numbers are numbers with French-displayed formats
+(`55 100`, `11,3 %`, years without separator), hidden values `s` and "—" as text; every
+sheet prints on A4, fitted to the page width, header rows repeated, source and page number
+in the footer."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ess import format as fr
+from ess.document.modele import LEGENDE, NON_DIFFUSE, SECRET, Document, Tableau
+from ess.document.texte import cellule, vide
+from ess.exports.securite import neutraliser
+
+FORMATS = {"entier": "#,##0", "decimal": "#,##0.0", "pourcent": "0.0%", "euros": '#,##0" €"',
+           "annee": "0", "date": "dd/mm/yyyy"}
+LIGNE_ENTETE = 5
+TITRE = Font(bold=True, size=13, color="1F4E79")
+GRAS = Font(bold=True)
+DISCRET = Font(italic=True, color="555555", size=9)
+FOND_ENTETE = PatternFill("solid", fgColor="DDE7F0")
+A_DROITE = Alignment(horizontal="right")
+ENVELOPPE = Alignment(wrap_text=True, vertical="top")
+ENTETE = Alignment(wrap_text=True, vertical="center")
+INTERDITS = re.compile(r"[\[\]:*?/\\]")
+
+
+def nom_feuille(titre: str, pris: set[str]) -> str:
+    """≤ 31 characters (Excel's limit), cut between words, unique in the workbook."""
+    nom = " ".join(INTERDITS.sub(" ", titre).split())
+    if len(nom) > 31:
+        nom = nom[:32].rsplit(" ", 1)[0].rstrip(" -—,;") or nom[:31]
+    base, k = nom, 2
+    while nom.lower() in {p.lower() for p in pris}:
+        suffixe = f" ({k})"
+        nom = base[: 31 - len(suffixe)].rstrip() + suffixe
+        k += 1
+    pris.add(nom)
+    return nom
+
+
+def _c(ws, v, font=None, fill=None, align=None, fmt=None):
+    c = WriteOnlyCell(ws, value=neutraliser(v) if isinstance(v, str) else v)
+    if isinstance(v, str):
+        c.data_type = "s"  # never a formula, whatever the text
+    if font:
+        c.font = font
+    if fill:
+        c.fill = fill
+    if align:
+        c.alignment = align
+    if fmt:
+        c.number_format = fmt
+    return c
+
+
+def _valeur(ws, v, genre: str):
+    if genre in FORMATS and not vide(v) and not isinstance(v, str):
+        if genre == "annee":
+            v = int(v)
+        elif isinstance(v, datetime | date) or genre == "date":
+            return _c(ws, v, fmt=FORMATS["date"])
+        return _c(ws, v.item() if hasattr(v, "item") else v, fmt=FORMATS[genre])
+    if genre in ("entier", "decimal", "pourcent", "euros"):
+        return _c(ws, SECRET if vide(v) else v, align=A_DROITE)
+    texte = cellule(v, genre)
+    return _c(ws, texte or NON_DIFFUSE, align=ENVELOPPE if len(texte) > 40 else None)
+
+
+def _mise_en_page(ws, doc: Document, source: str, largeur_totale: float, titres: str | None):
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if largeur_totale > 100 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages as needed, never shrunk to one
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.7, 0.8
+    if titres:
+        ws.print_title_rows = titres
+    court = source if len(source) <= 110 else source[:107].rsplit(" ", 1)[0] + "…"
+    ws.oddFooter.left.text = f"Source : {court}".replace("&", "&&")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Page &P / &N"
+    ws.oddFooter.right.size = 8
+    ws.oddHeader.left.text = f"{doc.titre} — {doc.emetteur}".replace("&", "&&")
+    ws.oddHeader.left.size = 8
+
+
+def _largeurs(t: Tableau) -> list[float]:
+    out = []
+    for j, col in enumerate(t.colonnes):
+        mots = max((len(m) for m in col.nom.split()), default=8)
+        w = max(mots + 2, min(len(col.nom), 18) + 2, 8)
+        for ligne in t.lignes[:300]:
+            w = max(w, min(50, len(cellule(ligne[j], col.genre)) + 2))
+        out.append(min(w, 50))
+    return out
+
+
+def _feuille_tableau(wb, doc: Document, t: Tableau, pris: set[str]):
+    ws = wb.create_sheet(nom_feuille(t.titre, pris))
+    largeurs = _largeurs(t)
+    for j, w in enumerate(largeurs, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    n = len(t.lignes)
+    ws.freeze_panes = f"A{LIGNE_ENTETE + 1}"
+    if n:
+        ws.auto_filter.ref = f"A{LIGNE_ENTETE}:{get_column_letter(len(t.colonnes))}{LIGNE_ENTETE + n}"
+    _mise_en_page(ws, doc, t.source, sum(largeurs), f"{LIGNE_ENTETE}:{LIGNE_ENTETE}")
+    ws.append([_c(ws, f"{t.libelle} — {doc.territoire}, {doc.annee}", font=TITRE)])
+    ws.append([_c(ws, f"Champ : {t.champ}", font=DISCRET)])
+    ws.append([_c(ws, f"Source : {t.source}", font=DISCRET)])
+    ws.append([_c(ws, t.note, font=DISCRET)] if t.note else [])
+    ws.append([_c(ws, c.nom, font=GRAS, fill=FOND_ENTETE, align=ENTETE) for c in t.colonnes])
+    genres = [c.genre for c in t.colonnes]
+    for ligne in t.lignes:
+        ws.append([_valeur(ws, v, g) for v, g in zip(ligne, genres, strict=True)])
+    if not n:
+        ws.append([_c(ws, "Aucune ligne pour ce territoire.")])
+
+
+def _synthese(wb, doc: Document):
+    ws = wb.create_sheet("Synthèse")
+    for col, w in zip("ABCD", (44, 16, 70, 40), strict=True):
+        ws.column_dimensions[col].width = w
+    _mise_en_page(ws, doc, doc.source_pied or doc.emetteur, 170, None)
+    ws.append([_c(ws, doc.titre, font=TITRE)])
+    ws.append([_c(ws, f"{doc.emetteur} — {doc.service}")])
+    ws.append([_c(ws, doc.sous_titre)])
+    ws.append([_c(ws, f"Document établi le {fr.date_heure(doc.genere_le)} (heure de Paris)")])
+    ws.append([_c(ws, doc.avertissement, font=Font(bold=True, color="A04B00"))] if doc.avertissement else [])
+    ws.append([_c(ws, h, font=GRAS, fill=FOND_ENTETE) for h in
+               ("Chiffre clé", "Valeur", "En une phrase", "Comparaison et tendance")])
+    for c in doc.chiffres:
+        comp = " · ".join(x for x in (c.comparaison, c.tendance) if x)
+        ws.append([_c(ws, c.libelle, align=ENVELOPPE), _valeur(ws, c.valeur, c.genre),
+                   _c(ws, c.phrase, align=ENVELOPPE), _c(ws, comp or NON_DIFFUSE, align=ENVELOPPE)])
+    ws.append([])
+    for m in doc.messages:
+        ws.append([_c(ws, m)])
+    ws.append([])
+    ws.append([_c(ws, "Tableaux du document (un onglet chacun)", font=GRAS)])
+    for s in doc.sections:
+        ws.append([_c(ws, s.libelle, font=GRAS)])
+        for b in s.blocs:
+            if isinstance(b, Tableau):
+                ws.append([_c(ws, f"   {b.libelle}")])
+
+
+def _methodes(wb, doc: Document, pris: set[str]):
+    ws = wb.create_sheet(nom_feuille("Méthodes et sources", pris))
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 110
+    _mise_en_page(ws, doc, doc.source_pied or doc.emetteur, 144, None)
+    ws.append([_c(ws, "Méthodes, définitions et sources", font=TITRE)])
+    lignes = [("Lire les tableaux", t) for t in LEGENDE]
+    lignes += [("Note", n) for n in doc.notes]
+    lignes += [(f"Définition : {terme}", texte) for terme, texte in doc.methodes]
+    lignes += [(f"Source : {nom}", texte) for nom, texte in doc.sources]
+    lignes += [("Contact", f"{doc.emetteur} — {doc.contact}")]
+    ws.append([_c(ws, h, font=GRAS, fill=FOND_ENTETE) for h in ("Rubrique", "Contenu")])
+    for a, b in lignes:
+        ws.append([_c(ws, a, align=ENVELOPPE), _c(ws, b, align=ENVELOPPE)])
+
+
+def generer(doc: Document) -> bytes:
+    wb = Workbook(write_only=True)
+    _synthese(wb, doc)
+    pris = {"Synthèse"}
+    for t in doc.tableaux():
+        _feuille_tableau(wb, doc, t, pris)
+    _methodes(wb, doc, pris)
+    tampon = io.BytesIO()
+    wb.save(tampon)
+    return tampon.getvalue()

@@ -113,7 +113,7 @@ def _anneaux(geojson: str):
 
 def carte_situation(fond: list[str], contexte: list[str], cible: list[str], largeur_mm=62) -> bytes:
     """Locator map: `fond` outlines (light), `contexte` (the EPCI or département, medium),
-    `cible` (the territory, dark), framed on the context."""
+    `cible` (the territory, dark), framed on the context (or the whole background)."""
     fig = Figure(figsize=(largeur_mm / 25.4, largeur_mm / 25.4), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))
     styles = ((fond, dict(facecolor=GRIS_CLAIR, edgecolor="#9aa9b8", linewidth=0.3)),
@@ -123,7 +123,7 @@ def carte_situation(fond: list[str], contexte: list[str], cible: list[str], larg
         patches = [Polygon(a, closed=True) for g in geos for a in _anneaux(g)]
         if patches:
             ax.add_collection(PatchCollection(patches, **style))
-    cadre = [pt for g in (contexte or cible) for a in _anneaux(g) for pt in a]
+    cadre = [pt for g in (contexte or fond or cible) for a in _anneaux(g) for pt in a]
     xs, ys = [p[0] for p in cadre], [p[1] for p in cadre]
     mx, my = (max(xs) - min(xs)) * 0.08 + 0.01, (max(ys) - min(ys)) * 0.08 + 0.01
     ax.set_xlim(min(xs) - mx, max(xs) + mx)

@@ -51,11 +51,19 @@ class Tableau:
     source: str
     note: str = ""
     max_lignes_pdf: int | None = None  # the PDF shows the first rows, XLSX and CSV all
+    colonnes_pdf: tuple[str, ...] | None = None  # the PDF's columns (None: all)
     numero: int = 0  # set by Document.numeroter
 
     @property
     def libelle(self) -> str:
         return f"Tableau {self.numero} — {self.titre}" if self.numero else self.titre
+
+    @property
+    def donnees(self):
+        """The raw values as a DataFrame (French headers), for tests and quick reads."""
+        import pandas as pd
+
+        return pd.DataFrame(self.lignes, columns=[c.nom for c in self.colonnes])
 
 
 @dataclass

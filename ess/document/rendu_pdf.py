@@ -174,7 +174,7 @@ def _largeurs(pdf: _Pdf, t: Tableau, entete: list[str], lignes: list[list[str]])
                 naturel = max(naturel, min(pdf.get_string_width(v), 75))
         minis.append(mini + 2 * PADDING + 0.6)
         naturels.append(max(mini, naturel) + 2 * PADDING + 0.6)
-    dispo = pdf.epw
+    dispo = pdf.epw - 0.05  # fpdf2 refuses a table a hair wider than the page
     if sum(naturels) <= dispo:  # spare room goes to text columns
         texte = [j for j, c in enumerate(t.colonnes) if not c.nombre] or list(range(len(naturels)))
         bonus = (dispo - sum(naturels)) / len(texte)
@@ -200,6 +200,12 @@ def _tableau(pdf: _Pdf, t: Tableau):
         _source(pdf, f"Source : {t.source}")
         return
     lignes = t.lignes[: t.max_lignes_pdf] if t.max_lignes_pdf else t.lignes
+    garder = [j for j, c in enumerate(t.colonnes) if not t.colonnes_pdf or c.nom in t.colonnes_pdf]
+    if len(garder) < len(t.colonnes):
+        t = Tableau(t.cle, t.titre, [t.colonnes[j] for j in garder],
+                    [[r[j] for j in garder] for r in t.lignes], t.champ, t.source, t.note,
+                    t.max_lignes_pdf, None, t.numero)
+        lignes = [[r[j] for j in garder] for r in lignes]
     entete = [c.nom for c in t.colonnes]
     textes = [[cellule(v, c.genre) or "—" for v, c in zip(ligne, t.colonnes, strict=True)]
               for ligne in lignes]

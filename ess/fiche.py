@@ -27,7 +27,7 @@ PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques)",
 NIVEAUX_COMPARAISON = ("epci", "petr", "departement")
 NIVEAUX = {"commune": "Commune", "communes": "Groupe de communes", "epci": "EPCI", "petr": "PETR",
            "departement": "Département", "metropole": "Métropole", "densite": "Densité"}
-NB_PEPITES = 10
+NB_PEPITES = 3  # per category: highlights, the list has the rest
 SEUIL_GRAND_EMPLOYEUR = 50  # salariés: lower bound of the SIRENE size band (tranche 21 = 50 à 99)
 CATEGORIES_SCOP = ("5458", "5558", "5658")
 SOURCE_FLORES = "INSEE, emploi salarié au 31/12/{annee} (format FLORES), périmètre statistique de l'ESS"
@@ -151,7 +151,8 @@ def _definitions_comparees(compte: dict, perimetre: str, unite: str, annee: int)
         Colonne("Établissements employeurs de l'ESS", "entier"),
         Colonne("Écart avec le choix affiché", "entier"), Colonne("Choix affiché")], lignes,
         f"établissements employeurs de l'ESS actifs au 31/12/{annee}, selon la définition et l'unité",
-        SOURCE_SIRENE.format(annee=annee), "Écart = nombre de la ligne − nombre du choix affiché.")
+        SOURCE_SIRENE.format(annee=annee), "Écart = nombre de la ligne − nombre du choix affiché.",
+        imprime=False)
 
 
 def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame, cle: str, titre: str,
@@ -195,10 +196,11 @@ def _categories(etab: pd.DataFrame, perimetre: str, libelles: dict, annee: int) 
         Colonne("Code"), Colonne("Catégorie juridique", largeur=3), Colonne("Famille"),
         Colonne("Établissements employeurs", "entier")], lignes,
         f"établissements employeurs de l'ESS actifs au 31/12/{annee}, par catégorie juridique",
-        SOURCE_SIRENE.format(annee=annee), max_lignes_pdf=12)
+        SOURCE_SIRENE.format(annee=annee), max_lignes_pdf=8)
 
 
-def _table_secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: str) -> Tableau | None:
+def _table_secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: str,
+                    max_lignes_pdf: int | None = None) -> Tableau | None:
     """ESS jobs by A21 section, with the A38 detail where the level publishes it; None when
     the level publishes no sector at all."""
     publies = diffusion.publies(con, t.niveau)
@@ -206,19 +208,24 @@ def _table_secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: s
         return None
     df = portrait.secteurs(con, t.code, annee)
     a38 = ("ess", "a38") in publies
-    df = df[(df["niveau"] == "a21") | ((df["niveau"] == "a38") & a38)]
-    lignes = [["Section" if r.niveau == "a21" else "Détail A38", r.secteur, r.libelle,
-               _num(r.nb_etablissements), None if r.secret else _num(r.effectifs),
+    df = df[((df["niveau"] == "a21") | ((df["niveau"] == "a38") & a38)) & (df["nb_etablissements"] > 0)]
+    if not a38:  # sections alone: the largest first (establishments are never secret)
+        df = df.sort_values(["nb_etablissements", "secteur"], ascending=[False, True])
+    lignes = [[r.secteur, r.libelle, _num(r.nb_etablissements), None if r.secret else _num(r.effectifs),
                None if r.secret else _fraction(r.part)] for r in df.itertuples()]
-    note = ("Sections A21 de la NAF rév. 2 et leur détail A38." if a38 else
+    colonnes = [Colonne("Code"), Colonne("Secteur d'activité", largeur=3),
+                Colonne("Établissements employeurs", "entier"), Colonne("Effectifs salariés", "entier"),
+                Colonne("Part des effectifs de l'ESS", "pourcent")]
+    if a38:  # sections and their detail in one table: say which is which
+        colonnes.insert(0, Colonne("Niveau"))
+        for ligne, r in zip(lignes, df.itertuples(), strict=True):
+            ligne.insert(0, "Section" if r.niveau == "a21" else "Détail A38")
+    note = ("Sections A21 de la NAF rév. 2 et leur détail A38" if a38 else
             f"Sections A21 de la NAF rév. 2 ; le détail A38 est {diffusion.NOTE} (publié pour le "
-            "département et la métropole).")
-    return Tableau(cle, titre, [
-        Colonne("Niveau"), Colonne("Code"), Colonne("Secteur d'activité", largeur=3),
-        Colonne("Établissements employeurs", "entier"), Colonne("Effectifs salariés", "entier"),
-        Colonne("Part des effectifs de l'ESS", "pourcent")], lignes,
+            "département et la métropole)") + " ; sections sans établissement de l'ESS omises."
+    return Tableau(cle, titre, colonnes, lignes,
         f"établissements employeurs et salariés de l'ESS au 31/12/{annee}, {nom}",
-        SOURCE_FLORES.format(annee=annee), note)
+        SOURCE_FLORES.format(annee=annee), note, max_lignes_pdf=max_lignes_pdf)
 
 
 def _comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | None) -> Tableau:
@@ -259,7 +266,9 @@ def _liste(etab: pd.DataFrame, perimetre: str, unite: str, annee: int, compte: i
     """The establishments the headline counts, active at 31/12 of the year, closed since or
     not; a non-diffusible one is counted, never named."""
     comptes = etab[_comptes(etab, perimetre, unite)]
-    df = comptes[comptes["diffusible"]].sort_values(["nom_commune", "nom"], ignore_index=True)
+    # largest employers first: the PDF shows the head of the list
+    df = comptes[comptes["diffusible"]].sort_values(["effectif_min", "nom_commune", "nom"],
+                                                    ascending=[False, True, True], ignore_index=True)
     caches = len(comptes) - len(df)
     fermes = int(df["date_fermeture"].notna().sum())
     lignes = [[r.siret, r.nom, r.libelle_categorie_juridique or "Non renseignée",
@@ -277,37 +286,40 @@ def _liste(etab: pd.DataFrame, perimetre: str, unite: str, annee: int, compte: i
         Colonne("Commune"), Colonne("Siège"), Colonne("Situation aujourd'hui")], lignes,
         f"{UNITES[unite].lower()} employeurs de l'ESS actifs au 31/12/{annee} "
         f"({PERIMETRES[perimetre].lower()}), diffusibles", SOURCE_SIRENE.format(annee=annee), note,
-        max_lignes_pdf=30, colonnes_pdf=("Nom", "Forme juridique", "Activité (NAF)", "Tranche d'effectifs",
-                                         "Commune", "Situation aujourd'hui"))
+        max_lignes_pdf=15, colonnes_pdf=("Nom", "Activité (NAF)", "Tranche d'effectifs",
+                                         "Situation aujourd'hui")
+        + (("Commune",) if len(set(df["nom_commune"])) > 1 else ()))
 
 
 def _pepites(con, t, etab: pd.DataFrame, perimetre: str, annee: int) -> Tableau:
-    lignes = [["Initiative citée par le plan", r.nom_projet, f"{r.porteur} — {r.theme} : {r.description}",
+    lignes = [["Initiative citée par le plan", r.nom_projet, f"{r.porteur} — {r.theme}", r.description,
                r.nom_commune, r.source]
               for r in con.execute(INITIATIVES, [list(t.communes)]).df().itertuples()]
     visibles = etab[_dans_perimetre(etab, perimetre) & etab["diffusible"]]
     grands = visibles[visibles["effectif_min"] >= SEUIL_GRAND_EMPLOYEUR]
     grands = grands.sort_values(["effectif_min", "nom"], ascending=[False, True]).head(NB_PEPITES)
-    lignes += [["Grand employeur de l'ESS", r.nom, f"{r.libelle_tranche} — {r.libelle_naf}", r.nom_commune,
-                "SIRENE (tranche d'effectifs)"] for r in grands.itertuples()]
+    lignes += [["Grand employeur de l'ESS", r.nom, f"{r.libelle_tranche} — {r.libelle_naf}", NON_DIFFUSE,
+                r.nom_commune, "SIRENE (tranche d'effectifs)"] for r in grands.itertuples()]
     debut = pd.Timestamp(annee - 2, 1, 1)
     recentes = visibles[pd.to_datetime(visibles["date_creation"]) >= debut]
     recentes = recentes.sort_values(["date_creation", "nom"], ascending=[False, True]).head(NB_PEPITES)
     lignes += [[f"Création récente (depuis {annee - 2})", r.nom,
-                f"créé le {pd.Timestamp(r.date_creation):%d/%m/%Y} — {r.libelle_naf}", r.nom_commune,
-                "SIRENE (date de création)"] for r in recentes.itertuples()]
+                f"créé le {pd.Timestamp(r.date_creation):%d/%m/%Y} — {r.libelle_naf}", NON_DIFFUSE,
+                r.nom_commune, "SIRENE (date de création)"] for r in recentes.itertuples()]
     scop = visibles[visibles["categorie_juridique"].isin(CATEGORIES_SCOP)].sort_values("nom").head(NB_PEPITES)
-    lignes += [["SCOP", r.nom, r.libelle_categorie_juridique, r.nom_commune, "SIRENE (catégorie juridique)"]
-               for r in scop.itertuples()]
-    lignes += [["SCIC", r.nom_projet, f"{r.porteur} — {r.theme}", r.nom_commune,
+    lignes += [["SCOP", r.nom, r.libelle_categorie_juridique, NON_DIFFUSE, r.nom_commune,
+                "SIRENE (catégorie juridique)"] for r in scop.itertuples()]
+    lignes += [["SCIC", r.nom_projet, f"{r.porteur} — {r.theme}", NON_DIFFUSE, r.nom_commune,
                 "Registre des projets du 1er plan (SIES)"]
                for r in con.execute(SCIC_DU_REGISTRE, [list(t.communes)]).df().itertuples()]
     return Tableau("pepites", "Pépites", [
-        Colonne("Catégorie", largeur=2), Colonne("Nom", largeur=2), Colonne("Détail", largeur=4),
+        Colonne("Catégorie", largeur=2), Colonne("Nom", largeur=2), Colonne("Détail", largeur=3),
+        Colonne("Description", largeur=4),
         Colonne("Commune"), Colonne("Source", largeur=2)], lignes,
         f"initiatives citées par le plan ESS 2025-2028, employeurs d'au moins {SEUIL_GRAND_EMPLOYEUR} "
         f"salariés, créations depuis {annee - 2}, SCOP et SCIC du territoire",
-        "Plan ESS 2025-2028 (initiatives citées), SIRENE, registre des projets (SIES)")
+        "Plan ESS 2025-2028 (initiatives citées), SIRENE, registre des projets (SIES)",
+        colonnes_pdf=("Catégorie", "Nom", "Détail") + (("Commune",) if len(t.communes) > 1 else ()))
 
 
 def _notes(t, chiffres, parents_t, demo) -> tuple[list[str], list[str]]:
@@ -433,7 +445,8 @@ def fiche(
         te = resoudre(con, epci[0])
         tableaux.insert(1, _table_familles(con, te, annee, _etablissements(con, te, annee),
                                            "familles_epci", "Familles juridiques de l'EPCI", epci[1]))
-        s_epci = _table_secteurs(con, te, annee, "secteurs_epci", "Secteurs d'activité de l'EPCI", epci[1])
+        s_epci = _table_secteurs(con, te, annee, "secteurs_epci", "Secteurs d'activité de l'EPCI", epci[1],
+                                 max_lignes_pdf=8)
         if s_epci is not None:
             tableaux.insert(2, s_epci)
     notes, alertes = _notes(t, chiffres, parents_t, demo)

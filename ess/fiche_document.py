@@ -215,19 +215,18 @@ def document(f: Fiche, con=None, images: bool = True) -> Document:
     t = f.tableau
     cles = {x.cle for x in f.tableaux}
     detail = [t("familles")]
-    if images:
-        detail.insert(0, _graphique_familles(f))
+    bref = [t("comparaisons")]
+    if images:  # the two charts side by side under the comparisons: the page-1 story
+        bref += [_graphique_familles(f), _graphique_evolution(f)]
     detail += [t(k) for k in ("familles_epci", "secteurs", "secteurs_epci", "categories_juridiques")
                if k in cles]
     if "familles_epci" in cles:
-        detail.insert(2 if images else 1, Paragraphe(
+        detail.insert(1, Paragraphe(
             "Les effectifs par famille et par secteur ne sont pas diffusés à l'échelle de la commune : "
             "les tableaux de l'EPCI qui suivent sont donnés comme contexte.", "note"))
     evolution = [t("evolution")]
-    if images:
-        evolution.insert(0, _graphique_evolution(f))
     sections = [
-        Section("Le territoire et ceux qui le contiennent", [t("comparaisons")]),
+        Section("Le territoire et ceux qui le contiennent", bref),
         Section("Familles juridiques et secteurs d'activité", detail),
         Section("Évolution", evolution),
         Section("Établissements et pépites", [t("etablissements"), t("pepites")]),

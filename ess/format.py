@@ -37,4 +37,4 @@ def date_heure(moment) -> str:
         moment = moment.astimezone(ZoneInfo("Europe/Paris"))
     except Exception:  # no time-zone database: the server's local time is still a date
         moment = moment.astimezone()
-    return f"{moment:%d/%m/%Y} à {moment:%H} h {moment:%M}"
+    return f"{moment:%d/%m/%Y}\u00a0à\u00a0{moment:%H}\u00a0h\u00a0{moment:%M}"  # never split

@@ -49,7 +49,7 @@ def barres(libelles: list[str], valeurs: list, largeur_mm=85, axe: str = "") -> 
     paires = [(str(e), float(v)) for e, v in zip(libelles, valeurs, strict=True) if _publiable(v)]
     if not paires or all(v == 0 for _l, v in paires):
         return None
-    fig, ax = _figure(largeur_mm, 10 + 7 * len(paires))
+    fig, ax = _figure(largeur_mm, 10 + 5.5 * len(paires))
     y = range(len(paires))
     ax.barh(list(y), [v for _l, v in paires], color=BLEU, height=0.6)
     ax.set_yticks(list(y), [e for e, _v in paires])
@@ -70,7 +70,7 @@ def courbe(annees: list[int], valeurs: list, largeur_mm=85, axe: str = "") -> by
     points = [(int(a), float(v)) for a, v in zip(annees, valeurs, strict=True) if _publiable(v)]
     if len(points) < 2:
         return None
-    fig, ax = _figure(largeur_mm, 48)
+    fig, ax = _figure(largeur_mm, 40)
     ys = [float(v) if _publiable(v) else float("nan") for v in valeurs]
     ax.plot([int(a) for a in annees], ys, marker="o", color=BLEU, linewidth=1.5, markersize=3)
     ax.set_xticks([int(a) for a in annees], [str(int(a)) for a in annees])

@@ -14,7 +14,7 @@ NON_DIFFUSE = "—"  # not applicable, or not published at this level
 EMETTEUR = "Département de la Haute-Garonne"
 SERVICE = "Service de l'économie sociale et solidaire (SIES)"
 AUTEUR = "Département de la Haute-Garonne — service ESS"
-CONTACT = "Direction de l'économie, service ESS (SIES) — ess@cd31.fr"
+CONTACT = "service de l'économie sociale et solidaire (SIES)"
 GENRES_NOMBRE = ("entier", "decimal", "pourcent", "euros")
 GENRES = ("texte", "annee", "siret", "date", *GENRES_NOMBRE)
 
@@ -50,8 +50,9 @@ class Tableau:
     champ: str  # scope line: what is counted, where, when
     source: str
     note: str = ""
-    max_lignes_pdf: int | None = None  # the PDF shows the first rows, XLSX and CSV all
+    max_lignes_pdf: int | None = None  # PDF and DOCX show the first rows, XLSX and CSV all
     colonnes_pdf: tuple[str, ...] | None = None  # the PDF's columns (None: all)
+    imprime: bool = True  # False: spreadsheets only (XLSX, CSV), named in the printed methods
     numero: int = 0  # set by Document.numeroter
 
     @property
@@ -138,6 +139,17 @@ class Document:
 
     def tableaux(self) -> list[Tableau]:
         return [b for s in self.sections for b in s.blocs if isinstance(b, Tableau)]
+
+    def imprimable(self) -> Document:
+        """The document as printed (PDF, DOCX): spreadsheet-only tables and sections left out."""
+        from dataclasses import replace
+
+        sections = [replace(s, blocs=[b for b in s.blocs if not isinstance(b, Tableau) or b.imprime])
+                    for s in self.sections]
+        seuls = [b.libelle for b in self.tableaux() if not b.imprime]
+        notes = self.notes + ([f"Le classeur XLSX et les CSV ajoutent : {', '.join(seuls)}."]
+                              if seuls else [])
+        return replace(self, sections=[s for s in sections if s.blocs], notes=notes)
 
     def tableau(self, cle: str) -> Tableau:
         return next(t for t in self.tableaux() if t.cle == cle)

@@ -108,8 +108,9 @@ def _tableau(doc, t: Tableau) -> None:
     if not t.lignes:
         doc.add_paragraph("Aucune ligne pour ce territoire.")
     else:
+        lignes = t.lignes[: t.max_lignes_pdf] if t.max_lignes_pdf else t.lignes
         textes = [[cellule(v, c.genre) or "—" for v, c in zip(ligne, t.colonnes, strict=True)]
-                  for ligne in t.lignes]
+                  for ligne in lignes]
         largeurs = _largeurs(t, textes)
         tab = doc.add_table(rows=1, cols=len(t.colonnes))
         tab.style = "Table Grid"
@@ -129,6 +130,9 @@ def _tableau(doc, t: Tableau) -> None:
                 run.bold = entete
                 if droite[k] and not entete:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if len(lignes) < len(t.lignes):
+            _petit(doc, f"{len(lignes)} premières lignes sur {fr.nombre(len(t.lignes))} : le tableau "
+                   "complète est dans le classeur XLSX et le CSV de ce document.")
     if t.note:
         _petit(doc, t.note)
     _petit(doc, f"Source : {t.source}")
@@ -146,6 +150,7 @@ def _graphique(doc, g: Graphique) -> None:
 
 
 def generer(d: Document) -> bytes:
+    d = d.imprimable()
     doc = Docx()
     _langue(doc)
     _page(doc, d)

@@ -50,7 +50,7 @@ class _Pdf(FPDF):
         self.viewer_preferences = _preferences()
         # numbered sections: outline entries and heading tags, drawn left-aligned
         self.set_section_title_styles(
-            TextStyle("DejaVu", "B", 12, BLEU, t_margin=4, b_margin=1.5, l_margin=Align.L),
+            TextStyle("DejaVu", "B", 12, BLEU, t_margin=3, b_margin=1, l_margin=Align.L),
             TextStyle("DejaVu", "B", 9.5, BLEU, t_margin=3, b_margin=1, l_margin=Align.L))
 
     def footer(self):
@@ -111,11 +111,12 @@ def _chiffres(pdf: _Pdf, chiffres: list[Chiffre], x: float, largeur: float, colo
         pdf.set_text_color(*BLEU)
         valeur = chiffre(c)
         y_valeur = pdf.get_y()
-        pdf.cell(pdf.get_string_width(valeur) + 2, 7, valeur)
+        largeur_valeur = pdf.get_string_width(valeur) + 3
+        pdf.cell(largeur_valeur, 7, valeur)
         if c.comparaison or c.tendance:
             pdf.set_font("DejaVu", "", CORPS)
             pdf.set_text_color(*GRIS)
-            reste = larg - pdf.get_string_width(valeur) - 2
+            reste = larg - largeur_valeur
             pdf.set_y(y_valeur + 0.3)
             pdf.set_x(xx + larg - reste)
             pdf.multi_cell(reste, 3.4, " · ".join(t for t in (c.comparaison, c.tendance) if t),
@@ -190,7 +191,7 @@ def _source(pdf: _Pdf, texte: str):
 
 
 def _tableau(pdf: _Pdf, t: Tableau):
-    if pdf.will_page_break(24):
+    if pdf.will_page_break(34):  # a title never alone at the foot of a page
         pdf.add_page()
     pdf.start_section(t.libelle, level=1)
     _texte(pdf, f"Champ : {t.champ}", PETIT + 0.5, "I", GRIS, 3.6)
@@ -213,7 +214,7 @@ def _tableau(pdf: _Pdf, t: Tableau):
     alignements = tuple("RIGHT" if c.nombre or c.genre == "annee" else "LEFT" for c in t.colonnes)
     pdf.set_font("DejaVu", "", TABLE)
     with pdf.table(col_widths=tuple(largeurs), width=sum(largeurs), align="LEFT",
-                   text_align=alignements, line_height=TABLE * 0.45, padding=(0.6, PADDING),
+                   text_align=alignements, line_height=TABLE * 0.42, padding=(0.45, PADDING),
                    headings_style=FontFace(emphasis="BOLD", fill_color=(221, 231, 240)),
                    cell_fill_color=(246, 248, 250), cell_fill_mode="ROWS",
                    first_row_as_headings=True, repeat_headings=1) as table:
@@ -222,8 +223,8 @@ def _tableau(pdf: _Pdf, t: Tableau):
             table.row(ligne)
     pdf.ln(0.8)
     if len(lignes) < len(t.lignes):
-        _source(pdf, f"{len(lignes)} premières lignes sur {fr.nombre(len(t.lignes))} : la liste "
-                "complète est dans le classeur XLSX et le CSV de ce document.")
+        _source(pdf, f"{len(lignes)} premières lignes sur {fr.nombre(len(t.lignes))} : le tableau "
+                "complet est dans le classeur XLSX et le CSV de ce document.")
     if t.note:
         _source(pdf, t.note)
     _source(pdf, f"Source : {t.source}")
@@ -284,38 +285,40 @@ def _blocs(pdf: _Pdf, blocs: list):
 
 
 def _methodes(pdf: _Pdf, doc: Document):
-    pdf.add_page()
+    if pdf.will_page_break(60):
+        pdf.add_page()
     pdf.start_section("Méthodes, définitions et sources", level=0)
     pdf.start_section("Lire les tableaux", level=1)
     for ligne in LEGENDE:
-        _texte(pdf, f"• {ligne}", CORPS, "", (0, 0, 0), 4)
+        _texte(pdf, f"• {ligne}", 8, "", (0, 0, 0), 3.6)
     for n in doc.notes:
-        _texte(pdf, f"• {n}", CORPS, "", (0, 0, 0), 4)
+        _texte(pdf, f"• {n}", 8, "", (0, 0, 0), 3.6)
     if doc.methodes:
         pdf.start_section("Définitions", level=1)
         for terme, texte in doc.methodes:
-            pdf.set_font("DejaVu", "", CORPS)
-            pdf.multi_cell(0, 4, f"**{terme}** : {texte}", markdown=True, new_x="LMARGIN",
+            pdf.set_font("DejaVu", "", 8)
+            pdf.multi_cell(0, 3.6, f"**{terme}** : {texte}", markdown=True, new_x="LMARGIN",
                            new_y="NEXT", align="L")
             pdf.ln(0.5)
     if doc.sources:
         pdf.start_section("Sources", level=1)
         for nom, texte in doc.sources:
-            pdf.set_font("DejaVu", "", CORPS)
-            pdf.multi_cell(0, 4, f"**{nom}** : {texte}", markdown=True, new_x="LMARGIN",
+            pdf.set_font("DejaVu", "", 8)
+            pdf.multi_cell(0, 3.6, f"**{nom}** : {texte}", markdown=True, new_x="LMARGIN",
                            new_y="NEXT", align="L")
-    pdf.start_section("Contact", level=1)
-    _texte(pdf, f"{doc.emetteur} — {doc.contact}. Document établi le "
-           f"{fr.date_heure(doc.genere_le)} (heure de Paris).", CORPS, "", (0, 0, 0), 4)
+    pdf.ln(1)
+    _texte(pdf, f"Contact : {doc.emetteur}, {doc.contact}. Document établi le "
+           f"{fr.date_heure(doc.genere_le)} (heure de Paris).", 8, "", (0, 0, 0), 3.6)
 
 
 def generer(doc: Document) -> bytes:
+    doc = doc.imprimable()
     pdf = _Pdf(doc)
     pdf.add_page()
     _entete(pdf, doc)
     _premiere_page(pdf, doc)
     for s in doc.sections:
-        if s.nouvelle_page or pdf.will_page_break(40):
+        if s.nouvelle_page or pdf.will_page_break(45):
             pdf.add_page()
         pdf.start_section(s.libelle, level=0)
         _blocs(pdf, s.blocs)

@@ -57,8 +57,10 @@ class _Pdf(FPDF):
         self.set_y(-12)
         self.set_font("DejaVu", "", PETIT)
         self.set_text_color(*GRIS)
-        gauche = f"{self.doc.auteur} · {self.doc.titre} · {fr.date_heure(self.doc.genere_le)}"
-        self.cell(self.epw - 25, 4, gauche, align="L")
+        place = self.epw - 25
+        gauche = next((t for t in (f"{self.doc.auteur} · {self.doc.titre}", self.doc.titre)
+                       if self.get_string_width(t) <= place), self.doc.auteur)
+        self.cell(place, 4, gauche, align="L")
         self.cell(25, 4, f"page {self.page_no()}/{{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
@@ -267,6 +269,15 @@ def _graphiques(pdf: _Pdf, rangee: list[Graphique]):
     pdf.set_xy(MARGE, bas + 2)
 
 
+def hauteur_tete(pdf: _Pdf, blocs: list) -> float:
+    """Room the start of a section needs so its heading never stands alone at a page foot."""
+    premier = blocs[0] if blocs else None
+    if isinstance(premier, Graphique) and premier.png:
+        largeur = min(premier.largeur_mm, pdf.epw)
+        return 20 + _hauteur_png(premier.png, largeur)
+    return 45
+
+
 def _blocs(pdf: _Pdf, blocs: list):
     rangee: list[Graphique] = []
     for b in [*blocs, None]:
@@ -318,7 +329,7 @@ def generer(doc: Document) -> bytes:
     _entete(pdf, doc)
     _premiere_page(pdf, doc)
     for s in doc.sections:
-        if s.nouvelle_page or pdf.will_page_break(45):
+        if s.nouvelle_page or pdf.will_page_break(hauteur_tete(pdf, s.blocs)):
             pdf.add_page()
         pdf.start_section(s.libelle, level=0)
         _blocs(pdf, s.blocs)

@@ -3,6 +3,7 @@
 fix to a table or a note lands in every format."""
 
 from ess.document.modele import (  # noqa: F401 (the package's vocabulary)
+    LEGENDE,
     NON_DIFFUSE,
     SECRET,
     Chiffre,

@@ -42,3 +42,11 @@ def chiffre(c) -> str:
 
 def est_marque(v) -> bool:
     return vide(v) or v == NON_DIFFUSE
+
+
+def tableau_texte(t):
+    """A table as French text, column by column (the page shows exactly what files hold)."""
+    import pandas as pd
+
+    return pd.DataFrame({c.nom: [cellule(ligne[j], c.genre) or NON_DIFFUSE for ligne in t.lignes]
+                         for j, c in enumerate(t.colonnes)})

@@ -9,6 +9,7 @@ in the footer."""
 from __future__ import annotations
 
 import io
+import math
 import re
 from datetime import date, datetime
 
@@ -27,7 +28,7 @@ FORMATS = {"entier": "#,##0", "decimal": "#,##0.0", "pourcent": "0.0%", "euros":
 LIGNE_ENTETE = 5
 TITRE = Font(bold=True, size=13, color="1F4E79")
 GRAS = Font(bold=True)
-DISCRET = Font(italic=True, color="555555", size=9)
+DISCRET = Font(italic=True, color="555555", size=10)
 FOND_ENTETE = PatternFill("solid", fgColor="DDE7F0")
 A_DROITE = Alignment(horizontal="right")
 ENVELOPPE = Alignment(wrap_text=True, vertical="top")
@@ -74,12 +75,12 @@ def _valeur(ws, v, genre: str):
     if genre in ("entier", "decimal", "pourcent", "euros"):
         return _c(ws, SECRET if vide(v) else v, align=A_DROITE)
     texte = cellule(v, genre)
-    return _c(ws, texte or NON_DIFFUSE, align=ENVELOPPE if len(texte) > 40 else None)
+    return _c(ws, texte or NON_DIFFUSE, align=ENVELOPPE if len(texte) > 12 else None)
 
 
 def _mise_en_page(ws, doc: Document, source: str, largeur_totale: float, titres: str | None):
     ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.orientation = "landscape" if largeur_totale > 100 else "portrait"
+    ws.page_setup.orientation = "landscape" if largeur_totale > LARGEUR_PORTRAIT else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages as needed, never shrunk to one
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -90,22 +91,44 @@ def _mise_en_page(ws, doc: Document, source: str, largeur_totale: float, titres:
         ws.print_title_rows = titres
     court = source if len(source) <= 110 else source[:107].rsplit(" ", 1)[0] + "…"
     ws.oddFooter.left.text = f"Source : {court}".replace("&", "&&")
-    ws.oddFooter.left.size = 8
+    ws.oddFooter.left.size = 10
     ws.oddFooter.right.text = "Page &P / &N"
-    ws.oddFooter.right.size = 8
+    ws.oddFooter.right.size = 10
     ws.oddHeader.left.text = f"{doc.titre} — {doc.emetteur}".replace("&", "&&")
-    ws.oddHeader.left.size = 8
+    ws.oddHeader.left.size = 10
+
+
+# Column widths in characters (~2,5 mm each when printed): fitted to the A4 width, the 11 pt body
+# never prints under 8 pt and the 10 pt notes and footers never under 7,5 pt.
+LARGEUR_MAX = 140
+LARGEUR_PORTRAIT = 95
 
 
 def _largeurs(t: Tableau) -> list[float]:
-    out = []
+    """Column widths (characters): by content, at least the longest word, and all together
+    narrow enough that fitting the page width never shrinks the type under 8 pt (long texts
+    wrap instead)."""
+    minis, voulues = [], []
     for j, col in enumerate(t.colonnes):
-        mots = max((len(m) for m in col.nom.split()), default=8)
-        w = max(mots + 2, min(len(col.nom), 18) + 2, 8)
-        for ligne in t.lignes[:300]:
-            w = max(w, min(50, len(cellule(ligne[j], col.genre)) + 2))
-        out.append(min(w, 50))
-    return out
+        textes = [col.nom] + [cellule(ligne[j], col.genre) for ligne in t.lignes[:300]]
+        mot = max(len(m) for x in textes for m in (x.split() or [""]))
+        minis.append(min(max(mot + 2, 7), 28))
+        voulues.append(min(max(max(len(x) for x in textes[1:] or [""]) + 2, minis[-1], 8), 45))
+    if sum(voulues) <= LARGEUR_MAX:
+        return voulues
+    f = max(0.0, (LARGEUR_MAX - sum(minis)) / (sum(voulues) - sum(minis)))
+    return [m + (v - m) * f for m, v in zip(minis, voulues, strict=True)]
+
+
+def _large(ws, rang: int, texte: str, largeurs: list[float], font=None) -> None:
+    """A text row spanning the table's columns, wrapped and tall enough: a long title or
+    scope line never widens the printed page (LibreOffice prints overflowing text)."""
+    if len(largeurs) > 1:
+        ws.merged_cells.add(f"A{rang}:{get_column_letter(len(largeurs))}{rang}")
+    taille = (font.sz if font is not None and font.sz else 11)
+    lignes = max(1, math.ceil(len(texte) * taille / 11 / (0.9 * sum(largeurs))))
+    ws.row_dimensions[rang].height = round(lignes * taille * 1.4, 1)
+    ws.append([_c(ws, texte, font=font, align=ENVELOPPE)])
 
 
 def _feuille_tableau(wb, doc: Document, t: Tableau, pris: set[str]):
@@ -118,10 +141,13 @@ def _feuille_tableau(wb, doc: Document, t: Tableau, pris: set[str]):
     if n:
         ws.auto_filter.ref = f"A{LIGNE_ENTETE}:{get_column_letter(len(t.colonnes))}{LIGNE_ENTETE + n}"
     _mise_en_page(ws, doc, t.source, sum(largeurs), f"{LIGNE_ENTETE}:{LIGNE_ENTETE}")
-    ws.append([_c(ws, f"{t.libelle} — {doc.territoire}, {doc.annee}", font=TITRE)])
-    ws.append([_c(ws, f"Champ : {t.champ}", font=DISCRET)])
-    ws.append([_c(ws, f"Source : {t.source}", font=DISCRET)])
-    ws.append([_c(ws, t.note, font=DISCRET)] if t.note else [])
+    _large(ws, 1, f"{t.libelle} — {doc.territoire}, {doc.annee}", largeurs, TITRE)
+    _large(ws, 2, f"Champ : {t.champ}", largeurs, DISCRET)
+    _large(ws, 3, f"Source : {t.source}", largeurs, DISCRET)
+    if t.note:
+        _large(ws, 4, t.note, largeurs, DISCRET)
+    else:
+        ws.append([])
     ws.append([_c(ws, c.nom, font=GRAS, fill=FOND_ENTETE, align=ENTETE) for c in t.colonnes])
     genres = [c.genre for c in t.colonnes]
     for ligne in t.lignes:
@@ -132,25 +158,27 @@ def _feuille_tableau(wb, doc: Document, t: Tableau, pris: set[str]):
 
 def _synthese(wb, doc: Document):
     ws = wb.create_sheet("Synthèse")
-    for col, w in zip("ABCD", (44, 16, 70, 40), strict=True):
+    largeurs = [34, 14, 58, 34]
+    for col, w in zip("ABCD", largeurs, strict=True):
         ws.column_dimensions[col].width = w
-    _mise_en_page(ws, doc, doc.source_pied or doc.emetteur, 170, None)
-    ws.append([_c(ws, doc.titre, font=TITRE)])
-    ws.append([_c(ws, f"{doc.emetteur} — {doc.service}")])
-    ws.append([_c(ws, doc.sous_titre)])
-    ws.append([_c(ws, f"Document établi le {fr.date_heure(doc.genere_le)} (heure de Paris)")])
-    ws.append([_c(ws, doc.avertissement, font=Font(bold=True, color="A04B00"))] if doc.avertissement else [])
+    _mise_en_page(ws, doc, doc.source_pied or doc.emetteur, sum(largeurs), None)
+    rang = 1
+    for texte, font in ((doc.titre, TITRE), (f"{doc.emetteur} — {doc.service}", None), (doc.sous_titre, None),
+                        (f"Document établi le {fr.date_heure(doc.genere_le)} (heure de Paris)", None),
+                        (doc.avertissement, Font(bold=True, color="A04B00"))):
+        _large(ws, rang, texte, largeurs, font)
+        rang += 1
     ws.append([_c(ws, h, font=GRAS, fill=FOND_ENTETE) for h in
                ("Chiffre clé", "Valeur", "En une phrase", "Comparaison et tendance")])
+    rang += 1
     for c in doc.chiffres:
         comp = " · ".join(x for x in (c.comparaison, c.tendance) if x)
         ws.append([_c(ws, c.libelle, align=ENVELOPPE), _valeur(ws, c.valeur, c.genre),
                    _c(ws, c.phrase, align=ENVELOPPE), _c(ws, comp or NON_DIFFUSE, align=ENVELOPPE)])
-    ws.append([])
-    for m in doc.messages:
-        ws.append([_c(ws, m)])
-    ws.append([])
-    ws.append([_c(ws, "Tableaux du document (un onglet chacun)", font=GRAS)])
+        rang += 1
+    for m in ("", *doc.messages, "", "Tableaux du document (un onglet chacun)"):
+        rang += 1
+        _large(ws, rang, m, largeurs, GRAS if m.startswith("Tableaux") else None)
     for s in doc.sections:
         ws.append([_c(ws, s.libelle, font=GRAS)])
         for b in s.blocs:
@@ -160,10 +188,10 @@ def _synthese(wb, doc: Document):
 
 def _methodes(wb, doc: Document, pris: set[str]):
     ws = wb.create_sheet(nom_feuille("Méthodes et sources", pris))
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 110
-    _mise_en_page(ws, doc, doc.source_pied or doc.emetteur, 144, None)
-    ws.append([_c(ws, "Méthodes, définitions et sources", font=TITRE)])
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 95
+    _mise_en_page(ws, doc, doc.source_pied or doc.emetteur, 125, None)
+    _large(ws, 1, "Méthodes, définitions et sources", [30, 95], TITRE)
     lignes = [("Lire les tableaux", t) for t in LEGENDE]
     lignes += [("Note", n) for n in doc.notes]
     lignes += [(f"Définition : {terme}", texte) for terme, texte in doc.methodes]

@@ -30,7 +30,8 @@ TITRE = Font(bold=True, size=13, color="1F4E79")
 GRAS = Font(bold=True)
 DISCRET = Font(italic=True, color="555555", size=10)
 FOND_ENTETE = PatternFill("solid", fgColor="DDE7F0")
-A_DROITE = Alignment(horizontal="right")
+A_DROITE = Alignment(horizontal="right", vertical="top")
+HAUT = Alignment(vertical="top")
 ENVELOPPE = Alignment(wrap_text=True, vertical="top")
 ENTETE = Alignment(wrap_text=True, vertical="center")
 INTERDITS = re.compile(r"[\[\]:*?/\\]")
@@ -70,12 +71,12 @@ def _valeur(ws, v, genre: str):
         if genre == "annee":
             v = int(v)
         elif isinstance(v, datetime | date) or genre == "date":
-            return _c(ws, v, fmt=FORMATS["date"])
-        return _c(ws, v.item() if hasattr(v, "item") else v, fmt=FORMATS[genre])
+            return _c(ws, v, fmt=FORMATS["date"], align=HAUT)
+        return _c(ws, v.item() if hasattr(v, "item") else v, fmt=FORMATS[genre], align=HAUT)
     if genre in ("entier", "decimal", "pourcent", "euros"):
         return _c(ws, SECRET if vide(v) else v, align=A_DROITE)
     texte = cellule(v, genre)
-    return _c(ws, texte or NON_DIFFUSE, align=ENVELOPPE if len(texte) > 12 else None)
+    return _c(ws, texte or NON_DIFFUSE, align=ENVELOPPE)
 
 
 def _mise_en_page(ws, doc: Document, source: str, largeur_totale: float, titres: str | None):
@@ -120,6 +121,27 @@ def _largeurs(t: Tableau) -> list[float]:
     return [m + (v - m) * f for m, v in zip(minis, voulues, strict=True)]
 
 
+def _nb_lignes(texte: str, largeur: float, taille: float = 11) -> int:
+    """Lines a wrapped cell takes (greedy word wrap, ~1 character per width unit)."""
+    capacite = max(1.0, (largeur - 1.5) * 1.1 * 11 / taille)  # text is narrower than "0"
+    n, courant = 1, 0.0
+    for mot in str(texte).split():
+        if courant and courant + 1 + len(mot) > capacite:
+            n, courant = n + 1, len(mot)
+        else:
+            courant += (1 if courant else 0) + len(mot)
+        while courant > capacite:  # a word longer than the column
+            n, courant = n + 1, courant - capacite
+    return n
+
+
+def _hauteur(ws, rang: int, textes: list[str], largeurs: list[float], taille: float = 11) -> None:
+    """Spreadsheets do not grow rows for wrapped text on opening: set the height."""
+    n = max((_nb_lignes(t, w, taille) for t, w in zip(textes, largeurs, strict=False)), default=1)
+    if n > 1:
+        ws.row_dimensions[rang].height = round(n * taille * 1.3 + 2, 1)
+
+
 def _large(ws, rang: int, texte: str, largeurs: list[float], font=None) -> None:
     """A text row spanning the table's columns, wrapped and tall enough: a long title or
     scope line never widens the printed page (LibreOffice prints overflowing text)."""
@@ -148,9 +170,12 @@ def _feuille_tableau(wb, doc: Document, t: Tableau, pris: set[str]):
         _large(ws, 4, t.note, largeurs, DISCRET)
     else:
         ws.append([])
+    _hauteur(ws, LIGNE_ENTETE, [c.nom for c in t.colonnes], largeurs)
     ws.append([_c(ws, c.nom, font=GRAS, fill=FOND_ENTETE, align=ENTETE) for c in t.colonnes])
     genres = [c.genre for c in t.colonnes]
-    for ligne in t.lignes:
+    for rang, ligne in enumerate(t.lignes, start=LIGNE_ENTETE + 1):
+        textes = [cellule(v, g) if g == "texte" else "" for v, g in zip(ligne, genres, strict=True)]
+        _hauteur(ws, rang, textes, largeurs)
         ws.append([_valeur(ws, v, g) for v, g in zip(ligne, genres, strict=True)])
     if not n:
         ws.append([_c(ws, "Aucune ligne pour ce territoire.")])
@@ -173,6 +198,7 @@ def _synthese(wb, doc: Document):
     rang += 1
     for c in doc.chiffres:
         comp = " · ".join(x for x in (c.comparaison, c.tendance) if x)
+        _hauteur(ws, rang + 1, [c.libelle, "", c.phrase, comp], largeurs)
         ws.append([_c(ws, c.libelle, align=ENVELOPPE), _valeur(ws, c.valeur, c.genre),
                    _c(ws, c.phrase, align=ENVELOPPE), _c(ws, comp or NON_DIFFUSE, align=ENVELOPPE)])
         rang += 1
@@ -198,7 +224,8 @@ def _methodes(wb, doc: Document, pris: set[str]):
     lignes += [(f"Source : {nom}", texte) for nom, texte in doc.sources]
     lignes += [("Contact", f"{doc.emetteur} — {doc.contact}")]
     ws.append([_c(ws, h, font=GRAS, fill=FOND_ENTETE) for h in ("Rubrique", "Contenu")])
-    for a, b in lignes:
+    for rang, (a, b) in enumerate(lignes, start=3):
+        _hauteur(ws, rang, [a, b], [30, 95])
         ws.append([_c(ws, a, align=ENVELOPPE), _c(ws, b, align=ENVELOPPE)])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 from ess import format as fr
@@ -32,8 +33,8 @@ Ouvrir dans Excel : double-clic (Excel français reconnaît le point-virgule). L
 Ouvrir dans LibreOffice Calc : Fichier > Ouvrir, puis dans la fenêtre « Import de texte » :
 jeu de caractères « Unicode (UTF-8) », langue « Français (France) », options de séparateur
 « Séparé par » avec SEULEMENT « Point-virgule » coché (décochez « Virgule » et « Tabulation »,
-sinon les nombres décimaux sont coupés en deux colonnes) ; cochez « Évaluer les formules »
-pour que les SIRET s'affichent sans le signe =. Valider par OK.
+sinon les nombres décimaux sont coupés en deux colonnes). Valider par OK. Les SIRET s'affichent
+en texte avec leur zéro initial (si votre version propose « Évaluer les formules », cochez-la).
 """
 
 
@@ -59,8 +60,13 @@ def _nom_colonne(c) -> str:
     return c.nom
 
 
+MARQUE_SIRET = re.compile(r"§SIRET(\d+)§")
+
+
 def _siret(v) -> str:
-    return f'="{v}"' if isinstance(v, str) and v.isdigit() else str(v)
+    """A placeholder swapped for `="…"` after quoting: the csv module would quote the formula
+    (`"=""…"""`), which spreadsheets then read as text with its quotes."""
+    return f"§SIRET{v}§" if isinstance(v, str) and v.isdigit() else str(neutraliser(v))
 
 
 def table_csv(t: Tableau) -> bytes:
@@ -70,7 +76,7 @@ def table_csv(t: Tableau) -> bytes:
     for ligne in t.lignes:
         w.writerow([_siret(v) if c.genre == "siret" else _texte(v, c.genre)
                     for v, c in zip(ligne, t.colonnes, strict=True)])
-    return ("\ufeff" + tampon.getvalue()).encode("utf-8")
+    return ("\ufeff" + MARQUE_SIRET.sub(r'="\1"', tampon.getvalue())).encode("utf-8")
 
 
 def _lignes_csv(entete: list[str], lignes: list[list[str]]) -> bytes:

@@ -64,8 +64,8 @@ MARQUE_SIRET = re.compile(r"§SIRET(\d+)§")
 
 
 def _siret(v) -> str:
-    """A placeholder swapped for `="…"` after quoting: the csv module would quote the formula
-    (`"=""…"""`), which spreadsheets then read as text with its quotes."""
+    # a placeholder swapped for the formula after quoting: the csv module would quote the
+    # formula itself, and spreadsheets then read it as text, quotes included
     return f"§SIRET{v}§" if isinstance(v, str) and v.isdigit() else str(neutraliser(v))
 
 

@@ -53,6 +53,7 @@ class Tableau:
     max_lignes_pdf: int | None = None  # PDF and DOCX show the first rows, XLSX and CSV all
     colonnes_pdf: tuple[str, ...] | None = None  # the PDF's columns (None: all)
     imprime: bool = True  # False: spreadsheets only (XLSX, CSV), named in the printed methods
+    vide: str = "Aucune ligne pour ce territoire."  # said instead of an empty table
     numero: int = 0  # set by Document.numeroter
 
     @property

@@ -106,7 +106,7 @@ def _tableau(doc, t: Tableau) -> None:
     doc.add_heading(t.libelle, level=2)
     _petit(doc, f"Champ : {t.champ}")
     if not t.lignes:
-        doc.add_paragraph("Aucune ligne pour ce territoire.")
+        doc.add_paragraph(t.vide)
     else:
         lignes = t.lignes[: t.max_lignes_pdf] if t.max_lignes_pdf else t.lignes
         textes = [[cellule(v, c.genre) or "—" for v, c in zip(ligne, t.colonnes, strict=True)]

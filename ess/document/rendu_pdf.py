@@ -199,7 +199,7 @@ def _tableau(pdf: _Pdf, t: Tableau):
     _texte(pdf, f"Champ : {t.champ}", PETIT + 0.5, "I", GRIS, 3.6)
     pdf.ln(1)
     if not t.lignes:
-        _texte(pdf, "Aucune ligne pour ce territoire.", CORPS)
+        _texte(pdf, t.vide, CORPS)
         _source(pdf, f"Source : {t.source}")
         return
     lignes = t.lignes[: t.max_lignes_pdf] if t.max_lignes_pdf else t.lignes
@@ -207,7 +207,7 @@ def _tableau(pdf: _Pdf, t: Tableau):
     if len(garder) < len(t.colonnes):
         t = Tableau(t.cle, t.titre, [t.colonnes[j] for j in garder],
                     [[r[j] for j in garder] for r in t.lignes], t.champ, t.source, t.note,
-                    t.max_lignes_pdf, None, t.numero)
+                    t.max_lignes_pdf, None, t.numero, t.imprime, t.vide)
         lignes = [[r[j] for j in garder] for r in lignes]
     entete = [c.nom for c in t.colonnes]
     textes = [[cellule(v, c.genre) or "—" for v, c in zip(ligne, t.colonnes, strict=True)]

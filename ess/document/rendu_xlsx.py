@@ -178,7 +178,7 @@ def _feuille_tableau(wb, doc: Document, t: Tableau, pris: set[str]):
         _hauteur(ws, rang, textes, largeurs)
         ws.append([_valeur(ws, v, g) for v, g in zip(ligne, genres, strict=True)])
     if not n:
-        ws.append([_c(ws, "Aucune ligne pour ce territoire.")])
+        ws.append([_c(ws, t.vide)])
 
 
 def _synthese(wb, doc: Document):

@@ -10,6 +10,7 @@ labelled as context; establishment counts by family then come from the public SI
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,7 +45,7 @@ WHERE e.employeur AND list_contains(?, e.commune)
   AND (e.famille_ess IS NOT NULL OR e.ess_sirene)
   AND e.date_creation <= make_date(?, 12, 31)
   AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(?, 12, 31))
-"""
+"""  # parameters: communes, last year, first year (the rows active at the end of either)
 INITIATIVES = """
 SELECT p.nom_projet, p.porteur, p.forme_juridique, c.nom AS nom_commune, p.theme, p.description,
        p.source
@@ -111,8 +112,16 @@ def titre_territoire(con, t: Territoire) -> str:
     return f"Groupe de communes : {liste}"
 
 
-def _etablissements(con, t: Territoire, annee: int) -> pd.DataFrame:
-    return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, annee]).df()
+def _etablissements(con, t: Territoire, annee: int, depuis: int | None = None) -> pd.DataFrame:
+    """Active at 31/12 of `annee`; with `depuis`, also those active at 31/12 of that earlier
+    year (one query for a trend: `actifs_fin` picks either year)."""
+    return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, depuis or annee]).df()
+
+
+def actifs_fin(etab: pd.DataFrame, annee: int) -> pd.DataFrame:
+    fin = pd.Timestamp(annee, 12, 31)
+    creation, fermeture = pd.to_datetime(etab["date_creation"]), pd.to_datetime(etab["date_fermeture"])
+    return etab[(creation <= fin) & (fermeture.isna() | (fermeture > fin))]
 
 
 def _dans_perimetre(etab: pd.DataFrame, perimetre: str) -> pd.Series:
@@ -155,13 +164,16 @@ def _definitions_comparees(compte: dict, perimetre: str, unite: str, annee: int)
         imprime=False)
 
 
-def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame, cle: str, titre: str,
+def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, cle: str, titre: str,
                     nom: str) -> Tableau:
     """Families of a territory. Where its level does not publish them, jobs read "—" and the
     establishment counts come from the public SIRENE listing."""
     publies = diffusion.publies(con, t.niveau)
     df = portrait.familles(con, t.code, annee)
-    etab_fam = etab[etab["famille_ess"].notna()].groupby("famille_ess").size()
+    if etab is None and any((f, "ensemble") not in publies for f in df["famille"]):
+        etab = _etablissements(con, t, annee)
+    etab_fam = (etab[etab["famille_ess"].notna()].groupby("famille_ess").size() if etab is not None
+                else pd.Series(dtype=int))
     lignes, par_sirene = [], False
     for r in df.itertuples():
         if (r.famille, "ensemble") in publies:
@@ -390,12 +402,18 @@ def codes_colles(texte: str, connus) -> tuple[list[str], list[str]]:
     return [j for j in jetons if j in connus], [j for j in jetons if j not in connus]
 
 
-def _contexte(con, t, annee, perimetre, unite, evolution: Tableau, etab: pd.DataFrame) -> dict:
+def annee_debut(annees: list[int], annee: int) -> int:
+    """First year of the trends: four years before, or the first year available."""
+    return max([a for a in annees if a <= annee - 4] or [min(annees, default=annee)])
+
+
+def _contexte(con, t, annee, perimetre, unite, evolution: Tableau, etab: pd.DataFrame,
+              etab_debut: pd.DataFrame) -> dict:
     """Figures the sentences need: population, trend of the count from the SIRENE listing
     (same definition as the headline), first year of the series."""
     annees = [r[0] for r in evolution.lignes]
-    debut = max([a for a in annees if a <= annee - 4] or [min(annees, default=annee)])
-    compte_debut = int(_comptes(_etablissements(con, t, debut), perimetre, unite).sum())
+    debut = annee_debut(annees, annee)
+    compte_debut = int(_comptes(etab_debut, perimetre, unite).sum())
     comptes = _comptes(etab, perimetre, unite)
     recents = pd.to_datetime(etab["date_creation"]) >= pd.Timestamp(annee - 2, 1, 1)
     return {"population": con.execute(POPULATION, [list(t.communes)]).fetchone()[0] or 0,
@@ -418,7 +436,10 @@ def fiche(
     info = indicateurs.infos_build(con)
     demo = info.get("demo") == "oui"
     titre = titre_territoire(con, t)
-    etab = _etablissements(con, t, annee)
+    annees_emploi = indicateurs.annees(con)
+    debut = annee_debut(annees_emploi, annee)
+    deux_ans = _etablissements(con, t, annee, debut)
+    etab, etab_debut = actifs_fin(deux_ans, annee), actifs_fin(deux_ans, debut)
     compte = comptages(etab)
     base = indicateurs.chiffres_cles(con, t.code, annee, perimetre)
     # the headline count follows the chosen definition and unit (SIRENE, public)
@@ -442,13 +463,17 @@ def fiche(
         tableaux.insert(1, secteurs)
     epci = next(((c, n) for c, niv, n in parents_t if niv == "epci"), None)
     if epci and secteurs is None:  # context: the EPCI's breakdowns, clearly labelled
-        te = resoudre(con, epci[0])
-        tableaux.insert(1, _table_familles(con, te, annee, _etablissements(con, te, annee),
-                                           "familles_epci", "Familles juridiques de l'EPCI", epci[1]))
-        s_epci = _table_secteurs(con, te, annee, "secteurs_epci", "Secteurs d'activité de l'EPCI", epci[1],
-                                 max_lignes_pdf=8)
-        if s_epci is not None:
-            tableaux.insert(2, s_epci)
+        cle = ("contexte_epci", epci[0], annee)
+        if cache is None or cle not in cache:
+            te = resoudre(con, epci[0])
+            contexte = [_table_familles(con, te, annee, None, "familles_epci",
+                                        "Familles juridiques de l'EPCI", epci[1]),
+                        _table_secteurs(con, te, annee, "secteurs_epci", "Secteurs d'activité de l'EPCI",
+                                        epci[1], max_lignes_pdf=8)]
+            if cache is not None:
+                cache[cle] = contexte
+        contexte = cache[cle] if cache is not None else contexte
+        tableaux[1:1] = [copy.copy(x) for x in contexte if x is not None]  # numbered per document
     notes, alertes = _notes(t, chiffres, parents_t, demo)
     return Fiche(
         territoire=t, annee=annee, perimetre=perimetre, unite=unite, genere_le=datetime.now(UTC), demo=demo,
@@ -459,5 +484,5 @@ def fiche(
                     "Géographie (population légale)": info.get("annee_geographie", ""),
                     "Base construite le": info.get("date_construction", "")},
         titre=titre, parents=parents_t,
-        contexte=_contexte(con, t, annee, perimetre, unite, evolution, etab),
+        contexte=_contexte(con, t, annee, perimetre, unite, evolution, etab, etab_debut),
     )

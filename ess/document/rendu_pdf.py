@@ -37,7 +37,6 @@ class _Pdf(FPDF):
         self.doc = doc
         self.add_font("DejaVu", "", str(POLICES / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(POLICES / "DejaVuSans-Bold.ttf"))
-        self.add_font("DejaVu", "I", str(POLICES / "DejaVuSans-Oblique.ttf"))
         self.set_margins(MARGE, MARGE, MARGE)
         self.set_auto_page_break(True, margin=16)
         self.set_lang("fr-FR")
@@ -196,7 +195,7 @@ def _tableau(pdf: _Pdf, t: Tableau):
     if pdf.will_page_break(34):  # a title never alone at the foot of a page
         pdf.add_page()
     pdf.start_section(t.libelle, level=1)
-    _texte(pdf, f"Champ : {t.champ}", PETIT + 0.5, "I", GRIS, 3.6)
+    _texte(pdf, f"Champ : {t.champ}", PETIT + 0.5, "", GRIS, 3.6)
     pdf.ln(1)
     if not t.lignes:
         _texte(pdf, t.vide, CORPS)
@@ -238,7 +237,7 @@ def _graphiques(pdf: _Pdf, rangee: list[Graphique]):
     dessinables = [g for g in rangee if g.png]
     for g in rangee:
         if not g.png:
-            _texte(pdf, f"{g.titre} : {g.texte}", CORPS, "I", GRIS, 4)
+            _texte(pdf, f"{g.titre} : {g.texte}", CORPS, "", GRIS, 4)
     if not dessinables:
         return
     ecart = 6

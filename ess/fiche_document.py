@@ -42,15 +42,23 @@ def _signe(x: float, dec=0, unite="") -> str:
     return f"{'+' if x > 0 else '−' if x < 0 else ''}{texte}{unite}"
 
 
-def _ligne(f: Fiche, niveau: str):
-    comp = f.tableau("comparaisons").lignes
-    return next((r for r in comp if r[1] == NIVEAUX.get(niveau)), None)
+def _ligne(f: Fiche, niveau: str | None = None):
+    """The comparison row of a containing territory (the first one when `niveau` is None)."""
+    parents = f.tableau("comparaisons").lignes[1:]  # the first row is the territory itself
+    return next((r for r in parents if niveau is None or r[1] == NIVEAUX.get(niveau)), None)
+
+
+DU_NIVEAU = {"EPCI": "de l'EPCI", "PETR": "du PETR", "Département": "du département"}
+
+
+def _nombre(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 def _chiffres(f: Fiche, con) -> list[Chiffre]:
-    c, ctx, nom = f.chiffres, f.contexte, f.titre
+    c, ctx = f.chiffres, f.contexte
     annee, a0 = f.annee, ctx["annee_debut"]
-    dep, epci = _ligne(f, "departement"), _ligne(f, "epci")
+    dep, parent = _ligne(f, "departement"), _ligne(f)
     out = []
     # 1. establishments, per 1 000 inhabitants, trend from the same SIRENE listing
     n, pop = c["etablissements_employeurs_ess"], ctx["population"]
@@ -63,8 +71,9 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     unite = "sièges sociaux" if f.unite == "sieges" else "établissements"
     out.append(Chiffre(
         f"Établissements employeurs de l'ESS ({unite})", n, "entier",
-        f"{nom} compte {_pluriel(n, 'établissement employeur', 'établissements employeurs')} de l'ESS "
-        f"actifs au 31/12/{annee}" + (f", pour {_n(pop)} habitants." if pop else "."),
+        f"{_pluriel(n, 'établissement employeur', 'établissements employeurs')} de l'ESS "
+        f"{'actif' if n <= 1 else 'actifs'} au 31/12/{annee} sur le territoire"
+        + (f", pour {_n(pop)} habitants." if pop else "."),
         comparaison, f"{_signe(n - ctx['compte_debut'])} depuis fin {a0} ({_n(ctx['compte_debut'])})"))
     # 2. jobs
     eff = c["effectifs_ess"]
@@ -73,16 +82,16 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     if isinstance(eff, int | float) and isinstance(serie.get(a0), int | float) and serie[a0]:
         tendance = f"{_signe(100 * (eff - serie[a0]) / serie[a0], 1, ' %')} depuis {a0}"
     if eff is None:
-        cible = f"l'EPCI en compte {_n(epci[3])}" if epci and isinstance(epci[3], int) else \
-            "voir le territoire qui le contient"
-        phrase = (f"Le nombre de salariés de l'ESS de {nom} est couvert par le secret statistique "
+        cible = (f"{parent[0]} en compte {_n(parent[3])}" if parent and _nombre(parent[3])
+                 else "voir le territoire qui le contient")
+        phrase = ("Le nombre de salariés de l'ESS du territoire est couvert par le secret statistique "
                   f"(trop peu d'établissements, ou un établissement dominant) ; {cible}.")
         comp = ""
     else:
         estim = " (estimation par tranches d'effectifs)" if f.perimetre == "sirene" else ""
-        phrase = f"L'ESS emploie {_pluriel(eff, 'salarié')} au 31/12/{annee} à {nom}{estim}."
-        comp = (f"{_n(100 * eff / epci[3], 1)} % des salariés de l'ESS de l'EPCI"
-                if epci and isinstance(epci[3], int) and epci[3] else "")
+        phrase = f"L'ESS emploie {_pluriel(eff, 'salarié')} au 31/12/{annee} sur le territoire{estim}."
+        comp = (f"{_n(100 * eff / parent[3], 1)} % des salariés de l'ESS {DU_NIVEAU.get(parent[1], '')}"
+                if parent and _nombre(parent[3]) and parent[3] else "")
     out.append(Chiffre("Effectifs salariés de l'ESS", eff, "entier", phrase, comp, tendance))
     # 3. share of private employment
     part = c["part_ess_emploi_prive"]
@@ -96,14 +105,14 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
         tendance = ""
         if part is not None and isinstance(parts.get(a0), float):
             tendance = f"{_signe(part - 100 * parts[a0], 1, ' point')} depuis {a0}"
-        phrase = (f"Sur 100 salariés du privé de {nom}, {_n(part, 0 if part >= 10 else 1)} travaillent "
-                  "dans l'ESS." if part is not None else
+        phrase = (f"Sur 100 salariés du privé du territoire, {_n(part, 0 if part >= 10 else 1)} "
+                  "travaillent dans l'ESS." if part is not None else
                   "Part couverte par le secret statistique (l'un de ses deux termes est masqué).")
         out.append(Chiffre("Part de l'ESS dans l'emploi privé", None if part is None else part / 100,
                            "pourcent", phrase, comp, tendance))
     # 4. the leading family
     fam = f.tableau("familles").lignes
-    publiees = [r for r in fam if isinstance(r[3], float)]
+    publiees = [r for r in fam if _nombre(r[3])]
     if publiees:
         r = max(publiees, key=lambda x: x[3])
         out.append(Chiffre(f"{r[0]} : part des emplois de l'ESS", r[3], "pourcent",
@@ -116,10 +125,13 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
                            f" de l'ESS sont des {r[0].lower()} (répertoire SIRENE)."))
     # 5. recent creations
     k = ctx.get("creations", 0)
-    out.append(Chiffre(f"Créations depuis le 1er janvier {annee - 2}", k, "entier",
-                       f"{_pluriel(k, 'établissement employeur', 'établissements employeurs')} de l'ESS "
-                       f"actifs fin {annee} {'a' if k <= 1 else 'ont'} été créé{'s' if k > 1 else ''} "
-                       f"depuis le 1er janvier {annee - 2}."))
+    phrase = (f"Aucun établissement employeur de l'ESS actif fin {annee} n'a été créé depuis le "
+              f"1er janvier {annee - 2}." if k == 0 else
+              f"Un établissement employeur de l'ESS actif fin {annee} a été créé depuis le 1er janvier "
+              f"{annee - 2}." if k == 1 else
+              f"{_n(k)} établissements employeurs de l'ESS actifs fin {annee} ont été créés depuis le "
+              f"1er janvier {annee - 2}.")
+    out.append(Chiffre(f"Créations depuis le 1er janvier {annee - 2}", k, "entier", phrase))
     return out
 
 
@@ -152,7 +164,7 @@ def _carte(f: Fiche, con) -> Graphique | None:
 
 def _graphique_familles(f: Fiche) -> Graphique:
     fam = f.tableau("familles").lignes
-    if any(isinstance(r[2], int) for r in fam):
+    if any(_nombre(r[2]) for r in fam):
         png = graphiques.barres([r[0] for r in fam], [r[2] for r in fam], 85)
         return Graphique("Salariés de l'ESS par famille", png, SOURCE_FLORES.format(annee=f.annee),
                          "Aucun effectif par famille publiable (secret statistique).", 85)

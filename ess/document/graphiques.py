@@ -116,7 +116,7 @@ def carte_situation(fond: list[str], contexte: list[str], cible: list[str], larg
     `cible` (the territory, dark), framed on the context (or the whole background)."""
     fig = Figure(figsize=(largeur_mm / 25.4, largeur_mm / 25.4), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))
-    styles = ((fond, dict(facecolor=GRIS_CLAIR, edgecolor="#9aa9b8", linewidth=0.3)),
+    styles = ((fond, dict(facecolor=GRIS_CLAIR, edgecolor="#7d8fa3", linewidth=0.35)),
               (contexte, dict(facecolor="#c6d4e3", edgecolor="#5b7a99", linewidth=0.5)),
               (cible, dict(facecolor=BLEU, edgecolor=BLEU, linewidth=0.6)))
     for geos, style in styles:

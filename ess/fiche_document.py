@@ -104,7 +104,8 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
         parts = {r[0]: r[4] for r in f.tableau("evolution").lignes}
         tendance = ""
         if part is not None and isinstance(parts.get(a0), float):
-            tendance = f"{_signe(part - 100 * parts[a0], 1, ' point')} depuis {a0}"
+            ecart = part - 100 * parts[a0]
+            tendance = f"{_signe(ecart, 1, ' point' if abs(ecart) < 2 else ' points')} depuis {a0}"
         phrase = (f"Sur 100 salariés du privé du territoire, {_n(part, 0 if part >= 10 else 1)} "
                   "travaillent dans l'ESS." if part is not None else
                   "Part couverte par le secret statistique (l'un de ses deux termes est masqué).")

@@ -169,7 +169,12 @@ def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, c
     """Families of a territory. Where its level does not publish them, jobs read "—" and the
     establishment counts come from the public SIRENE listing."""
     publies = diffusion.publies(con, t.niveau)
-    df = portrait.familles(con, t.code, annee)
+    if any((f, "ensemble") in publies for f in indicateurs.FAMILLES_ESS):
+        df = portrait.familles(con, t.code, annee)
+    else:  # nothing to read from the employment table at this level
+        libelles = dict(con.execute(requetes.FAMILLES).fetchall())
+        df = pd.DataFrame({"famille": indicateurs.FAMILLES_ESS,
+                           "libelle": [libelles.get(f, f) for f in indicateurs.FAMILLES_ESS]})
     if etab is None and any((f, "ensemble") not in publies for f in df["famille"]):
         etab = _etablissements(con, t, annee)
     etab_fam = (etab[etab["famille_ess"].notna()].groupby("famille_ess").size() if etab is not None

@@ -88,12 +88,15 @@ def _petit(doc, texte: str, italique=True) -> None:
 def _largeurs(t: Tableau, textes: list[list[str]]) -> list[float]:
     besoins = []
     for j, c in enumerate(t.colonnes):
-        mot = max([len(m) for m in c.nom.split()] + [len(m) for ligne in textes for m in ligne[j].split()])
+        # numbers never wrap: "1 084 500 €" is one word here
+        mots = [ligne[j] for ligne in textes] if c.nombre else [m for ligne in textes for m in ligne[j].split()]
+        mot = max([len(m) for m in c.nom.split()] + [len(m) for m in mots])
         plein = max([min(len(c.nom), 20)] + [len(ligne[j]) for ligne in textes[:200]])
         besoins.append((mot, min(plein, 60)))
-    # ~0,19 cm per character at 8,5 pt; minimum = longest word, the rest shared by need
-    minis = [m * 0.19 + 0.3 for m, _p in besoins]
-    pleins = [max(m, p) * 0.19 + 0.3 for m, p in besoins]
+    # ~0,21 cm per bold character at 8,5 pt, plus the cell margins (0,19 cm each side in
+    # LibreOffice and Word); minimum = the longest word, the rest shared by need
+    minis = [m * 0.21 + 0.45 for m, _p in besoins]
+    pleins = [max(m, p) * 0.21 + 0.45 for m, p in besoins]
     if sum(pleins) <= LARGEUR_CM:
         return [w * LARGEUR_CM / sum(pleins) for w in pleins]
     if sum(minis) >= LARGEUR_CM:
@@ -116,6 +119,8 @@ def _tableau(doc, t: Tableau) -> None:
         tab.style = "Table Grid"
         tab.alignment = WD_TABLE_ALIGNMENT.LEFT
         tab.autofit = False
+        for colonne, largeur in zip(tab.columns, largeurs, strict=True):
+            colonne.width = Cm(largeur)  # the grid: LibreOffice lays columns out from it
         droite = [c.nombre or c.genre == "annee" for c in t.colonnes]
         for ligne_textes, entete in [([c.nom for c in t.colonnes], True), *((x, False) for x in textes)]:
             row = tab.rows[0] if entete else tab.add_row()

@@ -89,7 +89,8 @@ def _largeurs(t: Tableau, textes: list[list[str]]) -> list[float]:
     besoins = []
     for j, c in enumerate(t.colonnes):
         # numbers never wrap: "1 084 500 €" is one word here
-        mots = [ligne[j] for ligne in textes] if c.nombre else [m for ligne in textes for m in ligne[j].split()]
+        mots = ([ligne[j] for ligne in textes] if c.nombre
+                else [m for ligne in textes for m in ligne[j].split()])
         mot = max([len(m) for m in c.nom.split()] + [len(m) for m in mots])
         plein = max([min(len(c.nom), 20)] + [len(ligne[j]) for ligne in textes[:200]])
         besoins.append((mot, min(plein, 60)))

@@ -60,6 +60,16 @@ class Tableau:
     def libelle(self) -> str:
         return f"Tableau {self.numero} — {self.titre}" if self.numero else self.titre
 
+    def imprimee(self) -> Tableau:
+        """The table as printed (PDF, DOCX): its print columns only, the first rows only."""
+        from dataclasses import replace
+
+        garder = [j for j, c in enumerate(self.colonnes)
+                  if not self.colonnes_pdf or c.nom in self.colonnes_pdf]
+        lignes = self.lignes[: self.max_lignes_pdf] if self.max_lignes_pdf else self.lignes
+        return replace(self, colonnes=[self.colonnes[j] for j in garder],
+                       lignes=[[r[j] for j in garder] for r in lignes])
+
     @property
     def donnees(self):
         """The raw values as a DataFrame (French headers), for tests and quick reads."""

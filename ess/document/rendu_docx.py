@@ -112,7 +112,9 @@ def _tableau(doc, t: Tableau) -> None:
     if not t.lignes:
         doc.add_paragraph(t.vide)
     else:
-        lignes = t.lignes[: t.max_lignes_pdf] if t.max_lignes_pdf else t.lignes
+        total = len(t.lignes)
+        t = t.imprimee()
+        lignes = t.lignes
         textes = [[cellule(v, c.genre) or "—" for v, c in zip(ligne, t.colonnes, strict=True)]
                   for ligne in lignes]
         largeurs = _largeurs(t, textes)
@@ -136,8 +138,8 @@ def _tableau(doc, t: Tableau) -> None:
                 run.bold = entete
                 if droite[k] and not entete:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if len(lignes) < len(t.lignes):
-            _petit(doc, f"{len(lignes)} premières lignes sur {fr.nombre(len(t.lignes))} : le tableau "
+        if len(lignes) < total:
+            _petit(doc, f"{len(lignes)} premières lignes sur {fr.nombre(total)} : le tableau "
                    "complète est dans le classeur XLSX et le CSV de ce document.")
     if t.note:
         _petit(doc, t.note)

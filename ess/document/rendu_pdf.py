@@ -201,13 +201,9 @@ def _tableau(pdf: _Pdf, t: Tableau):
         _texte(pdf, t.vide, CORPS)
         _source(pdf, f"Source : {t.source}")
         return
-    lignes = t.lignes[: t.max_lignes_pdf] if t.max_lignes_pdf else t.lignes
-    garder = [j for j, c in enumerate(t.colonnes) if not t.colonnes_pdf or c.nom in t.colonnes_pdf]
-    if len(garder) < len(t.colonnes):
-        t = Tableau(t.cle, t.titre, [t.colonnes[j] for j in garder],
-                    [[r[j] for j in garder] for r in t.lignes], t.champ, t.source, t.note,
-                    t.max_lignes_pdf, None, t.numero, t.imprime, t.vide)
-        lignes = [[r[j] for j in garder] for r in lignes]
+    total = len(t.lignes)
+    t = t.imprimee()
+    lignes = t.lignes
     entete = [c.nom for c in t.colonnes]
     textes = [[cellule(v, c.genre) or "—" for v, c in zip(ligne, t.colonnes, strict=True)]
               for ligne in lignes]
@@ -223,8 +219,8 @@ def _tableau(pdf: _Pdf, t: Tableau):
         for ligne in textes:
             table.row(ligne)
     pdf.ln(0.8)
-    if len(lignes) < len(t.lignes):
-        _source(pdf, f"{len(lignes)} premières lignes sur {fr.nombre(len(t.lignes))} : le tableau "
+    if len(lignes) < total:
+        _source(pdf, f"{len(lignes)} premières lignes sur {fr.nombre(total)} : le tableau "
                 "complet est dans le classeur XLSX et le CSV de ce document.")
     if t.note:
         _source(pdf, t.note)

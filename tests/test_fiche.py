@@ -216,3 +216,24 @@ def test_page_groupe_codes_colles_invalides(env_db, suivi):
     assert not at.exception
     assert any("99999" in e.value for e in at.error)
     assert "Toulouse" in at.header[0].value
+
+
+def test_diffusion_lue_dans_la_table_de_reference(db_demo, tmp_path):
+    """The fiche follows ref_diffusion_emploi, not the data: a family an EPCI no longer
+    publishes reads "—" even though its cells are still in `emploi`."""
+    import shutil
+
+    import duckdb
+
+    copie = tmp_path / "moins.duckdb"
+    shutil.copy(db_demo, copie)
+    with duckdb.connect(str(copie)) as rw:
+        rw.execute("DELETE FROM ref_diffusion_emploi WHERE niveau = 'epci' AND groupe = 'fondation'")
+        rw.execute("DELETE FROM ref_diffusion_emploi WHERE niveau = 'epci' AND nomenclature = 'a21'")
+    con = duckdb.connect(str(copie), read_only=True)
+    f = fiche.fiche(con, "epci:200073146", 2021)
+    lignes = f.tableau("familles").donnees.set_index("Famille juridique")
+    assert lignes.loc["Fondations", "Effectifs salariés"] == NON_DIFFUSE
+    assert lignes.loc["Associations", "Effectifs salariés"] != NON_DIFFUSE
+    assert "secteurs" not in {t.cle for t in f.tableaux}  # no A21 at this level any more
+    con.close()

@@ -177,3 +177,31 @@ def test_pages_dessinees(documents, tmp_path):
         png = next(tmp_path.glob(f"{chemin.stem}*.png"))
         with Image.open(png) as im:
             assert im.convert("L").getextrema()[0] < 128, chemin.name  # something dark is drawn
+
+
+def _chevauchements(page) -> list[tuple[str, str]]:
+    """Pairs of words drawn over each other (boxes sharing over a third of the smaller one)."""
+    mots = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    paires = []
+    mots.sort(key=lambda m: m["top"])
+    for i, a in enumerate(mots):
+        for b in mots[i + 1:]:
+            if b["top"] >= a["bottom"]:
+                break  # sorted by top: no later word reaches a's lines
+            dx = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            petite = min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]),
+                         (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
+            if dx > 0 and dy > 0 and dx * dy > petite / 3:
+                paires.append((a["text"], b["text"]))
+    return paires
+
+
+def test_aucun_texte_sur_un_autre_texte(documents):
+    """In our PDFs and in LibreOffice's prints of the workbooks and Word files, no word is drawn
+    over another (a row too low for its wrapped text, a key figure over its comment…)."""
+    for chemin in _pdfs(documents):
+        with pdfplumber.open(chemin) as pdf:
+            for n, page in enumerate(pdf.pages, start=1):
+                paires = _chevauchements(page)
+                assert not paires, (chemin.name, n, paires[:5])

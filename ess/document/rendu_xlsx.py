@@ -90,7 +90,9 @@ def _mise_en_page(ws, doc: Document, source: str, largeur_totale: float, titres:
     ws.page_margins.top, ws.page_margins.bottom = 0.7, 0.8
     if titres:
         ws.print_title_rows = titres
-    court = source if len(source) <= 110 else source[:107].rsplit(" ", 1)[0] + "…"
+    # the footer's left part never runs into the page number on the right (scaled pages too)
+    limite = 95 if ws.page_setup.orientation == "landscape" else 62
+    court = source if len(source) <= limite else source[: limite - 3].rsplit(" ", 1)[0] + "…"
     ws.oddFooter.left.text = f"Source : {court}".replace("&", "&&")
     ws.oddFooter.left.size = 10
     ws.oddFooter.right.text = "Page &P / &N"
@@ -198,13 +200,13 @@ def _synthese(wb, doc: Document):
     rang += 1
     for c in doc.chiffres:
         comp = " · ".join(x for x in (c.comparaison, c.tendance) if x)
-        _hauteur(ws, rang + 1, [c.libelle, "", c.phrase, comp], largeurs)
+        _hauteur(ws, rang, [c.libelle, "", c.phrase, comp], largeurs)
         ws.append([_c(ws, c.libelle, align=ENVELOPPE), _valeur(ws, c.valeur, c.genre),
                    _c(ws, c.phrase, align=ENVELOPPE), _c(ws, comp or NON_DIFFUSE, align=ENVELOPPE)])
         rang += 1
     for m in ("", *doc.messages, "", "Tableaux du document (un onglet chacun)"):
-        rang += 1
         _large(ws, rang, m, largeurs, GRAS if m.startswith("Tableaux") else None)
+        rang += 1
     for s in doc.sections:
         ws.append([_c(ws, s.libelle, font=GRAS)])
         for b in s.blocs:

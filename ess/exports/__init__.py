@@ -6,10 +6,16 @@ share them."""
 from __future__ import annotations
 
 from ess import document as doc
-from ess.fiche_document import document, nom_document
 
 FORMATS = {f: doc.FORMATS[f] for f in ("xlsx", "csv", "pdf", "docx")}
 SANS_IMAGES = ("xlsx", "csv")  # spreadsheets do not show charts: skip drawing them
+
+
+def document(fiche, con=None, images: bool = True):
+    """The fiche laid out as a document (imported here: ess.fiche_document uses ess.exports)."""
+    from ess.fiche_document import document as mise_en_page
+
+    return mise_en_page(fiche, con, images)
 
 
 def generer(fiche, format: str, con=None) -> bytes:
@@ -22,4 +28,6 @@ def generer(fiche, format: str, con=None) -> bytes:
 def nom(fiche, format: str) -> str:
     """File name of an extract: `data-ess_<territoire>_<annee>.<ext>`, sanitised, unique per
     group of communes."""
+    from ess.fiche_document import nom_document
+
     return f"{nom_document(fiche)}.{FORMATS[format][0]}"

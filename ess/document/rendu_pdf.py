@@ -178,7 +178,8 @@ def _largeurs(pdf: _Pdf, t: Tableau, entete: list[str], lignes: list[list[str]])
         naturels.append(max(mini, naturel) + 2 * PADDING + 0.6)
     dispo = pdf.epw - 0.05  # fpdf2 refuses a table a hair wider than the page
     if sum(naturels) <= dispo:  # spare room goes to text columns
-        texte = [j for j, c in enumerate(t.colonnes) if not c.nombre] or list(range(len(naturels)))
+        texte = ([j for j, c in enumerate(t.colonnes) if not c.nombre and c.genre != "annee"]
+                 or list(range(len(naturels))))
         bonus = (dispo - sum(naturels)) / len(texte)
         return [w + (bonus if j in texte else 0) for j, w in enumerate(naturels)]
     if sum(minis) >= dispo:

@@ -10,8 +10,8 @@ from ess.document.modele import NON_DIFFUSE, SECRET
 
 
 def vide(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (
-        hasattr(v, "__class__") and v.__class__.__name__ in ("NAType", "NaTType"))
+    """None, NaN, and pandas' NA / NaT (checked by name: no pandas import here)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NAType", "NaTType")
 
 
 def cellule(v, genre: str = "texte") -> str:
@@ -38,10 +38,6 @@ def cellule(v, genre: str = "texte") -> str:
 
 def chiffre(c) -> str:
     return cellule(c.valeur, c.genre)
-
-
-def est_marque(v) -> bool:
-    return vide(v) or v == NON_DIFFUSE
 
 
 def tableau_texte(t):

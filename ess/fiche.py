@@ -93,6 +93,15 @@ class Fiche:
         return next(t for t in self.tableaux if t.cle == cle)
 
 
+NIVEAU_DIFFUSION = {"communes": "commune"}  # a custom group is published as its communes
+
+
+def _publies(con, niveau: str) -> set[tuple[str, str]]:
+    """(group, nomenclature) the employment table publishes at this level (ref_diffusion_emploi)."""
+    niveau = NIVEAU_DIFFUSION.get(niveau, niveau)
+    return {(g, n) for nv, g, n in diffusion.combinaisons(con) if nv == niveau}
+
+
 def parents(con: duckdb.DuckDBPyConnection, t: Territoire) -> list[tuple[str, str, str]]:
     """EPCI, PETR and département containing all the territory's communes."""
     rows = con.execute(PARENTS, [list(t.communes), list(NIVEAUX_COMPARAISON), t.code,
@@ -168,7 +177,7 @@ def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, c
                     nom: str) -> Tableau:
     """Families of a territory. Where its level does not publish them, jobs read "—" and the
     establishment counts come from the public SIRENE listing."""
-    publies = diffusion.publies(con, t.niveau)
+    publies = _publies(con, t.niveau)
     if any((f, "ensemble") in publies for f in indicateurs.FAMILLES_ESS):
         df = portrait.familles(con, t.code, annee)
     else:  # nothing to read from the employment table at this level
@@ -192,7 +201,7 @@ def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, c
     note = ""
     if par_sirene:
         source = f"{SOURCE_SIRENE.format(annee=annee)} (établissements) ; {source} (effectifs)"
-        note = (f"Effectifs par famille {diffusion.NOTE} (« — ») : établissements comptés dans le "
+        note = (f"Effectifs par famille {diffusion.NON_DIFFUSE} (« — ») : établissements comptés dans le "
                 "répertoire SIRENE ; voir les familles de l'EPCI, données de contexte.")
     return Tableau(cle, titre, [
         Colonne("Famille juridique", largeur=2), Colonne("Établissements employeurs", "entier"),
@@ -220,7 +229,7 @@ def _table_secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: s
                     max_lignes_pdf: int | None = None) -> Tableau | None:
     """ESS jobs by A21 section, with the A38 detail where the level publishes it; None when
     the level publishes no sector at all."""
-    publies = diffusion.publies(con, t.niveau)
+    publies = _publies(con, t.niveau)
     if ("ess", "a21") not in publies:
         return None
     df = portrait.secteurs(con, t.code, annee)
@@ -238,7 +247,7 @@ def _table_secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: s
         for ligne, r in zip(lignes, df.itertuples(), strict=True):
             ligne.insert(0, "Section" if r.niveau == "a21" else "Détail A38")
     note = ("Sections A21 de la NAF rév. 2 et leur détail A38" if a38 else
-            f"Sections A21 de la NAF rév. 2 ; le détail A38 est {diffusion.NOTE} (publié pour le "
+            f"Sections A21 de la NAF rév. 2 ; le détail A38 est {diffusion.NON_DIFFUSE} (publié pour le "
             "département et la métropole)") + " ; sections sans établissement de l'ESS omises."
     return Tableau(cle, titre, colonnes, lignes,
         f"établissements employeurs et salariés de l'ESS au 31/12/{annee}, {nom}",

@@ -3,7 +3,8 @@ nothing under 7,5 pt, tables whose columns are never narrower than their longest
 word split mid-word) with the header repeated on each page, pictures placed in their own
 box (never over text), and the accessibility fpdf2 offers: document language fr-FR, title
 shown by viewers, outline of numbered sections tagged as headings, alternative text on
-every picture. The font is matplotlib's DejaVu Sans (accents, « », €, narrow spaces)."""
+every picture (fpdf2 2.8 does not tag tables and body text: not a full PDF/UA document).
+The font is matplotlib's DejaVu Sans (accents, « », €, narrow spaces)."""
 
 from __future__ import annotations
 

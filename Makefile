@@ -1,11 +1,11 @@
-# Dev loop: make run | make test | make lint | make bench
+# Dev loop: make run | make test | make lint | make bench | make fiches-exemple
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/ess.duckdb
 STAMP := $(VENV)/.installe
 
-.PHONY: run test lint bench build clean
+.PHONY: run test lint bench build clean fiches-exemple
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: $(STAMP) $(DB)
 	$(PY) bench/bench.py
 	$(PY) bench/bench_secret.py
 	$(PY) bench/bench_pages.py --db $(DB)
+	$(PY) bench/bench_fiches.py --db $(DB)
+
+# Five representative fiches and the bilan in every format, for a human look (bench/out/).
+fiches-exemple: $(STAMP) $(DB)
+	$(PY) bench/fiches_exemple.py --db $(DB)
 
 clean:
 	rm -rf $(VENV) $(DB)

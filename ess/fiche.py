@@ -1,21 +1,25 @@
-"""The "Data ESS" fiche of a territory as plain data: key figures and tables (DataFrames
-with French headers, hidden values as None → "s"), notes, definitions and sources.
+"""The "Data ESS" fiche of a territory as data: key figures and typed tables (document
+`Tableau` blocks: hidden values None → "s", not published at this level "—", true zeros 0),
+notes, definitions and sources. `ess.fiche_document` lays them out as one document that the
+page shows and every export (PDF, XLSX, DOCX, CSV) renders. Nothing here formats or writes files.
 
-The page shows these tables and every export (XLSX, CSV, PDF) writes exactly them, so
-what is downloaded is what is shown. Nothing here formats or writes files.
+Employment detail follows `ref_diffusion_emploi` (ess.diffusion): a family or sector breakdown
+not published at the territory's level reads "—", and the fiche shows its EPCI's instead,
+labelled as context; establishment counts by family then come from the public SIRENE listing.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
-from ess import indicateurs, portrait, requetes
+from ess import diffusion, indicateurs, portrait, requetes
+from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.territoire import Territoire, resoudre
 
 UNITES = {"etablissements": "Établissements", "sieges": "Entreprises (sièges sociaux)"}
@@ -24,10 +28,11 @@ PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques)",
 NIVEAUX_COMPARAISON = ("epci", "petr", "departement")
 NIVEAUX = {"commune": "Commune", "communes": "Groupe de communes", "epci": "EPCI", "petr": "PETR",
            "departement": "Département", "metropole": "Métropole", "densite": "Densité"}
-NB_PEPITES = 10
+NB_PEPITES = 3  # per category: highlights, the list has the rest
+SEUIL_GRAND_EMPLOYEUR = 50  # salariés: lower bound of the SIRENE size band (tranche 21 = 50 à 99)
 CATEGORIES_SCOP = ("5458", "5558", "5658")
-SOURCE_FLORES = "Emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique, {annee}"
-SOURCE_SIRENE = "Répertoire SIRENE (INSEE), établissements employeurs actifs au 31/12/{annee}"
+SOURCE_FLORES = "INSEE, emploi salarié au 31/12/{annee} (format FLORES), périmètre statistique de l'ESS"
+SOURCE_SIRENE = "INSEE, répertoire SIRENE, établissements employeurs actifs au 31/12/{annee}"
 
 # ESS employer establishments active at 31/12 of the year in the territory, with their
 # legal unit's ESS status in both definitions (SIRENE counts are public, never secret).
@@ -40,7 +45,7 @@ WHERE e.employeur AND list_contains(?, e.commune)
   AND (e.famille_ess IS NOT NULL OR e.ess_sirene)
   AND e.date_creation <= make_date(?, 12, 31)
   AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(?, 12, 31))
-"""
+"""  # parameters: communes, last year, first year (the rows active at the end of either)
 INITIATIVES = """
 SELECT p.nom_projet, p.porteur, p.forme_juridique, c.nom AS nom_commune, p.theme, p.description,
        p.source
@@ -61,16 +66,8 @@ WHERE list_contains(?, a.commune) AND list_contains(?, t.niveau) AND t.territoir
 GROUP BY ALL
 HAVING count(*) = ?
 """
-
-
-@dataclass
-class Tableau:
-    cle: str  # stable identifier (CSV file name)
-    titre: str  # ≤ 31 characters: also the XLSX sheet name
-    donnees: pd.DataFrame  # French headers; None/NaN in a number column = secret ("s")
-    source: str
-    pourcents: tuple[str, ...] = ()  # columns holding percentages (11.3 = 11,3 %)
-    note: str = ""
+POPULATION = "SELECT sum(population)::BIGINT FROM communes WHERE list_contains(?, commune)"
+NOMS_COMMUNES = "SELECT nom FROM communes WHERE list_contains(?, commune) ORDER BY nom"
 
 
 @dataclass
@@ -88,16 +85,21 @@ class Fiche:
     definitions: list[tuple[str, str]] = field(default_factory=list)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     millesimes: dict = field(default_factory=dict)
+    titre: str = ""  # "Saint-Gaudens", "Groupe de communes : Aspet, Encausse-les-Thermes"
+    parents: list[tuple[str, str, str]] = field(default_factory=list)
+    contexte: dict = field(default_factory=dict)  # figures for sentences: trend, population…
 
     def tableau(self, cle: str) -> Tableau:
         return next(t for t in self.tableaux if t.cle == cle)
 
 
-def _secret_vers_none(df: pd.DataFrame, colonnes: list[str]) -> pd.DataFrame:
-    df = df.copy()
-    for c in colonnes:
-        df[c] = pd.Series([None if pd.isna(v) else v for v in df[c]], index=df.index, dtype=object)
-    return df
+NIVEAU_DIFFUSION = {"communes": "commune"}  # a custom group is published as its communes
+
+
+def _publies(con, niveau: str) -> set[tuple[str, str]]:
+    """(group, nomenclature) the employment table publishes at this level (ref_diffusion_emploi)."""
+    niveau = NIVEAU_DIFFUSION.get(niveau, niveau)
+    return {(g, n) for nv, g, n in diffusion.combinaisons(con) if nv == niveau}
 
 
 def parents(con: duckdb.DuckDBPyConnection, t: Territoire) -> list[tuple[str, str, str]]:
@@ -108,151 +110,245 @@ def parents(con: duckdb.DuckDBPyConnection, t: Territoire) -> list[tuple[str, st
     return sorted(rows, key=lambda r: ordre[r[1]])
 
 
-def _etablissements(con, t: Territoire, annee: int) -> pd.DataFrame:
-    return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, annee]).df()
+def titre_territoire(con, t: Territoire) -> str:
+    """A group of communes is named by its communes (the first three, then how many more)."""
+    if t.niveau != "communes":
+        return t.nom
+    noms = [n for (n,) in con.execute(NOMS_COMMUNES, [list(t.communes)]).fetchall()]
+    if len(noms) == 1:
+        return noms[0]
+    liste = ", ".join(noms[:3]) + (f" et {len(noms) - 3} autres communes" if len(noms) > 3 else "")
+    return f"Groupe de communes : {liste}"
+
+
+def _etablissements(con, t: Territoire, annee: int, depuis: int | None = None) -> pd.DataFrame:
+    """Active at 31/12 of `annee`; with `depuis`, also those active at 31/12 of that earlier
+    year (one query for a trend: `actifs_fin` picks either year)."""
+    return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, depuis or annee]).df()
+
+
+def actifs_fin(etab: pd.DataFrame, annee: int) -> pd.DataFrame:
+    fin = pd.Timestamp(annee, 12, 31)
+    creation, fermeture = pd.to_datetime(etab["date_creation"]), pd.to_datetime(etab["date_fermeture"])
+    return etab[(creation <= fin) & (fermeture.isna() | (fermeture > fin))]
 
 
 def _dans_perimetre(etab: pd.DataFrame, perimetre: str) -> pd.Series:
     return etab["ess_sirene"] if perimetre == "sirene" else etab["famille_ess"].notna()
 
 
+def _comptes(etab: pd.DataFrame, perimetre: str, unite: str) -> pd.Series:
+    """The establishments the headline count counts (and the list lists)."""
+    dans = _dans_perimetre(etab, perimetre)
+    return dans & etab["siege"] if unite == "sieges" else dans
+
+
 def comptages(etab: pd.DataFrame) -> dict[tuple[str, str], int]:
     """ESS employer establishments in both definitions and both counting units."""
-    out = {}
-    for perimetre in PERIMETRES:
-        dans = _dans_perimetre(etab, perimetre)
-        out[(perimetre, "etablissements")] = int(dans.sum())
-        out[(perimetre, "sieges")] = int((dans & etab["siege"]).sum())
-    return out
+    return {(p, u): int(_comptes(etab, p, u).sum()) for p in PERIMETRES for u in UNITES}
 
 
-def _definitions_comparees(compte: dict, perimetre: str, unite: str) -> pd.DataFrame:
+def _num(v):
+    """A number for a cell: None stays None (secret), NaN → None, numpy → Python."""
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _fraction(pourcent):
+    v = _num(pourcent)
+    return None if v is None else round(v / 100, 4)
+
+
+def _definitions_comparees(compte: dict, perimetre: str, unite: str, annee: int) -> Tableau:
     choisi = compte[(perimetre, unite)]
-    return pd.DataFrame([
-        {"Définition de l'ESS": PERIMETRES[p], "Unité de compte": UNITES[u],
-         "Établissements employeurs de l'ESS": n, "Écart avec le choix affiché": n - choisi,
-         "Choix affiché": "oui" if (p, u) == (perimetre, unite) else "non"}
-        for (p, u), n in compte.items()
-    ])
+    lignes = [[PERIMETRES[p], UNITES[u], n, n - choisi, "oui" if (p, u) == (perimetre, unite) else "non"]
+              for (p, u), n in compte.items()]
+    return Tableau("definitions_comparees", "Définitions comparées", [
+        Colonne("Définition de l'ESS", largeur=2), Colonne("Unité de compte"),
+        Colonne("Établissements employeurs de l'ESS", "entier"),
+        Colonne("Écart avec le choix affiché", "entier"), Colonne("Choix affiché")], lignes,
+        f"établissements employeurs de l'ESS actifs au 31/12/{annee}, selon la définition et l'unité",
+        SOURCE_SIRENE.format(annee=annee), "Écart = nombre de la ligne − nombre du choix affiché.",
+        imprime=False)
 
 
-def _table_chiffres(c: dict, perimetre: str, unite: str, annee: int) -> pd.DataFrame:
-    src_eff = (SOURCE_FLORES.format(annee=annee) if perimetre == "statistique"
-               else "SIRENE (INSEE) : estimation par tranches d'effectifs")
-    unite_txt = "sièges sociaux" if unite == "sieges" else "établissements"
-    return pd.DataFrame([
-        {"Indicateur": f"Établissements employeurs de l'ESS ({unite_txt})",
-         "Valeur": c["etablissements_employeurs_ess"], "Source": SOURCE_SIRENE.format(annee=annee)},
-        {"Indicateur": "Effectifs salariés de l'ESS" + (" (estimation)" if perimetre == "sirene" else ""),
-         "Valeur": c["effectifs_ess"], "Source": src_eff},
-        {"Indicateur": "Effectifs salariés du privé", "Valeur": c["effectifs_prive"],
-         "Source": SOURCE_FLORES.format(annee=annee)},
-        {"Indicateur": "Part de l'ESS dans l'emploi privé (%)", "Valeur": c["part_ess_emploi_prive"],
-         "Source": SOURCE_FLORES.format(annee=annee)},
-    ])
+def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, cle: str, titre: str,
+                    nom: str) -> Tableau:
+    """Families of a territory. Where its level does not publish them, jobs read "—" and the
+    establishment counts come from the public SIRENE listing."""
+    publies = _publies(con, t.niveau)
+    if any((f, "ensemble") in publies for f in indicateurs.FAMILLES_ESS):
+        df = portrait.familles(con, t.code, annee)
+    else:  # nothing to read from the employment table at this level
+        libelles = dict(con.execute(requetes.FAMILLES).fetchall())
+        df = pd.DataFrame({"famille": indicateurs.FAMILLES_ESS,
+                           "libelle": [libelles.get(f, f) for f in indicateurs.FAMILLES_ESS]})
+    if etab is None and any((f, "ensemble") not in publies for f in df["famille"]):
+        etab = _etablissements(con, t, annee)
+    etab_fam = (etab[etab["famille_ess"].notna()].groupby("famille_ess").size() if etab is not None
+                else pd.Series(dtype=int))
+    lignes, par_sirene = [], False
+    for r in df.itertuples():
+        if (r.famille, "ensemble") in publies:
+            secret = bool(r.secret)
+            lignes.append([r.libelle, int(r.nb_etablissements), None if secret else _num(r.effectifs),
+                           None if secret else _fraction(r.part)])
+        else:
+            par_sirene = True
+            lignes.append([r.libelle, int(etab_fam.get(r.famille, 0)), NON_DIFFUSE, NON_DIFFUSE])
+    source = SOURCE_FLORES.format(annee=annee)
+    note = ""
+    if par_sirene:
+        source = f"{SOURCE_SIRENE.format(annee=annee)} (établissements) ; {source} (effectifs)"
+        note = (f"Effectifs par famille {diffusion.NON_DIFFUSE} (« — ») : établissements comptés dans le "
+                "répertoire SIRENE ; voir les familles de l'EPCI, données de contexte.")
+    return Tableau(cle, titre, [
+        Colonne("Famille juridique", largeur=2), Colonne("Établissements employeurs", "entier"),
+        Colonne("Effectifs salariés", "entier"), Colonne("Part des effectifs de l'ESS", "pourcent")],
+        lignes, f"établissements employeurs et salariés de l'ESS au 31/12/{annee}, {nom}", source, note)
 
 
-def _familles(con, t, annee) -> pd.DataFrame:
-    df = portrait.familles(con, t.code, annee)
-    df = df.rename(columns={"libelle": "Famille juridique", "nb_etablissements": "Établissements employeurs",
-                            "effectifs": "Effectifs salariés", "part": "Part des effectifs de l'ESS (%)"})
-    df.loc[df["secret"], "Part des effectifs de l'ESS (%)"] = None
-    cols = ["Famille juridique", "Établissements employeurs", "Effectifs salariés",
-            "Part des effectifs de l'ESS (%)"]
-    return _secret_vers_none(df[cols], cols[2:])
-
-
-def _categories(etab: pd.DataFrame, perimetre: str) -> pd.DataFrame:
+def _categories(etab: pd.DataFrame, perimetre: str, libelles: dict, annee: int) -> Tableau:
     dans = etab[_dans_perimetre(etab, perimetre)]
-    if dans.empty:
-        return pd.DataFrame(columns=["Code", "Catégorie juridique", "Famille", "Établissements employeurs"])
-    df = (dans.fillna({"famille_ess": "hors périmètre statistique", "libelle_categorie_juridique": "?"})
-          .groupby(["categorie_juridique", "libelle_categorie_juridique", "famille_ess"], dropna=False)
-          .size().rename("Établissements employeurs").reset_index()
-          .sort_values("Établissements employeurs", ascending=False, ignore_index=True))
-    return df.rename(columns={"categorie_juridique": "Code", "famille_ess": "Famille",
-                              "libelle_categorie_juridique": "Catégorie juridique"})
+    lignes = []
+    if not dans.empty:
+        df = (dans.assign(famille=dans["famille_ess"].map(libelles).fillna("Hors périmètre statistique"),
+                          libelle=dans["libelle_categorie_juridique"].fillna("Non renseignée"))
+              .groupby(["categorie_juridique", "libelle", "famille"], dropna=False).size()
+              .rename("n").reset_index().sort_values(["n", "categorie_juridique"], ascending=[False, True]))
+        lignes = [[r.categorie_juridique, r.libelle, r.famille, int(r.n)] for r in df.itertuples()]
+    return Tableau("categories_juridiques", "Catégories juridiques", [
+        Colonne("Code"), Colonne("Catégorie juridique", largeur=3), Colonne("Famille"),
+        Colonne("Établissements employeurs", "entier")], lignes,
+        f"établissements employeurs de l'ESS actifs au 31/12/{annee}, par catégorie juridique",
+        SOURCE_SIRENE.format(annee=annee), max_lignes_pdf=8)
 
 
-def _secteurs(con, t, annee) -> pd.DataFrame:
+def _table_secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: str,
+                    max_lignes_pdf: int | None = None) -> Tableau | None:
+    """ESS jobs by A21 section, with the A38 detail where the level publishes it; None when
+    the level publishes no sector at all."""
+    publies = _publies(con, t.niveau)
+    if ("ess", "a21") not in publies:
+        return None
     df = portrait.secteurs(con, t.code, annee)
-    df.loc[df["secret"], "part"] = None
-    df["niveau"] = df["niveau"].map({"a21": "Section (A21)", "a38": "Détail (A38)"})
-    df = df.rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
-                            "libelle": "Secteur d'activité", "nb_etablissements": "Établissements employeurs",
-                            "effectifs": "Effectifs salariés", "part": "Part des effectifs de l'ESS (%)"})
-    cols = ["Niveau", "Section", "Code", "Secteur d'activité", "Établissements employeurs",
-            "Effectifs salariés", "Part des effectifs de l'ESS (%)"]
-    return _secret_vers_none(df[cols], cols[5:])
+    a38 = ("ess", "a38") in publies
+    df = df[((df["niveau"] == "a21") | ((df["niveau"] == "a38") & a38)) & (df["nb_etablissements"] > 0)]
+    if not a38:  # sections alone: the largest first (establishments are never secret)
+        df = df.sort_values(["nb_etablissements", "secteur"], ascending=[False, True])
+    lignes = [[r.secteur, r.libelle, _num(r.nb_etablissements), None if r.secret else _num(r.effectifs),
+               None if r.secret else _fraction(r.part)] for r in df.itertuples()]
+    colonnes = [Colonne("Code"), Colonne("Secteur d'activité", largeur=3),
+                Colonne("Établissements employeurs", "entier"), Colonne("Effectifs salariés", "entier"),
+                Colonne("Part des effectifs de l'ESS", "pourcent")]
+    if a38:  # sections and their detail in one table: say which is which
+        colonnes.insert(0, Colonne("Niveau"))
+        for ligne, r in zip(lignes, df.itertuples(), strict=True):
+            ligne.insert(0, "Section" if r.niveau == "a21" else "Détail A38")
+    note = ("Sections A21 de la NAF rév. 2 et leur détail A38" if a38 else
+            f"Sections A21 de la NAF rév. 2 ; le détail A38 est {diffusion.NON_DIFFUSE} (publié pour le "
+            "département et la métropole)") + " ; sections sans établissement de l'ESS omises."
+    return Tableau(cle, titre, colonnes, lignes,
+        f"établissements employeurs et salariés de l'ESS au 31/12/{annee}, {nom}",
+        SOURCE_FLORES.format(annee=annee), note, max_lignes_pdf=max_lignes_pdf)
 
 
-def _comparaisons(con, t, annee, propres: dict, parents_t, cache: dict | None) -> pd.DataFrame:
+def _comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | None) -> Tableau:
     """The territory (statistical figures `propres`) beside its EPCI, PETR, département."""
     cache = {} if cache is None else cache
     lignes = []
-    for code, niveau, nom in [(t.code, t.niveau, t.nom), *parents_t]:
+    for code, niveau, nom in [(t.code, t.niveau, titre), *parents_t]:
         if code == t.code:
             c = propres
         else:
             if (code, annee) not in cache:
                 cache[(code, annee)] = indicateurs.chiffres_cles(con, code, annee)
             c = cache[(code, annee)]
-        lignes.append({"Territoire": nom, "Niveau": NIVEAUX.get(niveau, niveau),
-                       "Établissements employeurs de l'ESS": c["etablissements_employeurs_ess"],
-                       "Effectifs salariés de l'ESS": c["effectifs_ess"],
-                       "Part de l'ESS dans l'emploi privé (%)": c["part_ess_emploi_prive"]})
-    df = pd.DataFrame(lignes)
-    return _secret_vers_none(df, ["Effectifs salariés de l'ESS", "Part de l'ESS dans l'emploi privé (%)"])
+        lignes.append([nom, NIVEAUX.get(niveau, niveau), c["etablissements_employeurs_ess"],
+                       c["effectifs_ess"], _fraction(c["part_ess_emploi_prive"])])
+    return Tableau("comparaisons", "Comparaisons", [
+        Colonne("Territoire", largeur=3), Colonne("Niveau"),
+        Colonne("Établissements employeurs de l'ESS", "entier"),
+        Colonne("Effectifs salariés de l'ESS", "entier"),
+        Colonne("Part de l'ESS dans l'emploi privé", "pourcent")], lignes,
+        f"périmètre statistique de l'ESS au 31/12/{annee}, le territoire et ceux qui le contiennent",
+        SOURCE_FLORES.format(annee=annee))
 
 
-def _evolution(con, t) -> pd.DataFrame:
-    df = portrait.evolution(con, t.code).rename(columns={
-        "annee": "Année", "etablissements_ess": "Établissements employeurs de l'ESS",
-        "effectifs_ess": "Effectifs salariés de l'ESS", "effectifs_prive": "Effectifs salariés du privé",
-        "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)"})
-    return _secret_vers_none(df, list(df.columns[2:]))
+def _evolution(con, t, annees: str) -> Tableau:
+    df = portrait.evolution(con, t.code)
+    lignes = [[int(r.annee), _num(r.etablissements_ess), _num(r.effectifs_ess), _num(r.effectifs_prive),
+               _fraction(r.part_ess_prive)] for r in df.itertuples()]
+    return Tableau("evolution", "Évolution", [
+        Colonne("Année", "annee"), Colonne("Établissements employeurs de l'ESS", "entier"),
+        Colonne("Effectifs salariés de l'ESS", "entier"), Colonne("Effectifs salariés du privé", "entier"),
+        Colonne("Part de l'ESS dans l'emploi privé", "pourcent")], lignes,
+        f"périmètre statistique de l'ESS, au 31/12 de chaque année disponible ({annees})",
+        f"INSEE, emploi salarié au 31/12 (format FLORES), {annees}")
 
 
-def _liste(etab: pd.DataFrame, perimetre: str) -> pd.DataFrame:
-    """Diffusible establishments only: a partially diffusible one is counted, never named."""
-    df = etab[_dans_perimetre(etab, perimetre) & etab["diffusible"] & (etab["etat"] == "A")]
-    df = df.sort_values(["nom_commune", "nom"], ignore_index=True)
-    return pd.DataFrame({
-        "SIRET": df["siret"], "Nom": df["nom"], "Forme juridique": df["libelle_categorie_juridique"],
-        "Activité (NAF)": df["naf"] + " " + df["libelle_naf"].fillna(""),
-        "Tranche d'effectifs": df["libelle_tranche"], "Adresse": df["adresse"],
-        "Commune": df["nom_commune"], "Siège": df["siege"].map({True: "oui", False: "non"}),
-    })
+def _liste(etab: pd.DataFrame, perimetre: str, unite: str, annee: int, compte: int) -> Tableau:
+    """The establishments the headline counts, active at 31/12 of the year, closed since or
+    not; a non-diffusible one is counted, never named."""
+    comptes = etab[_comptes(etab, perimetre, unite)]
+    # largest employers first: the PDF shows the head of the list
+    df = comptes[comptes["diffusible"]].sort_values(["effectif_min", "nom_commune", "nom"],
+                                                    ascending=[False, True, True], ignore_index=True)
+    caches = len(comptes) - len(df)
+    fermes = int(df["date_fermeture"].notna().sum())
+    lignes = [[r.siret, r.nom, r.libelle_categorie_juridique or "Non renseignée",
+               f"{r.naf} {r.libelle_naf or ''}".strip(), r.libelle_tranche or "Non renseignée",
+               r.adresse or "Non renseignée", r.nom_commune, "oui" if r.siege else "non",
+               f"fermé le {pd.Timestamp(r.date_fermeture):%d/%m/%Y}" if pd.notna(r.date_fermeture)
+               else "en activité"] for r in df.itertuples()]
+    note = (f"{compte} établissements comptés au 31/12/{annee} (chiffre clé) = {len(df)} listés ici"
+            + (f" + {caches} non diffusibles (statut de diffusion partielle SIRENE : comptés, jamais "
+               "nommés)" if caches else "") + "."
+            + (f" {fermes} ont fermé depuis : ils restent listés, car actifs fin {annee}." if fermes else ""))
+    return Tableau("etablissements", f"Établissements de l'ESS actifs au 31/12/{annee}", [
+        Colonne("SIRET", "siret"), Colonne("Nom", largeur=3), Colonne("Forme juridique", largeur=2),
+        Colonne("Activité (NAF)", largeur=3), Colonne("Tranche d'effectifs"), Colonne("Adresse", largeur=2),
+        Colonne("Commune"), Colonne("Siège"), Colonne("Situation aujourd'hui")], lignes,
+        f"{UNITES[unite].lower()} employeurs de l'ESS actifs au 31/12/{annee} "
+        f"({PERIMETRES[perimetre].lower()}), diffusibles", SOURCE_SIRENE.format(annee=annee), note,
+        max_lignes_pdf=15, colonnes_pdf=("Nom", "Activité (NAF)", "Tranche d'effectifs",
+                                         "Situation aujourd'hui")
+        + (("Commune",) if len(set(df["nom_commune"])) > 1 else ()))
 
 
-def _pepites(con, t, etab: pd.DataFrame, perimetre: str, annee: int) -> pd.DataFrame:
-    lignes = [{"Catégorie": "Initiative citée par le plan", "Nom": r.nom_projet,
-               "Détail": f"{r.porteur} — {r.theme} : {r.description}", "Commune": r.nom_commune,
-               "Source": r.source}
+def _pepites(con, t, etab: pd.DataFrame, perimetre: str, annee: int) -> Tableau:
+    lignes = [["Initiative citée par le plan", r.nom_projet, f"{r.porteur} — {r.theme}", r.description,
+               r.nom_commune, r.source]
               for r in con.execute(INITIATIVES, [list(t.communes)]).df().itertuples()]
-    visibles = etab[_dans_perimetre(etab, perimetre) & etab["diffusible"] & (etab["etat"] == "A")]
-    grands = visibles.sort_values(["effectif_min", "nom"], ascending=[False, True]).head(NB_PEPITES)
-    lignes += [{"Catégorie": "Grand employeur de l'ESS", "Nom": r.nom,
-                "Détail": f"{r.libelle_tranche} — {r.libelle_naf}", "Commune": r.nom_commune,
-                "Source": "SIRENE (tranche d'effectifs)"} for r in grands.itertuples()]
+    visibles = etab[_dans_perimetre(etab, perimetre) & etab["diffusible"]]
+    grands = visibles[visibles["effectif_min"] >= SEUIL_GRAND_EMPLOYEUR]
+    grands = grands.sort_values(["effectif_min", "nom"], ascending=[False, True]).head(NB_PEPITES)
+    lignes += [["Grand employeur de l'ESS", r.nom, f"{r.libelle_tranche} — {r.libelle_naf}", NON_DIFFUSE,
+                r.nom_commune, "SIRENE (tranche d'effectifs)"] for r in grands.itertuples()]
     debut = pd.Timestamp(annee - 2, 1, 1)
     recentes = visibles[pd.to_datetime(visibles["date_creation"]) >= debut]
-    recentes = recentes.sort_values("date_creation", ascending=False).head(NB_PEPITES)
-    lignes += [{"Catégorie": f"Création récente (depuis {annee - 2})", "Nom": r.nom,
-                "Détail": f"créé le {pd.Timestamp(r.date_creation):%d/%m/%Y} — {r.libelle_naf}",
-                "Commune": r.nom_commune, "Source": "SIRENE (date de création)"}
-               for r in recentes.itertuples()]
-    scop = visibles[visibles["categorie_juridique"].isin(CATEGORIES_SCOP)].head(NB_PEPITES)
-    lignes += [{"Catégorie": "SCOP", "Nom": r.nom, "Détail": r.libelle_categorie_juridique,
-                "Commune": r.nom_commune, "Source": "SIRENE (catégorie juridique)"}
-               for r in scop.itertuples()]
-    lignes += [{"Catégorie": "SCIC", "Nom": r.nom_projet, "Détail": f"{r.porteur} — {r.theme}",
-                "Commune": r.nom_commune, "Source": "Registre des projets du 1er plan (SIES)"}
+    recentes = recentes.sort_values(["date_creation", "nom"], ascending=[False, True]).head(NB_PEPITES)
+    lignes += [[f"Création récente (depuis {annee - 2})", r.nom,
+                f"créé le {pd.Timestamp(r.date_creation):%d/%m/%Y} — {r.libelle_naf}", NON_DIFFUSE,
+                r.nom_commune, "SIRENE (date de création)"] for r in recentes.itertuples()]
+    scop = visibles[visibles["categorie_juridique"].isin(CATEGORIES_SCOP)].sort_values("nom").head(NB_PEPITES)
+    lignes += [["SCOP", r.nom, r.libelle_categorie_juridique, NON_DIFFUSE, r.nom_commune,
+                "SIRENE (catégorie juridique)"] for r in scop.itertuples()]
+    lignes += [["SCIC", r.nom_projet, f"{r.porteur} — {r.theme}", NON_DIFFUSE, r.nom_commune,
+                "Registre des projets du 1er plan (SIES)"]
                for r in con.execute(SCIC_DU_REGISTRE, [list(t.communes)]).df().itertuples()]
-    return pd.DataFrame(lignes, columns=["Catégorie", "Nom", "Détail", "Commune", "Source"])
+    return Tableau("pepites", "Pépites", [
+        Colonne("Catégorie", largeur=2), Colonne("Nom", largeur=2), Colonne("Détail", largeur=3),
+        Colonne("Description", largeur=4),
+        Colonne("Commune"), Colonne("Source", largeur=2)], lignes,
+        f"initiatives citées par le plan ESS 2025-2028, employeurs d'au moins {SEUIL_GRAND_EMPLOYEUR} "
+        f"salariés, créations depuis {annee - 2}, SCOP et SCIC du territoire",
+        "Plan ESS 2025-2028 (initiatives citées), SIRENE, registre des projets (SIES)",
+        colonnes_pdf=("Catégorie", "Nom", "Détail") + (("Commune",) if len(t.communes) > 1 else ()))
 
 
-def _notes(t, chiffres, familles, parents_t, non_diffusibles, demo) -> tuple[list[str], list[str]]:
+def _notes(t, chiffres, parents_t, demo) -> tuple[list[str], list[str]]:
     """(all notes, those specific to this territory)."""
     notes, alertes = [], []
     if demo:
@@ -261,15 +357,12 @@ def _notes(t, chiffres, familles, parents_t, non_diffusibles, demo) -> tuple[lis
     notes.append("Secret statistique : un effectif n'est publié que si au moins 3 établissements y "
                  "contribuent et qu'aucun n'en représente plus de 85 % ; d'autres cellules sont "
                  "masquées pour qu'aucune valeur ne se déduise par différence, y compris entre "
-                 "commune, EPCI, PETR et département. Les valeurs masquées sont notées « s ».")
-    effectifs_familles = [v for v in familles["Effectifs salariés"] if v is not None]
-    if t.niveau in ("commune", "communes") and (chiffres["effectifs_ess"] is None or not effectifs_familles):
+                 "commune, EPCI, PETR et département.")
+    if t.niveau in ("commune", "communes") and chiffres["effectifs_ess"] is None:
         epci = next((nom for _c, niveau, nom in parents_t if niveau == "epci"), None)
         cible = f"ceux de l'EPCI ({epci})" if epci else "ceux de l'EPCI"
-        alertes.append(f"Territoire trop petit pour publier le détail des effectifs : consultez {cible}.")
-    if non_diffusibles:
-        alertes.append(f"{non_diffusibles} établissement(s) de l'ESS non diffusible(s) (statut de "
-                     "diffusion partielle SIRENE) sont comptés mais ni nommés ni localisés.")
+        alertes.append(f"Territoire trop petit pour publier ses effectifs salariés de l'ESS (secret "
+                       f"statistique) : consultez {cible}.")
     return notes + alertes, alertes
 
 
@@ -287,10 +380,26 @@ DEFINITIONS = [
      "social : ses établissements situés ailleurs n'y sont pas comptés."),
     ("Part de l'ESS dans l'emploi privé", "Effectifs salariés de l'ESS / effectifs salariés du privé "
      "(ESS comprise, hors fonction publique)."),
+    ("Grand employeur de l'ESS", f"Établissement de la tranche d'effectifs SIRENE « {SEUIL_GRAND_EMPLOYEUR} "
+     "à 99 salariés » ou au-dessus (seuil de la grande entreprise au sens des tranches INSEE)."),
     ("SCOP, SCIC", "SCOP : catégories juridiques 5458, 5558, 5658. Les SCIC n'ont pas de catégorie "
      "juridique propre dans SIRENE : celles du registre des projets du plan sont citées."),
-    ("s", "Valeur masquée par le secret statistique."),
+    ("Diffusion de l'emploi par échelon", "Communes : effectifs de l'ESS et du privé seulement. EPCI, PETR, "
+     "département, métropole : familles de l'ESS et sections A21. Détail A38 : département et métropole."),
 ]
+LIBELLES_SOURCES = {"territoires": "Territoires et population", "etablissements": "Établissements (SIRENE)",
+                    "emploi": "Emploi salarié (FLORES)", "projets": "Projets du plan ESS",
+                    "densite": "Densité des communes"}
+
+
+def millesime(texte: str) -> str:
+    """`2017,2018,…,2023` or `2017-2023` → « 2017 à 2023 »; an ISO date → « 01/01/2024 »."""
+    annees = re.findall(r"\b(?:19|20)\d\d\b", texte or "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", texte or ""):
+        return datetime.fromisoformat(texte).strftime("%d/%m/%Y") if "T" not in texte else texte
+    if len(annees) >= 2 and re.fullmatch(r"[\d,\s-]+", texte):
+        return f"{annees[0]} à {annees[-1]}"
+    return texte or ""
 
 
 def options_niveau(con: duckdb.DuckDBPyConnection, niveau: str) -> dict[str, str]:
@@ -307,6 +416,25 @@ def codes_colles(texte: str, connus) -> tuple[list[str], list[str]]:
     return [j for j in jetons if j in connus], [j for j in jetons if j not in connus]
 
 
+def annee_debut(annees: list[int], annee: int) -> int:
+    """First year of the trends: four years before, or the first year available."""
+    return max([a for a in annees if a <= annee - 4] or [min(annees, default=annee)])
+
+
+def _contexte(con, t, annee, perimetre, unite, evolution: Tableau, etab: pd.DataFrame,
+              etab_debut: pd.DataFrame) -> dict:
+    """Figures the sentences need: population, trend of the count from the SIRENE listing
+    (same definition as the headline), first year of the series."""
+    annees = [r[0] for r in evolution.lignes]
+    debut = annee_debut(annees, annee)
+    compte_debut = int(_comptes(etab_debut, perimetre, unite).sum())
+    comptes = _comptes(etab, perimetre, unite)
+    recents = pd.to_datetime(etab["date_creation"]) >= pd.Timestamp(annee - 2, 1, 1)
+    return {"population": con.execute(POPULATION, [list(t.communes)]).fetchone()[0] or 0,
+            "annee_debut": debut, "compte_debut": compte_debut, "annees": annees,
+            "creations": int((comptes & recents).sum())}
+
+
 def fiche(
     con: duckdb.DuckDBPyConnection, code: str, annee: int | None = None,
     perimetre: str = "statistique", unite: str = "etablissements", cache: dict | None = None,
@@ -321,52 +449,54 @@ def fiche(
     annee = annee or indicateurs.annee_par_defaut(con)
     info = indicateurs.infos_build(con)
     demo = info.get("demo") == "oui"
-    etab = _etablissements(con, t, annee)
+    titre = titre_territoire(con, t)
+    annees_emploi = indicateurs.annees(con)
+    debut = annee_debut(annees_emploi, annee)
+    deux_ans = _etablissements(con, t, annee, debut)
+    etab, etab_debut = actifs_fin(deux_ans, annee), actifs_fin(deux_ans, debut)
     compte = comptages(etab)
     base = indicateurs.chiffres_cles(con, t.code, annee, perimetre)
     # the headline count follows the chosen definition and unit (SIRENE, public)
     chiffres = base | {"etablissements_employeurs_ess": compte[(perimetre, unite)]}
     statistiques = base if perimetre == "statistique" else indicateurs.chiffres_cles(con, t.code, annee)
-    familles = _familles(con, t, annee)
     parents_t = parents(con, t)
-    dans = etab[_dans_perimetre(etab, perimetre)]
-    flores = SOURCE_FLORES.format(annee=annee)
-    sirene = SOURCE_SIRENE.format(annee=annee)
+    annees = millesime(info.get("annees_emploi", ""))
+    libelles = dict(con.execute(requetes.FAMILLES).fetchall())
+    evolution = _evolution(con, t, annees)
     tableaux = [
-        Tableau("chiffres_cles", "Chiffres clés", _table_chiffres(chiffres, perimetre, unite, annee),
-                f"{flores} ; {sirene}"),
-        Tableau("definitions_comparees", "Définitions comparées",
-                _definitions_comparees(compte, perimetre, unite), sirene,
-                note="Écart = nombre de la ligne − nombre du choix affiché."),
-        Tableau("familles", "Familles juridiques", familles, flores, ("Part des effectifs de l'ESS (%)",)),
-        Tableau("categories_juridiques", "Catégories juridiques", _categories(etab, perimetre), sirene),
-        Tableau("secteurs", "Secteurs d'activité", _secteurs(con, t, annee), flores,
-                ("Part des effectifs de l'ESS (%)",), "Sections A21 et leur détail A38 (NAF rév. 2)."),
-        Tableau("comparaisons", "Comparaisons",
-                _comparaisons(con, t, annee, statistiques, parents_t, cache), flores,
-                ("Part de l'ESS dans l'emploi privé (%)",)),
-        Tableau("evolution", "Évolution", _evolution(con, t),
-                f"Emploi salarié au 31/12, format FLORES (INSEE), {info.get('annees_emploi', '')}",
-                ("Part de l'ESS dans l'emploi privé (%)",)),
-        Tableau("etablissements", "Établissements", _liste(etab, perimetre), sirene,
-                note="Établissements diffusibles seulement : un établissement non diffusible est "
-                     "compté, jamais nommé."),
-        Tableau("pepites", "Pépites", _pepites(con, t, etab, perimetre, annee),
-                "Plan ESS 2025-2028 (initiatives citées), SIRENE, registre des projets (SIES)"),
+        _table_familles(con, t, annee, etab, "familles", "Familles juridiques", titre),
+        _categories(etab, perimetre, libelles, annee),
+        _definitions_comparees(compte, perimetre, unite, annee),
+        _comparaisons(con, t, titre, annee, statistiques, parents_t, cache),
+        evolution,
+        _liste(etab, perimetre, unite, annee, compte[(perimetre, unite)]),
+        _pepites(con, t, etab, perimetre, annee),
     ]
-    try:
-        genere_le = datetime.now(ZoneInfo("Europe/Paris"))
-    except Exception:  # no time-zone database: local time is still a date
-        genere_le = datetime.now().astimezone()
-    notes, alertes = _notes(t, chiffres, familles, parents_t, int((~dans["diffusible"]).sum()), demo)
+    secteurs = _table_secteurs(con, t, annee, "secteurs", "Secteurs d'activité", titre)
+    if secteurs is not None:
+        tableaux.insert(1, secteurs)
+    epci = next(((c, n) for c, niv, n in parents_t if niv == "epci"), None)
+    if epci and secteurs is None:  # context: the EPCI's breakdowns, clearly labelled
+        cle = ("contexte_epci", epci[0], annee)
+        if cache is None or cle not in cache:
+            te = resoudre(con, epci[0])
+            contexte = [_table_familles(con, te, annee, None, "familles_epci",
+                                        "Familles juridiques de l'EPCI", epci[1]),
+                        _table_secteurs(con, te, annee, "secteurs_epci", "Secteurs d'activité de l'EPCI",
+                                        epci[1], max_lignes_pdf=8)]
+            if cache is not None:
+                cache[cle] = contexte
+        contexte = cache[cle] if cache is not None else contexte
+        tableaux[1:1] = [copy.copy(x) for x in contexte if x is not None]  # numbered per document
+    notes, alertes = _notes(t, chiffres, parents_t, demo)
     return Fiche(
-        territoire=t, annee=annee, perimetre=perimetre, unite=unite, genere_le=genere_le, demo=demo,
-        chiffres=chiffres, tableaux=tableaux,
-        notes=notes, alertes=alertes,
+        territoire=t, annee=annee, perimetre=perimetre, unite=unite, genere_le=datetime.now(UTC), demo=demo,
+        chiffres=chiffres | {"statistiques": statistiques}, tableaux=tableaux, notes=notes, alertes=alertes,
         definitions=DEFINITIONS,
         sources=con.execute(requetes.SOURCES).df(),
-        millesimes={"Année des données d'emploi": str(annee),
-                    "Années d'emploi disponibles": info.get("annees_emploi", ""),
+        millesimes={"Année des chiffres clés": str(annee), "Années d'emploi disponibles": annees,
                     "Géographie (population légale)": info.get("annee_geographie", ""),
                     "Base construite le": info.get("date_construction", "")},
+        titre=titre, parents=parents_t,
+        contexte=_contexte(con, t, annee, perimetre, unite, evolution, etab, etab_debut),
     )

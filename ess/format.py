@@ -27,7 +27,8 @@ def pourcent(x, decimales: int = 1) -> str:
 
 
 def date_heure(horodatage) -> str:
-    """An ISO timestamp (UTC when it has no offset) in Paris time: « 29/11/2026 à 02 h 21 »."""
+    """A datetime or an ISO timestamp (naive = UTC) in Paris time, « 29/11/2026 à 02 h 21 »,
+    with non-breaking spaces so that it never splits across lines."""
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
@@ -36,7 +37,11 @@ def date_heure(horodatage) -> str:
     t = horodatage if isinstance(horodatage, datetime) else datetime.fromisoformat(str(horodatage))
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
-    return f"{t.astimezone(ZoneInfo('Europe/Paris')):%d/%m/%Y à %H h %M}"
+    try:
+        t = t.astimezone(ZoneInfo("Europe/Paris"))
+    except Exception:  # no time-zone database: the server's local time is still a date
+        t = t.astimezone()
+    return f"{t:%d/%m/%Y}\u00a0à\u00a0{t:%H}\u00a0h\u00a0{t:%M}"
 
 
 def decimal(x, decimales: int = 2) -> str:

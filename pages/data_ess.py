@@ -7,7 +7,8 @@ from ess import exports, journal, ui
 from ess import fiche as fiches
 from ess import format as fr
 from ess import permalien as pl
-from ess.exports.cellules import en_texte
+from ess.document import LEGENDE, Paragraphe
+from ess.document.texte import chiffre, tableau_texte
 from ess.territoire import TerritoireInvalide, plus_peuple
 
 ui.cadre_application()
@@ -89,21 +90,17 @@ except TerritoireInvalide as exc:
     st.error(str(exc))
     st.stop()
 
-st.header(f"{f.territoire.nom} — {annee}")
+doc = exports.document(f, images=False).numeroter()
+st.header(f"{f.titre} — {annee}")
 for alerte in f.alertes:
     st.info(alerte)
-cols = st.columns(3)
-with cols[0]:
-    ui.metrique(f"Établissements employeurs de l'ESS ({fiches.UNITES[unite].lower()})",
-                f.chiffres["etablissements_employeurs_ess"])
-with cols[1]:
-    ui.metrique("Effectifs salariés de l'ESS" + (" (estimation)" if perimetre == "sirene" else ""),
-                f.chiffres["effectifs_ess"])
-with cols[2]:
-    part = f.chiffres["part_ess_emploi_prive"]
-    ui.metrique("Part de l'ESS dans l'emploi privé",
-                "n. d." if part is None and perimetre == "sirene" else fr.pourcent(part))
-ui.source(f.tableaux[0].source)
+cols = st.columns(len(doc.chiffres))
+for colonne, c in zip(cols, doc.chiffres, strict=True):
+    with colonne:
+        ui.metrique(c.libelle, chiffre(c), aide=c.phrase)
+        st.caption(" · ".join(x for x in (c.comparaison, c.tendance) if x))
+for m in doc.messages[len(f.alertes):]:
+    st.caption(m)
 
 pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
 
@@ -118,28 +115,33 @@ def telechargement(format: str):
     return produire
 
 
-d1, d2, d3 = st.columns(3)
-for colonne, (fmt, libelle) in zip((d1, d2, d3), (("xlsx", "Classeur XLSX"), ("csv", "CSV (zip, Excel FR)"),
-                                                  ("pdf", "Fiche PDF A4")), strict=True):
+for colonne, (fmt, libelle) in zip(st.columns(4), (("pdf", "Fiche PDF A4"), ("xlsx", "Classeur XLSX"),
+                                                  ("docx", "Document Word"), ("csv", "CSV (zip, Excel FR)")),
+                                   strict=True):
     colonne.download_button(libelle, data=telechargement(fmt), file_name=exports.nom(f, fmt),
                             mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
                             icon=":material/download:")
 
-for t in f.tableaux:
-    st.subheader(t.titre)
-    if t.donnees.empty:
-        st.caption("Aucune donnée pour ce territoire.")
-    else:
-        ui.tableau(en_texte(t.donnees, t.pourcents))
-    ui.source(t.source + (f" — {t.note}" if t.note else ""))
+for section in doc.sections:
+    st.subheader(section.libelle)
+    for bloc in section.blocs:
+        if isinstance(bloc, Paragraphe):
+            st.caption(bloc.texte)
+            continue
+        st.markdown(f"**{bloc.libelle}**")
+        st.caption(f"Champ : {bloc.champ}")
+        if bloc.lignes:
+            ui.tableau(tableau_texte(bloc))
+        else:
+            st.caption("Aucune ligne pour ce territoire.")
+        ui.source(bloc.source + (f" — {bloc.note}" if bloc.note else ""))
 
 with st.expander("Sources, définitions et secret statistique"):
-    for terme, texte in f.definitions:
+    for ligne in (*LEGENDE, *doc.notes):
+        st.markdown(f"- {ligne}")
+    for terme, texte in [*doc.methodes, *doc.sources]:
         st.markdown(f"- **{terme}** : {texte}")
-    for note in f.notes:
-        st.markdown(f"- {note}")
-    st.caption(" · ".join(f"{k} : {v}" for k, v in f.millesimes.items())
-               + f" · fiche générée le {f.genere_le:%d/%m/%Y à %H:%M}")
+    st.caption(f"Fiche établie le {fr.date_heure(doc.genere_le)}")
 
 with st.expander("Journal des extractions"):
     ui.tableau(journal.lire().drop(columns="Code"))

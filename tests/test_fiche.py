@@ -9,11 +9,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ess import fiche, journal
+from ess import diffusion, exports, fiche, journal
+from ess.document import NON_DIFFUSE
 from tests.conftest import RACINE
 
-TITRES = ["Chiffres clés", "Définitions comparées", "Familles juridiques", "Catégories juridiques",
-          "Secteurs d'activité", "Comparaisons", "Évolution", "Établissements", "Pépites"]
+SECTIONS = ["1. Le territoire et ceux qui le contiennent", "2. Familles juridiques et secteurs d'activité",
+            "3. Évolution", "4. Établissements et pépites", "5. Définitions comparées"]
 
 
 @pytest.fixture
@@ -25,13 +26,14 @@ def suivi(tmp_path, monkeypatch):
 
 def test_fiche_departement_chiffres_publies(con):
     f = fiche.fiche(con, "departement:31", 2021)
-    assert [t.titre for t in f.tableaux] == TITRES
+    assert {t.cle for t in f.tableaux} == {"familles", "secteurs", "categories_juridiques", "comparaisons",
+                                         "definitions_comparees", "evolution", "etablissements", "pepites"}
     assert f.chiffres["etablissements_employeurs_ess"] == 4674  # SIRENE = FLORES count in 2021
     assert f.chiffres["effectifs_ess"] == pytest.approx(55_100, abs=50)
     familles = f.tableau("familles").donnees.set_index("Famille juridique")
-    assert familles.loc["Associations", "Part des effectifs de l'ESS (%)"] == 85.5
-    evolution = f.tableau("evolution").donnees
-    assert list(evolution["Année"]) == list(range(2017, 2024))
+    assert familles.loc["Associations", "Part des effectifs de l'ESS"] == 0.855  # a fraction, everywhere
+    assert list(f.tableau("evolution").donnees["Année"]) == list(range(2017, 2024))
+    assert "Détail A38" in set(f.tableau("secteurs").donnees["Niveau"])  # A38 published here only
     assert f.demo and any("démonstration" in n for n in f.notes)
 
 
@@ -53,15 +55,53 @@ def test_deux_definitions_et_deux_unites(con):
         lignes = d[d["Définition de l'ESS"] == fiche.PERIMETRES[p]].set_index("Unité de compte")
         assert lignes.loc[fiche.UNITES["sieges"], "Établissements employeurs de l'ESS"] <= \
             lignes.loc[fiche.UNITES["etablissements"], "Établissements employeurs de l'ESS"]
+    # the list lists what the headline counts: head offices here
+    assert set(f.tableau("etablissements").donnees["Siège"]) <= {"oui"}
 
 
 def test_petite_commune_renvoie_a_l_epci(con):
     f = fiche.fiche(con, "commune:31001", 2021)  # Agassac: 118 inhabitants
     assert any("trop petit" in a and "EPCI" in a for a in f.alertes)
-    familles = f.tableau("familles").donnees
-    # families are not published for a commune (data/diffusion_emploi.csv): no figure, never 0
-    assert len(familles) and all(v is None for v in familles["Effectifs salariés"])
     assert f.chiffres["effectifs_ess"] is None
+
+
+def test_commune_detail_non_diffuse_a_cet_echelon(con):
+    """ref_diffusion_emploi publishes no family and no sector at commune level: "—" (never 0,
+    never s), counts by family from SIRENE, and the EPCI's breakdowns as labelled context."""
+    assert not diffusion.publie(con, "commune", "association", "ensemble")
+    assert diffusion.publie(con, "epci", "association", "ensemble")
+    assert diffusion.publie(con, "departement", "ess", "a38")
+    assert not diffusion.publie(con, "epci", "ess", "a38")
+    f = fiche.fiche(con, "commune:31483", 2021)  # Saint-Gaudens
+    fam = f.tableau("familles")
+    assert {r[2] for r in fam.lignes} == {NON_DIFFUSE} and {r[3] for r in fam.lignes} == {NON_DIFFUSE}
+    assert diffusion.NON_DIFFUSE in fam.note and "SIRENE" in fam.source
+    sirene = con.execute("SELECT count(*) FROM etablissements WHERE commune = '31483' AND employeur "
+                         "AND famille_ess = 'association' AND date_creation <= DATE '2021-12-31' AND "
+                         "(date_fermeture IS NULL OR date_fermeture > DATE '2021-12-31')").fetchone()[0]
+    par_famille = fam.donnees.set_index("Famille juridique")
+    assert par_famille.loc["Associations", "Établissements employeurs"] == sirene
+    cles = [t.cle for t in f.tableaux]
+    assert "secteurs" not in cles and "familles_epci" in cles
+    assert ("secteurs_epci" in cles) == diffusion.publie(con, "epci", "ess", "a21")
+    assert "Cœur et Coteaux du Comminges" in f.tableau("familles_epci").champ
+
+
+def test_liste_et_compte_concordent(con):
+    """The list holds the establishments the headline counts, those closed since included; the
+    note says how count and list relate."""
+    for code in ("commune:31483", "epci:200068815"):
+        f = fiche.fiche(con, code, 2021)
+        liste = f.tableau("etablissements")
+        caches = con.execute(
+            "SELECT count(*) FROM etablissements WHERE list_contains(?, commune) AND employeur "
+            "AND NOT diffusible AND famille_ess IS NOT NULL AND date_creation <= DATE '2021-12-31' AND "
+            "(date_fermeture IS NULL OR date_fermeture > DATE '2021-12-31')", [list(f.territoire.communes)]
+        ).fetchone()[0]
+        assert len(liste.lignes) + caches == f.chiffres["etablissements_employeurs_ess"]
+        assert f"{f.chiffres['etablissements_employeurs_ess']} établissements comptés" in liste.note
+        fermes = [r for r in liste.lignes if r[-1].startswith("fermé le")]
+        assert not fermes or "ont fermé depuis" in liste.note or "a fermé depuis" in liste.note
 
 
 def test_aucun_secret_ni_etablissement_non_diffusible(con):
@@ -73,16 +113,19 @@ def test_aucun_secret_ni_etablissement_non_diffusible(con):
     caches = con.execute("SELECT count(*) FROM emploi WHERE territoire = ? AND annee = 2021 "
                          "AND groupe IN ('association','cooperative','mutuelle','fondation','autre_ess') "
                          "AND nomenclature = 'ensemble' AND secret", ["epci:200073146"]).fetchone()[0]
-    non_diffusees = 1  # autre_ess is published from the département up only
     familles = f.tableau("familles").donnees
-    assert sum(v is None for v in familles["Effectifs salariés"]) == caches + non_diffusees
+    assert sum(v is None for v in familles["Effectifs salariés"]) == caches
 
 
 def test_pepites_initiatives_du_plan(con):
     pepites = fiche.fiche(con, "commune:31555", 2021).tableau("pepites").donnees
     initiatives = set(pepites.loc[pepites["Catégorie"] == "Initiative citée par le plan", "Nom"])
     assert {"Café&Co", "Miam'Up"} <= initiatives
-    assert "Grand employeur de l'ESS" in set(pepites["Catégorie"])
+    grands = pepites[pepites["Catégorie"] == "Grand employeur de l'ESS"]
+    assert len(grands)
+    # a size band of at least 50 employees, never a 1–2 employee mutuelle
+    assert all(d.split(" ")[0].replace("\u00a0", "").isdigit() and int(d.split(" ")[0]) >= 50
+               for d in grands["Détail"])
     revel = fiche.fiche(con, "commune:31451", 2021).tableau("pepites").donnees
     assert "Équipollence" in set(revel["Nom"])
 
@@ -93,6 +136,10 @@ def test_groupe_de_communes_et_codes_colles(con):
     assert codes == ["31555", "31069"] and inconnus == ["99999", "ABC"]
     f = fiche.fiche(con, "communes:31069,31555", 2021)
     assert f.territoire.niveau == "communes" and len(f.territoire.communes) == 2
+    assert f.titre == "Groupe de communes : Blagnac, Toulouse"
+    autre = fiche.fiche(con, "communes:31069,31149", 2021)
+    assert exports.nom(f, "pdf") != exports.nom(autre, "pdf")  # never overwrite each other
+    assert exports.nom(f, "pdf") == "data-ess_groupe-31069-31555_2021.pdf"
 
 
 def test_journal(suivi):
@@ -120,7 +167,8 @@ def test_cli_une_fiche(db_demo, tmp_path, suivi):
     assert fichiers == ["data-ess_Communaute-de-communes-Cagire-Garonne-Salat_2021.xlsx",
                         "data-ess_Communaute-de-communes-Cagire-Garonne-Salat_2021.zip"]
     wb = openpyxl.load_workbook(tmp_path / "sortie" / fichiers[0], read_only=True)
-    assert wb.sheetnames == [*TITRES, "Sources et définitions"]
+    assert wb.sheetnames[0] == "Synthèse" and wb.sheetnames[-1] == "Méthodes et sources"
+    assert all(len(n) <= 31 for n in wb.sheetnames) and len(wb.sheetnames) == 10
     assert list(journal.lire(chemin=suivi)["Demandé par"]) == ["SIES", "SIES"]
 
 
@@ -157,7 +205,7 @@ def test_page_data_ess(env_db, suivi):
     at.selectbox(key="territoire_epci").set_value("epci:200073146").run()
     assert not at.exception
     assert "Cagire Garonne Salat" in at.header[0].value
-    assert {s.value for s in at.subheader} >= set(TITRES)
+    assert [s.value for s in at.subheader][1:6] == SECTIONS  # after "Télécharger la fiche"
     assert at.query_params["territoire"] in ("epci:200073146", ["epci:200073146"])
 
 
@@ -186,3 +234,24 @@ def test_page_data_ess_lien_defaut_et_demandeur(env_db, suivi):
     assert not lien.exception
     assert lien.radio(key="niveau").value == "epci"
     assert lien.selectbox(key="territoire_epci").value == "epci:200068815"
+
+
+def test_diffusion_lue_dans_la_table_de_reference(db_demo, tmp_path):
+    """The fiche follows ref_diffusion_emploi, not the data: a family an EPCI no longer
+    publishes reads "—" even though its cells are still in `emploi`."""
+    import shutil
+
+    import duckdb
+
+    copie = tmp_path / "moins.duckdb"
+    shutil.copy(db_demo, copie)
+    with duckdb.connect(str(copie)) as rw:
+        rw.execute("DELETE FROM ref_diffusion_emploi WHERE niveau = 'epci' AND groupe = 'fondation'")
+        rw.execute("DELETE FROM ref_diffusion_emploi WHERE niveau = 'epci' AND nomenclature = 'a21'")
+    con = duckdb.connect(str(copie), read_only=True)
+    f = fiche.fiche(con, "epci:200073146", 2021)
+    lignes = f.tableau("familles").donnees.set_index("Famille juridique")
+    assert lignes.loc["Fondations", "Effectifs salariés"] == NON_DIFFUSE
+    assert lignes.loc["Associations", "Effectifs salariés"] != NON_DIFFUSE
+    assert "secteurs" not in {t.cle for t in f.tableaux}  # no A21 at this level any more
+    con.close()

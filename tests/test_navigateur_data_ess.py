@@ -22,7 +22,7 @@ def test_choisir_un_epci_et_telecharger_le_xlsx(page, serveur, tmp_path):
     expect(page).to_have_url(re.compile(r"/data_ess"), timeout=DELAI)
     expect(page.get_by_role("heading", name="Data ESS", level=1)).to_be_visible(timeout=DELAI)
     # first render done (the default commune's fiche) before changing the level
-    expect(page.get_by_test_id("stDownloadButton")).to_have_count(3, timeout=DELAI)
+    expect(page.get_by_test_id("stDownloadButton")).to_have_count(4, timeout=DELAI)
     page.get_by_test_id("stRadio").filter(has_text="Type de territoire").get_by_text(
         "EPCI", exact=True).click()
     # the rerun has replaced the commune picker by the EPCI one when the URL names an EPCI
@@ -44,7 +44,7 @@ def test_choisir_un_epci_et_telecharger_le_xlsx(page, serveur, tmp_path):
     chemin = tmp_path / telechargement.suggested_filename
     telechargement.save_as(chemin)
     wb = openpyxl.load_workbook(chemin, read_only=True)
-    assert "Familles juridiques" in wb.sheetnames and wb.sheetnames[-1] == "Sources et définitions"
+    assert "Familles juridiques" in wb.sheetnames and wb.sheetnames[-1] == "Méthodes et sources"
     titre = next(wb["Comparaisons"].iter_rows(max_row=1, values_only=True))[0]
     assert "Cagire Garonne Salat" in titre
     page.screenshot(path=str(tmp_path / "data_ess.png"), full_page=True)

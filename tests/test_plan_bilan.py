@@ -135,8 +135,9 @@ def test_rapport_pdf(rapport_2025):
     texte = " ".join(p.extract_text() for p in pages).replace("\n", " ")
     for attendu in ("Données de démonstration", "Projets ESS accueillis 161", "94,6\u202f%",
                     "Positionner l'ESS", "Fiches Data ESS produites : 7 / cible 12 fiches",
-                    "Toulouse Métropole", "Source :"):
+                    "Toulouse Métropole", "Source :", "Département de la Haute-Garonne"):
         assert attendu in texte, attendu
+    assert "UTC" not in texte and "T0" not in texte  # Paris time, no ISO timestamps
 
 
 def test_rapport_docx(rapport_2025):
@@ -144,22 +145,31 @@ def test_rapport_docx(rapport_2025):
     texte = "\n".join(p.text for p in doc.paragraphs)
     cellules = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Données de démonstration" in texte and "Rapport de bilan" in texte
-    assert "161" in cellules and "94,6\u202f%" in cellules
+    assert "161" in cellules and "94,6" in cellules
     assert any("Fiches Data ESS produites : 7 / cible 12 fiches" in c for c in cellules)
     assert len(doc.inline_shapes) == 4  # year, theme, funding scheme charts and the EPCI map
+    assert doc.core_properties.author == "Département de la Haute-Garonne — service ESS"
+    assert doc.core_properties.created.year >= 2026 and doc.core_properties.language == "fr-FR"
+    assert round(doc.sections[0].page_width.cm, 1) == 21.0
 
 
 def test_rapport_xlsx_tous_les_indicateurs(rapport_2025):
     wb = load_workbook(io.BytesIO(rapport.ecrire(rapport_2025, "xlsx")))
-    assert "Synthèse" in wb.sheetnames and "Indicateurs 2025-2028" in wb.sheetnames
+    assert wb.sheetnames[0] == "Synthèse" and all(len(n) <= 31 for n in wb.sheetnames)
     synthese = {r[0]: r[1] for r in wb["Synthèse"].iter_rows(values_only=True) if r and len(r) > 1}
-    assert synthese["Projets ESS accueillis"] == "161"
-    lignes = list(wb["Indicateurs 2025-2028"].iter_rows(values_only=True))
-    entete = lignes.index(next(r for r in lignes if r[0] == "fiche"))
+    assert synthese["Projets ESS accueillis"] == 161  # a number, not text
+    assert synthese["Taux de pérennisation"] == pytest.approx(0.946)
+    assert synthese["Montant accordé"] == 1_929_000
+    indicateurs = next(n for n in wb.sheetnames if n.startswith("Indicateurs du plan"))
+    lignes = list(wb[indicateurs].iter_rows(values_only=True))
+    entete = lignes.index(next(r for r in lignes if r[0] == "Fiche"))
+    assert not {"fiche", "titre_fiche", "modifie_le"} & set(lignes[entete])  # no raw database dump
     donnees = [dict(zip(lignes[entete], r, strict=True)) for r in lignes[entete + 1:]]
-    assert donnees[0]["indicateur"] == "Fiches Data ESS produites" and donnees[0]["valeur"] == 7
-    par_annee = next(n for n in wb.sheetnames if n.startswith("Projets accueillis"))
-    valeurs = [r for r in wb[par_annee].iter_rows(values_only=True) if r and isinstance(r[0], int)]
+    assert donnees[0]["Indicateur"] == "Fiches Data ESS produites" and donnees[0]["Valeur"] == 7
+    par_annee = next(n for n in wb.sheetnames if n.startswith("Projets par année"))
+    ws = wb[par_annee]
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref and ws.page_setup.fitToWidth == 1
+    valeurs = [r for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], int)]
     assert sum(r[1] for r in valeurs) == 161  # raw numbers, not text
 
 

@@ -1,32 +1,33 @@
-"""Writers of the "Data ESS" fiche: XLSX, CSV (zip of one file per table), PDF.
-
-Each writer takes an `ess.fiche.Fiche` and returns bytes, so the page (download button)
-and the CLI (files) share them.
-"""
+"""Writers of the "Data ESS" fiche: the fiche is laid out once as a document
+(`ess.fiche_document`) and rendered as PDF, XLSX, DOCX or CSV (zip of one file per table) by
+`ess.document`. Each writer returns bytes, so the page (download button) and the CLI (files)
+share them."""
 
 from __future__ import annotations
 
-from ess.exports import csv, pdf, xlsx
-from ess.exports.securite import nom_fichier
+from ess import document as doc
 
-FORMATS = {  # format → (extension, MIME type)
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": ("zip", "application/zip"),
-    "pdf": ("pdf", "application/pdf"),
-}
+FORMATS = {f: doc.FORMATS[f] for f in ("xlsx", "csv", "pdf", "docx")}
+SANS_IMAGES = ("xlsx", "csv")  # spreadsheets do not show charts: skip drawing them
+
+
+def document(fiche, con=None, images: bool = True):
+    """The fiche laid out as a document (imported here: ess.fiche_document uses ess.exports)."""
+    from ess.fiche_document import document as mise_en_page
+
+    return mise_en_page(fiche, con, images)
 
 
 def generer(fiche, format: str, con=None) -> bytes:
-    """The file's bytes. `con` (read-only connection) gives the PDF its map."""
-    if format == "xlsx":
-        return xlsx.generer(fiche)
-    if format == "csv":
-        return csv.generer(fiche)
-    if format == "pdf":
-        return pdf.generer(fiche, pdf.geometries(con, fiche) if con is not None else None)
-    raise ValueError(f"Format inconnu : « {format} » (xlsx, csv ou pdf).")
+    """The file's bytes. `con` (read-only connection) gives the PDF and DOCX their map."""
+    if format not in FORMATS:
+        raise ValueError(f"Format inconnu : « {format} » (xlsx, csv, pdf ou docx).")
+    return doc.rendre(document(fiche, con, images=format not in SANS_IMAGES), format)
 
 
 def nom(fiche, format: str) -> str:
-    """File name of an extract: `data-ess_<territoire>_<annee>.<ext>`, sanitised."""
-    return nom_fichier(f"data-ess_{fiche.territoire.nom}_{fiche.annee}", FORMATS[format][0])
+    """File name of an extract: `data-ess_<territoire>_<annee>.<ext>`, sanitised, unique per
+    group of communes."""
+    from ess.fiche_document import nom_document
+
+    return f"{nom_document(fiche)}.{FORMATS[format][0]}"

@@ -1,0 +1,48 @@
+"""Values as French text (`55 100`, `11,3 %`, `s`, "—"), for the PDF, DOCX, CSV and the page."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from ess import format as fr
+from ess.document.modele import NON_DIFFUSE, SECRET
+
+
+def vide(v) -> bool:
+    """None, NaN, and pandas' NA / NaT (checked by name: no pandas import here)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NAType", "NaTType")
+
+
+def cellule(v, genre: str = "texte") -> str:
+    if isinstance(v, str):
+        return v
+    if vide(v):
+        return SECRET if genre in ("entier", "decimal", "pourcent", "euros") else ""
+    if genre == "pourcent":
+        return fr.pourcent(100 * float(v))
+    if genre == "entier":
+        return fr.nombre(round(float(v)))
+    if genre == "decimal":
+        return fr.nombre(float(v), 0 if float(v).is_integer() else 1)
+    if genre == "euros":
+        return f"{fr.nombre(round(float(v)))}{fr.ESPACE}€"
+    if genre == "annee":
+        return str(int(v))
+    if isinstance(v, datetime | date):
+        return f"{v:%d/%m/%Y}"
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    return str(v)
+
+
+def chiffre(c) -> str:
+    return cellule(c.valeur, c.genre)
+
+
+def tableau_texte(t):
+    """A table as French text, column by column (the page shows exactly what files hold)."""
+    import pandas as pd
+
+    return pd.DataFrame({c.nom: [cellule(ligne[j], c.genre) or NON_DIFFUSE for ligne in t.lignes]
+                         for j, c in enumerate(t.colonnes)})

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
+from etl import historique
 from etl.build import BuildError, construire
 from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers
@@ -50,7 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     for option, aide in OPTIONS_FICHIERS.items():
         audit.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F",
                            help=f"{aide} (les mêmes fichiers que la construction)")
+    hist = sous.add_parser("historique", help="les dernières bases construites, gardées pour y revenir")
+    hist.add_argument("--db", type=Path, default=DB_DEFAUT)
+    rest = sous.add_parser("restaurer", help="remet en service une version gardée (python -m etl historique)")
+    rest.add_argument("version", help="la version, telle que la liste « historique »")
+    rest.add_argument("--db", type=Path, default=DB_DEFAUT)
     args = parser.parse_args(argv)
+    if args.commande == "historique":
+        return _historique(args.db)
+    if args.commande == "restaurer":
+        try:
+            historique.restaurer(args.db, args.version)
+        except historique.VersionInconnue as exc:
+            print(f"Erreur : {exc}", file=sys.stderr)
+            return 2
+        print(f"Version {args.version} remise en service dans {args.db} (journal : "
+              f"{historique.dossier(args.db) / 'journal.jsonl'}).")
+        return 0
 
     fichiers = Fichiers(**{o: getattr(args, o) for o in OPTIONS_FICHIERS})
     if args.commande == "audit-secret":
@@ -74,6 +93,24 @@ def main(argv: list[str] | None = None) -> int:
     if int(info.get("lignes_rejets", 0)):
         print(f"Rapport de construction : {info['lignes_rejets']} motif(s) de lignes écartées ou "
               "incomplètes (page « Sources et méthodes », table rejets).")
+    return 0
+
+
+def _historique(db: Path) -> int:
+    versions = historique.versions(db)
+    if not versions:
+        print(f"Aucune version gardée pour {db}.")
+        return 0
+    courante = historique.courante(db)
+    total = sum(v["octets"] for v in versions)
+    print(f"Versions gardées de {db} ({len(versions)}, {total / 1e6:.1f} Mo) :")
+    for v in versions:
+        quand = datetime.fromisoformat(v["construite_le"]).astimezone(ZoneInfo("Europe/Paris"))
+        fichiers = ", ".join(f"{k} : {t}" for k, t in v["fichiers"].items()) or "données de démonstration"
+        marque = "  (en service)" if v["version"] == courante else ""
+        print(f"- {v['version']}{marque} : construite le {quand:%d/%m/%Y à %H h %M} par {v['par']}, "
+              f"audit du secret {v['audit_secret'] or 'non renseigné'}, {v['octets'] / 1e6:.1f} Mo ; "
+              f"{fichiers}")
     return 0
 
 

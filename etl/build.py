@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import codes, contrats, secret
+from etl import codes, contrats, historique, secret
 from etl.demo import generer
 from etl.sources.chargement import Fichiers, charger_reel, charger_zonages
 from geo import reference
@@ -230,6 +230,7 @@ def _ecrire(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         for table in MARTS:
             con.execute(f'CREATE TABLE sortie."{table}" AS SELECT * FROM main."{table}"')
         con.execute("DETACH sortie")
+        historique.archiver(tmp, db)
         os.replace(tmp, db)  # atomic on POSIX: readers see the old file or the new one
     finally:
         tmp.unlink(missing_ok=True)

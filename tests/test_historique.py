@@ -58,7 +58,8 @@ def test_garder_lister_restaurer(tmp_path, monkeypatch):
     assert historique.courante(db) == versions[1]["version"]
     lignes = (historique.dossier(db) / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     journal = [json.loads(x) for x in lignes]
-    assert journal[-1]["version"] == versions[1]["version"] and journal[-1]["remplace"] == versions[0]["version"]
+    assert journal[-1]["version"] == versions[1]["version"]
+    assert journal[-1]["remplace"] == versions[0]["version"]
 
     inconnue = _etl("restaurer", "19990101-000000-000000", "--db", db)
     assert inconnue.returncode == 2 and "Version inconnue" in inconnue.stderr

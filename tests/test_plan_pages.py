@@ -132,7 +132,7 @@ def test_connexion_saisie_et_journal(suivi, empreinte):
     assert journal.iloc[0]["Qui"] == "marie" and journal.iloc[0]["Action"] == "valeur"
     nouvelle = journal.iloc[0]["Nouvelle valeur"]
     assert "valeur : 87,5" in nouvelle and "{" not in nouvelle  # words, not JSON
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} à \d\d h \d\d", journal.iloc[0]["Quand (heure de Paris)"])
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}\sà\s\d\d\sh\s\d\d", journal.iloc[0]["Quand (heure de Paris)"])
     at.text_input(key=f"valeur_{i}_2025").input("87,5,1")
     _bouton(at, "Enregistrer la valeur").click().run()
     assert any("n'est pas un nombre" in e.value for e in at.error)

@@ -232,6 +232,10 @@ def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = N
     couches.append(pdk.Layer("GeoJsonLayer", contours, stroked=True, filled=communes is None,
                              get_fill_color=[245, 245, 245, 80], get_line_color=[110, 110, 110],
                              line_width_min_pixels=1.2, pickable=False))
+    # Only what the layer and its tooltip read (the whole frame was sent at every rerun), and
+    # coordinates to 1 m.
+    points = points[["lon", "lat", "nom", "famille", "libelle_naf", "commune"]].round(
+        {"lon": 5, "lat": 5})
     couches.append(pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_radius=120,
                              radius_min_pixels=2.5, radius_max_pixels=9, get_fill_color=[68, 1, 84, 190],
                              get_line_color=[255, 255, 255], stroked=True, line_width_min_pixels=0.5,

@@ -92,14 +92,16 @@ if vue == "territoires":
                      query_params={pl.TERRITOIRE: territoire, pl.ANNEE: str(annee)})
     else:
         st.caption("Cliquez sur un territoire de la carte pour le sélectionner et ouvrir son portrait.")
-    with st.expander("Les données de la carte", expanded=False):
-        table = carte.tableau(df, metrique, v.entete)
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
-        # data made on click only (a callable): no CSV built at every rerun
-        st.download_button("Télécharger le tableau (CSV)", lambda t=table: carte.csv_excel(t),
-                           file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv", mime="text/csv",
-                           on_click="ignore")
+    donnees = st.expander("Les données de la carte (tableau)", key="donnees_carte", on_change="rerun")
+    if donnees.open:  # built and drawn only when opened; whole and in French for the 18 EPCI
+        with donnees:
+            table = carte.tableau(df, metrique, v.entete)
+            ui.tableau(table, {table.columns[2]: m.decimales}, column_config={
+                c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
+            # data made on click only (a callable): no CSV built at every rerun
+            st.download_button("Télécharger le tableau (CSV)", lambda t=table: carte.csv_excel(t),
+                               file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv",
+                               mime="text/csv", on_click="ignore")
     pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, pl.TERRITOIRE, "definition",
                     "famille", "secteur", "depuis", "methode", "classes"])
 else:

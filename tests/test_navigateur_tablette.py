@@ -6,6 +6,7 @@ no timing assertions: every wait is Playwright's auto-waiting on the page's own 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -75,6 +76,8 @@ def attendre(page: Page) -> None:
 def axe(page: Page) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations found by axe-core in the page."""
     if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core absent : .ci/run doit lancer `npm ci`")
         pytest.skip("axe-core absent : lancer `npm ci` (installé par .ci/run)")
     page.add_script_tag(path=str(AXE))
     resultat = page.evaluate("""async () => await axe.run(document, {

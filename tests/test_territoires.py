@@ -131,3 +131,12 @@ def test_page_territoires_defaut_et_reference_qui_suit(env_db):
     assert at.title[0].value == "Portrait : Saint-Gaudens"
     assert at.selectbox(key="comparaison").value == "petr:comminges-pyrenees"  # its own PETR
     assert param(at, "comparaison") == "petr:comminges-pyrenees"
+
+
+def test_page_carte_non_diffuse_a_cet_echelon(env_db):
+    at = ouvrir("pages/carte.py", niveau="commune", famille="association")
+    assert any(w.value.startswith("Non diffusé à cet échelon") for w in at.warning)
+    assert not at.get("plotly_chart")  # never a map of zeros
+    at = ouvrir("pages/carte.py", niveau="epci", famille="association")
+    assert not any("Non diffusé" in w.value for w in at.warning)
+    assert at.get("plotly_chart")

@@ -144,3 +144,40 @@ def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = Non
         c["part_metropole_effectifs_ess"] = _part(m["effectifs_ess"], ess)
         c["part_ess_emploi_prive_metropole"] = m["part_ess_emploi_prive"]
     return c
+
+
+TABLES_BUILD = {"etablissements": "établissements", "emploi": "cellules d'emploi", "rejets": "motifs de rejet",
+                "rejets_lignes": "lignes écartées"}
+# build_info keys in words, for the Sources page (others are shown as they are)
+LIBELLES_BUILD = {
+    "departement": "Département", "demo": "Données de démonstration",
+    "date_construction": "Construite le (heure de Paris)", "duree_secondes": "Durée de construction (s)",
+    "annee_geographie": "Millésime de la géographie", "annee_par_defaut": "Année affichée par défaut",
+    "annees_emploi": "Années d'emploi", "emploi": "Emploi", "secret_cellules": "Secret : cellules d'emploi",
+    "secret_primaires": "Secret : cellules sensibles", "secret_masquees": "Secret : cellules masquées",
+    "secret_impossibles": "Secret : cellules impossibles à protéger", "secret_audit": "Secret : audit",
+}
+
+
+def infos_build_lisibles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """build_info as (label, value) in French: words, Paris time, French numbers."""
+    from ess import format as fr
+
+    lignes = []
+    for cle, valeur in infos_build(con).items():
+        libelle = LIBELLES_BUILD.get(cle)
+        if cle.startswith("lignes_"):
+            table = cle.removeprefix("lignes_")
+            libelle = f"Lignes : {TABLES_BUILD.get(table, table)}"
+        elif cle.startswith("fichier_"):
+            libelle = f"Fichier : {cle.removeprefix('fichier_').replace('_', ' ')}"
+        if cle == "date_construction":
+            valeur = fr.date_heure(valeur)
+        elif cle == "annees_emploi" and valeur:
+            annees = valeur.split(",")
+            valeur = annees[0] if len(annees) == 1 else f"{annees[0]} à {annees[-1]}"
+        elif valeur.replace(".", "", 1).isdigit() and cle not in ("departement", "annee_geographie",
+                                                                   "annee_par_defaut"):
+            valeur = fr.nombre(float(valeur), 1 if "." in valeur else 0)
+        lignes.append((libelle or cle, valeur))
+    return lignes

@@ -71,12 +71,11 @@ st.dataframe(ui.requete(requetes.DIFFUSION_EMPLOI, (), cle), hide_index=True, wi
 st.subheader("Protection et audit de la dernière construction")
 st.dataframe(ui.requete(requetes.SECRET_RAPPORT, (), cle), hide_index=True, width="stretch")
 st.header("Sources")
-st.dataframe(con.execute(requetes.SOURCES).df(), hide_index=True, width="stretch")
+st.dataframe(con.execute(requetes.SOURCES_LIBELLES).df(), hide_index=True, width="stretch")
 st.header("Construction de la base")
-info = indicateurs.infos_build(con)
-st.dataframe(
-    {"Paramètre": list(info), "Valeur": list(info.values())}, hide_index=True, width="stretch"
-)
+info = indicateurs.infos_build_lisibles(con)
+st.dataframe({"Paramètre": [k for k, _ in info], "Valeur": [v for _, v in info]}, hide_index=True,
+             width="stretch")
 st.header("Rapport de construction")
 st.markdown("Lignes des fichiers sources écartées ou incomplètes : elles sont comptées ici, "
             "jamais supprimées en silence. Les exemples ne citent que des établissements diffusibles.")

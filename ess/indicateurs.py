@@ -146,8 +146,8 @@ def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = Non
     return c
 
 
-TABLES_BUILD = {"etablissements": "établissements", "emploi": "cellules d'emploi", "rejets": "motifs de rejet",
-                "rejets_lignes": "lignes écartées"}
+TABLES_BUILD = {"etablissements": "établissements", "emploi": "cellules d'emploi",
+                "rejets": "motifs de rejet", "rejets_lignes": "lignes écartées"}
 # build_info keys in words, for the Sources page (others are shown as they are)
 LIBELLES_BUILD = {
     "departement": "Département", "demo": "Données de démonstration",

@@ -48,7 +48,7 @@ def familles(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> pd.DataFr
     for col in ("nb_etablissements", "effectifs", "secret"):
         df[col] = df["famille"].map(ens[col]) if not ens.empty else None
     df["nb_etablissements"] = df["nb_etablissements"].fillna(0).astype(int)
-    df["secret"] = df["secret"].fillna(False).astype(bool)
+    df["secret"] = df["secret"].astype("boolean").fillna(False).astype(bool)
     # a family not published at this level (a commune's) is unknown, not 0
     niveau = "commune" if t.niveau == "communes" else t.niveau
     df["diffuse"] = [diffusion.publie(con, niveau, f) for f in df["famille"]]

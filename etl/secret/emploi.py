@@ -15,7 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from etl.secret import audit, suppression
-from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro
+from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro, signatures
 
 MESURES = ("effectifs", "eqtp")
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
@@ -147,23 +147,12 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
         (np.ones(len(liens)), (ligne[liens["cellule"]].to_numpy(), col[liens["micro"]].to_numpy())),
         shape=(len(c), len(m)),
     )
-    A.sort_indices()
-    # cells with the same micro-cells are one cell of the model
-    ids: dict[bytes, int] = {}
-    classe = np.array(
-        [
-            ids.setdefault(A.indices[A.indptr[i] : A.indptr[i + 1]].tobytes(), len(ids))
-            for i in range(A.shape[0])
-        ],
-        dtype=np.int64,
-    )
-    premier = np.full(len(ids), -1)
-    premier[classe[::-1]] = np.arange(len(classe))[::-1]
+    classe, premier = signatures(A)  # cells with the same micro-cells are one cell of the model
     Ak = A[premier]
     z = zones.reindex(m["commune"])
     zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0]
                                 for col in ("epci", "petr", "dans_metropole")])
-    cout = np.bincount(classe, weights=_cout(c), minlength=len(ids))
+    cout = np.bincount(classe, weights=_cout(c), minlength=len(premier))
     dom = dominante_par_cellule(
         Ak, dominante_micro(m["effectifs"], m["nb_etablissements"], m["effectif_max"])
     )

@@ -81,26 +81,28 @@ def dominante_micro(effectifs, nb, effectif_max) -> np.ndarray:
     return np.where(np.isnan(connu), seul, np.maximum(connu, seul))
 
 
+def signatures(M: sp.csr_matrix | sp.csc_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (csr) or columns (csc) with the same non-zero positions, numbered in order of first
+    appearance: (group of each, first member of each group)."""
+    M.sort_indices()
+    ids: dict[bytes, int] = {}
+    groupe = np.array([ids.setdefault(M.indices[M.indptr[i] : M.indptr[i + 1]].tobytes(), len(ids))
+                       for i in range(len(M.indptr) - 1)], dtype=np.int64)
+    premier = np.full(len(ids), -1)
+    premier[groupe[::-1]] = np.arange(len(groupe))[::-1]
+    return groupe, premier
+
+
 def fusionner_micro(A: sp.csc_matrix, *colonnes: np.ndarray, zones: np.ndarray):
     """Merge micro-cells that lie in exactly the same published cells: the attacker only ever
     sees their sum, so one variable for them is exact and makes every LP smaller.
 
     Returns (A, summed columns..., zones) with one micro-cell per distinct signature."""
     A = sp.csc_matrix(A)
-    A.sort_indices()
-    ids: dict[bytes, int] = {}
-    groupe = np.array(
-        [
-            ids.setdefault(A.indices[A.indptr[j] : A.indptr[j + 1]].tobytes(), len(ids))
-            for j in range(A.shape[1])
-        ],
-        dtype=np.int64,
-    )
-    n = len(ids)
+    groupe, premier = signatures(A)
+    n = len(premier)
     fusion = sp.csr_matrix((np.ones(len(groupe)), (np.arange(len(groupe)), groupe)), shape=(len(groupe), n))
     sommes = [np.asarray(fusion.T @ np.asarray(c, dtype=float)).ravel() for c in colonnes]
-    premier = np.full(n, -1)
-    premier[groupe[::-1]] = np.arange(len(groupe))[::-1]
     A2 = sp.csr_matrix(A @ fusion)
     A2.data[:] = 1.0  # a cell holds the merged group once (the product counts its members)
     return (A2, *sommes, zones[premier])

@@ -11,6 +11,7 @@ relations one by one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -54,9 +55,34 @@ class Tableau:
         sensible = (self.nb < SEUIL_FREQUENCE) & (self.nb > 0) if frequence else np.zeros(len(v), bool)
         return sensible | (self.dominante > SEUIL_DOMINANCE * v)
 
+    @cached_property
+    def plancher(self) -> np.ndarray:
+        """What the attacker knows of each sensitive cell before anything is published: the
+        least value it can take with its micro-cells at their minimum and every cell made of
+        its micro-cells only (a commune's, an EPCI's part of a PETR…) at its own floor. Its
+        own floor alone can be lower: a requirement below this bound cannot be met by any
+        suppression, and is not the attacker's doing."""
+        from etl.secret import lp  # the model does not need the solver otherwise
+
+        A = self.A.tocsr()
+        taille = np.diff(A.indptr)
+        commun = (A @ A.T).tocsr()  # |S_p ∩ S_k|
+        out = self.borne_min.copy()
+        for p in np.flatnonzero(self.primaire() & (taille > 1)):
+            ligne = commun.getrow(p)
+            sous = ligne.indices[ligne.data == taille[ligne.indices]]  # cells inside p, p included
+            if len(sous) < 2:
+                continue
+            micro = A.indices[A.indptr[p] : A.indptr[p + 1]]
+            r = lp.resoudre(np.ones(len(micro)), A[sous][:, micro], self.borne_min[sous],
+                            np.full(len(sous), np.inf), self.micro_min[micro], np.full(len(micro), np.inf))
+            if r is not None:
+                out[p] = min(self.valeur[p], max(out[p], r[1]))
+        return out
+
     def exigences(self) -> tuple[np.ndarray, np.ndarray]:
         """(up, down): how far above and below its value the attacker's interval must reach."""
-        v, bas = self.valeur, self.borne_min
+        v, bas = self.valeur, self.plancher
         haut = np.maximum(PROTECTION * v, PROTECTION_MIN)
         descente = np.maximum(0.0, v - np.maximum((1 - PROTECTION) * v, bas))
         return haut, descente

@@ -143,7 +143,8 @@ FROM secret_rapport ORDER BY annee, mesure
 DIFFUSION_EMPLOI = """
 WITH d AS (
     SELECT d.*,
-           CASE d.groupe WHEN 'ess' THEN 'ESS' WHEN 'prive' THEN 'privé' ELSE lower(f.libelle) END AS quoi,
+           CASE d.groupe WHEN 'ess' THEN 'ESS' WHEN 'prive' THEN 'privé'
+                ELSE lower(left(f.libelle, 1)) || substr(f.libelle, 2) END AS quoi,
            CASE d.groupe WHEN 'ess' THEN 0 WHEN 'prive' THEN 99 ELSE f.ordre::INTEGER END AS rang,
            CASE d.niveau WHEN 'commune' THEN 1 WHEN 'epci' THEN 2 WHEN 'petr' THEN 3 WHEN 'metropole' THEN 4
                          WHEN 'densite' THEN 5 ELSE 6 END AS ordre_niveau

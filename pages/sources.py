@@ -67,9 +67,9 @@ st.markdown(
     "cellules communales publiées : une cellule masquée dans une commune masque le groupe."
 )
 st.subheader("Ce que la base publie de l'emploi salarié")
-st.dataframe(ui.requete(requetes.DIFFUSION_EMPLOI, (), cle), hide_index=True, width="stretch")
+ui.tableau(ui.requete(requetes.DIFFUSION_EMPLOI, (), cle))
 st.subheader("Protection et audit de la dernière construction")
-st.dataframe(ui.requete(requetes.SECRET_RAPPORT, (), cle), hide_index=True, width="stretch")
+ui.tableau(ui.requete(requetes.SECRET_RAPPORT, (), cle))
 st.header("Sources")
 st.dataframe(con.execute(requetes.SOURCES_LIBELLES).df(), hide_index=True, width="stretch")
 st.header("Construction de la base")

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true",
                        help="accepter une baisse de plus de 2 %% des lignes par rapport à la base précédente")
     audit = sous.add_parser(
-        "audit-secret", help="joue l'attaquant contre la base construite : test de rang exact et "
+        "audit-secret", help="joue l'attaquant contre la base construite : test de rang et "
         "bornes par programmation linéaire de chaque cellule sensible")
     audit.add_argument("--db", type=Path, default=DB_DEFAUT, help="base à auditer")
     audit.add_argument("--departement", default="31")

@@ -2,7 +2,7 @@
 
 Rebuilds the micro-data in memory from the same sources as the build (the demo, or the
 files given), reads what the database publishes, and for every year and measure runs the
-exact-rank test and the LP bounds of every primary-sensitive cell — without the witnesses
+rank test and the LP bounds of every primary-sensitive cell — without the witnesses
 the protection found, so nothing of the protection is taken on trust."""
 
 from __future__ import annotations

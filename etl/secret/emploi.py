@@ -214,7 +214,7 @@ def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, lis
 
 def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:
     """Hidden flag per published cell, and what the protection and its audit did (for the
-    build report): the audit checks the certificates against the publication, the exact-rank
+    build report): the audit checks the certificates against the publication, the rank
     test, and LP bounds for any primary cell the certificates leave unproven.
 
     `dossier_cache`: where a protection already computed for the same table is kept (the

@@ -4,8 +4,9 @@
   primary rules (frequency, dominance) and protection levels.
 - `suppression`: secondary suppression at least cost (LP heuristic, certificates).
 - `emploi`: from the staging tables to that model, per year and measure.
-- `audit`: the attacker — LP bounds of every sensitive cell and a rank test (least squares on the 0/1 system) that no
-  hidden cell is determined — run by the build before it swaps the database in.
+- `audit`: the attacker — LP bounds of every sensitive cell and a rank test (least squares on
+  the 0/1 system) that no hidden cell is determined — run by the build before it swaps the
+  database in.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from ess import format as fr
 from ess.document.modele import LEGENDE, Document, Graphique, Paragraphe, Tableau
-from ess.document.texte import cellule, chiffre
+from ess.document.texte import cellule, chiffre, lignes_tronquees
 
 BLEU = RGBColor(0x1F, 0x4E, 0x79)
 GRIS = RGBColor(0x55, 0x55, 0x55)
@@ -139,8 +139,7 @@ def _tableau(doc, t: Tableau) -> None:
                 if droite[k] and not entete:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if len(lignes) < total:
-            _petit(doc, f"{len(lignes)} premières lignes sur {fr.nombre(total)} : le tableau "
-                   "complète est dans le classeur XLSX et le CSV de ce document.")
+            _petit(doc, lignes_tronquees(len(lignes), total))
     if t.note:
         _petit(doc, t.note)
     _petit(doc, f"Source : {t.source}")

@@ -19,7 +19,7 @@ from PIL import Image
 
 from ess import format as fr
 from ess.document.modele import LEGENDE, Chiffre, Document, Graphique, Paragraphe, Tableau
-from ess.document.texte import cellule, chiffre
+from ess.document.texte import cellule, chiffre, lignes_tronquees
 
 POLICES = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 BLEU = (31, 78, 121)
@@ -222,8 +222,7 @@ def _tableau(pdf: _Pdf, t: Tableau):
             table.row(ligne)
     pdf.ln(0.8)
     if len(lignes) < total:
-        _source(pdf, f"{len(lignes)} premières lignes sur {fr.nombre(total)} : le tableau "
-                "complet est dans le classeur XLSX et le CSV de ce document.")
+        _source(pdf, lignes_tronquees(len(lignes), total))
     if t.note:
         _source(pdf, t.note)
     _source(pdf, f"Source : {t.source}")
@@ -301,19 +300,14 @@ def _methodes(pdf: _Pdf, doc: Document):
         _texte(pdf, f"• {ligne}", 8, "", (0, 0, 0), 3.6)
     for n in doc.notes:
         _texte(pdf, f"• {n}", 8, "", (0, 0, 0), 3.6)
-    if doc.methodes:
-        pdf.start_section("Définitions", level=1)
-        for terme, texte in doc.methodes:
+    for titre, termes, interligne in (("Définitions", doc.methodes, 0.5), ("Sources", doc.sources, 0)):
+        if termes:
+            pdf.start_section(titre, level=1)
+        for terme, texte in termes:
             pdf.set_font("DejaVu", "", 8)
             pdf.multi_cell(0, 3.6, f"**{terme}** : {texte}", markdown=True, new_x="LMARGIN",
                            new_y="NEXT", align="L")
-            pdf.ln(0.5)
-    if doc.sources:
-        pdf.start_section("Sources", level=1)
-        for nom, texte in doc.sources:
-            pdf.set_font("DejaVu", "", 8)
-            pdf.multi_cell(0, 3.6, f"**{nom}** : {texte}", markdown=True, new_x="LMARGIN",
-                           new_y="NEXT", align="L")
+            pdf.ln(interligne)
     pdf.ln(1)
     _texte(pdf, f"Contact : {doc.emetteur}, {doc.contact}. Document établi le "
            f"{fr.date_heure(doc.genere_le)} (heure de Paris).", 8, "", (0, 0, 0), 3.6)

@@ -46,3 +46,9 @@ def tableau_texte(t):
 
     return pd.DataFrame({c.nom: [cellule(ligne[j], c.genre) or NON_DIFFUSE for ligne in t.lignes]
                          for j, c in enumerate(t.colonnes)})
+
+
+def lignes_tronquees(montrees: int, total: int) -> str:
+    """The note under a table printed shortened (PDF, DOCX): where the whole table is."""
+    return (f"{montrees} premières lignes sur {fr.nombre(total)} : le tableau complet est dans le "
+            "classeur XLSX et le CSV de ce document.")

@@ -27,6 +27,9 @@ navigation = st.navigation({
     "À propos": [
         st.Page("pages/sources.py", title="Sources et méthodes", icon=":material/menu_book:"),
     ],
+    "Administration": [
+        st.Page("pages/donnees.py", title="Données", icon=":material/database:"),
+    ],
 })
 
 # One document title per page (screen readers, tabs, history): "Carte — ESS en Haute-Garonne".

@@ -30,7 +30,7 @@ def connecter(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             f"La base de données {path} est absente ou vide. Construisez-la avec : {COMMANDE_BUILD}"
         )
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = _ouvrir(path)
         con.execute("SELECT count(*) FROM build_info").fetchone()
         presentes = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     except duckdb.Error as exc:
@@ -44,6 +44,23 @@ def connecter(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             f"La base de données {path} vient d'une version antérieure de l'application (tables "
             f"absentes : {', '.join(manquantes)}). Reconstruisez-la avec : {COMMANDE_BUILD}"
         )
+    return con
+
+
+def _ouvrir(path: Path) -> duckdb.DuckDBPyConnection:
+    """The file attached read-only to a fresh in-memory instance, its tables seen as views (so
+    that every cursor of the connection finds them). `duckdb.connect(path)` would reuse the
+    process's open instance of that path: after an atomic swap (a rebuild, a publication, a
+    return to a kept version) a new connection then still read the old file."""
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH ? AS base (READ_ONLY)", [str(path)])
+        tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'base'").fetchall()
+        for (t,) in tables:
+            con.execute(f'CREATE VIEW "{t}" AS SELECT * FROM base."{t}"')
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -58,12 +58,26 @@ def main(argv: list[str] | None = None) -> int:
     rest = sous.add_parser("restaurer", help="remet en service une version gardée (python -m etl historique)")
     rest.add_argument("version", help="la version, telle que la liste « historique »")
     rest.add_argument("--db", type=Path, default=DB_DEFAUT)
+    rest.add_argument("--par", help="qui revient en arrière (journal ; défaut : l'utilisateur système)")
+    apercu = sous.add_parser(
+        "apercu", help="construit à côté de la base en service une base candidate où les fichiers "
+        "donnés remplacent les sources en service (page « Données ») ; rien n'est publié")
+    apercu.add_argument("--db", type=Path, default=DB_DEFAUT, help="la base en service")
+    apercu.add_argument("--par", help="qui prépare l'aperçu (défaut : l'utilisateur système)")
+    for option, aide in OPTIONS_FICHIERS.items():
+        apercu.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F", help=aide)
+    pub = sous.add_parser("publier", help="met en service la base candidate de « apercu », gardée dans "
+                          "l'historique")
+    pub.add_argument("--db", type=Path, default=DB_DEFAUT)
+    pub.add_argument("--par", help="qui publie (journal ; défaut : l'utilisateur système)")
     args = parser.parse_args(argv)
     if args.commande == "historique":
         return _historique(args.db)
+    if args.commande in ("apercu", "publier"):
+        return _chantier(args)
     if args.commande == "restaurer":
         try:
-            historique.restaurer(args.db, args.version)
+            historique.restaurer(args.db, args.version, args.par)
         except historique.VersionInconnue as exc:
             print(f"Erreur : {exc}", file=sys.stderr)
             return 2
@@ -111,6 +125,28 @@ def _historique(db: Path) -> int:
         print(f"- {v['version']}{marque} : construite le {quand:%d/%m/%Y à %H h %M} par {v['par']}, "
               f"audit du secret {v['audit_secret'] or 'non renseigné'}, {v['octets'] / 1e6:.1f} Mo ; "
               f"{fichiers}")
+    return 0
+
+
+def _chantier(args) -> int:
+    from etl import chantier
+
+    par = args.par or historique.auteur()
+    try:
+        if args.commande == "publier":
+            etat = chantier.publier(args.db, par)
+            print(f"Version {etat['version']} publiée dans {args.db}.")
+            return 0
+        changements = {o: p for o in OPTIONS_FICHIERS if (p := getattr(args, o)) is not None}
+        etat = chantier.preparer(args.db, changements, par)
+    except (chantier.ChantierOccupe, chantier.PublicationImpossible) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    if etat["statut"] != "pret":
+        print(f"Erreur : {etat['message']}\nLa base en service n'a pas été modifiée.", file=sys.stderr)
+        return 2
+    print(f"Aperçu prêt en {etat['duree_s']} s ({etat['mode']}) : {etat['candidat']} ; "
+          "publiez-le avec « python -m etl publier ».")
     return 0
 
 

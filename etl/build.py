@@ -19,7 +19,7 @@ import pandas as pd
 
 from etl import codes, contrats, historique, secret
 from etl.demo import generer
-from etl.sources.chargement import Fichiers, charger_reel, charger_zonages
+from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
 from geo import reference
 from geo.projection import lambert93_vers_wgs84
 from geo.territoires import Referentiel, referentiel
@@ -42,8 +42,11 @@ class Progression:
 
     afficher: Callable[[str], None] = print
     debut: float = field(default_factory=time.perf_counter)
+    suivre: Callable[[str], None] | None = None  # told each step as it starts (the page's bar)
 
     def etape(self, libelle: str, fn, *args):
+        if self.suivre:
+            self.suivre(libelle)
         t = time.perf_counter()
         out = fn(*args)
         duree = time.perf_counter() - t
@@ -145,6 +148,12 @@ def preparer(
             annee_defaut = demo.cibles["annee_reference"]
             sources = _sources(demo.cibles, departement)
             lecture = None
+            if fichiers.projets:  # the SIES register given over the demo (page « Données »)
+                ligne = prog.etape("registre des projets", charger_projets, con, Path(fichiers.projets),
+                                   set(ref_zone.communes["commune"]))
+                sources = pd.concat([sources[sources["source"] != "projets"],
+                                     pd.DataFrame([ligne]).assign(departement=departement)],
+                                    ignore_index=True)
         _creer(con, "raw_rejets", pd.DataFrame(rejets, columns=["source", "motif", "traitement",
                                                                 "nb_lignes", "exemples"]))
         executer_sql(con, "00_tables_vides.sql")
@@ -162,12 +171,16 @@ def preparer(
 def construire(
     db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
     fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
+    garder: bool = True, reference_retrait: Path | None = None,
+    suivre: Callable[[str], None] | None = None,
 ) -> dict:
     """Build the database at `db` (atomically replaced) from the demo, or from the official
-    files given (never both). Returns the build summary (build_info)."""
+    files given (never both). Returns the build summary (build_info). `garder`: keep a copy in
+    the history (not for a preview's candidate, which is kept when published);
+    `reference_retrait`: the database the row-loss guard compares with (default: `db`)."""
     db = Path(db)
     fichiers = fichiers or Fichiers()
-    prog = Progression(afficher)
+    prog = Progression(afficher, suivre=suivre)
     prep = preparer(departement, fichiers, prog, tolerer_rejets)
     con, lecture = prep.con, prep.lecture
     try:
@@ -181,6 +194,8 @@ def construire(
         info = _build_info(con, departement, prep.annee_defaut, duree, lecture is None)
         for option, emp in prep.empreintes.items():
             info[f"fichier_{option}"] = emp.texte()
+        for option, path in fichiers.donnes().items():  # what the next partial update starts from
+            info[f"chemin_{option}"] = str(path.resolve())
         if lecture is not None:
             info.update(lecture.infos)
         info.update(rapport)
@@ -188,9 +203,9 @@ def construire(
         erreurs = contrats.verifier(con)
         if erreurs:
             raise BuildError("Contrôles de la base en échec :\n- " + "\n- ".join(erreurs))
-        garde_retrait(db, info, force)
+        garde_retrait(reference_retrait or db, info, force)
         afficher("  écriture de la base…")  # a progress mark (the kill test waits for it)
-        prog.etape("écriture", _ecrire, con, db)
+        prog.etape("écriture", _ecrire, con, db, garder)
         return info
     finally:
         con.close()
@@ -221,7 +236,7 @@ def garde_retrait(db: Path, info: dict, force: bool) -> None:
             )
 
 
-def _ecrire(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+def _ecrire(con: duckdb.DuckDBPyConnection, db: Path, garder: bool = True) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -230,7 +245,8 @@ def _ecrire(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         for table in MARTS:
             con.execute(f'CREATE TABLE sortie."{table}" AS SELECT * FROM main."{table}"')
         con.execute("DETACH sortie")
-        historique.archiver(tmp, db)
+        if garder:
+            historique.archiver(tmp, db)
         os.replace(tmp, db)  # atomic on POSIX: readers see the old file or the new one
     finally:
         tmp.unlink(missing_ok=True)

@@ -42,8 +42,9 @@ def auteur() -> str:
         return "inconnu"
 
 
-def archiver(nouveau: Path, db: Path) -> str:
-    """Keep the database about to be swapped in (`nouveau`, still at its temporary path)."""
+def archiver(nouveau: Path, db: Path, par: str | None = None) -> str:
+    """Keep the database about to be swapped in (`nouveau`, still at its temporary path);
+    `par`: who publishes it (the page's logged-in staff member), else the system user."""
     d = dossier(db)
     d.mkdir(parents=True, exist_ok=True)
     maintenant = datetime.now(UTC)
@@ -57,13 +58,14 @@ def archiver(nouveau: Path, db: Path) -> str:
         con.close()
     carte = {
         "version": version,
-        "construite_le": maintenant.isoformat(timespec="seconds"),
-        "par": auteur(),
+        "construite_le": info.get("date_construction") or maintenant.isoformat(timespec="seconds"),
+        "par": par or auteur(),
         "demo": info.get("demo") == "oui",
         "fichiers": {k.removeprefix("fichier_"): v for k, v in info.items() if k.startswith("fichier_")},
         "audit_secret": info.get("secret_audit", ""),
         "cellules_masquees": info.get("secret_masquees", ""),
         "annees_emploi": info.get("annees_emploi", ""),
+        "lignes": {t: info.get(f"lignes_{t}", "") for t in ("etablissements", "emploi", "projets", "rejets")},
         "octets": cible.stat().st_size,
         "sha256": _empreinte(cible),
     }
@@ -100,7 +102,7 @@ def courante(db: Path) -> str | None:
     return next((c["version"] for c in versions(db) if c.get("sha256") == empreinte), None)
 
 
-def restaurer(db: Path, version: str) -> None:
+def restaurer(db: Path, version: str, par: str | None = None) -> None:
     """Swap a kept version back in, atomically; journaled."""
     source = dossier(db) / f"{version}.duckdb"
     if not source.exists():
@@ -110,11 +112,15 @@ def restaurer(db: Path, version: str) -> None:
     tmp = Path(db).with_name(f".{Path(db).name}.{os.getpid()}.restauration")
     tmp.unlink(missing_ok=True)
     try:
-        shutil.copy2(source, tmp)
+        shutil.copyfile(source, tmp)  # a fresh modification time: sessions read the restored file
         os.replace(tmp, db)  # atomic, as a build: readers see the old file or the restored one
     finally:
         tmp.unlink(missing_ok=True)
+    journaliser(db, "restauration", version, par, avant)
+
+
+def journaliser(db: Path, action: str, version: str, par: str | None, remplace: str | None) -> None:
     with (dossier(db) / "journal.jsonl").open("a", encoding="utf-8") as j:
-        j.write(json.dumps({"le": datetime.now(UTC).isoformat(timespec="seconds"), "par": auteur(),
-                            "action": "restauration", "version": version, "remplace": avant},
+        j.write(json.dumps({"le": datetime.now(UTC).isoformat(timespec="seconds"), "par": par or auteur(),
+                            "action": action, "version": version, "remplace": remplace},
                            ensure_ascii=False) + "\n")

@@ -137,9 +137,11 @@ for onglet, afficher in zip(onglets, (onglet_par_annee, onglet_par_theme, onglet
 
 st.header("Registre des projets")
 st.markdown("Les chiffres ci-dessus sont calculés depuis le registre des projets chargé dans la base. "
-            "Pour le mettre à jour, transmettez le registre du SIES, au format du modèle ci-dessous, "
-            "à l'administrateur du tableau de bord. Colonnes obligatoires : identifiant, nom du "
-            "projet, code commune, année d'accueil, financé (oui/non).")
+            "Le personnel du SIES le met à jour sur la page « Données » (aperçu des changements, "
+            "publication, retour en arrière), au format du modèle ci-dessous. Colonnes obligatoires : "
+            "identifiant, nom du projet, code commune, année d'accueil, financé (oui/non).")
+st.page_link("pages/donnees.py", label="Mettre à jour le registre (page « Données »)",
+             icon=":material/database:")
 st.download_button("Télécharger le modèle de registre (CSV)", MODELE_REGISTRE.read_bytes(),
                    file_name="modele_registre_projets.csv", mime="text/csv", on_click="ignore")
 

@@ -59,7 +59,7 @@ def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
         page.get_by_role("button", name="Enregistrer la valeur").click()
         expect(page.get_by_label("Valeur", exact=True)).to_have_value("87,5", timeout=DELAI)
         # The upload box (shown to staff) speaks French: no "Drag and drop", "200MB per file".
-        expect(page.get_by_text("20 Mo au plus par fichier")).to_be_visible(timeout=DELAI)
+        expect(page.get_by_text("200 Mo au plus par fichier")).to_be_visible(timeout=DELAI)
         expect(page.get_by_text(re.compile("per file|Drag and drop|Browse files|Upload"))).to_have_count(0)
         # The audit trail: its latest line is spelled out above the table (drawn on a canvas).
         expect(page.get_by_text(

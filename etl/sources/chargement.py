@@ -42,8 +42,9 @@ class Fichiers:
         return {o: Path(p) for o in OPTIONS if (p := getattr(self, o)) is not None}
 
     def reels(self) -> bool:
-        return any(getattr(self, o) for o in ("sirene_etablissements", "sirene_unites_legales",
-                                               "flores", "projets"))
+        """Official establishment or employment files: they replace the whole demo. A register
+        or a zoning alone replaces only its own part (e.g. the SIES register over the demo)."""
+        return any(getattr(self, o) for o in ("sirene_etablissements", "sirene_unites_legales", "flores"))
 
     def empreintes(self) -> dict[str, Empreinte]:
         return {o: empreinte(existant(p)) for o, p in self.donnes().items()}
@@ -113,17 +114,21 @@ def charger_reel(
                                   "chaque établissement employeur actif ; pas d'EQTP", "millésime SIRENE"))
         infos["emploi"] = ESTIMATION if estimation else "aucune source d'emploi"
     if f.projets:
-        from etl.sources.projets import lire_projets  # another reader's module, loaded on demand
-
-        df = lire_projets(f.projets, communes)
-        con.register("_projets", df)
-        con.execute("CREATE TABLE projets AS SELECT * FROM _projets")
-        con.unregister("_projets")
-        lignes.append(_source("projets", f"Registre des projets du 1er plan ESS (SIES) : {f.projets.name}",
-                              "2020-2025"))
+        lignes.append(charger_projets(con, f.projets, communes))
     infos["emploi"] = infos.get("emploi", "FLORES")
     return Lecture(pd.DataFrame(lignes, columns=["source", "description", "millesime", "demo"]),
                    infos, estimation, lignes_ecartees(*ecartees))
+
+
+def charger_projets(con: duckdb.DuckDBPyConnection, path: Path, communes: set[str]) -> dict:
+    """The SIES register as the `projets` table (replacing the demo's); its provenance row."""
+    from etl.sources.projets import lire_projets  # another reader's module, loaded on demand
+
+    df = lire_projets(path, communes)
+    con.register("_projets", df)
+    con.execute("CREATE OR REPLACE TABLE projets AS SELECT * FROM _projets")
+    con.unregister("_projets")
+    return _source("projets", f"Registre des projets du 1er plan ESS (SIES) : {path.name}", "2020-2025")
 
 
 def charger_zonages(

@@ -88,6 +88,9 @@ def _lignes(con) -> pd.DataFrame:
 def _chiffres(con, annee: int) -> pd.DataFrame:
     avant, apres = (con.execute(_CHIFFRES.format(b=b), [annee]).df() for b in ("avant", "apres"))
     df = apres.merge(avant, on=["territoire", "nom", "niveau"], how="outer", suffixes=("_apres", "_avant"))
+    # Floats, NaN where hidden: nullable integers would make "hidden vs shown" NA, not True.
+    nombres = [c for c in df.columns if c not in ("territoire", "nom", "niveau")]
+    df[nombres] = df[nombres].astype("float64")
     for suffixe in ("_avant", "_apres"):
         df[f"part_ess{suffixe}"] = 100 * df[f"effectifs_ess{suffixe}"] / df[f"effectifs_prive{suffixe}"]
     cols = ["etablissements_ess", "effectifs_ess", "part_ess"]

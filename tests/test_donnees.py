@@ -57,7 +57,8 @@ def financés(db: Path) -> int:
 
 def test_registre_apercu_publier_revenir(base, tmp_path):
     avant = base.read_bytes()
-    r = etl("apercu", "--db", base, "--projets", registre_plus_un(base, tmp_path / "r.csv"), "--par", "marie")
+    registre = registre_plus_un(base, tmp_path / "r.csv")
+    r = etl("apercu", "--db", base, "--projets", registre, "--par", "marie")
     assert r.returncode == 0, r.stderr
     etat = donnees.etat(base)
     assert (etat["statut"], etat["mode"], etat["par"]) == ("pret", "partiel", "marie")
@@ -99,7 +100,8 @@ def test_registre_invalide_rien_ne_change(base, tmp_path):
 
 
 def test_publication_refusee_quand_la_base_a_change(base, tmp_path):
-    assert etl("apercu", "--db", base, "--projets", registre_plus_un(base, tmp_path / "r.csv")).returncode == 0
+    registre = registre_plus_un(base, tmp_path / "r.csv")
+    assert etl("apercu", "--db", base, "--projets", registre).returncode == 0
     con = duckdb.connect(str(base))  # someone else's publication in the meantime
     con.execute("DELETE FROM projets WHERE id_projet = 'P001'")
     con.close()
@@ -114,20 +116,22 @@ def test_apercu_chiffres_et_secret(db_demo, tmp_path):
     shutil.copyfile(db_demo, candidat)
     con = duckdb.connect(str(candidat))
     annee = int(con.execute("SELECT valeur FROM build_info WHERE cle = 'annee_par_defaut'").fetchone()[0])
-    con.execute("UPDATE emploi SET effectifs = effectifs + 10 WHERE territoire = 'departement:31' AND annee = ? "
-                "AND groupe = 'ess' AND nomenclature = 'ensemble'", [annee])
+    con.execute("UPDATE emploi SET effectifs = effectifs + 10 WHERE territoire = 'departement:31' "
+                "AND annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'", [annee])
     con.execute("UPDATE emploi SET secret = true, effectifs = NULL WHERE territoire = 'epci:200068815' "
                 "AND annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'", [annee])
     con.close()
     a = apercu.comparer(db_demo, candidat)
     bouge = a.chiffres_qui_bougent().set_index("territoire")
     assert set(bouge.index) == {"departement:31", "epci:200068815"}
-    assert bouge.loc["departement:31", "effectifs_ess_apres"] - bouge.loc["departement:31", "effectifs_ess_avant"] == 10
+    dep = bouge.loc["departement:31"]
+    assert dep["effectifs_ess_apres"] - dep["effectifs_ess_avant"] == 10
     assert pd.isna(bouge.loc["epci:200068815", "effectifs_ess_apres"])
     assert a.secret.set_index("niveau").loc["epci"].tolist() == [1, 0]
     tableau = apercu.tableau_chiffres(a).set_index("Territoire")
     assert tableau.loc["Haute-Garonne", "Effectifs salariés de l'ESS"] == "55\u202f100 → 55\u202f110"
-    assert tableau.loc["Communauté de communes Cœur de Garonne", "Effectifs salariés de l'ESS"].endswith("→ s")
+    cœur = tableau.loc["Communauté de communes Cœur de Garonne"]
+    assert cœur["Effectifs salariés de l'ESS"] == "1\u202f308 → s"
 
 
 def _attendre(condition, delai: float = 120.0):
@@ -151,7 +155,8 @@ def test_construction_interrompue_et_concurrente(base, tmp_path, monkeypatch):
                          and e["etapes"] >= 3 else None)
         assert etat["mode"] == "complet" and 0 < donnees.progression(etat) < 1
         # A second member of staff: one build at a time, and a clear message.
-        r = etl("apercu", "--db", base, "--projets", registre_plus_un(base, tmp_path / "r.csv"), "--par", "paul")
+        registre = registre_plus_un(base, tmp_path / "r.csv")
+        r = etl("apercu", "--db", base, "--projets", registre, "--par", "paul")
         assert r.returncode == 2 and "déjà en cours (lancée par marie" in r.stderr
     finally:
         os.killpg(lance.pid, signal.SIGKILL)  # the build dies mid-way
@@ -173,7 +178,7 @@ def test_construction_interrompue_et_concurrente(base, tmp_path, monkeypatch):
     assert any("La base en service n'a pas changé" in i.value for i in at.info)
 
     # The dead builder's lock does not block the next one.
-    r = etl("apercu", "--db", base, "--projets", registre_plus_un(base, tmp_path / "r.csv"), "--par", "paul")
+    r = etl("apercu", "--db", base, "--projets", registre, "--par", "paul")
     assert r.returncode == 0, r.stderr
     assert json.loads((base.parent / "chantier" / "etat.json").read_text())["statut"] == "pret"
 

@@ -85,7 +85,8 @@ def test_registre_apercu_publier_revenir(base, tmp_path):
     assert r.returncode == 0, r.stderr
     assert financés(base) == 56 and base.read_bytes() == avant
     journal = donnees.journal(base)
-    assert [(j["action"], j["par"]) for j in journal[:2]] == [("restauration", "paul"), ("publication", "marie")]
+    attendu = [("restauration", "paul"), ("publication", "marie")]
+    assert [(j["action"], j["par"]) for j in journal[:2]] == attendu
 
 
 def test_registre_invalide_rien_ne_change(base, tmp_path):

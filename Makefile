@@ -34,6 +34,7 @@ bench: $(STAMP) $(DB)
 	$(PY) bench/bench_secret.py
 	$(PY) bench/bench_pages.py --db $(DB)
 	$(PY) bench/bench_fiches.py --db $(DB)
+	$(PY) bench/bench_donnees.py --db $(DB)
 
 # Five representative fiches and the bilan in every format, for a human look (bench/out/).
 fiches-exemple: $(STAMP) $(DB)

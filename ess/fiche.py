@@ -389,7 +389,8 @@ DEFINITIONS = [
 ]
 LIBELLES_SOURCES = {"territoires": "Territoires et population", "etablissements": "Établissements (SIRENE)",
                     "emploi": "Emploi salarié (FLORES)", "projets": "Projets du plan ESS",
-                    "densite": "Densité des communes"}
+                    "densite": "Densité des communes", "population": "Population municipale",
+                    "qpv": "Quartiers prioritaires (QPV)", "massifs": "Communes de massif"}
 
 
 def millesime(texte: str) -> str:

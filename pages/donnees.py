@@ -10,6 +10,7 @@ from ess import apercu, donnees, ui
 from ess import format as fr
 from ess.db import chemin_base, chemin_suivi
 from ess.exports.csv import table_csv
+from ess.fiche import LIBELLES_SOURCES
 from ess.suivi import session, store
 
 ui.cadre_application()
@@ -44,8 +45,8 @@ st.markdown("Chargez un nouveau fichier, lisez ce qu'il changerait, puis publiez
 st.header("Sources en service")
 sources = ui.requete("SELECT source, description, millesime FROM sources ORDER BY source", (), cle)
 info = dict(ui.requete("SELECT cle, valeur FROM build_info", (), cle).itertuples(index=False))
-ui.tableau(sources.rename(columns={"source": "Source", "description": "Description",
-                                   "millesime": "Millésime"}))
+ui.tableau(sources.assign(source=sources["source"].map(LIBELLES_SOURCES).fillna(sources["source"]))
+           .rename(columns={"source": "Source", "description": "Description", "millesime": "Millésime"}))
 st.caption(f"Base construite le {fr.date_heure(info.get('date_construction'))} ; audit du secret "
            f"statistique : {info.get('secret_audit') or 'non renseigné'}.")
 registre = ui.requete("SELECT * FROM projets ORDER BY id_projet", (), cle)

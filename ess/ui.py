@@ -109,14 +109,26 @@ def annee_selectionnee() -> int:
     return annee
 
 
+FICTIVES = {"etablissements": "les établissements", "emploi": "les emplois par commune",
+            "projets": "les projets"}
+
+
 def bandeau_demo() -> None:
-    if calcul(indicateurs.infos_build).get("demo") == "oui":
-        st.warning(
-            "**Données de démonstration** : les établissements, les emplois par commune et les "
-            "projets sont fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers "
-            "officiels pour des données réelles.",
-            icon=":material/warning:",
-        )
+    if calcul(indicateurs.infos_build).get("demo") != "oui":
+        return
+    # The SIES may have loaded its real register over the demo (page « Données »): name what
+    # is still fictitious.
+    demo = set(requete("SELECT source FROM sources WHERE demo", (), cle_base())["source"])
+    fictives = [texte for source, texte in FICTIVES.items() if source in demo]
+    if not fictives:
+        return
+    liste = fictives[0] if len(fictives) == 1 else f"{', '.join(fictives[:-1])} et {fictives[-1]}"
+    st.warning(
+        f"**Données de démonstration** : {liste} sont "
+        "fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers officiels pour des "
+        "données réelles.",
+        icon=":material/warning:",
+    )
 
 
 def source(texte: str) -> None:

@@ -109,6 +109,9 @@ def test_charger_apercu_publier_revenir(navigateur, serveur_donnees, tmp_path):
         publie = re.compile("Dernière publication : version du .*, par marie.dupont")
         expect(page.get_by_text(publie)).to_be_visible()
         expect(_financés(page)).to_contain_text("57")
+        # The register is the SIES's own now: the demo banner no longer calls the projects fictitious.
+        expect(page.get_by_text(re.compile("Données de démonstration : les établissements et les emplois "
+                                           "par commune sont fictifs"))).to_be_visible()
 
         # Back to the version in service before: 56 again, and the journal says who did it.
         _aller(page, "Données")

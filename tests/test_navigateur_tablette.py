@@ -33,6 +33,7 @@ ETATS = [  # (URL, h1) of the page states an élu and the SIES staff open
     ("suivi?fiche=3", "Suivi du plan ESS 2025-2028"),
     ("data_ess?territoire=epci:200068815", "Data ESS"),
     ("sources", "Sources et méthodes"),
+    ("donnees", "Données"),
 ]
 
 
@@ -107,7 +108,7 @@ def test_un_titre_de_document_par_page(tablette: Page, serveur):
         ouvrir(tablette, f"{serveur}/{chemin}", titre)
         expect(tablette).to_have_title(re.compile(r".+ — ESS en Haute-Garonne$"))
         titres.add(tablette.title())
-    assert len(titres) == 7
+    assert len(titres) == 8
 
 
 def _emprise(page: Page) -> dict:

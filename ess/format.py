@@ -9,7 +9,8 @@ SECRET = "s"  # INSEE's mark for a cell hidden by the secret statistique
 
 
 def _vide(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    # pandas' NA (nullable columns) is neither None nor a float NaN
+    return x is None or type(x).__name__ == "NAType" or (isinstance(x, float) and math.isnan(x))
 
 
 def nombre(x, decimales: int = 0) -> str:

@@ -58,7 +58,7 @@ CSS = """
     min-width: 100% !important; flex: 1 1 100% !important; }
 }
 /* "Copier le lien": a real button (44 px, WCAG 2.5.5) and the link in a field to select. */
-.ess-imprime { display: none; }
+.ess-imprime, .ess-imprime-tableau { display: none; }
 .ess-lien { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }
 .ess-copier { min-height: 44px; padding: 0.4rem 1rem; border-radius: 0.5rem; cursor: pointer;
   border: 1px solid #00609c; background: #00609c; color: #ffffff; font: inherit; font-weight: 600; }
@@ -79,6 +79,12 @@ CSS = """
   [data-testid="stPageLink"], [data-testid="stToggle"], [data-testid="stBaseButton-headerNoPadding"],
   .modebar-container, .ess-lien, .no-print { display: none !important; }
   .ess-imprime { display: block !important; }
+  table.ess-imprime-tableau { display: table !important; width: 100%; border-collapse: collapse;
+    font-size: 9pt; }
+  .ess-imprime-tableau th, .ess-imprime-tableau td { border-bottom: 0.5pt solid #bbb;
+    padding: 1pt 3pt; text-align: left; vertical-align: top; }
+  .ess-imprime-tableau thead { display: table-header-group; } /* header repeated on each page */
+  .ess-imprime-tableau tr { break-inside: avoid; page-break-inside: avoid; }
   html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     overflow: visible !important; height: auto !important; position: static !important; }
   [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;

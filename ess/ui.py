@@ -156,8 +156,12 @@ def metrique(label: str, valeur, aide: str | None = None) -> None:
 def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
     """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, static
     (st.table: every column and row, text wraps, numbers in French); longer ones stay an
-    interactive grid (scroll, sort), whose column widths come in `column_config`."""
+    interactive grid (scroll, sort), whose column widths come in `column_config`, doubled by
+    a plain HTML copy that only the printer sees (a grid is a canvas: it would print the
+    rows in view only)."""
     if len(df) <= grand:
         st.table(fr.tableau(df, decimales), hide_index=True)
     else:
         st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+        st.html(fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="",
+                                                  classes="ess-imprime-tableau"))

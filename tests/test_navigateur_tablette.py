@@ -248,7 +248,7 @@ def test_impression_a4(tablette: Page, serveur, tmp_path: Path, chemin, titre):
     expect(tablette.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(tablette.locator(".modebar-container").first).to_be_hidden()
     graphiques = tablette.locator('[data-testid="stPlotlyChart"]')
-    assert graphiques.count() >= 1
+    expect(graphiques.first).to_be_visible()  # (count() does not wait for the chart)
     assert graphiques.first.evaluate("g => getComputedStyle(g).breakInside") == "avoid"
     if chemin != "":  # pages with a "Copier le lien": link, source and date on paper
         expect(tablette.locator(".ess-imprime").first).to_be_visible()
@@ -262,3 +262,35 @@ def test_impression_a4(tablette: Page, serveur, tmp_path: Path, chemin, titre):
     assert titre.split(" ")[0] in texte and "Source" in texte
     if chemin != "":
         assert "Lien de cette vue" in texte
+
+
+def test_impression_tableau_long_entier(navigateur, serveur, externes, tmp_path: Path):
+    """The 586 communes of the map's table: an interactive grid on screen (a canvas, which
+    would print the rows in view only), every row on paper (printed from a desktop: Chromium's
+    PDF of a mobile-emulated page stops at a few pages)."""
+    contexte = navigateur.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    contexte.set_default_timeout(DELAI_NAVIGATEUR)
+    expect.set_options(timeout=DELAI_NAVIGATEUR)
+    contexte.route(lambda u: not u.startswith(serveur), lambda r: (externes.append(r.request.url), r.abort()))
+    page = contexte.new_page()
+    try:
+        ouvrir(page, f"{serveur}/carte?niveau=commune", "Carte de l'ESS")
+        page.get_by_text("Les données de la carte (tableau)").click()
+        expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        imprime = page.locator("table.ess-imprime-tableau")
+        expect(imprime).to_be_hidden()  # on screen, the grid only
+        page.emulate_media(media="print")
+        expect(imprime).to_be_visible()
+        expect(imprime.locator("tbody tr")).to_have_count(586)
+        pdf = tmp_path / "carte.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+    finally:
+        expect.set_options(timeout=5_000)
+        contexte.close()
+    import subprocess
+
+    texte = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    lignes = [x for x in texte.splitlines() if re.search(r"\b31\d{3}\b", x)]
+    assert len(lignes) == 586  # every commune, with its INSEE code
+    # a hidden value prints « s », an empty one nothing: never pandas' missing-value marks
+    assert not re.search(r"<NA>|\bnan\b|\bNaN\b", texte)

@@ -180,6 +180,15 @@ def contours(con: duckdb.DuckDBPyConnection, niveau: str) -> dict:
     return layers.feature_collection(con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df())
 
 
+def fond(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """The neighbouring départements drawn around the maps; None for a database built before
+    the background existed (a kept version brought back keeps working)."""
+    try:
+        return con.execute("SELECT territoire, nom, geojson, lon, lat FROM fond_de_carte").df()
+    except duckdb.CatalogException:
+        return None
+
+
 def rang_texte(rang, nb: int) -> str:
     if pd.isna(rang):
         return "rang non calculable"

@@ -77,7 +77,7 @@ def figure(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: in
     unite = carte.METRIQUES[metrique].unite
     legende = f"{v.entete}{'' if unite == '%' else f' ({unite})'}, {annee}"
     return layers.carte_classes(v.df, carte.contours(con, niveau), v.classes, v.libelles, legende,
-                                v.survol, selection, hauteur, etiquettes(con, niveau))
+                                v.survol, selection, hauteur, etiquettes(con, niveau), carte.fond(con))
 
 
 def resume(v: VueCarte, niveau_libelle: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import plotly.express as px
 
-from ess import comparaison, portrait, typologies
+from ess import carte, comparaison, portrait, typologies
 from ess import format as fr
 from ess.bilan import calculs
 from geo.layers import PALETTE, choroplethe
@@ -20,7 +20,7 @@ def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
     df["montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
     return choroplethe(df, "projets_finances", "Projets financés",
                        {"Projets financés": "financés", "Projets accueillis": "accueillis",
-                        "Montant accordé": "montant"})
+                        "Montant accordé": "montant"}, voisins=carte.fond(con))
 
 
 # Text colours of plotly's Streamlit theme (#808495) are 3,7:1 on white: dark text instead

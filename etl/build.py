@@ -27,7 +27,7 @@ from geo.territoires import Referentiel, referentiel
 SQL = Path(__file__).resolve().parent / "sql"
 SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous rows stops
 TABLES_SUIVIES = ("etablissements", "emploi")
-MARTS = ["communes", "territoires", "appartenance", "geometries", "emploi", "etablissements",
+MARTS = ["communes", "territoires", "appartenance", "geometries", "fond_de_carte", "emploi", "etablissements",
          "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes", "secret_rapport",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
 
@@ -71,6 +71,7 @@ def charger_referentiel(con: duckdb.DuckDBPyConnection, ref: Referentiel) -> Non
     _creer(con, "territoires", ref.territoires)
     _creer(con, "appartenance", ref.appartenance)
     _creer(con, "geometries", ref.geometries)
+    _creer(con, "fond_de_carte", ref.fond)
 
 
 def executer_sql(con: duckdb.DuckDBPyConnection, fichier: str) -> None:

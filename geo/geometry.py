@@ -12,6 +12,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.ops import polylabel
 
 TOLERANCE_DEG = 0.001
 PRECISION_DEG = 1e-4
@@ -39,3 +40,29 @@ def geojson_par_territoire(communes: gpd.GeoDataFrame, appartenance: pd.DataFram
             "lat": point.y.round(5),
         }
     )
+
+
+# The neighbours are context, drawn pale: 1 km of simplification is plenty.
+TOLERANCE_FOND_DEG = 0.01
+SURFACE_MIN_DEG2 = 0.005  # ~50 km²
+
+
+def fond_de_carte(voisins: gpd.GeoDataFrame, boite: tuple[float, ...], marge_deg: float) -> pd.DataFrame:
+    """The neighbouring départements as the map's background: `fond:<code>`, name, GeoJSON
+    text and where to write the name — the centre of the largest room inside the part the
+    map shows (`boite`, the département's bounding box, widened by half `marge_deg`), so
+    that no name is cut at the map's edge. A sliver too small for its name is left out."""
+    geoms = shapely.set_precision(voisins.geometry.simplify(TOLERANCE_FOND_DEG).values, 1e-3)
+    x0, y0, x1, y1 = boite
+    m = marge_deg / 2
+    vus = shapely.intersection(geoms, shapely.box(x0 - m, y0 - m, x1 + m, y1 + m))
+    garder = shapely.area(vus) >= SURFACE_MIN_DEG2
+    points = [polylabel(max(getattr(v, "geoms", [v]), key=lambda p: p.area), tolerance=1e-3)
+              for v in vus[garder]]
+    return pd.DataFrame({
+        "territoire": "fond:" + voisins["code"].to_numpy()[garder],
+        "nom": voisins["nom"].to_numpy()[garder],
+        "geojson": [json.dumps(shapely.geometry.mapping(g)) for g in geoms[garder]],
+        "lon": [round(p.x, 4) for p in points],
+        "lat": [round(p.y, 4) for p in points],
+    })

@@ -12,6 +12,10 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import pydeck as pdk
+import shapely
+import shapely.geometry
+
+from geo.territoires import MARGE_FOND_DEG
 
 PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential (light = low)
 
@@ -58,13 +62,48 @@ def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
     }
 
 
+# The neighbouring départements, pale, with their names: where the territory sits, offline.
+FOND_REMPLI = "#ebebe8"
+FOND_CONTOUR = "#ffffff"
+FOND_TEXTE = "#595959"  # 7:1 on white, 6:1 on the fill
+
+
+def fond_de_carte(fig: go.Figure, fond: pd.DataFrame | None, geojson: dict) -> None:
+    """Put the neighbouring départements (`fond`: territoire, nom, geojson, lon, lat; None for
+    a database built before it existed) under the map's traces, and frame the view on the
+    map's own territories (`fitbounds` would widen it to the background)."""
+    if fond is None or fond.empty:
+        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+        return
+    formes = [shapely.geometry.shape(f["geometry"]) for f in geojson["features"]]
+    x0, y0, x1, y1 = shapely.total_bounds(formes)
+    # a name near the left or right edge is written inwards, never cut by the frame
+    bord = 0.2 * (x1 - x0)
+    position = np.select([fond["lon"] < x0 + bord, fond["lon"] > x1 - bord],
+                         ["middle right", "middle left"], "middle center")
+    fig.add_trace(go.Choropleth(
+        geojson=feature_collection(fond), locations=fond["territoire"], z=np.zeros(len(fond)),
+        featureidkey="id", colorscale=[[0, FOND_REMPLI], [1, FOND_REMPLI]], showscale=False,
+        showlegend=False, marker_line_color=FOND_CONTOUR, marker_line_width=1.5, hoverinfo="skip",
+        name="départements voisins"))
+    fig.add_trace(go.Scattergeo(
+        lon=fond["lon"], lat=fond["lat"], text=fond["nom"], mode="text", hoverinfo="skip",
+        textposition=position, textfont=dict(size=12, color=FOND_TEXTE, style="italic"),
+        showlegend=False, name="voisins"))
+    fig.data = fig.data[-2:] + fig.data[:-2]  # drawn first, under the territories
+    marge = MARGE_FOND_DEG / 2  # the part of the neighbours where their names were placed
+    fig.update_geos(visible=False, projection_type="mercator", fitbounds=False,
+                    lonaxis_range=[x0 - marge, x1 + marge], lataxis_range=[y0 - marge, y1 + marge])
+
+
 def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[str, str],
-                hauteur: int = 560):
+                hauteur: int = 560, voisins: pd.DataFrame | None = None):
     """Choropleth on a continuous scale with no basemap tiles (works offline). `survol`: tooltip
     lines {label: column of already formatted text}, written « label : value »."""
     colonnes = list(survol)
+    geojson = feature_collection(df)
     fig = go.Figure(go.Choropleth(
-        geojson=feature_collection(df), locations=df["territoire"], z=df[valeur], featureidkey="id",
+        geojson=geojson, locations=df["territoire"], z=df[valeur], featureidkey="id",
         colorscale=[[i / 4, c] for i, c in enumerate(couleurs(5))],
         customdata=df[["nom", *survol.values()]].to_numpy(),
         hovertemplate="<b>%{customdata[0]}</b>" + "".join(
@@ -72,7 +111,7 @@ def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[
         marker_line_color="white", marker_line_width=0.8,
         colorbar=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
                       y=0, yanchor="top", len=0.6, thickness=14, tickfont=dict(color="#1a1a1a"))))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fond_de_carte(fig, voisins, geojson)
     fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0), separators=",\u202f",
                       font=dict(color="#1a1a1a"))
     return fig
@@ -143,7 +182,8 @@ def libelles_classes(bornes: list[float], minimum: float, formater) -> list[str]
 
 def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: list[str],
                   titre_legende: str, survol: pd.DataFrame, selection: str | None = None,
-                  hauteur: int = 720, etiquettes: pd.DataFrame | None = None) -> go.Figure:
+                  hauteur: int = 720, etiquettes: pd.DataFrame | None = None,
+                  voisins: pd.DataFrame | None = None) -> go.Figure:
     """A choropleth in classes, one trace per class so the legend lists them below the map
     (never over it). Secret and non-computable territories are white with a dark outline and
     a mark (« s », « n. c. »); `survol` holds the tooltip lines (first in bold); `etiquettes`
@@ -182,7 +222,7 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
             lon=etiquettes["lon"], lat=etiquettes["lat"], text=texte, mode="text", hoverinfo="skip",
             textfont=dict(size=taille, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
             showlegend=False, name="étiquettes"))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fond_de_carte(fig, voisins, geojson)
     fig.update_layout(
         height=hauteur, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
         separators=",\u202f",

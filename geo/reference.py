@@ -7,12 +7,14 @@ municipale 2017 of that package (see `MILLESIME_POPULATION`).
 
 from __future__ import annotations
 
+import functools
 import lzma
 from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -53,6 +55,33 @@ def partie_du_departement(departement: str) -> str:
     return f"partie du département {departement}"
 
 
+@functools.lru_cache(maxsize=1)
+def _communes_brutes() -> pd.DataFrame:
+    """Every commune of France (type COM), read once per process: the département's own and
+    its neighbours (the map's background) come from the same file."""
+    raw = _read("communes", ["id", "code", "type", "nom", "type_nom", "population_municipale",
+                             "departement_id", "epci_id", "geometry"])
+    return raw[raw["type"] == "COM"]
+
+
+def voisins(departement: str, marge_deg: float) -> tuple[gpd.GeoDataFrame, tuple[float, ...]]:
+    """The neighbouring départements (code, nom, geometry), cut to the département's bounding
+    box widened by `marge_deg` (what shows around it on a map), and that bounding box."""
+    deps = _read("departements", ["id", "code", "nom"])
+    dep_id = deps.loc[deps["code"] == departement, "id"].iloc[0]
+    raw = _communes_brutes()
+    raw = raw[raw["geometry"].notna()]
+    geoms = shapely.from_wkb(raw["geometry"].to_numpy())
+    siens = raw["departement_id"].to_numpy() == dep_id
+    x0, y0, x1, y1 = shapely.total_bounds(geoms[siens])
+    boite = shapely.box(x0 - marge_deg, y0 - marge_deg, x1 + marge_deg, y1 + marge_deg)
+    autour = shapely.intersects(geoms, boite) & ~siens
+    gdf = gpd.GeoDataFrame({"id": raw["departement_id"].to_numpy()[autour]}, geometry=geoms[autour], crs=4326)
+    fond = gdf.dissolve("id").reset_index().merge(deps, on="id")
+    fond["geometry"] = shapely.intersection(fond.geometry.values, boite)
+    return fond[["code", "nom", "geometry"]].sort_values("code", ignore_index=True), (x0, y0, x1, y1)
+
+
 def communes(departement: str) -> gpd.GeoDataFrame:
     """Communes (type COM) of a département with their EPCI, in WGS84.
 
@@ -62,12 +91,7 @@ def communes(departement: str) -> gpd.GeoDataFrame:
     dep_ids = deps.loc[deps["code"] == departement, "id"]
     if dep_ids.empty:
         raise TerritoireInconnu(f"Département inconnu : « {departement} ».")
-    raw = _read(
-        "communes",
-        ["id", "code", "type", "nom", "type_nom", "population_municipale", "departement_id",
-         "epci_id", "geometry"],
-    )
-    raw = raw[raw["type"] == "COM"]
+    raw = _communes_brutes()
     # an EPCI with communes in another département is only partly ours: say so in its name
     hors = raw.loc[raw["departement_id"] != dep_ids.iloc[0], "epci_id"]
     raw = raw[raw["departement_id"] == dep_ids.iloc[0]]

@@ -15,10 +15,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import reference, typologies
-from geo.geometry import geojson_par_territoire
+from geo.geometry import fond_de_carte, geojson_par_territoire
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LAMBERT93 = 2154
+MARGE_FOND_DEG = 0.08  # how much of the neighbours the maps show around the département
 
 NIVEAUX = {
     "commune": "Commune",
@@ -38,6 +39,7 @@ class Referentiel:
     territoires: pd.DataFrame  # territoire, niveau, code, nom, population, superficie_km2
     appartenance: pd.DataFrame  # commune, territoire
     geometries: pd.DataFrame  # territoire, geojson (simplified geometry), lon, lat
+    fond: pd.DataFrame  # the neighbouring départements around the maps: territoire, nom, geojson, lon, lat
     frame: gpd.GeoDataFrame  # communes with full-resolution geometry (for the demo generator)
 
 
@@ -68,7 +70,8 @@ def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") ->
     communes = pd.DataFrame(gdf.drop(columns="geometry"))
     territoires, appartenance = _territoires(communes, petr, departement)
     geometries = geojson_par_territoire(gdf, appartenance)
-    return Referentiel(communes, territoires, appartenance, geometries, gdf)
+    fond = fond_de_carte(*reference.voisins(departement, MARGE_FOND_DEG), MARGE_FOND_DEG)
+    return Referentiel(communes, territoires, appartenance, geometries, fond, gdf)
 
 
 def _territoires(

@@ -91,4 +91,4 @@ def requalifier(ref, departement: str, densite: pd.Series | None = None,
     communes = pd.DataFrame(gdf.drop(columns="geometry"))
     terr, appartenance = territoires._territoires(communes, territoires.charger_petr(), departement)
     geometries = territoires.geojson_par_territoire(gdf, appartenance)
-    return territoires.Referentiel(communes, terr, appartenance, geometries, gdf)
+    return territoires.Referentiel(communes, terr, appartenance, geometries, ref.fond, gdf)

@@ -114,7 +114,9 @@ def test_un_titre_de_document_par_page(tablette: Page, serveur):
 def _emprise(page: Page) -> dict:
     """Box of the drawn territories (union of the map's shapes), in CSS pixels."""
     return page.evaluate("""() => {
-        const ps = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .choroplethlayer path')];
+        // the territories, not the pale neighbouring départements drawn around them
+        const ps = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .choroplethlayer path')]
+            .filter(p => getComputedStyle(p).fill !== 'rgb(235, 235, 232)');
         const b = ps.map(p => p.getBoundingClientRect()).filter(r => r.width > 0);
         const x0 = Math.min(...b.map(r => r.left)), x1 = Math.max(...b.map(r => r.right));
         const y0 = Math.min(...b.map(r => r.top)), y1 = Math.max(...b.map(r => r.bottom));
@@ -141,6 +143,9 @@ def test_carte_large_nommee_legende_dessous(tablette: Page, serveur, externes, c
     noms = tablette.locator('[data-testid="stPlotlyChart"] .scatterlayer text')
     expect(noms.filter(has_text="Toulouse Métropole")).to_have_count(1)
     expect(noms.filter(has_text="Cœur de Garonne")).to_have_count(1)
+    # the basemap: the neighbouring départements, named, drawn from the project's own data
+    for voisin in ("Gers", "Ariège", "Tarn", "Aude"):
+        expect(noms.filter(has_text=re.compile(f"^{voisin}$"))).to_have_count(1)
     assert not externes, externes  # offline: no tile, font or topojson from outside
 
 

@@ -140,3 +140,35 @@ def test_page_carte_non_diffuse_a_cet_echelon(env_db):
     at = ouvrir("pages/carte.py", niveau="epci", famille="association")
     assert not any("Non diffusé" in w.value for w in at.warning)
     assert at.get("plotly_chart")
+
+
+def test_fond_de_carte_voisins_nommes_dans_le_cadre(con):
+    """The basemap: the neighbouring départements, each name placed inside the part the map
+    shows; a database without it (built before, brought back from the history) still draws."""
+    import shapely
+
+    from ess import carte, carte_vue
+    from geo.territoires import MARGE_FOND_DEG
+
+    fond = carte.fond(con)
+    assert {"Gers", "Ariège", "Tarn", "Aude", "Hautes-Pyrénées", "Tarn-et-Garonne"} <= set(fond["nom"])
+    geo = carte.contours(con, "departement")
+    x0, y0, x1, y1 = shapely.total_bounds([shapely.geometry.shape(f["geometry"]) for f in geo["features"]])
+    m = MARGE_FOND_DEG / 2
+    assert fond["lon"].between(x0 - m, x1 + m).all() and fond["lat"].between(y0 - m, y1 + m).all()
+    fig = carte_vue.figure(con, "epci", "part_ess_prive", 2021)
+    assert fig.data[0].name == "départements voisins"  # under the territories
+    assert list(fig.layout.geo.lonaxis.range) == [x0 - m, x1 + m]
+
+    class SansFond:  # a connection to a database built before the background existed
+        def execute(self, sql, *args):
+            if "fond_de_carte" in sql:
+                import duckdb
+
+                raise duckdb.CatalogException("Table with name fond_de_carte does not exist!")
+            return con.execute(sql, *args)
+
+    assert carte.fond(SansFond()) is None
+    fig = carte_vue.figure(SansFond(), "epci", "part_ess_prive", 2021)
+    assert "départements voisins" not in {t.name for t in fig.data}
+    assert fig.layout.geo.fitbounds == "locations"

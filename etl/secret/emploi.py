@@ -19,7 +19,7 @@ from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, 
 
 MESURES = ("effectifs", "eqtp")
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
-VERSION = "secret-5"  # changes whenever the protection method does (a cache key part)
+VERSION = "secret-6"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {

@@ -16,7 +16,9 @@ audit (`etl.secret.audit`) checks them independently.
 The LP is solved on a neighbourhood (the communes of p's EPCI, then of its PETR, then the
 whole département), growing when the small one can only protect p by hiding a cell of a
 higher level: every solution is feasible for the full table, since the micro-cells outside
-the neighbourhood simply do not move.
+the neighbourhood simply do not move. Before the cost LP of a wider neighbourhood (and for
+EQTP, which reuses the cells hidden for effectifs), a feasibility LP asks whether p is
+protected with no new hidden cell: the cost LP's optimum then, for a fraction of its time.
 """
 
 from __future__ import annotations
@@ -153,7 +155,13 @@ def proteger(
             continue
         meilleur = None
         for niveau in range(n_niveaux):
-            cert = pr.resoudre(p, pr.voisinage(p, niveau))
+            N = pr.voisinage(p, niveau)
+            if niveau > 0 or len(certificats):
+                cert = _sans_cout(pr, p, N)
+                if cert is not None:
+                    meilleur = cert
+                    break
+            cert = pr.resoudre(p, N)
             if cert is not None and (meilleur is None or cert.cout < meilleur.cout - 1e-9):
                 meilleur = cert
             if meilleur is not None and _local(pr, p, meilleur, niveau):
@@ -166,6 +174,22 @@ def proteger(
             if d is not None:
                 retenir(d)
     return Resultat(pr.cache, impossibles, pr.nb_lp, trouves)
+
+
+def _sans_cout(pr: _Protection, p: int, N: np.ndarray) -> _Certificat | None:
+    """Changes of N protecting p that hide no new cell, when there are: two small LPs with
+    no cost to weigh, much faster than the cost LP on a large neighbourhood (which would
+    find the same zero-cost optimum)."""
+    changes = []
+    for cible in (pr.haut[p], -pr.descente[p]):
+        if cible == 0:
+            changes.append(None)
+            continue
+        d = _changement(pr, p, cible, N)
+        if d is None:
+            return None
+        changes.append(d)
+    return _Certificat(changes[0], changes[1], 0.0, np.zeros(0, dtype=np.int64))
 
 
 def _echelle_max(pr: _Protection, d: np.ndarray) -> float:
@@ -197,3 +221,23 @@ def _local(pr: _Protection, p: int, cert: _Certificat, niveau: int) -> bool:
         if not np.isin(pr.t.zones[mk, niveau], zones_p).all():
             return False
     return True
+
+
+def _changement(pr: _Protection, p: int, cible: float, N: np.ndarray) -> np.ndarray | None:
+    """A change of the micro-cells N moving cell p by `cible` while every published cell
+    stays still and every hidden one within its a-priori bounds: no new cell hidden."""
+    sous = pr.Ac[:, N].tocsr()
+    K = np.flatnonzero(np.diff(sous.indptr))
+    lo = np.where(pr.cache[K], pr.bas_cellule[K], 0.0)
+    hi = np.where(pr.cache[K], np.inf, 0.0)
+    ip = np.searchsorted(K, p)
+    lo[ip] = hi[ip] = cible
+    pr.nb_lp += 1
+    r = lp.resoudre(np.zeros(len(N)), sous[K], lo, hi, pr.bas_micro[N], np.full(len(N), np.inf))
+    if r is None:
+        return None
+    d = np.zeros(pr.A.shape[1])
+    d[N] = r[0]
+    d[np.abs(d) < TOLERANCE] = 0.0
+    return d
+

@@ -196,3 +196,24 @@ def test_page_reservee_au_sies(env_db, tmp_path, monkeypatch):
     assert not [b for b in at.button if b.label in ("Préparer l'aperçu", "Publier cette base")]
     with store.ouvrir(suivi) as con:
         assert store.lire_journal(con)[0]["action"] == "accès refusé"
+
+
+def test_dossier_du_serveur_et_depots(tmp_path, monkeypatch):
+    """National SIRENE stocks are placed in the server folder and listed; uploads are kept
+    under their own name, each in its own folder, never overwriting another."""
+    monkeypatch.setenv("ESS_DB", str(tmp_path / "ess.duckdb"))
+    monkeypatch.setenv("ESS_ENTREES", str(tmp_path / "entrees"))
+    assert donnees.fichiers_serveur() == []
+    (tmp_path / "entrees").mkdir()
+    (tmp_path / "entrees" / "StockEtablissement_utf8.zip").write_bytes(b"x" * 10)
+    (tmp_path / "entrees" / ".cache").write_bytes(b"")
+    a = donnees.deposer("Registre 2026 (SIES).xlsx", b"un")
+    b = donnees.deposer("Registre 2026 (SIES).xlsx", b"deux")
+    assert a != b and a.name == b.name == "Registre_2026_SIES_.xlsx"
+    assert (a.read_bytes(), b.read_bytes()) == (b"un", b"deux")
+    assert [f.chemin.name for f in donnees.fichiers_serveur()] == ["StockEtablissement_utf8.zip"]
+    # SIRENE comes in two files; one alone is refused before any build, unless the other is in service
+    seul = {"sirene_etablissements": tmp_path / "e.zip"}
+    assert "chargez ensemble" in donnees.verifier(seul, {})
+    assert donnees.verifier(seul, {"chemin_sirene_unites_legales": "/srv/ul.zip"}) is None
+    assert donnees.verifier({"projets": a}, {}) is None

@@ -26,11 +26,10 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
-import duckdb  # noqa: E402
-import pandas as pd  # noqa: E402
 from bench_pages import PAGES, mesurer  # noqa: E402 (bench/ is the script's folder)
 
 from ess import apercu  # noqa: E402
+from tests.registres import registre_plus_un  # noqa: E402
 from tests.serveur import serveur_streamlit  # noqa: E402
 
 CIBLE_APERCU_S = 10.0
@@ -48,16 +47,6 @@ def etl(*args) -> float:
     if r.returncode:
         raise SystemExit(f"échec de python -m etl {args[0]} : {r.stderr[-1500:]}")
     return time.perf_counter() - t
-
-
-def registre_plus_un(db: Path, chemin: Path) -> Path:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        df = con.execute("SELECT * FROM projets ORDER BY id_projet").df()
-    finally:
-        con.close()
-    pd.concat([df, df.iloc[[0]].assign(id_projet="P-BANC", finance="oui")]).to_csv(chemin, index=False)
-    return chemin
 
 
 def main() -> int:

@@ -87,11 +87,8 @@ def versions(db: Path) -> list[dict]:
 
 
 def _empreinte(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for bloc in iter(lambda: f.read(1 << 20), b""):
-            h.update(bloc)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def courante(db: Path) -> str | None:

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from ess import apercu, donnees
 from ess.suivi import store
 from tests.conftest import RACINE
+from tests.registres import registre_plus_un
 
 
 def etl(*args, env=None) -> subprocess.CompletedProcess:
@@ -34,17 +35,6 @@ def base(db_demo, tmp_path) -> Path:
     db = tmp_path / "ess.duckdb"
     shutil.copyfile(db_demo, db)
     return db
-
-
-def registre_plus_un(db: Path, chemin: Path) -> Path:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        df = con.execute("SELECT * FROM projets ORDER BY id_projet").df()
-    finally:
-        con.close()
-    ligne = df.iloc[[0]].assign(id_projet="P-TEST-1", nom_projet="Recyclerie de test", finance="oui")
-    pd.concat([df, ligne]).to_csv(chemin, index=False)
-    return chemin
 
 
 def financés(db: Path) -> int:

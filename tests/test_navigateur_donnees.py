@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 import shutil
 
-import duckdb
-import pandas as pd
 import pytest
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
 from ess.suivi import comptes, store
+from tests.registres import registre_plus_un
 from tests.serveur import serveur_streamlit
 
 pytestmark = pytest.mark.browser
@@ -34,22 +33,6 @@ def serveur_donnees(db_demo, tmp_path_factory):
     suivi = d / "suivi.sqlite"
     with serveur_streamlit(db, suivi, ("--secrets.files", str(secrets))) as s:
         yield s.url, db, suivi
-
-
-def _registre(db, dossier, nouveau: bool):
-    """The register in service, plus one financed project (or a broken commune code)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        df = con.execute("SELECT * FROM projets ORDER BY id_projet").df()
-    finally:
-        con.close()
-    ligne = df.iloc[[0]].copy()
-    ligne["id_projet"], ligne["nom_projet"], ligne["finance"] = "P-NAV-1", "Recyclerie du Volvestre", "oui"
-    if not nouveau:
-        ligne["commune"] = "99999"
-    chemin = dossier / ("registre_plus_un.csv" if nouveau else "registre_casse.csv")
-    pd.concat([df, ligne]).to_csv(chemin, index=False)
-    return chemin
 
 
 def _aller(page, titre: str) -> None:
@@ -85,7 +68,7 @@ def test_charger_apercu_publier_revenir(navigateur, serveur_donnees, tmp_path):
         avant = db.read_bytes()
         registre = page.get_by_test_id("stFileUploader").filter(
             has_text="Registre des projets du 1er plan").locator("input[type=file]")
-        registre.set_input_files(_registre(db, tmp_path, nouveau=False))
+        registre.set_input_files(registre_plus_un(db, tmp_path / "registre_casse.csv", commune="99999"))
         page.get_by_role("button", name="Préparer l'aperçu").click()
         erreur = page.get_by_test_id("stAlertContentError")
         expect(erreur).to_contain_text("L'aperçu a échoué : Registre des projets registre_casse.csv")
@@ -94,7 +77,7 @@ def test_charger_apercu_publier_revenir(navigateur, serveur_donnees, tmp_path):
         assert db.read_bytes() == avant
 
         # One more financed project: the preview says 56 → 57 before anything is published.
-        registre.set_input_files(_registre(db, tmp_path, nouveau=True))
+        registre.set_input_files(registre_plus_un(db, tmp_path / "registre_plus_un.csv"))
         page.get_by_role("button", name="Préparer l'aperçu").click()
         projets = page.get_by_test_id("stTable").filter(has_text="Projets financés")
         expect(projets.get_by_role("row").filter(has_text="Projets financés")).to_contain_text("56")

@@ -153,6 +153,12 @@ def metrique(label: str, valeur, aide: str | None = None) -> None:
     st.metric(label, valeur if isinstance(valeur, str) else fr.nombre(valeur), help=aide)
 
 
+# Up to this many rows a long table also prints whole (the 586 communes: ~20 A4 pages);
+# beyond (a département's 4 557 establishments, 1,7 Mo of HTML, +3 s per page view), the
+# printed page says where the whole list is.
+LIGNES_IMPRIMEES = 1000
+
+
 def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
     """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, static
     (st.table: every column and row, text wraps, numbers in French); longer ones stay an
@@ -161,7 +167,11 @@ def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> Non
     rows in view only)."""
     if len(df) <= grand:
         st.table(fr.tableau(df, decimales), hide_index=True)
-    else:
-        st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+        return
+    st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+    if len(df) <= LIGNES_IMPRIMEES:
         st.html(fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="",
                                                   classes="ess-imprime-tableau"))
+    else:
+        st.html(f'<p class="ess-imprime">Tableau de {fr.nombre(len(df))} lignes, trop long pour '
+                "cette page imprimée : il est complet dans les téléchargements (CSV, XLSX, PDF).</p>")

@@ -6,6 +6,7 @@ nothing publishable is not drawn: the caller prints a sentence instead (None her
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -50,11 +51,21 @@ def _png(fig: Figure) -> bytes:
     return out.getvalue()
 
 
+# A batch draws the same small charts again and again (586 communes: 76 distinct family
+# charts): each drawing is kept, keyed by what it shows (PNG bytes are immutable).
+MEMOIRE = 256
+
+
 def barres(libelles: list[str], valeurs: list, largeur_mm=85, axe: str = "") -> bytes | None:
     """Horizontal bars, first label on top, value printed at the end of each bar."""
-    paires = [(str(e), float(v)) for e, v in zip(libelles, valeurs, strict=True) if _publiable(v)]
+    paires = tuple((str(e), float(v)) for e, v in zip(libelles, valeurs, strict=True) if _publiable(v))
     if not paires or all(v == 0 for _l, v in paires):
         return None
+    return _barres(paires, largeur_mm, axe)
+
+
+@functools.lru_cache(maxsize=MEMOIRE)
+def _barres(paires: tuple[tuple[str, float], ...], largeur_mm, axe: str) -> bytes:
     # labels left of the bars: ~0,55 em per character at 8 pt (DejaVu Sans)
     gauche = 4 + max(len(e) for e, _v in paires) * POLICE * 0.55 * 25.4 / 72
     fixe = None if axe else (min(gauche, largeur_mm * 0.6), 8)
@@ -76,14 +87,20 @@ def barres(libelles: list[str], valeurs: list, largeur_mm=85, axe: str = "") -> 
 
 def courbe(annees: list[int], valeurs: list, largeur_mm=85, axe: str = "") -> bytes | None:
     """A yearly series: whole-year ticks, y from zero; hidden years are gaps."""
-    points = [(int(a), float(v)) for a, v in zip(annees, valeurs, strict=True) if _publiable(v)]
-    if len(points) < 2:
+    serie = tuple((int(a), float(v) if _publiable(v) else None) for a, v in zip(annees, valeurs, strict=True))
+    if sum(v is not None for _a, v in serie) < 2:
         return None
+    return _courbe(serie, largeur_mm, axe)
+
+
+@functools.lru_cache(maxsize=MEMOIRE)
+def _courbe(serie: tuple[tuple[int, float | None], ...], largeur_mm, axe: str) -> bytes:
     fig, ax = _figure(largeur_mm, 40, None if axe else (4 + 7 * POLICE * 0.55 * 25.4 / 72, 7))
-    ys = [float(v) if _publiable(v) else float("nan") for v in valeurs]
-    ax.plot([int(a) for a in annees], ys, marker="o", color=BLEU, linewidth=1.5, markersize=3)
-    ax.set_xticks([int(a) for a in annees], [str(int(a)) for a in annees])
-    ax.set_ylim(bottom=0, top=max(v for _a, v in points) * 1.15)
+    annees = [a for a, _v in serie]
+    ys = [float("nan") if v is None else v for _a, v in serie]
+    ax.plot(annees, ys, marker="o", color=BLEU, linewidth=1.5, markersize=3)
+    ax.set_xticks(annees, [str(a) for a in annees])
+    ax.set_ylim(bottom=0, top=max(v for _a, v in serie if v is not None) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     ax.yaxis.set_major_formatter(_format(1))
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
@@ -114,6 +131,7 @@ def barres_groupees(categories: list[str], series: dict[str, list], largeur_mm=1
     return _png(fig)
 
 
+@functools.lru_cache(maxsize=1024)  # the communes of the EPCI, drawn for each of its communes
 def _anneaux(geojson: str):
     g = json.loads(geojson)
     polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]

@@ -11,7 +11,7 @@ PDFs, and `FPDF.add_font` parses the TrueType file each time (a tenth of a fiche
 - Widths are summed in C: fpdf2 2.8 measures the current line again at every character it
   adds (quadratic), so this sum is the hottest loop of a table. Same integers, same sum.
 
-The PDF bytes are those `add_font` gives (checked by tests/test_documents_clients.py)."""
+The PDF bytes are those `add_font` gives (tests/test_exports.py compares them)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ess import exports, journal
-from ess.db import connecter
+from ess.db import ConnexionMemoire, connecter
 from ess.fiche import PERIMETRES, UNITES, fiche
 
 NIVEAUX_LOT = {"communes": "commune", "epci": "epci", "petr": "petr"}
@@ -54,7 +54,9 @@ _TRAVAIL: dict = {}  # per worker process: its own read-only connection and comp
 
 
 def _initialiser(db) -> None:
-    _TRAVAIL.update(con=connecter(db), cache={})
+    con = connecter(db)
+    con.execute("SET threads = 1")  # one worker per core already: DuckDB's own threads only wait
+    _TRAVAIL.update(con=ConnexionMemoire(con), cache={})
 
 
 def _travailler(code: str, formats: list[str], dossier: Path, options: dict):

@@ -10,6 +10,7 @@ import functools
 import io
 import json
 import math
+import threading
 
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
@@ -138,27 +139,49 @@ def _anneaux(geojson: str):
     return [p[0] for p in polys]  # outer rings are enough for a small map
 
 
+@functools.lru_cache(maxsize=1024)
+def _polygones(geojson: str) -> tuple[Polygon, ...]:
+    # a collection only reads their paths: the same polygons serve every map
+    return tuple(Polygon(a, closed=True) for a in _anneaux(geojson))
+
+
+_CARTES = threading.local()  # one map figure per thread, reused: its axes cost half a map
+
+
+def _figure_carte(largeur_mm: float):
+    figures = _CARTES.__dict__.setdefault("figures", {})
+    if largeur_mm not in figures:
+        fig = Figure(figsize=(largeur_mm / 25.4, largeur_mm / 25.4), dpi=DPI)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_aspect(1.4)  # ~1/cos(latitude 43.5°): shapes as on a map
+        ax.axis("off")
+        figures[largeur_mm] = fig, ax
+    return figures[largeur_mm]
+
+
 def carte_situation(fond: list[str], contexte: list[str], cible: list[str], largeur_mm=62) -> bytes:
     """Locator map: `fond` outlines (light), `contexte` (the EPCI or département, medium),
     `cible` (the territory, dark), framed on the context (or the whole background)."""
-    fig = Figure(figsize=(largeur_mm / 25.4, largeur_mm / 25.4), dpi=DPI)
-    ax = fig.add_axes((0, 0, 1, 1))
+    fig, ax = _figure_carte(largeur_mm)
     styles = ((fond, dict(facecolor=GRIS_CLAIR, edgecolor="#7d8fa3", linewidth=0.35)),
               (contexte, dict(facecolor="#c6d4e3", edgecolor="#5b7a99", linewidth=0.5)),
               (cible, dict(facecolor=BLEU, edgecolor=BLEU, linewidth=0.6)))
+    dessins = []
     for geos, style in styles:
-        patches = [Polygon(a, closed=True) for g in geos for a in _anneaux(g)]
+        patches = [p for g in geos for p in _polygones(g)]
         if patches:
-            ax.add_collection(PatchCollection(patches, **style))
+            dessins.append(ax.add_collection(PatchCollection(patches, **style)))
     cadre = [pt for g in (contexte or fond or cible) for a in _anneaux(g) for pt in a]
     xs, ys = [p[0] for p in cadre], [p[1] for p in cadre]
     mx, my = (max(xs) - min(xs)) * 0.08 + 0.01, (max(ys) - min(ys)) * 0.08 + 0.01
     ax.set_xlim(min(xs) - mx, max(xs) + mx)
     ax.set_ylim(min(ys) - my, max(ys) + my)
-    ax.set_aspect(1.4)  # ~1/cos(latitude 43.5°): shapes as on a map
-    ax.axis("off")
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.02)
+    try:
+        fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.02)
+    finally:
+        for d in dessins:
+            d.remove()
     return out.getvalue()
 
 

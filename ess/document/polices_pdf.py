@@ -8,8 +8,9 @@ PDFs, and `FPDF.add_font` parses the TrueType file each time (a tenth of a fiche
   punctuation glyphs, when the document uses no other (else from the whole font), both
   without the tables (GSUB, GPOS, kern…) that fpdf2's subsetter drops anyway. The subset
   embedded is the same either way.
-- Widths are summed in C: fpdf2 2.8 measures the current line again at every character it
-  adds (quadratic), so this sum is the hottest loop of a table. Same integers, same sum.
+- Widths are summed in C and remembered: fpdf2 2.8 measures the current line again at every
+  character it adds (quadratic), so this sum is the hottest loop of a table, and the same
+  texts (methods, sources, headers) come back in every fiche. Same integers, same sum.
 
 The PDF bytes are those `add_font` gives (tests/test_exports.py compares them)."""
 
@@ -42,14 +43,26 @@ class _Police(TTFFont):
             return super().get_text_width(text, font_size_pt, text_shaping_params)
         if font_size_pt > self.biggest_size_pt:
             self.biggest_size_pt = font_size_pt
-        return len(text), sum(map(self.cw.__getitem__, map(ord, text))) * font_size_pt * 0.001
+        memoire = _MODELES[self.fontkey].largeurs
+        unites = memoire.get(text)
+        if unites is None:
+            unites = sum(map(self.cw.__getitem__, map(ord, text)))
+            if len(memoire) >= LARGEURS_RETENUES:
+                memoire.clear()
+            memoire[text] = unites
+        return len(text), unites * font_size_pt * 0.001
+
+
+LARGEURS_RETENUES = 200_000  # widths of strings already measured (a few tens of MB at most)
 
 
 class _Modele:
-    """A font parsed once: fpdf2's metrics, and the two starting points of the subsetting."""
+    """A font parsed once: fpdf2's metrics, widths already measured, and the two starting
+    points of the subsetting."""
 
     def __init__(self, pdf: FPDF, chemin: Path, cle: str, style: str):
         self.police = TTFFont(pdf, chemin, cle, style)
+        self.largeurs: dict[str, int] = {}
         tt = ttLib.TTFont(chemin, recalcTimestamp=False)
         # the subsetter also drops the legacy 'kern' table of a font that has GPOS
         for table in TABLES_ECARTEES + (("kern",) if "GPOS" in tt else ()):

@@ -5,6 +5,7 @@ bar (tqdm) and a summary. Every file written is logged in the extract journal.""
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import sys
 import time
@@ -105,6 +106,8 @@ def executer(args) -> None:
         "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire", [niveau]).fetchall()]
     con.close()
     debut, ecrits, erreurs = time.perf_counter(), 0, []
+    for fmt in formats:  # imported once here: the forked workers inherit the modules
+        importlib.import_module(f"ess.document.rendu_{fmt}")
     # one process per core, each with its own connection; the journal is written here only
     with ProcessPoolExecutor(max(1, args.processus), initializer=_initialiser, initargs=(args.db,)) as pool:
         travaux = [pool.submit(_travailler, code, formats, dossier, options) for code in codes]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -69,3 +70,58 @@ def chemin_suivi() -> Path:
     trail, extract journal. Separate from the rebuilt analytics database; $ESS_SUIVI_DB
     overrides data/suivi.sqlite."""
     return Path(os.environ.get("ESS_SUIVI_DB", DB_DEFAUT.with_name("suivi.sqlite")))
+
+
+class ConnexionMemoire:
+    """A read-only connection that answers a query it has already run from memory (the last
+    `taille` ones): a batch of fiches reads the same reference tables, EPCI outlines and
+    parent territories hundreds of times. For batch workers only: the database must not
+    change while it lives. Offers what the fiche code uses: `execute(...).fetchall()`,
+    `.fetchone()`, `.df()` (a copy each time: callers may modify it)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, taille: int = 512):
+        self.con, self.taille = con, taille
+        self._memoire: OrderedDict = OrderedDict()
+
+    def execute(self, sql: str, parametres=None) -> _Reponse:
+        return _Reponse(self, sql, parametres)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _lire(self, sql: str, parametres, methode: str):
+        cle = (sql, _figer(parametres), methode)
+        if cle in self._memoire:
+            self._memoire.move_to_end(cle)
+            valeur = self._memoire[cle]
+        else:
+            valeur = getattr(self.con.execute(sql, parametres), methode)()
+            self._memoire[cle] = valeur
+            if len(self._memoire) > self.taille:
+                self._memoire.popitem(last=False)
+        if methode == "df":
+            return valeur.copy()
+        return list(valeur) if methode == "fetchall" else valeur
+
+
+class _Reponse:
+    def __init__(self, memoire: ConnexionMemoire, sql: str, parametres):
+        self._args = memoire, sql, parametres
+
+    def _lire(self, methode: str):
+        memoire, sql, parametres = self._args
+        return memoire._lire(sql, parametres, methode)
+
+    def fetchall(self):
+        return self._lire("fetchall")
+
+    def fetchone(self):
+        return self._lire("fetchone")
+
+    def df(self):
+        return self._lire("df")
+
+
+def _figer(v):
+    """Query parameters as a dict key: lists become tuples."""
+    return tuple(_figer(x) for x in v) if isinstance(v, list | tuple) else v

@@ -46,6 +46,8 @@ WHERE e.employeur AND list_contains(?, e.commune)
   AND e.date_creation <= make_date(?, 12, 31)
   AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(?, 12, 31))
 """  # parameters: communes, last year, first year (the rows active at the end of either)
+# the same for every commune (a batch reads it once per worker and keeps each territory's rows)
+ETABLISSEMENTS_ESS_TOUS = ETABLISSEMENTS_ESS.replace("list_contains(?, e.commune)", "true")
 INITIATIVES = """
 SELECT p.nom_projet, p.porteur, p.forme_juridique, c.nom AS nom_commune, p.theme, p.description,
        p.source
@@ -121,10 +123,18 @@ def titre_territoire(con, t: Territoire) -> str:
     return f"Groupe de communes : {liste}"
 
 
-def _etablissements(con, t: Territoire, annee: int, depuis: int | None = None) -> pd.DataFrame:
+def _etablissements(con, t: Territoire, annee: int, depuis: int | None = None,
+                    cache: dict | None = None) -> pd.DataFrame:
     """Active at 31/12 of `annee`; with `depuis`, also those active at 31/12 of that earlier
-    year (one query for a trend: `actifs_fin` picks either year)."""
-    return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, depuis or annee]).df()
+    year (one query for a trend: `actifs_fin` picks either year). With a batch's `cache`, all
+    communes' rows are read once and each territory keeps its own (same rows, same order)."""
+    if cache is None:
+        return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, depuis or annee]).df()
+    cle = ("etablissements", annee, depuis or annee)
+    if cle not in cache:
+        cache[cle] = con.execute(ETABLISSEMENTS_ESS_TOUS, [annee, depuis or annee]).df()
+    tous = cache[cle]
+    return tous[tous["commune"].isin(t.communes)].reset_index(drop=True)
 
 
 def actifs_fin(etab: pd.DataFrame, annee: int) -> pd.DataFrame:
@@ -292,9 +302,10 @@ def _liste(etab: pd.DataFrame, perimetre: str, unite: str, annee: int, compte: i
     """The establishments the headline counts, active at 31/12 of the year, closed since or
     not; a non-diffusible one is counted, never named."""
     comptes = etab[_comptes(etab, perimetre, unite)]
-    # largest employers first: the PDF shows the head of the list
-    df = comptes[comptes["diffusible"]].sort_values(["effectif_min", "nom_commune", "nom"],
-                                                    ascending=[False, True, True], ignore_index=True)
+    # largest employers first: the PDF shows the head of the list; the SIRET settles ties, so
+    # the order never depends on how the database returned the rows (page and batch agree)
+    df = comptes[comptes["diffusible"]].sort_values(["effectif_min", "nom_commune", "nom", "siret"],
+                                                    ascending=[False, True, True, True], ignore_index=True)
     caches = len(comptes) - len(df)
     fermes = int(df["date_fermeture"].notna().sum())
     lignes = [[r.siret, r.nom, r.libelle_categorie_juridique or "Non renseignée",
@@ -323,16 +334,19 @@ def _pepites(con, t, etab: pd.DataFrame, perimetre: str, annee: int) -> Tableau:
               for r in con.execute(INITIATIVES, [list(t.communes)]).df().itertuples()]
     visibles = etab[_dans_perimetre(etab, perimetre) & etab["diffusible"]]
     grands = visibles[visibles["effectif_min"] >= SEUIL_GRAND_EMPLOYEUR]
-    grands = grands.sort_values(["effectif_min", "nom"], ascending=[False, True]).head(NB_PEPITES)
+    grands = grands.sort_values(["effectif_min", "nom", "siret"],
+                                ascending=[False, True, True]).head(NB_PEPITES)
     lignes += [["Grand employeur de l'ESS", r.nom, f"{r.libelle_tranche} — {r.libelle_naf}", NON_DIFFUSE,
                 r.nom_commune, "SIRENE (tranche d'effectifs)"] for r in grands.itertuples()]
     debut = pd.Timestamp(annee - 2, 1, 1)
     recentes = visibles[pd.to_datetime(visibles["date_creation"]) >= debut]
-    recentes = recentes.sort_values(["date_creation", "nom"], ascending=[False, True]).head(NB_PEPITES)
+    recentes = recentes.sort_values(["date_creation", "nom", "siret"],
+                                    ascending=[False, True, True]).head(NB_PEPITES)
     lignes += [[f"Création récente (depuis {annee - 2})", r.nom,
                 f"créé le {pd.Timestamp(r.date_creation):%d/%m/%Y} — {r.libelle_naf}", NON_DIFFUSE,
                 r.nom_commune, "SIRENE (date de création)"] for r in recentes.itertuples()]
-    scop = visibles[visibles["categorie_juridique"].isin(CATEGORIES_SCOP)].sort_values("nom").head(NB_PEPITES)
+    scop = visibles[visibles["categorie_juridique"].isin(CATEGORIES_SCOP)].sort_values(["nom", "siret"])
+    scop = scop.head(NB_PEPITES)
     lignes += [["SCOP", r.nom, r.libelle_categorie_juridique, NON_DIFFUSE, r.nom_commune,
                 "SIRENE (catégorie juridique)"] for r in scop.itertuples()]
     lignes += [["SCIC", r.nom_projet, f"{r.porteur} — {r.theme}", NON_DIFFUSE, r.nom_commune,
@@ -453,7 +467,7 @@ def fiche(
     titre = titre_territoire(con, t)
     annees_emploi = indicateurs.annees(con)
     debut = annee_debut(annees_emploi, annee)
-    deux_ans = _etablissements(con, t, annee, debut)
+    deux_ans = _etablissements(con, t, annee, debut, cache)
     etab, etab_debut = actifs_fin(deux_ans, annee), actifs_fin(deux_ans, debut)
     compte = comptages(etab)
     base = indicateurs.chiffres_cles(con, t.code, annee, perimetre)

@@ -197,3 +197,24 @@ def test_demo_pdf_texte(fiche_epci):
     assert "Secret statistique" in texte and "55 100" in texte
     assert len(lecteur.pages[0].images) >= 1 and sum(len(p.images) for p in lecteur.pages) >= 3  # map, charts
     assert "Grand employeur" not in texte or "50 à 99" in texte or "100 à" in texte
+
+
+@pytest.mark.parametrize("titre", ["Agassac", "Ωμέγα, Москва, ﬁ, ✓ : hors de la police réduite"])
+def test_pdf_polices_preparees_memes_octets(titre, monkeypatch):
+    """Fonts parsed once per process (ess.document.polices_pdf) write the same PDF, byte for
+    byte, as fpdf2's own `add_font`: from the reduced font, or the whole one when a character
+    is outside it."""
+    from ess.document import polices_pdf
+
+    d = doc_main()
+    d.titre = titre
+    prepare = document.rendre(d, "pdf")
+    document.rendre(d, "pdf")  # a second document from the same fonts: nothing carried over
+    assert document.rendre(d, "pdf") == prepare
+
+    def add_font(pdf, famille, fichiers):
+        for style, fichier in fichiers.items():
+            pdf.add_font(famille, style, str(polices_pdf.DOSSIER / fichier))
+
+    monkeypatch.setattr(polices_pdf, "ajouter", add_font)
+    assert document.rendre(d, "pdf") == prepare

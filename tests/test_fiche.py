@@ -182,6 +182,26 @@ def test_cli_lot_petr(db_demo, tmp_path, suivi):
     assert set(journal.lire(chemin=suivi)["Origine"]) == {"lot"}
 
 
+def test_connexion_memoire_meme_fiche(con):
+    """The batch workers' connection answers repeated queries from memory: same fiche, and a
+    DataFrame modified by a caller does not change the next answer."""
+    from ess.db import ConnexionMemoire
+
+    memoire = ConnexionMemoire(con, taille=8)
+    cache = {}
+    for code in ("commune:31069", "commune:31483", "commune:31069"):
+        attendu = exports.document(fiche.fiche(con, code, 2021), con)
+        obtenu = exports.document(fiche.fiche(memoire, code, 2021, cache=cache), memoire)
+        assert obtenu.genere_le >= attendu.genere_le
+        obtenu.genere_le = attendu.genere_le
+        assert obtenu == attendu
+    sql = "SELECT commune FROM communes ORDER BY commune LIMIT 2"
+    df = memoire.execute(sql).df()
+    df.loc[0, "commune"] = "modifiée"
+    assert memoire.execute(sql).df().loc[0, "commune"] != "modifiée"
+    assert len(memoire._memoire) <= 8
+
+
 def test_cli_territoire_inconnu(db_demo, tmp_path, suivi):
     r = _cli("--territoire", "epci:999", "--out", str(tmp_path), "--db", str(db_demo),
              env_extra={"ESS_SUIVI_DB": str(suivi)})

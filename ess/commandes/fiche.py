@@ -5,6 +5,7 @@ bar (tqdm) and a summary. Every file written is logged in the extract journal.""
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ess import exports, journal
-from ess.db import connecter
+from ess.db import ConnexionMemoire, connecter
 from ess.fiche import PERIMETRES, UNITES, fiche
 
 NIVEAUX_LOT = {"communes": "commune", "epci": "epci", "petr": "petr"}
@@ -54,7 +55,9 @@ _TRAVAIL: dict = {}  # per worker process: its own read-only connection and comp
 
 
 def _initialiser(db) -> None:
-    _TRAVAIL.update(con=connecter(db), cache={})
+    con = connecter(db)
+    con.execute("SET threads = 1")  # one worker per core already: DuckDB's own threads only wait
+    _TRAVAIL.update(con=ConnexionMemoire(con), cache={})
 
 
 def _travailler(code: str, formats: list[str], dossier: Path, options: dict):
@@ -103,6 +106,8 @@ def executer(args) -> None:
         "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire", [niveau]).fetchall()]
     con.close()
     debut, ecrits, erreurs = time.perf_counter(), 0, []
+    for fmt in formats:  # imported once here: the forked workers inherit the modules
+        importlib.import_module(f"ess.document.rendu_{fmt}")
     # one process per core, each with its own connection; the journal is written here only
     with ProcessPoolExecutor(max(1, args.processus), initializer=_initialiser, initargs=(args.db,)) as pool:
         travaux = [pool.submit(_travailler, code, formats, dossier, options) for code in codes]

@@ -6,9 +6,11 @@ nothing publishable is not drawn: the caller prints a sentence instead (None her
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
+import threading
 
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
@@ -50,11 +52,21 @@ def _png(fig: Figure) -> bytes:
     return out.getvalue()
 
 
+# A batch draws the same small charts again and again (586 communes: 76 distinct family
+# charts): each drawing is kept, keyed by what it shows (PNG bytes are immutable).
+MEMOIRE = 256
+
+
 def barres(libelles: list[str], valeurs: list, largeur_mm=85, axe: str = "") -> bytes | None:
     """Horizontal bars, first label on top, value printed at the end of each bar."""
-    paires = [(str(e), float(v)) for e, v in zip(libelles, valeurs, strict=True) if _publiable(v)]
+    paires = tuple((str(e), float(v)) for e, v in zip(libelles, valeurs, strict=True) if _publiable(v))
     if not paires or all(v == 0 for _l, v in paires):
         return None
+    return _barres(paires, largeur_mm, axe)
+
+
+@functools.lru_cache(maxsize=MEMOIRE)
+def _barres(paires: tuple[tuple[str, float], ...], largeur_mm, axe: str) -> bytes:
     # labels left of the bars: ~0,55 em per character at 8 pt (DejaVu Sans)
     gauche = 4 + max(len(e) for e, _v in paires) * POLICE * 0.55 * 25.4 / 72
     fixe = None if axe else (min(gauche, largeur_mm * 0.6), 8)
@@ -76,14 +88,20 @@ def barres(libelles: list[str], valeurs: list, largeur_mm=85, axe: str = "") -> 
 
 def courbe(annees: list[int], valeurs: list, largeur_mm=85, axe: str = "") -> bytes | None:
     """A yearly series: whole-year ticks, y from zero; hidden years are gaps."""
-    points = [(int(a), float(v)) for a, v in zip(annees, valeurs, strict=True) if _publiable(v)]
-    if len(points) < 2:
+    serie = tuple((int(a), float(v) if _publiable(v) else None) for a, v in zip(annees, valeurs, strict=True))
+    if sum(v is not None for _a, v in serie) < 2:
         return None
+    return _courbe(serie, largeur_mm, axe)
+
+
+@functools.lru_cache(maxsize=MEMOIRE)
+def _courbe(serie: tuple[tuple[int, float | None], ...], largeur_mm, axe: str) -> bytes:
     fig, ax = _figure(largeur_mm, 40, None if axe else (4 + 7 * POLICE * 0.55 * 25.4 / 72, 7))
-    ys = [float(v) if _publiable(v) else float("nan") for v in valeurs]
-    ax.plot([int(a) for a in annees], ys, marker="o", color=BLEU, linewidth=1.5, markersize=3)
-    ax.set_xticks([int(a) for a in annees], [str(int(a)) for a in annees])
-    ax.set_ylim(bottom=0, top=max(v for _a, v in points) * 1.15)
+    annees = [a for a, _v in serie]
+    ys = [float("nan") if v is None else v for _a, v in serie]
+    ax.plot(annees, ys, marker="o", color=BLEU, linewidth=1.5, markersize=3)
+    ax.set_xticks(annees, [str(a) for a in annees])
+    ax.set_ylim(bottom=0, top=max(v for _a, v in serie if v is not None) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     ax.yaxis.set_major_formatter(_format(1))
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
@@ -114,33 +132,56 @@ def barres_groupees(categories: list[str], series: dict[str, list], largeur_mm=1
     return _png(fig)
 
 
+@functools.lru_cache(maxsize=1024)  # the communes of the EPCI, drawn for each of its communes
 def _anneaux(geojson: str):
     g = json.loads(geojson)
     polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
     return [p[0] for p in polys]  # outer rings are enough for a small map
 
 
+@functools.lru_cache(maxsize=1024)
+def _polygones(geojson: str) -> tuple[Polygon, ...]:
+    # a collection only reads their paths: the same polygons serve every map
+    return tuple(Polygon(a, closed=True) for a in _anneaux(geojson))
+
+
+_CARTES = threading.local()  # one map figure per thread, reused: its axes cost half a map
+
+
+def _figure_carte(largeur_mm: float):
+    figures = _CARTES.__dict__.setdefault("figures", {})
+    if largeur_mm not in figures:
+        fig = Figure(figsize=(largeur_mm / 25.4, largeur_mm / 25.4), dpi=DPI)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_aspect(1.4)  # ~1/cos(latitude 43.5°): shapes as on a map
+        ax.axis("off")
+        figures[largeur_mm] = fig, ax
+    return figures[largeur_mm]
+
+
 def carte_situation(fond: list[str], contexte: list[str], cible: list[str], largeur_mm=62) -> bytes:
     """Locator map: `fond` outlines (light), `contexte` (the EPCI or département, medium),
     `cible` (the territory, dark), framed on the context (or the whole background)."""
-    fig = Figure(figsize=(largeur_mm / 25.4, largeur_mm / 25.4), dpi=DPI)
-    ax = fig.add_axes((0, 0, 1, 1))
+    fig, ax = _figure_carte(largeur_mm)
     styles = ((fond, dict(facecolor=GRIS_CLAIR, edgecolor="#7d8fa3", linewidth=0.35)),
               (contexte, dict(facecolor="#c6d4e3", edgecolor="#5b7a99", linewidth=0.5)),
               (cible, dict(facecolor=BLEU, edgecolor=BLEU, linewidth=0.6)))
+    dessins = []
     for geos, style in styles:
-        patches = [Polygon(a, closed=True) for g in geos for a in _anneaux(g)]
+        patches = [p for g in geos for p in _polygones(g)]
         if patches:
-            ax.add_collection(PatchCollection(patches, **style))
+            dessins.append(ax.add_collection(PatchCollection(patches, **style)))
     cadre = [pt for g in (contexte or fond or cible) for a in _anneaux(g) for pt in a]
     xs, ys = [p[0] for p in cadre], [p[1] for p in cadre]
     mx, my = (max(xs) - min(xs)) * 0.08 + 0.01, (max(ys) - min(ys)) * 0.08 + 0.01
     ax.set_xlim(min(xs) - mx, max(xs) + mx)
     ax.set_ylim(min(ys) - my, max(ys) + my)
-    ax.set_aspect(1.4)  # ~1/cos(latitude 43.5°): shapes as on a map
-    ax.axis("off")
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.02)
+    try:
+        fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.02)
+    finally:
+        for d in dessins:
+            d.remove()
     return out.getvalue()
 
 

@@ -9,19 +9,17 @@ The font is matplotlib's DejaVu Sans (accents, « », €, narrow spaces)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.enums import Align
 from fpdf.fonts import FontFace, TextStyle
 from PIL import Image
 
 from ess import format as fr
+from ess.document import polices_pdf
 from ess.document.modele import LEGENDE, Chiffre, Document, Graphique, Paragraphe, Tableau
 from ess.document.texte import cellule, chiffre, lignes_tronquees
 
-POLICES = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 BLEU = (31, 78, 121)
 ORANGE = (160, 75, 0)
 GRIS = (85, 85, 85)
@@ -36,8 +34,7 @@ class _Pdf(FPDF):
     def __init__(self, doc: Document):
         super().__init__(format="A4")
         self.doc = doc
-        self.add_font("DejaVu", "", str(POLICES / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(POLICES / "DejaVuSans-Bold.ttf"))
+        polices_pdf.ajouter(self, "DejaVu", {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"})
         self.set_margins(MARGE, MARGE, MARGE)
         self.set_auto_page_break(True, margin=16)
         self.set_lang("fr-FR")
@@ -52,6 +49,10 @@ class _Pdf(FPDF):
         self.set_section_title_styles(
             TextStyle("DejaVu", "B", 12, BLEU, t_margin=3, b_margin=1, l_margin=Align.L),
             TextStyle("DejaVu", "B", 9.5, BLEU, t_margin=3, b_margin=1, l_margin=Align.L))
+
+    def output(self, *args, **kwargs):
+        polices_pdf.avant_sortie(self)
+        return super().output(*args, **kwargs)
 
     def footer(self):
         self.set_y(-12)

@@ -218,3 +218,25 @@ def test_pdf_polices_preparees_memes_octets(titre, monkeypatch):
 
     monkeypatch.setattr(polices_pdf, "ajouter", add_font)
     assert document.rendre(d, "pdf") == prepare
+
+
+def test_emetteur_configure_dans_les_documents(con, tmp_path, monkeypatch):
+    """The service's contact details, set once in data/emetteur.toml, reach every format."""
+    from ess.document import modele
+
+    conf = tmp_path / "emetteur.toml"
+    conf.write_text(modele.FICHIER_EMETTEUR.read_text(encoding="utf-8").replace(
+        'courriel = ""', 'courriel = "ess@exemple.fr"'), encoding="utf-8")
+    monkeypatch.setattr(modele, "FICHIER_EMETTEUR", conf)
+    modele.identite_emetteur.cache_clear()
+    try:
+        f = fiches.fiche(con, "commune:31483")
+        pdf = pypdf.PdfReader(io.BytesIO(exports.generer(f, "pdf", con)))
+        assert "ess@exemple.fr" in " ".join(p.extract_text() for p in pdf.pages)
+        docx = Docx(io.BytesIO(exports.generer(f, "docx", con)))
+        assert any("ess@exemple.fr" in p.text for p in docx.paragraphs)
+        classeur = openpyxl.load_workbook(io.BytesIO(exports.generer(f, "xlsx", con)))
+        cellules = [str(c.value) for ws in classeur for row in ws.iter_rows() for c in row if c.value]
+        assert any("ess@exemple.fr" in c for c in cellules)
+    finally:
+        modele.identite_emetteur.cache_clear()

@@ -6,15 +6,24 @@ geographic level (printed "—"); a true zero stays 0. Shares are fractions (0.1
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 SECRET = "s"  # INSEE's mark for a cell hidden by the secret statistique
 NON_DIFFUSE = "—"  # not applicable, or not published at this level
-EMETTEUR = "Département de la Haute-Garonne"
-SERVICE = "Service de l'économie sociale et solidaire (SIES)"
-AUTEUR = "Département de la Haute-Garonne — service ESS"
-CONTACT = "service de l'économie sociale et solidaire (SIES)"
+FICHIER_EMETTEUR = Path(__file__).resolve().parents[2] / "data" / "emetteur.toml"
+
+
+@functools.cache
+def identite_emetteur() -> dict[str, str]:
+    """Who issues the documents, as configured in data/emetteur.toml; `contact` gathers the
+    service with the address, e-mail and telephone given there."""
+    e = tomllib.loads(FICHIER_EMETTEUR.read_text(encoding="utf-8"))
+    details = (e["contact"], e.get("adresse"), e.get("courriel"), e.get("telephone"))
+    return {**e, "contact": ", ".join(x for x in details if x)}
 GENRES_NOMBRE = ("entier", "decimal", "pourcent", "euros")
 GENRES = ("texte", "annee", "siret", "date", *GENRES_NOMBRE)
 
@@ -132,10 +141,10 @@ class Document:
     methodes: list[tuple[str, str]] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
     avertissement: str = ""  # demo data
-    emetteur: str = EMETTEUR
-    service: str = SERVICE
-    contact: str = CONTACT
-    auteur: str = AUTEUR
+    emetteur: str = field(default_factory=lambda: identite_emetteur()["emetteur"])
+    service: str = field(default_factory=lambda: identite_emetteur()["service"])
+    contact: str = field(default_factory=lambda: identite_emetteur()["contact"])
+    auteur: str = field(default_factory=lambda: identite_emetteur()["auteur"])
     source_pied: str = ""  # short source line of page footers
 
     def numeroter(self) -> Document:

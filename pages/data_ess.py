@@ -122,18 +122,28 @@ for colonne, (fmt, libelle) in zip(st.columns(4), (("pdf", "Fiche PDF A4"), ("xl
                             mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
                             icon=":material/download:")
 
-for section in doc.sections:
+# A long list (a département's 4 557 establishments: a grid of 1 Mo) is drawn when asked:
+# the page opens on the figures; the downloads above hold every line.
+LIGNES_DEPLIEES = 100
+
+for i, section in enumerate(doc.sections):
     st.subheader(section.libelle)
-    for bloc in section.blocs:
+    for j, bloc in enumerate(section.blocs):
         if isinstance(bloc, Paragraphe):
             st.caption(bloc.texte)
             continue
         st.markdown(f"**{bloc.libelle}**")
         st.caption(f"Champ : {bloc.champ}")
-        if bloc.lignes:
+        if not bloc.lignes:
+            st.caption("Aucune ligne pour ce territoire.")
+        elif len(bloc.lignes) <= LIGNES_DEPLIEES:
             ui.tableau(tableau_texte(bloc))
         else:
-            st.caption("Aucune ligne pour ce territoire.")
+            boite = st.expander(f"Afficher les {fr.nombre(len(bloc.lignes))} lignes", key=f"bloc_{i}_{j}",
+                                on_change="rerun")
+            if boite.open:
+                with boite:
+                    ui.tableau(tableau_texte(bloc))
         ui.source(bloc.source + (f" — {bloc.note}" if bloc.note else ""))
 
 with st.expander("Sources, définitions et secret statistique"):

@@ -50,12 +50,12 @@ def test_barre_laterale_seulement_la_navigation(page: Page, serveur):
     # Exactly the pages of app.py's st.navigation, in order; nothing auto-generated from
     # pages/ file names (such as "accueil" or "suivi").
     expect(nav.locator("a")).to_have_text([re.compile(t) for t in PAGES], timeout=DELAI)
-    for section in ("Vue d'ensemble", "Plan ESS", "Extractions", "À propos"):
+    for section in ("Vue d'ensemble", "Plan ESS", "Extractions", "À propos", "Administration"):
         expect(nav.get_by_text(section, exact=True)).to_be_visible()
 
 
 PAGES = ["Accueil", "Carte", "Territoires", "Bilan 2020-2025", "Suivi du plan 2025-2028",
-         "Data ESS", "Sources et méthodes"]
+         "Data ESS", "Sources et méthodes", "Données"]
 
 
 def test_carte_epci(page: Page, serveur, externes):
@@ -64,7 +64,8 @@ def test_carte_epci(page: Page, serveur, externes):
     expect(graphique).to_be_visible(timeout=DELAI)
     carte = graphique.locator(".js-plotly-plot")
     expect(carte).to_have_count(1, timeout=DELAI)
-    territoires = carte.locator(".choroplethlayer path")
+    # the 18 EPCI, not the pale neighbouring départements (the first trace)
+    territoires = carte.locator(".choroplethlayer .trace:not(:first-child) path")
     try:
         expect(territoires.nth(17)).to_be_attached(timeout=DELAI)  # 18 EPCI at least
     except AssertionError as exc:
@@ -72,7 +73,7 @@ def test_carte_epci(page: Page, serveur, externes):
             f"carte des EPCI non dessinée ({territoires.count()} tracés) ; requêtes hors du "
             f"serveur local bloquées : {externes or 'aucune'}"
         ) from exc
-    assert territoires.count() >= 18
+    assert territoires.count() == 18
 
 
 def test_navigation_vers_sources_et_parametre_annee(page: Page, serveur):

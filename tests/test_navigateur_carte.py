@@ -17,7 +17,9 @@ TOULOUSE_METROPOLE = "epci:243100518"
 
 
 def _traces(page: Page):
-    return page.locator('[data-testid="stPlotlyChart"] .choroplethlayer path')
+    """The territories drawn, not the pale neighbouring départements (the first trace)."""
+    return page.locator('[data-testid="stPlotlyChart"] .choroplethlayer '
+                        '.trace:not(:first-child) path')
 
 
 def test_permalien_carte_communes_restaure_la_vue(page: Page, serveur, externes):
@@ -26,7 +28,7 @@ def test_permalien_carte_communes_restaure_la_vue(page: Page, serveur, externes)
     expect(page.get_by_role("heading", name=re.compile("pour 1 000 habitants — Communes, 2019"))
            ).to_be_visible()
     traces = _traces(page)
-    expect(traces.nth(585)).to_be_attached()  # 586 communes drawn with no basemap, offline
+    expect(traces.nth(585)).to_be_attached()  # 586 communes drawn, offline
     assert traces.count() == 586
     expect(page.locator('[data-testid="stAlert"]', has_text="Toulouse")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Voir le portrait de Toulouse"))).to_be_visible()

@@ -171,6 +171,10 @@ def preparer(db: Path, changements: dict[str, Path], par: str) -> dict:
     except (BuildError, SourceInvalide, TerritoireInconnu, duckdb.Error, OSError) as exc:
         candidat.unlink(missing_ok=True)
         etat.update(statut="echec", message=str(exc))
+    except Exception as exc:  # a defect, not the file: still a French message on the page
+        candidat.unlink(missing_ok=True)
+        etat.update(statut="echec", message=f"erreur inattendue de la construction ({type(exc).__name__} : "
+                                            f"{exc}) : à signaler à l'administrateur du tableau de bord.")
     finally:
         etat.update(fin=_maintenant(), duree_s=round(time.perf_counter() - t, 1))
         _ecrire_etat(db, etat)

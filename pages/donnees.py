@@ -167,7 +167,11 @@ if not versions:
     st.caption("Aucune version gardée pour l'instant : la prochaine publication gardera la base actuelle.")
 else:
     ui.tableau(donnees.tableau_versions(versions))
-    autres = {donnees.libelle_version(v): v["version"] for v in versions if not v["en_service"]}
+    autres: dict[str, str] = {}
+    for v in versions:
+        if not v["en_service"]:
+            libelle = donnees.libelle_version(v)  # two in the same minute: told apart by their id
+            autres[libelle if libelle not in autres else f"{libelle} [{v['version']}]"] = v["version"]
     if autres:
         choix = st.selectbox("Version à remettre en service", list(autres), key="version_choisie")
         if st.button("Revenir à cette version", key="restaurer"):

@@ -282,11 +282,13 @@ def test_impression_tableau_long_entier(navigateur, serveur, externes, tmp_path:
         ouvrir(page, f"{serveur}/carte?niveau=commune", "Carte de l'ESS")
         page.get_by_text("Les données de la carte (tableau)").click()
         expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+        attendre(page)  # the rerun the expander triggers is over: nothing is redrawn under the printer
         imprime = page.locator("table.ess-imprime-tableau")
         expect(imprime).to_be_hidden()  # on screen, the grid only
         page.emulate_media(media="print")
         expect(imprime).to_be_visible()
         expect(imprime.locator("tbody tr")).to_have_count(586)
+        attendre(page)
         pdf = tmp_path / "carte.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
     finally:

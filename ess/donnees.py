@@ -22,7 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from ess import format as fr
+from ess import requetes
 from ess.db import chemin_base
+from ess.fiche import LIBELLES_SOURCES
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -77,6 +79,18 @@ def deposer(nom: str, contenu: bytes) -> Path:
     tmp.write_bytes(contenu)
     os.replace(tmp, cible)
     return cible
+
+
+def sources_en_service(con) -> pd.DataFrame:
+    """The provenance of the database in service, sources named in French."""
+    df = con.execute(requetes.SOURCES_EN_SERVICE).df()
+    return pd.DataFrame({"Source": df["source"].map(LIBELLES_SOURCES).fillna(df["source"]),
+                         "Description": df["description"], "Millésime": df["millesime"]})
+
+
+def registre_en_service(con) -> pd.DataFrame:
+    """The register in service, in the columns the register reader accepts back."""
+    return con.execute(requetes.REGISTRE).df()
 
 
 def verifier(changements: dict[str, Path], info: dict[str, str]) -> str | None:

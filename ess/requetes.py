@@ -44,6 +44,9 @@ SOURCES = "SELECT source, description, millesime, demo FROM sources ORDER BY sou
 # The same, as people read it (pages; SOURCES keeps its names for the exports that use them).
 SOURCES_LIBELLES = """SELECT source AS "Table", description AS "Source", millesime AS "Millésime",
        CASE WHEN demo THEN 'oui' ELSE 'non' END AS "Démonstration" FROM sources ORDER BY source"""
+SOURCES_EN_SERVICE = "SELECT source, description, millesime FROM sources ORDER BY source"
+SOURCES_DEMO = "SELECT source FROM sources WHERE demo"
+REGISTRE = "SELECT * FROM projets ORDER BY id_projet"
 CONTEXTE = "SELECT * FROM ref_chiffres_contexte"
 FAMILLES = "SELECT famille, libelle FROM ref_familles WHERE ess = 'oui' ORDER BY ordre"
 A38 = "SELECT a38, libelle_a38, a21 FROM ref_naf_a38 ORDER BY a38"

@@ -118,7 +118,7 @@ def bandeau_demo() -> None:
         return
     # The SIES may have loaded its real register over the demo (page « Données »): name what
     # is still fictitious.
-    demo = set(requete("SELECT source FROM sources WHERE demo", (), cle_base())["source"])
+    demo = set(requete(requetes.SOURCES_DEMO, (), cle_base())["source"])
     fictives = [texte for source, texte in FICTIVES.items() if source in demo]
     if not fictives:
         return

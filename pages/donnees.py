@@ -6,11 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from ess import apercu, donnees, ui
+from ess import apercu, donnees, indicateurs, ui
 from ess import format as fr
 from ess.db import chemin_base, chemin_suivi
 from ess.exports.csv import table_csv
-from ess.fiche import LIBELLES_SOURCES
 from ess.suivi import session, store
 
 ui.cadre_application()
@@ -28,8 +27,6 @@ if not qui:
     st.stop()
 
 ident = qui["identifiant"]
-con = ui.connexion()
-cle = ui.cle_base()
 
 
 def journaliser(action: str, objet: str, nouvelle=None) -> None:
@@ -43,14 +40,12 @@ st.markdown("Chargez un nouveau fichier, lisez ce qu'il changerait, puis publiez
 
 # ---- the files in service ----
 st.header("Sources en service")
-sources = ui.requete("SELECT source, description, millesime FROM sources ORDER BY source", (), cle)
-info = dict(ui.requete("SELECT cle, valeur FROM build_info", (), cle).itertuples(index=False))
-ui.tableau(sources.assign(source=sources["source"].map(LIBELLES_SOURCES).fillna(sources["source"]))
-           .rename(columns={"source": "Source", "description": "Description", "millesime": "Millésime"}))
+info = ui.calcul(indicateurs.infos_build)
+ui.tableau(ui.calcul(donnees.sources_en_service))
 st.caption(f"Base construite le {fr.date_heure(info.get('date_construction'))} ; audit du secret "
            f"statistique : {info.get('secret_audit') or 'non renseigné'}.")
-registre = ui.requete("SELECT * FROM projets ORDER BY id_projet", (), cle)
-st.download_button("Télécharger le registre des projets en service (CSV)", table_csv(registre),
+st.download_button("Télécharger le registre des projets en service (CSV)",
+                   table_csv(ui.calcul(donnees.registre_en_service)),
                    file_name="registre_projets_en_service.csv", mime="text/csv", on_click="ignore",
                    help="Le point de départ d'une mise à jour : modifiez-le dans un tableur, puis chargez-le "
                         "ci-dessous (CSV ou XLSX, mêmes colonnes).")

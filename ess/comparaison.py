@@ -37,6 +37,7 @@ def chiffres(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> dict:
         "nom": c["nom"],
         "etablissements_ess": c["etablissements_employeurs_ess"],
         "effectifs_ess": ess,
+        "fourchette_ess": c["fourchette_effectifs_ess"],
         "part_ess_prive": c["part_ess_emploi_prive"],
         "effectifs_ess_1000_hab": round(1000 * ess / pop, 1) if ess is not None and pop else None,
         "population": pop,

@@ -84,7 +84,10 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     if eff is None:
         cible = (f"{parent[0]} en compte {_n(parent[3])}" if parent and _nombre(parent[3])
                  else "voir le territoire qui le contient")
-        phrase = ("Le nombre de salariés de l'ESS du territoire est couvert par le secret statistique "
+        fourchette = c.get("fourchette_effectifs_ess")
+        phrase = (f"Masqué pour protéger un territoire voisin : {fr.fourchette(fourchette)} d'après les "
+                  f"seuls chiffres publiés ; {cible}." if fourchette else
+                  "Le nombre de salariés de l'ESS du territoire est couvert par le secret statistique "
                   f"(trop peu d'établissements, ou un établissement dominant) ; {cible}.")
         comp = ""
     else:

@@ -20,6 +20,20 @@ def nombre(x, decimales: int = 0) -> str:
     return texte.replace(",", ESPACE).replace(".", ",")
 
 
+def fourchette(bornes) -> str:
+    """[min, max] of a hidden value, as its readers say it: « entre 801 et 815 »."""
+    bas, haut = bornes
+    return f"au moins {nombre(bas)}" if haut is None else f"entre {nombre(bas)} et {nombre(haut)}"
+
+
+def note_fourchette(bornes) -> str | None:
+    """Why a hidden ESS total still says something, when it does (bornes None: it does not)."""
+    if bornes is None:
+        return None
+    return (f"Effectifs salariés de l'ESS masqués pour protéger un territoire voisin : "
+            f"{fourchette(bornes)} d'après les seuls chiffres publiés.")
+
+
 def pourcent(x, decimales: int = 1) -> str:
     """`x` in percent already (11.3 → « 11,3 % »)."""
     if _vide(x):

@@ -87,6 +87,7 @@ def _statistique(con, territoire, annee) -> dict:
     return {
         "etablissements_employeurs_ess": valeur("ess", "", "nb_etablissements"),
         "effectifs_ess": ess,
+        "fourchette_effectifs_ess": fourchette_ess(con, territoire.code, annee) if ess is None else None,
         "effectifs_prive": prive,
         "part_ess_emploi_prive": part,
         "effectifs_par_famille": familles,
@@ -96,6 +97,17 @@ def _statistique(con, territoire, annee) -> dict:
         "non_diffuse": non_diffuse,
         "source": "Emploi salarié au 31/12 (format FLORES, INSEE), périmètre statistique de l'ESS",
     }
+
+
+def fourchette_ess(con: duckdb.DuckDBPyConnection, territoire: str, annee: int) -> list[int | None] | None:
+    """[min, max] of a hidden ESS total hidden to protect another territory, as anyone can
+    compute it from the published figures (max None: unbounded); None when not published
+    (a sensitive cell, a commune, a database built before the intervals)."""
+    try:
+        row = con.execute(requetes.FOURCHETTE_ESS, [territoire, annee]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return None if row is None else [None if v is None else int(v) for v in row]
 
 
 def _sirene(con, territoire, annee) -> dict:

@@ -15,6 +15,12 @@ GROUP BY ALL
 
 ANNEES_EMPLOI = "SELECT DISTINCT annee FROM emploi ORDER BY annee"
 
+# The interval the published figures give for a hidden ESS total (EPCI, PETR), when published.
+FOURCHETTE_ESS = """
+SELECT effectifs_min, effectifs_max FROM emploi_fourchettes
+WHERE territoire = ? AND annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'
+"""
+
 # Middle of each SIRENE size band: the job estimate of the SIRENE definition (a CTE `t`).
 TRANCHES_MILIEU = """
 WITH t AS (

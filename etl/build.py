@@ -29,6 +29,7 @@ SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous r
 TABLES_SUIVIES = ("etablissements", "emploi")
 MARTS = ["communes", "territoires", "appartenance", "geometries", "fond_de_carte", "emploi", "etablissements",
          "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes", "secret_rapport",
+         "emploi_fourchettes",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
 
 
@@ -96,13 +97,14 @@ def positions(con: duckdb.DuckDBPyConnection) -> None:
 def emploi_publiable(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The `emploi` mart, once the attacker's audit of its protection has passed (a database
     that fails it is never written). Returns the protection summary for build_info."""
-    emploi, rapports = secret.publier(con)
+    emploi, rapports, fourchettes = secret.publier(con)
     echecs = secret.echecs(rapports)
     if echecs:
         raise BuildError("Audit du secret statistique en échec (la base n'est pas publiée) :\n- "
                          + "\n- ".join(echecs))
     _creer(con, "emploi", emploi)
     _creer(con, "secret_rapport", secret.tableau_rapport(rapports))
+    _creer(con, "emploi_fourchettes", fourchettes)
     return secret.resume(rapports)
 
 

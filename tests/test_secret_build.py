@@ -148,3 +148,39 @@ def test_meme_donnees_memes_cellules_cachees(db_demo, monkeypatch):
     con.close()
     cellules = a[annee].cellules.assign(secret=ca).sort_values(cle)
     assert publie["secret"].tolist() == cellules["secret"].tolist()
+
+
+def test_fourchettes_publiees_exactes_et_sans_rien_de_plus(db_demo):
+    """The interval published for a hidden ESS total holds its true value, is no point (the
+    cell is not recomputable), and lies within what plain arithmetic on the published rows
+    gives: département − published EPCI = the hidden EPCI together; the other hidden one is
+    at least its number of establishments and at most its communes' published privé total."""
+    con = duckdb.connect(str(db_demo), read_only=True)
+    fourchettes = con.execute("SELECT * FROM emploi_fourchettes ORDER BY annee").df()
+    assert set(fourchettes["territoire"]) == {"epci:243100781"}  # Le Grand Ouest Toulousain
+    assert len(fourchettes) == len(con.execute("SELECT DISTINCT annee FROM emploi").fetchall())
+    prep = preparer("31", Fichiers(), Progression(lambda _m: None))
+    try:
+        vrai = dict(prep.con.execute(
+            "SELECT annee, effectifs FROM int_emploi WHERE territoire = 'epci:243100781' "
+            "AND groupe = 'ess' AND nomenclature = 'ensemble'").fetchall())
+    finally:
+        prep.con.close()
+    for f in fourchettes.itertuples():
+        ess = con.execute("SELECT t.niveau, e.territoire, e.effectifs, e.nb_etablissements, e.secret "
+                          "FROM emploi e JOIN territoires t USING (territoire) WHERE e.annee = ? "
+                          "AND e.groupe = 'ess' AND e.nomenclature = 'ensemble' "
+                          "AND t.niveau IN ('departement', 'epci')", [f.annee]).df()
+        departement = int(ess.loc[ess["niveau"] == "departement", "effectifs"].iloc[0])
+        epci = ess[ess["niveau"] == "epci"]
+        autres = epci[epci["secret"] & (epci["territoire"] != f.territoire)]
+        assert len(autres) == 1  # Tarn-Agout (partie haut-garonnaise)
+        reste = departement - int(epci.loc[~epci["secret"], "effectifs"].sum())
+        (prive,) = con.execute("SELECT sum(e.effectifs) FROM emploi e JOIN appartenance a ON "
+                               "a.commune = replace(e.territoire, 'commune:', '') WHERE a.territoire = ? "
+                               "AND e.annee = ? AND e.groupe = 'prive' AND NOT e.secret",
+                               [autres["territoire"].iloc[0], f.annee]).fetchone()
+        assert reste - prive <= f.effectifs_min <= vrai[f.annee] <= f.effectifs_max
+        assert f.effectifs_min < f.effectifs_max
+        assert f.effectifs_max <= reste - int(autres["nb_etablissements"].iloc[0])
+    con.close()

@@ -172,3 +172,14 @@ def test_fond_de_carte_voisins_nommes_dans_le_cadre(con):
     fig = carte_vue.figure(SansFond(), "epci", "part_ess_prive", 2021)
     assert "départements voisins" not in {t.name for t in fig.data}
     assert fig.layout.geo.fitbounds == "locations"
+
+
+def test_page_territoires_total_masque_lu_en_fourchette(env_db):
+    """Le Grand Ouest Toulousain, hidden only to protect Tarn-Agout's single commune, reads as
+    the interval the published figures give; Tarn-Agout itself (sensitive) gets none."""
+    at = ouvrir("pages/territoires.py", territoire="epci:243100781", annee="2021")
+    valeurs = {m.label: m.value for m in at.metric}
+    assert valeurs["Effectifs salariés de l'ESS"] == "s"
+    assert any("protéger un territoire voisin : entre 801 et 815" in i.value for i in at.info)
+    at = ouvrir("pages/territoires.py", territoire="epci:200034023", annee="2021")
+    assert not any("entre" in i.value for i in at.info)

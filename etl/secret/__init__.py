@@ -17,6 +17,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl.secret import emploi
@@ -49,9 +50,12 @@ def dossier_cache() -> Path | None:
     return Path(valeur) if valeur else None
 
 
-def publier(con: duckdb.DuckDBPyConnection, processus: int | None = None) -> tuple[pd.DataFrame, dict]:
-    """The publishable `emploi` mart (hidden values NULL, flag `secret`) and, per year, what the
-    protection did. Years are independent tables: they run in parallel."""
+def publier(
+    con: duckdb.DuckDBPyConnection, processus: int | None = None
+) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """The publishable `emploi` mart (hidden values NULL, flag `secret`), per year what the
+    protection did, and the intervals published for hidden headline totals (`emploi_fourchettes`).
+    Years are independent tables: they run in parallel."""
     annees = emploi.annees(con)
     processus = processus or min(2, os.cpu_count() or 1, len(annees))
     taches = [(a, dossier_cache()) for a in annees.values()]
@@ -60,16 +64,26 @@ def publier(con: duckdb.DuckDBPyConnection, processus: int | None = None) -> tup
             resultats = list(pool.map(emploi.proteger, *zip(*taches, strict=True)))
     else:
         resultats = [emploi.proteger(*t) for t in taches]
-    morceaux, rapport = [], {}
+    morceaux, fourchettes, rapport = [], [], {}
     for (an, a), (cache, r) in zip(annees.items(), resultats, strict=True):
         c = a.cellules.copy()
         c["secret"] = cache
         c.loc[c["secret"], ["effectifs", "eqtp"]] = None
         morceaux.append(c[COLONNES])
+        fourchettes.append(r.pop("fourchettes"))
         rapport[an] = r | {"cellules": len(c), "masquees": int(cache.sum())}
     out = pd.concat(morceaux, ignore_index=True) if morceaux else pd.DataFrame(columns=COLONNES)
     out["effectifs"] = out["effectifs"].astype("Int64")
-    return out, rapport
+    return out, rapport, _table_fourchettes(fourchettes)
+
+
+def _table_fourchettes(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per hidden headline total with its published interval (max NULL: unbounded)."""
+    colonnes = [*emploi.CLE, "effectifs_min", "effectifs_max"]
+    df = pd.concat(morceaux, ignore_index=True) if morceaux else pd.DataFrame(columns=colonnes)
+    for col in ("effectifs_min", "effectifs_max"):
+        df[col] = pd.to_numeric(df[col]).replace([np.inf, -np.inf], np.nan).astype("Int64")
+    return df.astype({"annee": "int64"} | {c: str for c in emploi.CLE if c != "annee"})
 
 
 def echecs(rapports: dict) -> list[str]:

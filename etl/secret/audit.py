@@ -153,6 +153,18 @@ class Attaquant:
         return np.inf if x is None else float((self.A[p] @ x)[0])
 
 
+def fourchette(t: Tableau, cache: np.ndarray, k: int) -> tuple[float, float]:
+    """(min, max) of cell k over every table consistent with the publication: what anyone can
+    compute from the published figures (max inf when unbounded). Publishing it tells nothing new."""
+    att = Attaquant(t, cache)
+    tout = np.arange(t.A.shape[1])
+    bornes = []
+    for maximiser in (False, True):
+        x = att._lp(k, tout, maximiser)
+        bornes.append(float((att.A[k] @ x)[0]) if x is not None else (np.inf if maximiser else 0.0))
+    return bornes[0], bornes[1]
+
+
 def auditer(
     t: Tableau,
     cache: np.ndarray,

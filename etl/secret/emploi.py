@@ -18,6 +18,7 @@ from etl.secret import audit, suppression
 from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro, signatures
 
 MESURES = ("effectifs", "eqtp")
+CLE = ["territoire", "annee", "groupe", "nomenclature", "secteur"]  # a published cell
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
 VERSION = "secret-7"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
@@ -265,6 +266,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
             tm, cache, primaire & ~np.isin(np.arange(len(cache)), impossibles),
             valeurs_publiees=publiees, temoins=list(certificats[mesure]), arrondi=ARRONDI[mesure])
     rapport["duree_audit"] = time.perf_counter() - debut
+    rapport["fourchettes"] = _fourchettes(annee, cache, primaire)
     # report cells by their published rows, not by model index
     rapport["impossibles"] = _lignes(annee, rapport["impossibles"])
     for mesure in MESURES:
@@ -272,6 +274,22 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
         c.determinees = _lignes(annee, c.determinees)
         c.sous_protegees = [(_lignes(annee, [i])[0], *reste) for i, *reste in c.sous_protegees]
     return cache[annee.classe], rapport
+
+
+def _fourchettes(annee: Annee, cache: np.ndarray, primaire: np.ndarray) -> pd.DataFrame:
+    """The ESS totals of EPCI and PETR hidden to protect another cell (never a sensitive one)
+    with the interval the published figures give, rounded outward (`effectifs_min`,
+    `effectifs_max`). Le Grand Ouest Toulousain, hidden every year to protect Tarn-Agout's only
+    commune, is then read « entre 801 et 815 » rather than « s »."""
+    c = annee.cellules
+    tete = c["niveau"].isin(["epci", "petr"]) & (c["groupe"] == "ess") & (c["nomenclature"] == "ensemble")
+    k = annee.classe
+    lignes = [i for i in np.flatnonzero(tete.to_numpy()) if cache[k[i]] and not primaire[k[i]]]
+    bornes = [audit.fourchette(annee.tableaux["effectifs"], cache, k[i]) for i in lignes]
+    return c.iloc[lignes][CLE].assign(
+        effectifs_min=[np.floor(lo + 1e-6) for lo, _ in bornes],
+        effectifs_max=[np.ceil(hi - 1e-6) for _, hi in bornes],
+    )
 
 
 def _lignes(annee: Annee, classes: list[int]) -> list[str]:

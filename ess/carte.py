@@ -189,6 +189,17 @@ def fond(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
         return None
 
 
+def fourchettes(con: duckdb.DuckDBPyConnection, annee: int) -> dict[str, list]:
+    """Hidden ESS totals published as an interval (`indicateurs.fourchette_ess`), by territory."""
+    try:
+        rows = con.execute("SELECT territoire, effectifs_min, effectifs_max FROM emploi_fourchettes "
+                           "WHERE annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'",
+                           [annee]).fetchall()
+    except duckdb.CatalogException:  # a database built before the intervals
+        return {}
+    return {t: [lo, hi] for t, lo, hi in rows}
+
+
 def rang_texte(rang, nb: int) -> str:
     if pd.isna(rang):
         return "rang non calculable"

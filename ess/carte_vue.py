@@ -25,9 +25,12 @@ class VueCarte:
     metrique: str
 
 
-def texte(metrique: str, v, secret: bool = False, unite: bool = True) -> str:
-    """A value as the map writes it: « 20,6 % », « 1 234 salariés », « s (secret statistique) »."""
+def texte(metrique: str, v, secret: bool = False, unite: bool = True, fourchette=None) -> str:
+    """A value as the map writes it: « 20,6 % », « 1 234 salariés », « s (secret statistique) »,
+    « s (secret statistique ; entre 801 et 815 d'après les chiffres publiés) »."""
     m = carte.METRIQUES[metrique]
+    if secret and fourchette:
+        return f"s (secret statistique ; {fr.fourchette(fourchette)} d'après les chiffres publiés)"
     if secret:
         return "s (secret statistique)"
     if v is None or v != v:  # NaN: not computable
@@ -45,9 +48,11 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
     df, classes = carte.donnees_classees(con, niveau, metrique, annee, definition, famille, section,
                                          depuis, methode, k)
     entete = carte.titre(metrique, famille_libelle, section_libelle, depuis, annee)
+    total_ess = metrique == "effectifs_ess" and definition == "statistique" and not (famille or section)
+    bornes = carte.fourchettes(con, annee) if total_ess else {}
     survol = df[["nom"]].assign(
-        valeur=[f"{entete} : {texte(metrique, v, s)}" for v, s in zip(df["valeur"], df["secret"],
-                                                                    strict=True)],
+        valeur=[f"{entete} : {texte(metrique, v, s, fourchette=bornes.get(t))}"
+                for v, s, t in zip(df["valeur"], df["secret"], df["territoire"], strict=True)],
         rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
                                                                   strict=True)])
     libelles = (layers.libelles_classes(classes.bornes, df["valeur"].min(),

@@ -193,3 +193,18 @@ def test_vue_de_carte_resume_et_diffusion(con):
     refus = carte_vue.non_diffuse(con, "commune", "effectifs_ess", "association", None)
     assert refus.startswith("Non diffusé à cet échelon") and "EPCI" in refus
     assert carte_vue.non_diffuse(con, "commune", "effectifs_ess", None, "Q") is not None
+
+
+def test_survol_total_masque_en_fourchette(con):
+    """On the EPCI map of ESS jobs, Le Grand Ouest Toulousain (hidden to protect Tarn-Agout)
+    reads as the interval the published figures give; Tarn-Agout, sensitive, as « s » only;
+    another metric (a share) gets no interval."""
+    from ess import carte_vue
+
+    v = carte_vue.vue(con, "epci", "effectifs_ess", 2021)
+    survol = dict(zip(v.df["territoire"], v.survol["valeur"], strict=True))
+    assert survol["epci:243100781"].endswith("s (secret statistique ; entre 801 et 815 d'après les "
+                                             "chiffres publiés)")
+    assert survol["epci:200034023"].endswith("s (secret statistique)")
+    part = carte_vue.vue(con, "epci", "part_ess_prive", 2021)
+    assert "entre" not in " ".join(part.survol["valeur"])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 
 from etl.build import Progression, preparer
 from etl.secret import audit, emploi
@@ -32,9 +33,10 @@ def auditer_base(
             "SELECT territoire, annee, groupe, nomenclature, secteur, effectifs, eqtp, "
             "nb_etablissements, secret FROM emploi"
         ).df()
+        intervalles = _fourchettes(con)
     finally:
         con.close()
-    cle = ["territoire", "annee", "groupe", "nomenclature", "secteur"]
+    cle = emploi.CLE
     sur = True
     for an, a in modele.items():
         if annees and an not in annees:
@@ -75,7 +77,37 @@ def auditer_base(
                     f"    sous-protégée : {_nom(a, i)} = {v:g}, l'attaquant l'encadre entre {lo:g} et {hi:g}"
                 )
             sur &= c.sur
+        sur &= _verifier_fourchettes(a, intervalles[intervalles["annee"] == an], cache, afficher)
     return sur
+
+
+def _fourchettes(con: duckdb.DuckDBPyConnection):
+    try:
+        return con.execute("SELECT * FROM emploi_fourchettes").df()
+    except duckdb.CatalogException:  # a database built before the intervals
+        return pd.DataFrame(columns=[*emploi.CLE, "effectifs_min", "effectifs_max"])
+
+
+def _verifier_fourchettes(a: emploi.Annee, publiees, cache: np.ndarray, afficher) -> bool:
+    """A published interval must tell nothing new: it contains the attacker's own LP interval
+    for that hidden cell (else it narrows what the published figures allow)."""
+    if publiees.empty:
+        return True
+    lignes = a.cellules.reset_index().merge(publiees, on=emploi.CLE)
+    etroites = []
+    for r in lignes.itertuples():
+        k = a.classe[r.index]
+        lo, hi = audit.fourchette(a.tableaux["effectifs"], cache, k)
+        haut = np.inf if pd.isna(r.effectifs_max) else r.effectifs_max
+        if not cache[k] or r.effectifs_min > lo + 1e-6 or haut < hi - 1e-6:
+            etroites.append(f"{r.territoire} {r.groupe} publiée entre {r.effectifs_min} et "
+                            f"{r.effectifs_max}, l'attaquant l'encadre entre {lo:g} et {hi:g}")
+    afficher(f"{a.cellules['annee'].iloc[0]} fourchettes : {len(lignes)} publiée(s), "
+             f"{len(etroites)} plus étroite(s) que ce que donnent les chiffres publiés : "
+             + ("aucune divulgation" if not etroites and len(lignes) == len(publiees) else "DIVULGATION"))
+    for e in etroites[:5]:
+        afficher(f"    fourchette trop étroite : {e}")
+    return not etroites and len(lignes) == len(publiees)
 
 
 def _nom(a: emploi.Annee, classe: int) -> str:

@@ -184,3 +184,29 @@ def test_fourchettes_publiees_exactes_et_sans_rien_de_plus(db_demo):
         assert f.effectifs_min < f.effectifs_max
         assert f.effectifs_max <= reste - int(autres["nb_etablissements"].iloc[0])
     con.close()
+
+
+def test_l_audit_refuse_une_fourchette_plus_etroite_que_les_chiffres_publies(db_demo):
+    """The auditor recomputes each published interval from the publication: the demo's hold;
+    the same interval narrowed by one job on either side is a disclosure."""
+    from etl.audit_secret import _verifier_fourchettes
+
+    con = duckdb.connect(str(db_demo), read_only=True)
+    publiees = con.execute("SELECT * FROM emploi_fourchettes WHERE annee = 2021").df()
+    secret_2021 = con.execute("SELECT territoire, groupe, nomenclature, secteur, secret FROM emploi "
+                              "WHERE annee = 2021").df()
+    con.close()
+    prep = preparer("31", Fichiers(), Progression(lambda _m: None))
+    try:
+        a = emploi.annees(prep.con)[2021]
+    finally:
+        prep.con.close()
+    lignes = a.cellules.merge(secret_2021, on=["territoire", "groupe", "nomenclature", "secteur"])
+    cache = np.zeros(a.tableaux["effectifs"].A.shape[0], bool)
+    cache[a.classe[lignes["secret"].to_numpy(bool)]] = True
+    messages = []
+    assert _verifier_fourchettes(a, publiees, cache, messages.append)
+    for colonne, pas in (("effectifs_min", 1), ("effectifs_max", -1)):
+        etroite = publiees.assign(**{colonne: publiees[colonne] + pas})
+        assert not _verifier_fourchettes(a, etroite, cache, messages.append)
+    assert sum("fourchette trop étroite" in m for m in messages) == 2

@@ -192,9 +192,7 @@ def fond(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
 def fourchettes(con: duckdb.DuckDBPyConnection, annee: int) -> dict[str, list]:
     """Hidden ESS totals published as an interval (`indicateurs.fourchette_ess`), by territory."""
     try:
-        rows = con.execute("SELECT territoire, effectifs_min, effectifs_max FROM emploi_fourchettes "
-                           "WHERE annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'",
-                           [annee]).fetchall()
+        rows = con.execute(requetes.FOURCHETTES_ESS_ANNEE, [annee]).fetchall()
     except duckdb.CatalogException:  # a database built before the intervals
         return {}
     return {t: [lo, hi] for t, lo, hi in rows}

@@ -20,6 +20,10 @@ FOURCHETTE_ESS = """
 SELECT effectifs_min, effectifs_max FROM emploi_fourchettes
 WHERE territoire = ? AND annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'
 """
+FOURCHETTES_ESS_ANNEE = """
+SELECT territoire, effectifs_min, effectifs_max FROM emploi_fourchettes
+WHERE annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'
+"""
 
 # Middle of each SIRENE size band: the job estimate of the SIRENE definition (a CTE `t`).
 TRANCHES_MILIEU = """

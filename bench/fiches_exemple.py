@@ -1,5 +1,6 @@
 """Galerie pour un regard humain (`make fiches-exemple`) : les fiches Data ESS de cinq
-territoires représentatifs (petite commune, Saint-Gaudens, un EPCI, un PETR, un groupe de
+territoires représentatifs (petite commune, Saint-Gaudens, un EPCI, un EPCI dont le total ESS
+est masqué, un PETR, un groupe de
 communes) dans chaque format, et le rapport de bilan, écrits dans bench/out/ (ignoré par git),
 avec la première page de chaque PDF en PNG quand pdftoppm est installé.
 
@@ -28,6 +29,7 @@ TERRITOIRES = {
     "petite commune": "commune:31001",  # Agassac, 118 habitants
     "Saint-Gaudens": "commune:31483",
     "EPCI": "epci:200068815",  # Cœur de Garonne
+    "EPCI masqué": "epci:243100781",  # Le Grand Ouest Toulousain : effectifs ESS en fourchette
     "PETR": "petr:comminges-pyrenees",
     "groupe de communes": "communes:31483,31565,31001",
 }

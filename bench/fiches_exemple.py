@@ -1,7 +1,8 @@
 """Galerie pour un regard humain (`make fiches-exemple`) : les fiches Data ESS de six
 territoires représentatifs (petite commune, Saint-Gaudens, un EPCI, un EPCI dont le total ESS
-est masqué, un PETR, un groupe de communes) dans chaque format, et le rapport de bilan, écrits dans bench/out/ (ignoré par git),
-avec la première page de chaque PDF en PNG quand pdftoppm est installé.
+est masqué, un PETR, un groupe de communes) dans chaque format, et le rapport de bilan, écrits
+dans bench/out/ (ignoré par git), avec la première page de chaque PDF en PNG quand pdftoppm est
+installé.
 
 Lancer depuis la racine : `.venv/bin/python bench/fiches_exemple.py [--db data/ess.duckdb]`.
 """

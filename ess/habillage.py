@@ -196,15 +196,28 @@ JS = """
           () => { etat.textContent = "Lien copié."; }, manuel);
       } else { manuel(); }
     });
-    new MutationObserver((mutations) => {
+    // Once per frame, not at each of the hundreds of DOM changes of a page view (measuring
+    // the tables forced a layout each time): before the frame is painted, so no English shows.
+    const ajoutes = new Set();
+    let prevu = false;
+    const traiter = () => {
+      prevu = false;
       fixer();
       defilables();
       if (window.__essReplier) window.__essReplierFn();
+      ajoutes.forEach((n) => { if (n.isConnected) traduire(n); });
+      ajoutes.clear();
+    };
+    new MutationObserver((mutations) => {
       for (const m of mutations) {
         m.addedNodes.forEach((n) => {
-          if (n.nodeType === 1) traduire(n);
-          else if (n.nodeType === 3 && n.parentNode) traduire(n.parentNode);
+          if (n.nodeType === 1) ajoutes.add(n);
+          else if (n.nodeType === 3 && n.parentNode) ajoutes.add(n.parentNode);
         });
+      }
+      if (!prevu) {
+        prevu = true;
+        requestAnimationFrame(traiter);
       }
     }).observe(doc.documentElement, { childList: true, subtree: true, attributes: true,
                                       attributeFilter: ["lang"] });

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import shapely
 import shapely.geometry
+from pydeck.bindings.json_tools import default_serialize
 
 from geo.territoires import MARGE_FOND_DEG
 
@@ -273,16 +274,18 @@ def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = N
                              get_fill_color=[245, 245, 245, 80], get_line_color=[110, 110, 110],
                              line_width_min_pixels=1.2, pickable=False))
     # Only what the layer and its tooltip read (the whole frame was sent at every rerun), and
-    # coordinates to 1 m.
+    # coordinates to 1 m; plain records, as for the names: the deck is built once and shared
+    # (ui.figure), and Streamlit converts a data frame in place at each call.
     points = points[["lon", "lat", "nom", "famille", "libelle_naf", "commune"]].round(
-        {"lon": 5, "lat": 5})
+        {"lon": 5, "lat": 5}).to_dict("records")
     couches.append(pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_radius=120,
                              radius_min_pixels=2.5, radius_max_pixels=9, get_fill_color=[68, 1, 84, 190],
                              get_line_color=[255, 255, 255], stroked=True, line_width_min_pixels=0.5,
                              pickable=True))
     if noms is not None and not noms.empty:
         noms = noms.assign(nom=noms["nom"].str.replace("'", "’"))
-        couches.append(pdk.Layer("TextLayer", noms, get_position=["lon", "lat"], get_text="nom",
+        couches.append(pdk.Layer("TextLayer", noms.to_dict("records"), get_position=["lon", "lat"],
+                                 get_text="nom",
                                  get_size=13, get_color=[20, 20, 20],
                                  # the accents of the names, quoted: pydeck turns a bare string
                                  # into a JavaScript expression ("'" would break it: names use ’)
@@ -292,5 +295,13 @@ def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = N
                                  get_background_color=[255, 255, 255, 200],
                                  pickable=False))
     vue = pdk.ViewState(longitude=1.2, latitude=43.3, zoom=7.9)
-    return pdk.Deck(layers=couches, initial_view_state=vue, map_provider="carto", map_style=FOND_VIDE,
-                    tooltip={"html": "<b>{nom}</b><br>{famille} · {libelle_naf}<br>{commune}"})
+    return DeckCompact(layers=couches, initial_view_state=vue, map_provider="carto", map_style=FOND_VIDE,
+                       tooltip={"html": "<b>{nom}</b><br>{famille} · {libelle_naf}<br>{commune}"})
+
+
+class DeckCompact(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents it (3,3 Mo instead of 1,4 Mo for
+    the establishments) and the browser reads it with JSON5, a parser slow on big texts."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))

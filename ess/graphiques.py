@@ -6,10 +6,10 @@ from __future__ import annotations
 import duckdb
 import plotly.express as px
 
-from ess import carte, comparaison, portrait, typologies
+from ess import carte, carte_vue, comparaison, portrait, typologies
 from ess import format as fr
 from ess.bilan import calculs
-from geo.layers import PALETTE, choroplethe
+from geo.layers import PALETTE, carte_points, choroplethe
 
 
 def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
@@ -21,6 +21,14 @@ def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
     return choroplethe(df, "projets_finances", "Projets financés",
                        {"Projets financés": "financés", "Projets accueillis": "accueillis",
                         "Montant accordé": "montant"}, voisins=carte.fond(con))
+
+
+def carte_etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str,
+                         famille: str | None, section: str | None):
+    """Carte: the establishments as points over the outlines of the communes and EPCI (pydeck)."""
+    return carte_points(carte.etablissements(con, annee, definition, famille, section),
+                        carte.contours(con, "epci"), carte.contours(con, "commune"),
+                        carte_vue.etiquettes(con, "epci"))
 
 
 # Text colours of plotly's Streamlit theme (#808495) are 3,7:1 on white: dark text instead

@@ -57,6 +57,12 @@ CSS = """
   [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"] {
     min-width: 100% !important; flex: 1 1 100% !important; }
 }
+/* Static tables (ui.tableau, plain HTML): the look of st.table, every column, text wrapping. */
+.ess-tableau-boite { overflow-x: auto; }
+table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem; color: #262730; }
+.ess-tableau th, .ess-tableau td { border: 1px solid #e6e7ea; padding: 0.25rem 0.5rem;
+  text-align: left; vertical-align: top; }
+.ess-tableau th { font-weight: 600; color: #3f4150; background: #f8f9fb; }
 /* "Copier le lien": a real button (44 px, WCAG 2.5.5) and the link in a field to select. */
 .ess-imprime, .ess-imprime-tableau { display: none; }
 .ess-lien { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }
@@ -83,8 +89,10 @@ CSS = """
     font-size: 9pt; }
   .ess-imprime-tableau th, .ess-imprime-tableau td { border-bottom: 0.5pt solid #bbb;
     padding: 1pt 3pt; text-align: left; vertical-align: top; }
-  .ess-imprime-tableau thead { display: table-header-group; } /* header repeated on each page */
-  .ess-imprime-tableau tr { break-inside: avoid; page-break-inside: avoid; }
+  .ess-tableau-boite { overflow: visible !important; }
+  table.ess-tableau { font-size: 9pt; }
+  .ess-imprime-tableau thead, .ess-tableau thead { display: table-header-group; } /* header on each page */
+  .ess-imprime-tableau tr, .ess-tableau tr { break-inside: avoid; page-break-inside: avoid; }
   html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     overflow: visible !important; height: auto !important; position: static !important; }
   [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
@@ -93,7 +101,7 @@ CSS = """
   [data-testid="stDeckGlJsonChart"], [data-testid="stTable"], [data-testid="stAlert"], figure, svg {
     break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
-  /* st.table (static HTML) prints whole; interactive grids are doubled by a static table. */
+  /* static tables print whole; interactive grids are doubled by a static table. */
   [data-testid="stDataFrame"] { display: none !important; }
   [data-testid="stExpander"] details > div { display: block !important; }
   [data-testid="stExpanderDetails"] { display: block !important; height: auto !important; }
@@ -126,7 +134,7 @@ JS = """
   // A table wider than the screen scrolls: keyboard users must reach it (axe:
   // scrollable-region-focusable, RGAA 12.13).
   const defilables = () => {
-    doc.querySelectorAll(".stTable > div").forEach((d) => {
+    doc.querySelectorAll(".stTable > div, .ess-tableau-boite").forEach((d) => {
       if (d.scrollWidth > d.clientWidth + 1 && d.getAttribute("tabindex") !== "0") {
         d.setAttribute("tabindex", "0");
         d.setAttribute("role", "region");
@@ -188,15 +196,28 @@ JS = """
           () => { etat.textContent = "Lien copié."; }, manuel);
       } else { manuel(); }
     });
-    new MutationObserver((mutations) => {
+    // Once per frame, not at each of the hundreds of DOM changes of a page view (measuring
+    // the tables forced a layout each time): before the frame is painted, so no English shows.
+    const ajoutes = new Set();
+    let prevu = false;
+    const traiter = () => {
+      prevu = false;
       fixer();
       defilables();
       if (window.__essReplier) window.__essReplierFn();
+      ajoutes.forEach((n) => { if (n.isConnected) traduire(n); });
+      ajoutes.clear();
+    };
+    new MutationObserver((mutations) => {
       for (const m of mutations) {
         m.addedNodes.forEach((n) => {
-          if (n.nodeType === 1) traduire(n);
-          else if (n.nodeType === 3 && n.parentNode) traduire(n.parentNode);
+          if (n.nodeType === 1) ajoutes.add(n);
+          else if (n.nodeType === 3 && n.parentNode) ajoutes.add(n.parentNode);
         });
+      }
+      if (!prevu) {
+        prevu = true;
+        requestAnimationFrame(traiter);
       }
     }).observe(doc.documentElement, { childList: true, subtree: true, attributes: true,
                                       attributeFilter: ["lang"] });

@@ -159,19 +159,26 @@ def metrique(label: str, valeur, aide: str | None = None) -> None:
 LIGNES_IMPRIMEES = 1000
 
 
+def html_tableau(df, decimales: dict | None = None, classe: str = "ess-tableau") -> str:
+    """`df` as a plain HTML table, numbers in French, text escaped."""
+    return fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="", classes=classe,
+                                             justify="left")
+
+
 def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
-    """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, static
-    (st.table: every column and row, text wraps, numbers in French); longer ones stay an
+    """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, a
+    static HTML table (every column and row, text wraps, numbers in French; st.table would
+    draw each cell as Markdown, the slowest part of a page in the browser); longer ones stay an
     interactive grid (scroll, sort), whose column widths come in `column_config`, doubled by
     a plain HTML copy that only the printer sees (a grid is a canvas: it would print the
     rows in view only)."""
     if len(df) <= grand:
-        st.table(fr.tableau(df, decimales), hide_index=True)
+        # in a box of its own: a table wider than the screen scrolls (habillage: keyboard too)
+        st.html(f'<div class="ess-tableau-boite">{html_tableau(df, decimales)}</div>')
         return
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
     if len(df) <= LIGNES_IMPRIMEES:
-        st.html(fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="",
-                                                  classes="ess-imprime-tableau"))
+        st.html(html_tableau(df, decimales, "ess-imprime-tableau"))
     else:
         st.html(f'<p class="ess-imprime">Tableau de {fr.nombre(len(df))} lignes, trop long pour '
                 "cette page imprimée : il est complet dans les téléchargements (CSV, XLSX, PDF).</p>")

@@ -6,7 +6,6 @@ import json
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -14,6 +13,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import shapely
 import shapely.geometry
+from pydeck.bindings.json_tools import default_serialize
 
 from geo.territoires import MARGE_FOND_DEG
 
@@ -140,7 +140,7 @@ class Classes:
 
 
 def classer(valeurs: pd.Series, methode: str = "quantiles", k: int = 5) -> Classes:
-    """Class breaks with mapclassify (Fisher-Jenks is the optimal form of Jenks' breaks)."""
+    """Class breaks as mapclassify draws them (Fisher-Jenks is the optimal form of Jenks' breaks)."""
     if methode not in METHODES_CLASSES:
         raise ValueError(f"Méthode de classes inconnue : « {methode} ».")
     presentes = valeurs.dropna().astype(float)
@@ -151,13 +151,44 @@ def classer(valeurs: pd.Series, methode: str = "quantiles", k: int = 5) -> Class
     if k == 1:
         indices[presentes.index] = 0
         return Classes([float(presentes.max())], indices)
-    classe = {"quantiles": mapclassify.Quantiles, "jenks": mapclassify.FisherJenks,
-              "egales": mapclassify.EqualInterval}[methode]
-    with warnings.catch_warnings():  # "Numba not installed", "not enough unique values"
-        warnings.simplefilter("ignore")
-        resultat = classe(presentes.to_numpy(), k=k)
-    indices[presentes.index] = resultat.yb
-    return Classes([float(b) for b in resultat.bins], indices)
+    y = presentes.to_numpy()
+    if methode == "jenks":
+        import mapclassify  # only here: it loads scipy, scikit-learn and matplotlib, seconds
+        # at the first page of a started server (Accueil's map is in quantiles)
+        with warnings.catch_warnings():  # "Numba not installed"
+            warnings.simplefilter("ignore")
+            bornes = mapclassify.FisherJenks(y, k=k).bins
+    else:
+        bornes = _quantiles(y, k) if methode == "quantiles" else _intervalles_egaux(y, k)
+    indices[presentes.index] = np.searchsorted(bornes, y, side="left")  # class j: ]b[j-1], b[j]]
+    return Classes([float(b) for b in bornes], indices)
+
+
+def _quantiles(y: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify.Quantiles' breaks, to the last bit (scipy's scoreatpercentile); equal
+    quantiles merge, so ties can give fewer than `k` classes."""
+    trie = np.sort(y)
+    pas = 100.0 / k
+    centiles = np.arange(pas, 100 + pas, pas)
+    centiles[-1] = min(centiles[-1], 100.0)
+    bornes = []
+    for c in centiles:
+        i = c / 100.0 * (len(trie) - 1)
+        bas = int(i)
+        if bas == i:
+            bornes.append(trie[bas])
+        else:
+            poids_bas, poids_haut = bas + 1 - i, i - bas
+            bornes.append((trie[bas] * poids_bas + trie[bas + 1] * poids_haut) / (poids_bas + poids_haut))
+    return np.unique(bornes)
+
+
+def _intervalles_egaux(y: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify.EqualInterval's breaks: `k` classes of the same width."""
+    largeur = (y.max() - y.min()) / k
+    bornes = np.arange(y.min() + largeur, y.max() + largeur, largeur)[:k]
+    bornes[-1] = y.max()
+    return bornes
 
 
 # Viridis from its darkest end to 0.58: every class is ≥ 3:1 against white (WCAG 1.4.11);
@@ -264,33 +295,99 @@ def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = N
     """ESS establishments over a light basemap drawn from the project's own outlines (communes
     in pale grey, EPCI in grey, EPCI names): no tile server, so it works offline and makes no
     outside request (`map_provider=None`)."""
-    couches = []
-    if communes is not None:
-        couches.append(pdk.Layer("GeoJsonLayer", communes, stroked=True, filled=True,
-                                 get_fill_color=[246, 246, 244, 255], get_line_color=[200, 200, 200],
-                                 line_width_min_pixels=0.5, pickable=False))
-    couches.append(pdk.Layer("GeoJsonLayer", contours, stroked=True, filled=communes is None,
-                             get_fill_color=[245, 245, 245, 80], get_line_color=[110, 110, 110],
-                             line_width_min_pixels=1.2, pickable=False))
+    ouest, sud, est, nord = fond_bornes(contours)
+    fond, etiquettes = fond_images(contours, communes, noms)
+    # (a String: pydeck would read a bare string as a JavaScript expression)
+    couches = [pdk.Layer("BitmapLayer", image=pdk.types.String(fond), bounds=[ouest, sud, est, nord])]
     # Only what the layer and its tooltip read (the whole frame was sent at every rerun), and
-    # coordinates to 1 m.
+    # coordinates to 1 m; plain records: the deck is built once and shared (ui.figure), and
+    # Streamlit converts a data frame in place at each call.
     points = points[["lon", "lat", "nom", "famille", "libelle_naf", "commune"]].round(
-        {"lon": 5, "lat": 5})
+        {"lon": 5, "lat": 5}).to_dict("records")
     couches.append(pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_radius=120,
                              radius_min_pixels=2.5, radius_max_pixels=9, get_fill_color=[68, 1, 84, 190],
                              get_line_color=[255, 255, 255], stroked=True, line_width_min_pixels=0.5,
                              pickable=True))
-    if noms is not None and not noms.empty:
-        noms = noms.assign(nom=noms["nom"].str.replace("'", "’"))
-        couches.append(pdk.Layer("TextLayer", noms, get_position=["lon", "lat"], get_text="nom",
-                                 get_size=13, get_color=[20, 20, 20],
-                                 # the accents of the names, quoted: pydeck turns a bare string
-                                 # into a JavaScript expression ("'" would break it: names use ’)
-                                 character_set='"' + "".join(sorted(set("".join(noms["nom"]))
-                                                                    | set(" -’"))) + '"',
-                                 font_family="\"sans-serif\"", background=True,
-                                 get_background_color=[255, 255, 255, 200],
-                                 pickable=False))
+    couches.append(pdk.Layer("BitmapLayer", image=pdk.types.String(etiquettes),  # names over the points
+                             bounds=[ouest, sud, est, nord]))
     vue = pdk.ViewState(longitude=1.2, latitude=43.3, zoom=7.9)
-    return pdk.Deck(layers=couches, initial_view_state=vue, map_provider="carto", map_style=FOND_VIDE,
-                    tooltip={"html": "<b>{nom}</b><br>{famille} · {libelle_naf}<br>{commune}"})
+    return DeckCompact(layers=couches, initial_view_state=vue, map_provider="carto", map_style=FOND_VIDE,
+                       tooltip={"html": "<b>{nom}</b><br>{famille} · {libelle_naf}<br>{commune}"})
+
+
+# The basemap of the establishments is one picture (PNG), not deck.gl outline and text layers:
+# where WebGL is emulated (the benches' and tests' browser), each of those layers cost seconds
+# of shader compilation at every page view, slowing the next pages too; a picture is one
+# texture. Drawn in Web Mercator (deck.gl's projection), ~3 pixels per screen pixel at the
+# opening zoom, so it stays sharp when zooming in twice.
+FOND_LARGEUR_PX = 1600
+FOND_MARGE_DEG = 0.3  # room for the names near the edges
+
+
+def fond_bornes(contours: dict) -> tuple[float, float, float, float]:
+    formes = [shapely.geometry.shape(f["geometry"]) for f in contours["features"]]
+    x0, y0, x1, y1 = shapely.total_bounds(formes)
+    return (float(x0 - FOND_MARGE_DEG), float(y0 - FOND_MARGE_DEG), float(x1 + FOND_MARGE_DEG),
+            float(y1 + FOND_MARGE_DEG))
+
+
+def _mercator(lat):
+    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+def fond_images(contours: dict, communes: dict | None, noms: pd.DataFrame | None) -> tuple[str, str]:
+    """Two PNG data URLs covering `fond_bornes(contours)`: the communes (pale fill, light grey
+    outline) with the EPCI outlines, to draw under the points, and the EPCI names, over them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    ouest, sud, est, nord = fond_bornes(contours)
+    y_nord, y_sud = _mercator(nord), _mercator(sud)
+    echelle = FOND_LARGEUR_PX / (est - ouest)
+    hauteur = round(float(FOND_LARGEUR_PX * (y_nord - y_sud) / np.radians(est - ouest)))
+
+    def pixels(lon, lat):
+        return (lon - ouest) * echelle, (y_nord - _mercator(lat)) / (y_nord - y_sud) * hauteur
+
+    def anneaux(fc):
+        for f in fc["features"]:
+            forme = shapely.geometry.shape(f["geometry"])
+            for poly in getattr(forme, "geoms", [forme]):
+                xy = np.asarray(poly.exterior.coords)
+                yield list(zip(*pixels(xy[:, 0], xy[:, 1]), strict=True))
+
+    fond = Image.new("RGBA", (FOND_LARGEUR_PX, hauteur), (0, 0, 0, 0))
+    dessin = ImageDraw.Draw(fond)
+    for anneau in anneaux(communes) if communes else ():
+        dessin.polygon(anneau, fill=(246, 246, 244, 255), outline=(200, 200, 200, 255))
+    for anneau in anneaux(contours):
+        dessin.line(anneau, fill=(110, 110, 110, 255), width=4, joint="curve")
+    etiquettes = Image.new("RGBA", fond.size, (0, 0, 0, 0))
+    dessin = ImageDraw.Draw(etiquettes)
+    try:  # a font with French accents (Pillow's own has none)
+        police = ImageFont.truetype("DejaVuSans.ttf", 36)
+    except OSError:
+        police = ImageFont.load_default(size=36)
+    for nom, lon, lat in (noms[["nom", "lon", "lat"]].itertuples(index=False)
+                          if noms is not None else ()):
+        x, y = pixels(lon, lat)
+        g, h, d, b = dessin.textbbox((x, y), nom, font=police, anchor="mm")
+        dessin.rectangle([g - 6, h - 4, d + 6, b + 4], fill=(255, 255, 255, 200))
+        dessin.text((x, y), nom, font=police, fill=(20, 20, 20, 255), anchor="mm")
+    return _png(fond), _png(etiquettes)
+
+
+def _png(image) -> str:
+    import base64
+    import io
+
+    tampon = io.BytesIO()
+    image.save(tampon, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(tampon.getvalue()).decode("ascii")
+
+
+class DeckCompact(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents it (3,3 Mo instead of 1,4 Mo for
+    the establishments) and the browser reads it with JSON5, a parser slow on big texts."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))

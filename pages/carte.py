@@ -3,7 +3,7 @@ Every control lives in the URL; a click on a territory selects it and offers its
 
 import streamlit as st
 
-from ess import carte, carte_vue, requetes, ui
+from ess import carte, carte_vue, graphiques, requetes, ui
 from ess import format as fr
 from ess import permalien as pl
 from geo import layers
@@ -107,21 +107,23 @@ if vue == "territoires":
 else:
     pts = ui.calcul(carte.etablissements, annee, definition, famille_sql, section_sql)
     st.header(f"Établissements employeurs de l'ESS au 31/12/{annee}")
-    st.pydeck_chart(layers.carte_points(pts, ui.calcul(carte.contours, "epci"),
-                                        ui.calcul(carte.contours, "commune"),
-                                        ui.calcul(carte_vue.etiquettes, "epci")), height=620)
+    st.pydeck_chart(ui.figure(graphiques.carte_etablissements, annee, definition, famille_sql,
+                              section_sql), height=620)
     ui.source(f"SIRENE (INSEE), établissements employeurs actifs au 31/12/{annee} "
               f"({carte.DEFINITIONS[definition].lower()}). {fr.nombre(len(pts))} établissements "
               "placés ; ceux dont l'INSEE restreint la diffusion (statut « P ») sont comptés dans "
               "les chiffres mais jamais placés sur la carte. Fond de carte : contours des communes et "
               "des EPCI (COG INSEE), sans service extérieur.")
-    with st.expander("Liste des établissements affichés"):
-        table = pts.rename(columns={"siret": "SIRET", "nom": "Nom", "commune": "Commune",
-                                    "famille": "Famille", "libelle_naf": "Activité (NAF)",
-                                    "a21": "Section A21"}).drop(columns=["lon", "lat"])
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button("Télécharger la liste (CSV)", lambda t=table: carte.csv_excel(t),
-                           file_name=f"ess-etablissements-{annee}.csv", mime="text/csv",
-                           on_click="ignore")
+    liste = st.expander("Liste des établissements affichés", key="liste_etablissements",
+                        on_change="rerun")
+    if liste.open:  # built and sent only when opened: a grid of thousands of rows
+        with liste:
+            table = pts.rename(columns={"siret": "SIRET", "nom": "Nom", "commune": "Commune",
+                                        "famille": "Famille", "libelle_naf": "Activité (NAF)",
+                                        "a21": "Section A21"}).drop(columns=["lon", "lat"])
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button("Télécharger la liste (CSV)", lambda t=table: carte.csv_excel(t),
+                               file_name=f"ess-etablissements-{annee}.csv", mime="text/csv",
+                               on_click="ignore")
     pl.bouton_lien([pl.VUE, pl.ANNEE, "definition", "famille", "secteur"])
 ui.provenance()

@@ -79,7 +79,7 @@ def test_charger_apercu_publier_revenir(navigateur, serveur_donnees, tmp_path):
         # One more financed project: the preview says 56 → 57 before anything is published.
         registre.set_input_files(registre_plus_un(db, tmp_path / "registre_plus_un.csv"))
         page.get_by_role("button", name="Préparer l'aperçu").click()
-        projets = page.get_by_test_id("stTable").filter(has_text="Projets financés")
+        projets = page.locator("table.ess-tableau").filter(has_text="Projets financés")
         expect(projets.get_by_role("row").filter(has_text="Projets financés")).to_contain_text("56")
         expect(projets.get_by_role("row").filter(has_text="Projets financés")).to_contain_text("57")
         expect(page.get_by_text("Audit du secret statistique de la nouvelle base : réussi.")).to_be_visible()
@@ -102,7 +102,7 @@ def test_charger_apercu_publier_revenir(navigateur, serveur_donnees, tmp_path):
         expect(page.get_by_text(re.compile("remise en service"))).to_be_visible()
         expect(_financés(page)).to_contain_text("56")
         _aller(page, "Données")
-        journal = page.get_by_test_id("stTable").filter(has_text="retour à une version gardée")
+        journal = page.locator("table.ess-tableau").filter(has_text="retour à une version gardée")
         expect(journal).to_contain_text("marie.dupont")
     finally:
         expect.set_options(timeout=5_000)

@@ -182,7 +182,7 @@ def test_tableaux_et_chiffres_visibles(tablette: Page, serveur):
     ouvrir(tablette, serveur, "L'économie sociale et solidaire en Haute-Garonne")
     valeur = tablette.get_by_role("columnheader", name="Valeur", exact=True)
     expect(valeur).to_be_visible()  # "Pour situer" shows its figures, not two text columns
-    pour_situer = tablette.locator('[data-testid="stTable"]', has=valeur)
+    pour_situer = tablette.locator("table.ess-tableau", has=valeur)
     expect(pour_situer).to_contain_text(re.compile(r"\d+,\d\s%"))
     ouvrir(tablette, f"{serveur}/bilan", "Bilan du 1er plan ESS (2020-2025)")
     valeurs = tablette.locator('[data-testid="stMetricValue"]')
@@ -192,7 +192,7 @@ def test_tableaux_et_chiffres_visibles(tablette: Page, serveur):
     assert coupees == []  # "1 92…" no more
     expect(tablette.locator('[data-testid="stMetric"]', has_text="Montant accordé")).to_contain_text(
         re.compile(r"\d\s\d{3}\s\d{3}\s€"))
-    tableau = tablette.locator('[data-testid="stTable"]').first
+    tableau = tablette.locator("table.ess-tableau").first
     expect(tableau).to_contain_text(re.compile(r"\d{1,3}\s\d{3}"))  # 426 500, not 426500
 
 

@@ -123,10 +123,15 @@ def test_page_portrait_par_url(env_db, caches):
         assert not at.exception
         metriques = {m.label: m.value for m in at.metric}
         assert metriques["Effectifs salariés de l'ESS"] == "s"
-        tables = [d.value for d in at.dataframe]
+        # grids, and static tables (HTML, numbers written in French: « 1 234 »)
+        tables = [d.value for d in at.dataframe] + [
+            t for h in at.html if "ess-tableau" in h.value
+            for t in pd.read_html(io.StringIO(h.value), thousands=None, keep_default_na=False)]
+        assert any("ffectif" in str(c) for t in tables for c in t.columns)
         tables = [t[t["Année"].astype(str) == str(ANNEE)] if "Année" in t.columns else t for t in tables]
         montres = {str(m.value) for m in at.metric} | {
-            str(v) for t in tables for c in t.columns if "ffectif" in str(c) for v in t[c].dropna()}
+            str(v).replace("\u202f", "") for t in tables for c in t.columns if "ffectif" in str(c)
+            for v in t[c].dropna()}
         assert str(vrai) not in montres
 
 

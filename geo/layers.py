@@ -6,6 +6,7 @@ import json
 import warnings
 from dataclasses import dataclass
 
+import mapclassify
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -140,7 +141,7 @@ class Classes:
 
 
 def classer(valeurs: pd.Series, methode: str = "quantiles", k: int = 5) -> Classes:
-    """Class breaks as mapclassify draws them (Fisher-Jenks is the optimal form of Jenks' breaks)."""
+    """Class breaks with mapclassify (Fisher-Jenks is the optimal form of Jenks' breaks)."""
     if methode not in METHODES_CLASSES:
         raise ValueError(f"Méthode de classes inconnue : « {methode} ».")
     presentes = valeurs.dropna().astype(float)
@@ -151,44 +152,13 @@ def classer(valeurs: pd.Series, methode: str = "quantiles", k: int = 5) -> Class
     if k == 1:
         indices[presentes.index] = 0
         return Classes([float(presentes.max())], indices)
-    y = presentes.to_numpy()
-    if methode == "jenks":
-        import mapclassify  # only here: it loads scipy, scikit-learn and matplotlib, seconds
-        # at the first page of a started server (Accueil's map is in quantiles)
-        with warnings.catch_warnings():  # "Numba not installed"
-            warnings.simplefilter("ignore")
-            bornes = mapclassify.FisherJenks(y, k=k).bins
-    else:
-        bornes = _quantiles(y, k) if methode == "quantiles" else _intervalles_egaux(y, k)
-    indices[presentes.index] = np.searchsorted(bornes, y, side="left")  # class j: ]b[j-1], b[j]]
-    return Classes([float(b) for b in bornes], indices)
-
-
-def _quantiles(y: np.ndarray, k: int) -> np.ndarray:
-    """mapclassify.Quantiles' breaks, to the last bit (scipy's scoreatpercentile); equal
-    quantiles merge, so ties can give fewer than `k` classes."""
-    trie = np.sort(y)
-    pas = 100.0 / k
-    centiles = np.arange(pas, 100 + pas, pas)
-    centiles[-1] = min(centiles[-1], 100.0)
-    bornes = []
-    for c in centiles:
-        i = c / 100.0 * (len(trie) - 1)
-        bas = int(i)
-        if bas == i:
-            bornes.append(trie[bas])
-        else:
-            poids_bas, poids_haut = bas + 1 - i, i - bas
-            bornes.append((trie[bas] * poids_bas + trie[bas + 1] * poids_haut) / (poids_bas + poids_haut))
-    return np.unique(bornes)
-
-
-def _intervalles_egaux(y: np.ndarray, k: int) -> np.ndarray:
-    """mapclassify.EqualInterval's breaks: `k` classes of the same width."""
-    largeur = (y.max() - y.min()) / k
-    bornes = np.arange(y.min() + largeur, y.max() + largeur, largeur)[:k]
-    bornes[-1] = y.max()
-    return bornes
+    classe = {"quantiles": mapclassify.Quantiles, "jenks": mapclassify.FisherJenks,
+              "egales": mapclassify.EqualInterval}[methode]
+    with warnings.catch_warnings():  # "Numba not installed", "not enough unique values"
+        warnings.simplefilter("ignore")
+        resultat = classe(presentes.to_numpy(), k=k)
+    indices[presentes.index] = resultat.yb
+    return Classes([float(b) for b in resultat.bins], indices)
 
 
 # Viridis from its darkest end to 0.58: every class is ≥ 3:1 against white (WCAG 1.4.11);

@@ -16,6 +16,7 @@ import shapely
 import shapely.geometry
 from pydeck.bindings.json_tools import default_serialize
 
+from geo.projection import wgs84_vers_web_mercator
 from geo.territoires import MARGE_FOND_DEG
 
 PALETTE = px.colors.sequential.Viridis_r  # colour-blind safe, sequential (light = low)
@@ -301,22 +302,19 @@ def fond_bornes(contours: dict) -> tuple[float, float, float, float]:
             float(y1 + FOND_MARGE_DEG))
 
 
-def _mercator(lat):
-    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-
-
 def fond_images(contours: dict, communes: dict | None, noms: pd.DataFrame | None) -> tuple[str, str]:
     """Two PNG data URLs covering `fond_bornes(contours)`: the communes (pale fill, light grey
     outline) with the EPCI outlines, to draw under the points, and the EPCI names, over them."""
     from PIL import Image, ImageDraw, ImageFont
 
     ouest, sud, est, nord = fond_bornes(contours)
-    y_nord, y_sud = _mercator(nord), _mercator(sud)
-    echelle = FOND_LARGEUR_PX / (est - ouest)
-    hauteur = round(float(FOND_LARGEUR_PX * (y_nord - y_sud) / np.radians(est - ouest)))
+    (x0, x1), (y0, y1) = wgs84_vers_web_mercator([ouest, est], [sud, nord])
+    echelle = FOND_LARGEUR_PX / (x1 - x0)  # pixels per metre, the same both ways
+    hauteur = round(float((y1 - y0) * echelle))
 
     def pixels(lon, lat):
-        return (lon - ouest) * echelle, (y_nord - _mercator(lat)) / (y_nord - y_sud) * hauteur
+        x, y = wgs84_vers_web_mercator(lon, lat)
+        return (x - x0) * echelle, (y1 - y) * echelle
 
     def anneaux(fc):
         for f in fc["features"]:

@@ -1,4 +1,5 @@
-"""Coordinate conversion (pyproj): SIRENE gives Lambert-93 (EPSG:2154) in metropolitan France."""
+"""Coordinate conversion (pyproj): SIRENE gives Lambert-93 (EPSG:2154) in metropolitan France;
+the web maps draw in Web Mercator (EPSG:3857)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,13 @@ def _vers_wgs84() -> Transformer:
 def lambert93_vers_wgs84(x, y) -> tuple[np.ndarray, np.ndarray]:
     lon, lat = _vers_wgs84().transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     return np.round(lon, 6), np.round(lat, 6)
+
+
+@cache
+def _vers_web_mercator() -> Transformer:
+    return Transformer.from_crs(4326, 3857, always_xy=True)
+
+
+def wgs84_vers_web_mercator(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Metres in Web Mercator, the projection of deck.gl (and of the pictures drawn under it)."""
+    return _vers_web_mercator().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))

@@ -305,7 +305,7 @@ def fond_bornes(contours: dict) -> tuple[float, float, float, float]:
 def fond_images(contours: dict, communes: dict | None, noms: pd.DataFrame | None) -> tuple[str, str]:
     """Two PNG data URLs covering `fond_bornes(contours)`: the communes (pale fill, light grey
     outline) with the EPCI outlines, to draw under the points, and the EPCI names, over them."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     ouest, sud, est, nord = fond_bornes(contours)
     (x0, x1), (y0, y1) = wgs84_vers_web_mercator([ouest, est], [sud, nord])
@@ -331,17 +331,45 @@ def fond_images(contours: dict, communes: dict | None, noms: pd.DataFrame | None
         dessin.line(anneau, fill=(110, 110, 110, 255), width=4, joint="curve")
     etiquettes = Image.new("RGBA", fond.size, (0, 0, 0, 0))
     dessin = ImageDraw.Draw(etiquettes)
-    try:  # a font with French accents (Pillow's own has none)
-        police = ImageFont.truetype("DejaVuSans.ttf", 36)
-    except OSError:
-        police = ImageFont.load_default(size=36)
-    for nom, lon, lat in (noms[["nom", "lon", "lat"]].itertuples(index=False)
-                          if noms is not None else ()):
-        x, y = pixels(lon, lat)
-        g, h, d, b = dessin.textbbox((x, y), nom, font=police, anchor="mm")
-        dessin.rectangle([g - 6, h - 4, d + 6, b + 4], fill=(255, 255, 255, 200))
-        dessin.text((x, y), nom, font=police, fill=(20, 20, 20, 255), anchor="mm")
+    ecrites: list[tuple[float, float, float, float]] = []
+    for nom, lon, lat in _par_priorite(noms, contours):
+        for taille in (30, 24, 20):  # a smaller size where the name meets another
+            police = _police(taille)
+            x, y = pixels(lon, lat)
+            g, h, d, b = dessin.textbbox((x, y), nom, font=police, anchor="mm")
+            x += max(0.0, 6 - g) - max(0.0, d + 6 - FOND_LARGEUR_PX)  # inside the picture
+            g, h, d, b = dessin.textbbox((x, y), nom, font=police, anchor="mm")
+            boite = (g - 6, h - 4, d + 6, b + 4)
+            if not any(boite[0] < e[2] and e[0] < boite[2] and boite[1] < e[3] and e[1] < boite[3]
+                       for e in ecrites):
+                ecrites.append(boite)
+                dessin.rectangle(boite, fill=(255, 255, 255, 200))
+                dessin.text((x, y), nom, font=police, fill=(20, 20, 20, 255), anchor="mm")
+                break  # else left out at every size, as on any printed map
     return _png(fond), _png(etiquettes)
+
+
+def _police(taille: int):
+    """A font with French accents (Pillow's own has none)."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", taille)
+    except OSError:
+        return ImageFont.load_default(size=taille)
+
+
+def _par_priorite(noms: pd.DataFrame | None, contours: dict) -> list[tuple[str, float, float]]:
+    """(name, lon, lat) in the order they get room: whole EPCIs before the parts of EPCIs of a
+    neighbouring département, then the largest first."""
+    if noms is None or noms.empty:
+        return []
+    aires = {f.get("id"): shapely.geometry.shape(f["geometry"]).area
+             for f in contours["features"]}
+    n = noms.assign(partie=noms["nom"].str.contains("(partie", regex=False),
+                    aire=noms["territoire"].map(aires).fillna(0.0))
+    n = n.sort_values(["partie", "aire", "nom"], ascending=[True, False, True])
+    return list(n[["nom", "lon", "lat"]].itertuples(index=False, name=None))
 
 
 def _png(image) -> str:

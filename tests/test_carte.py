@@ -208,3 +208,28 @@ def test_survol_total_masque_en_fourchette(con):
     assert survol["epci:200034023"].endswith("s (secret statistique)")
     part = carte_vue.vue(con, "epci", "part_ess_prive", 2021)
     assert "entre" not in " ".join(part.survol["valeur"])
+
+
+def test_noms_de_la_carte_des_etablissements_sans_chevauchement(con, monkeypatch):
+    """The EPCI names drawn over the establishments never cover each other and stay inside the
+    picture; the largest EPCIs and Toulouse Métropole are named, a name that finds no room is
+    left out rather than written over another."""
+    from PIL import ImageDraw
+
+    from ess import carte_vue
+
+    boites = {}
+    ecrire = ImageDraw.ImageDraw.text
+
+    def noter(self, xy, texte, *args, **kwargs):
+        boites[texte] = self.textbbox(xy, texte, font=kwargs["font"], anchor="mm")
+        return ecrire(self, xy, texte, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", noter)
+    layers.fond_images(carte.contours(con, "epci"), None, carte_vue.etiquettes(con, "epci"))
+    assert {"Toulouse Métropole", "Cœur et Coteaux du Comminges", "Sicoval"} <= set(boites)
+    liste = list(boites.values())
+    for i, (g, h, d, b) in enumerate(liste):
+        assert g >= 0 and d <= layers.FOND_LARGEUR_PX
+        for g2, h2, d2, b2 in liste[i + 1:]:
+            assert not (g < d2 and g2 < d and h < b2 and h2 < b)

@@ -94,10 +94,11 @@ def _verifier_fourchettes(a: emploi.Annee, publiees, cache: np.ndarray, afficher
     if publiees.empty:
         return True
     lignes = a.cellules.reset_index().merge(publiees, on=emploi.CLE)
+    attaquant = audit.Attaquant(a.tableaux["effectifs"], cache)
     etroites = []
     for r in lignes.itertuples():
         k = a.classe[r.index]
-        lo, hi = audit.fourchette(a.tableaux["effectifs"], cache, k)
+        lo, hi = attaquant.fourchette(k)
         haut = np.inf if pd.isna(r.effectifs_max) else r.effectifs_max
         if not cache[k] or r.effectifs_min > lo + 1e-6 or haut < hi - 1e-6:
             etroites.append(f"{r.territoire} {r.groupe} publiée entre {r.effectifs_min} et "

@@ -99,6 +99,17 @@ class Attaquant:
         x[N] = r[0]
         return x
 
+    def fourchette(self, k: int) -> tuple[float, float]:
+        """(min, max) of cell k over every table consistent with the publication: what anyone
+        can compute from the published figures (max inf when unbounded). Publishing it tells
+        nothing new."""
+        tout = np.arange(self.A.shape[1])
+        bornes = []
+        for maximiser in (False, True):
+            x = self._lp(k, tout, maximiser)
+            bornes.append(float((self.A[k] @ x)[0]) if x is not None else (np.inf if maximiser else 0.0))
+        return bornes[0], bornes[1]
+
     def verifier(self, x: np.ndarray) -> bool:
         """Whether table x agrees with everything published (and the a-priori bounds)."""
         s = self.A @ x
@@ -151,18 +162,6 @@ class Attaquant:
         self.lp_complets += 1
         x = self._lp(p, np.arange(self.A.shape[1]), maximiser)
         return np.inf if x is None else float((self.A[p] @ x)[0])
-
-
-def fourchette(t: Tableau, cache: np.ndarray, k: int) -> tuple[float, float]:
-    """(min, max) of cell k over every table consistent with the publication: what anyone can
-    compute from the published figures (max inf when unbounded). Publishing it tells nothing new."""
-    att = Attaquant(t, cache)
-    tout = np.arange(t.A.shape[1])
-    bornes = []
-    for maximiser in (False, True):
-        x = att._lp(k, tout, maximiser)
-        bornes.append(float((att.A[k] @ x)[0]) if x is not None else (np.inf if maximiser else 0.0))
-    return bornes[0], bornes[1]
 
 
 def auditer(

@@ -285,7 +285,8 @@ def _fourchettes(annee: Annee, cache: np.ndarray, primaire: np.ndarray) -> pd.Da
     tete = c["niveau"].isin(["epci", "petr"]) & (c["groupe"] == "ess") & (c["nomenclature"] == "ensemble")
     k = annee.classe
     lignes = [i for i in np.flatnonzero(tete.to_numpy()) if cache[k[i]] and not primaire[k[i]]]
-    bornes = [audit.fourchette(annee.tableaux["effectifs"], cache, k[i]) for i in lignes]
+    attaquant = audit.Attaquant(annee.tableaux["effectifs"], cache)
+    bornes = [attaquant.fourchette(k[i]) for i in lignes]
     return c.iloc[lignes][CLE].assign(
         effectifs_min=[np.floor(lo + 1e-6) for lo, _ in bornes],
         effectifs_max=[np.ceil(hi - 1e-6) for _, hi in bornes],

@@ -37,7 +37,10 @@ def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[
     url = f"http://127.0.0.1:{port}"
     with open(journal or os.devnull, "wb") as sortie:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+            # the app as it is served (ess.serveur: libraries loaded before the first visit);
+            # another script (the benches' bare page) as any Streamlit page is
+            [sys.executable, *(["-m", "ess.serveur"] if str(script) == "app.py" else
+                               ["-m", "streamlit", "run", str(script)]), "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false", *options],
             cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ess import diffusion, requetes
+from ess import format as fr
 from geo import layers
 
 NIVEAUX = {"epci": "EPCI", "commune": "Communes"}
@@ -162,9 +163,33 @@ def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: i
                                index=df.index).round(1)
     df["valeur"] = valeur.where(~secret)
     df["secret"] = secret.astype(bool)
+    intervalle = definition == "statistique" and not (famille or section or m.evolution)
+    df["valeur_min"], df["valeur_max"] = _fourchettes(con, df, m, annee) if intervalle else (np.nan, np.nan)
     df["rang"] = df["valeur"].rank(ascending=False, method="min").astype("Int64")
     df["nb_classes"] = int(df["valeur"].notna().sum())
     return df
+
+
+def _fourchettes(con, df: pd.DataFrame, m: Metrique, annee: int) -> tuple[np.ndarray, np.ndarray]:
+    """Min and max of the metric where the ESS total is hidden but published as an interval
+    (`fourchettes`), rounded outward to the metric's decimals: what anyone computes from the
+    published figures. NaN elsewhere; max inf when the interval has no upper end."""
+    bornes = fourchettes(con, annee)
+    lo = df["territoire"].map(lambda t: bornes.get(t, [np.nan])[0]).astype(float).to_numpy()
+    hi = df["territoire"].map(lambda t: bornes.get(t, [np.nan, np.nan])[1]).astype(float)
+    hi = hi.where(~(df["territoire"].isin(bornes.keys()) & hi.isna()), np.inf).to_numpy()
+    if m.base == "part":
+        diviseur = df["effectifs_prive"].where(~df["secret_prive"] & (df["effectifs_prive"] > 0)) / 100
+    elif m.base == "pour_1000":
+        diviseur = df["population"].where(df["population"] > 0) / 1000
+    elif m.base == "effectifs":
+        diviseur = pd.Series(1.0, index=df.index)
+    else:
+        return np.full(len(df), np.nan), np.full(len(df), np.nan)
+    d = diviseur.astype(float).to_numpy()
+    echelle = 10.0 ** m.decimales
+    with np.errstate(invalid="ignore"):
+        return np.floor(lo / d * echelle) / echelle, np.ceil(hi / d * echelle) / echelle
 
 
 def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
@@ -172,7 +197,8 @@ def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str,
                      methode: str, k: int) -> tuple[pd.DataFrame, layers.Classes]:
     """`donnees` and their class breaks, what the map draws."""
     df = donnees(con, niveau, metrique, annee, definition, famille, section, depuis)
-    return df, layers.classer(df["valeur"], methode, k)
+    classes = layers.classer(df["valeur"], methode, k)
+    return df, layers.placer_fourchettes(classes, df["valeur_min"], df["valeur_max"])
 
 
 def contours(con: duckdb.DuckDBPyConnection, niveau: str) -> dict:
@@ -254,7 +280,27 @@ def tableau(df: pd.DataFrame, metrique: str, entete: str) -> pd.DataFrame:
         "Code": df["code"],
         f"{entete} ({m.unite})": df["valeur"],
         "Rang": df["rang"],
-        "Secret statistique": np.where(df["secret"], "s", ""),
+        "Secret statistique": [_secret_texte(metrique, s, lo, hi) for s, lo, hi in
+                               zip(df["secret"], df["valeur_min"], df["valeur_max"], strict=True)],
         "Établissements employeurs ESS": df["etablissements"],
         "Population": df["population"],
     }).sort_values("Rang", na_position="last", ignore_index=True)
+
+
+def fourchette_texte(metrique: str, lo: float, hi: float) -> str | None:
+    """« entre 11,3 % et 11,7 % », « entre 801 et 815 salariés », « au moins 40 salariés »;
+    None without an interval."""
+    if lo != lo:  # NaN
+        return None
+    m = METRIQUES[metrique]
+    bornes = [lo, None if hi == np.inf else hi]
+    if m.unite == "%":
+        return fr.fourchette(bornes, m.decimales, "%")
+    return f"{fr.fourchette(bornes, m.decimales)} {m.unite}"
+
+
+def _secret_texte(metrique: str, secret: bool, lo: float, hi: float) -> str:
+    if not secret:
+        return ""
+    fourchette = fourchette_texte(metrique, lo, hi)
+    return f"s ({fourchette})" if fourchette else "s"

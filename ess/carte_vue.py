@@ -25,12 +25,12 @@ class VueCarte:
     metrique: str
 
 
-def texte(metrique: str, v, secret: bool = False, unite: bool = True, fourchette=None) -> str:
+def texte(metrique: str, v, secret: bool = False, unite: bool = True, fourchette: str | None = None) -> str:
     """A value as the map writes it: « 20,6 % », « 1 234 salariés », « s (secret statistique) »,
-    « s (secret statistique ; entre 801 et 815 d'après les chiffres publiés) »."""
+    « s (secret statistique ; entre 11,3 % et 11,7 % d'après les chiffres publiés) »."""
     m = carte.METRIQUES[metrique]
     if secret and fourchette:
-        return f"s (secret statistique ; {fr.fourchette(fourchette)} d'après les chiffres publiés)"
+        return f"s (secret statistique ; {fourchette} d'après les chiffres publiés)"
     if secret:
         return "s (secret statistique)"
     if v is None or v != v:  # NaN: not computable
@@ -48,16 +48,19 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
     df, classes = carte.donnees_classees(con, niveau, metrique, annee, definition, famille, section,
                                          depuis, methode, k)
     entete = carte.titre(metrique, famille_libelle, section_libelle, depuis, annee)
-    total_ess = metrique == "effectifs_ess" and definition == "statistique" and not (famille or section)
-    bornes = carte.fourchettes(con, annee) if total_ess else {}
+    fourchettes = [carte.fourchette_texte(metrique, lo, hi)
+                   for lo, hi in zip(df["valeur_min"], df["valeur_max"], strict=True)]
     survol = df[["nom"]].assign(
-        valeur=[f"{entete} : {texte(metrique, v, s, fourchette=bornes.get(t))}"
-                for v, s, t in zip(df["valeur"], df["secret"], df["territoire"], strict=True)],
+        valeur=[f"{entete} : {texte(metrique, v, s, fourchette=f)}"
+                for v, s, f in zip(df["valeur"], df["secret"], fourchettes, strict=True)],
         rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
                                                                   strict=True)])
-    libelles = (layers.libelles_classes(classes.bornes, df["valeur"].min(),
+    # the classes' range covers the intervals placed in them (GOT's share is the lowest)
+    places = df[df["secret"] & classes.indices.notna()]
+    bornes = classes.bornes and [*classes.bornes[:-1], max([classes.bornes[-1], *places["valeur_max"]])]
+    libelles = (layers.libelles_classes(bornes, min([df["valeur"].min(), *places["valeur_min"]]),
                                         lambda x: texte(metrique, x, unite=False))
-                if classes.bornes else [])
+                if bornes else [])
     return VueCarte(df, classes, entete, libelles, survol, metrique)
 
 
@@ -98,7 +101,12 @@ def resume(v: VueCarte, niveau_libelle: str) -> str:
               f"({bas['nom']}) à {texte(v.metrique, haut['valeur'])} ({haut['nom']})")
     caches = []
     if n_secret:
-        caches.append(f"{n_secret} au secret statistique")
+        places = [f"{r.nom} ({carte.fourchette_texte(v.metrique, r.valeur_min, r.valeur_max)})"
+                  for r in v.df[v.df["secret"] & v.classes.indices.notna()].itertuples()]
+        pluriel = len(places) > 1
+        precision = (f", dont {', '.join(places)}, placé{'s' if pluriel else ''} dans "
+                     f"{'leur' if pluriel else 'sa'} classe d'après l'intervalle publié") if places else ""
+        caches.append(f"{n_secret} au secret statistique{precision}")
     if n_nd:
         caches.append(f"{n_nd} non calculable{'s' if n_nd > 1 else ''}")
     return phrase + (f" ; {' et '.join(caches)}." if caches else ".")

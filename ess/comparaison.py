@@ -38,6 +38,7 @@ def chiffres(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> dict:
         "etablissements_ess": c["etablissements_employeurs_ess"],
         "effectifs_ess": ess,
         "fourchette_ess": c["fourchette_effectifs_ess"],
+        "fourchette_part": c["fourchette_part_ess_emploi_prive"],
         "part_ess_prive": c["part_ess_emploi_prive"],
         "effectifs_ess_1000_hab": round(1000 * ess / pop, 1) if ess is not None and pop else None,
         "population": pop,

@@ -373,7 +373,8 @@ def _notes(t, chiffres, parents_t, demo) -> tuple[list[str], list[str]]:
                  "contribuent et qu'aucun n'en représente plus de 85 % ; d'autres cellules sont "
                  "masquées pour qu'aucune valeur ne se déduise par différence, y compris entre "
                  "commune, EPCI, PETR et département.")
-    if note := fr.note_fourchette(chiffres.get("fourchette_effectifs_ess")):
+    if note := fr.note_fourchette(chiffres.get("fourchette_effectifs_ess"),
+                                  chiffres.get("fourchette_part_ess_emploi_prive")):
         alertes.append(note)
     if t.niveau in ("commune", "communes") and chiffres["effectifs_ess"] is None:
         epci = next((nom for _c, niveau, nom in parents_t if niveau == "epci"), None)

@@ -20,18 +20,22 @@ def nombre(x, decimales: int = 0) -> str:
     return texte.replace(",", ESPACE).replace(".", ",")
 
 
-def fourchette(bornes) -> str:
-    """[min, max] of a hidden value, as its readers say it: « entre 801 et 815 »."""
-    bas, haut = bornes
-    return f"au moins {nombre(bas)}" if haut is None else f"entre {nombre(bas)} et {nombre(haut)}"
+def fourchette(bornes, decimales: int = 0, unite: str = "") -> str:
+    """[min, max] of a hidden value, as its readers say it: « entre 801 et 815 »,
+    « entre 5,7 % et 5,9 % » (unite="%"), « au moins 801 »."""
+    bas, haut = (nombre(b, decimales) + (f"{ESPACE}{unite}" if unite else "") if b is not None else None
+                 for b in bornes)
+    return f"au moins {bas}" if haut is None else f"entre {bas} et {haut}"
 
 
-def note_fourchette(bornes) -> str | None:
-    """Why a hidden ESS total still says something, when it does (bornes None: it does not)."""
+def note_fourchette(bornes, part=None) -> str | None:
+    """Why a hidden ESS total still says something, when it does (bornes None: it does not);
+    `part`: the interval of its share of private jobs, when known."""
     if bornes is None:
         return None
+    soit = f", soit {fourchette(part, 1, '%')} de l'emploi privé" if part else ""
     return (f"Effectifs salariés de l'ESS masqués pour protéger un territoire voisin : "
-            f"{fourchette(bornes)} d'après les seuls chiffres publiés.")
+            f"{fourchette(bornes)} d'après les seuls chiffres publiés{soit}.")
 
 
 def pourcent(x, decimales: int = 1) -> str:

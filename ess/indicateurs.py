@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 
 from ess import diffusion, requetes
@@ -84,10 +86,12 @@ def _statistique(con, territoire, annee) -> dict:
         if row.secret:
             secret.append(f"effectifs_par_a38.{row.secteur}")
         par_a38[row.secteur] = None if row.secret else int(row.effectifs)
+    fourchette = fourchette_ess(con, territoire.code, annee) if ess is None else None
     return {
         "etablissements_employeurs_ess": valeur("ess", "", "nb_etablissements"),
         "effectifs_ess": ess,
-        "fourchette_effectifs_ess": fourchette_ess(con, territoire.code, annee) if ess is None else None,
+        "fourchette_effectifs_ess": fourchette,
+        "fourchette_part_ess_emploi_prive": fourchette_part(fourchette, prive),
         "effectifs_prive": prive,
         "part_ess_emploi_prive": part,
         "effectifs_par_famille": familles,
@@ -108,6 +112,16 @@ def fourchette_ess(con: duckdb.DuckDBPyConnection, territoire: str, annee: int) 
     except duckdb.CatalogException:
         return None
     return None if row is None else [None if v is None else int(v) for v in row]
+
+
+def fourchette_part(fourchette: list[int | None] | None, prive: int | None) -> list[float | None] | None:
+    """The ESS share of private jobs (%) that a published interval of ESS jobs gives, rounded
+    outward to 0,1 (the map's rounding: ess.carte)."""
+    if not fourchette or not prive:
+        return None
+    bas, haut = fourchette
+    return [math.floor(1000 * bas / prive) / 10,
+            None if haut is None else math.ceil(1000 * haut / prive) / 10]
 
 
 def _sirene(con, territoire, annee) -> dict:

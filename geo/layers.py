@@ -162,6 +162,22 @@ def classer(valeurs: pd.Series, methode: str = "quantiles", k: int = 5) -> Class
     return Classes([float(b) for b in resultat.bins], indices)
 
 
+def placer_fourchettes(classes: Classes, bas: pd.Series, haut: pd.Series) -> Classes:
+    """The classes with each territory known only within [bas, haut] (a hidden value published
+    as an interval) placed in the class holding the whole interval, the lowest class open
+    below and the highest above; left out when the interval straddles a break or is not
+    bounded."""
+    if not classes.bornes:
+        return classes
+    indices = classes.indices.copy()
+    coupures = np.asarray(classes.bornes[:-1])  # a value ≤ its class's upper bound
+    for i in bas.index[bas.notna() & np.isfinite(haut.astype(float))]:
+        k_bas, k_haut = np.searchsorted(coupures, [float(bas[i]), float(haut[i])], side="left")
+        if k_bas == k_haut:
+            indices[i] = int(k_bas)
+    return Classes(classes.bornes, indices)
+
+
 # Viridis from its darkest end to 0.58: every class is ≥ 3:1 against white (WCAG 1.4.11);
 # the paler yellows and greens are left out. Light = low.
 VIRIDIS_CONTRASTE = 0.58
@@ -193,7 +209,8 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
     secret and non-computable territories; the selection gets a thick outline."""
     palette = couleurs(len(classes.bornes))
     z = classes.indices.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    secret = df["secret"].to_numpy(dtype=bool)
+    # a hidden value placed in its class by its published interval is drawn in the class
+    secret = df["secret"].to_numpy(dtype=bool) & np.isnan(z)
     groupes = [(libelles[i], z == i, palette[i], BLANC, 0.6) for i in range(len(libelles))]
     groupes += [(LIBELLE_SECRET, secret, BLANC, CONTOUR_SECRET, 1.6),
                 (LIBELLE_ND, np.isnan(z) & ~secret, BLANC, CONTOUR_ND, 1.2)]

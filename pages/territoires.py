@@ -129,7 +129,7 @@ for col, ind in zip(cols, comparaison.LIBELLES, strict=True):
     with col:
         ui.metrique(comparaison.LIBELLES[ind][0], comparaison.texte(ind, t[ind]))
         st.caption(f"{r['nom']} : {comparaison.texte(ind, r[ind])}")
-if note := fr.note_fourchette(t["fourchette_ess"]):
+if note := fr.note_fourchette(t["fourchette_ess"], t["fourchette_part"]):
     st.info(note)
 with st.expander("Tableau des chiffres clés"):
     tableau_et_csv(comparaison.tableau_chiffres(t, r), f"ess-chiffres-{annee}")

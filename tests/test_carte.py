@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ess import carte, permalien
+from ess import format as fr
 from geo import layers
 
 
@@ -198,16 +199,61 @@ def test_vue_de_carte_resume_et_diffusion(con):
 def test_survol_total_masque_en_fourchette(con):
     """On the EPCI map of ESS jobs, Le Grand Ouest Toulousain (hidden to protect Tarn-Agout)
     reads as the interval the published figures give; Tarn-Agout, sensitive, as « s » only;
-    another metric (a share) gets no interval."""
+    a metric no interval exists for (an evolution) gets none."""
     from ess import carte_vue
 
     v = carte_vue.vue(con, "epci", "effectifs_ess", 2021)
     survol = dict(zip(v.df["territoire"], v.survol["valeur"], strict=True))
-    assert survol["epci:243100781"].endswith("s (secret statistique ; entre 801 et 815 d'après les "
-                                             "chiffres publiés)")
+    assert survol["epci:243100781"].endswith("s (secret statistique ; entre 801 et 815 salariés d'après "
+                                             "les chiffres publiés)")
     assert survol["epci:200034023"].endswith("s (secret statistique)")
-    part = carte_vue.vue(con, "epci", "part_ess_prive", 2021)
-    assert "entre" not in " ".join(part.survol["valeur"])
+    evolution = carte_vue.vue(con, "epci", "evolution_effectifs_ess", 2021, depuis=2017)
+    assert "entre" not in " ".join(evolution.survol["valeur"])
+
+
+def test_part_masquee_placee_dans_sa_classe(con):
+    """Le Grand Ouest Toulousain's share of ESS jobs is hidden but bounded by what is published
+    (ESS jobs between 801 and 815, private jobs published): the Accueil map colours it in the
+    class that holds the whole interval, whose legend reaches down to it, with the interval in
+    its tooltip, the table and the map's sentence; Tarn-Agout stays a white « s »."""
+    from ess import carte_vue
+
+    v = carte_vue.vue(con, "epci", "part_ess_prive", 2021)
+    got = v.df.index[v.df["territoire"] == "epci:243100781"][0]
+    (prive,) = con.execute("SELECT effectifs FROM emploi WHERE territoire = 'epci:243100781' "
+                           "AND annee = 2021 AND groupe = 'prive' AND nomenclature = 'ensemble'").fetchone()
+    lo, hi = v.df.loc[got, ["valeur_min", "valeur_max"]]
+    # the published ESS interval over the published private jobs, rounded outward (its holding the
+    # true value: test_secret_build)
+    assert (lo, hi) == (np.floor(1000 * 801 / prive) / 10, np.ceil(1000 * 815 / prive) / 10)
+    assert pd.isna(v.df.loc[got, "valeur"])
+    classe = v.classes.indices[got]
+    assert classe == 0 and hi <= v.classes.bornes[0]  # the lowest share of all EPCIs
+    assert v.libelles[0].startswith(f"{fr.nombre(lo, 1)}{fr.ESPACE}% à ")
+    pc = f"{fr.ESPACE}%"
+    assert v.survol.loc[got, "valeur"].endswith(f"entre {fr.nombre(lo, 1)}{pc} et {fr.nombre(hi, 1)}{pc} "
+                                                "d'après les chiffres publiés)")
+    assert pd.isna(v.classes.indices[v.df.index[v.df["territoire"] == "epci:200034023"][0]])
+    assert "dont Communauté d'agglomération Le Grand Ouest Toulousain (entre " in carte_vue.resume(v, "EPCI")
+    table = carte.tableau(v.df, "part_ess_prive", v.entete).set_index("Code")
+    assert table.loc["243100781", "Secret statistique"].startswith("s (entre ")
+    assert table.loc["200034023", "Secret statistique"] == "s"
+    fig = carte_vue.figure(con, "epci", "part_ess_prive", 2021)
+    traces = {t.name: set(t.locations) for t in fig.data if t.type == "choropleth"}
+    assert "epci:243100781" in traces[v.libelles[0]]
+    assert traces[layers.LIBELLE_SECRET] == {"epci:200034023"}
+
+
+def test_placer_fourchettes():
+    """An interval inside one class is placed there (the lowest class open below, the highest
+    above); one across a break, or without an upper end, is not."""
+    classes = layers.Classes([10.0, 20.0, 30.0], pd.Series([0, 1, 2, pd.NA, pd.NA, pd.NA, pd.NA],
+                                                           dtype="Int64"))
+    bas = pd.Series([np.nan, np.nan, np.nan, 2.0, 19.0, 31.0, 25.0])
+    haut = pd.Series([np.nan, np.nan, np.nan, 9.0, 21.0, 35.0, np.inf])
+    placees = layers.placer_fourchettes(classes, bas, haut)
+    assert placees.indices.tolist() == [0, 1, 2, 0, pd.NA, 2, pd.NA]
+    assert classes.indices.isna().sum() == 4  # the original left as it was
 
 
 def test_noms_de_la_carte_des_etablissements_sans_chevauchement(con, monkeypatch):

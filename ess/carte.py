@@ -178,18 +178,19 @@ def _fourchettes(con, df: pd.DataFrame, m: Metrique, annee: int) -> tuple[np.nda
     lo = df["territoire"].map(lambda t: bornes.get(t, [np.nan])[0]).astype(float).to_numpy()
     hi = df["territoire"].map(lambda t: bornes.get(t, [np.nan, np.nan])[1]).astype(float)
     hi = hi.where(~(df["territoire"].isin(bornes.keys()) & hi.isna()), np.inf).to_numpy()
-    if m.base == "part":
-        diviseur = df["effectifs_prive"].where(~df["secret_prive"] & (df["effectifs_prive"] > 0)) / 100
+    if m.base == "part":  # the same operations as indicateurs.fourchette_part: the same bounds
+        facteur, sur = 100, df["effectifs_prive"].where(~df["secret_prive"] & (df["effectifs_prive"] > 0))
     elif m.base == "pour_1000":
-        diviseur = df["population"].where(df["population"] > 0) / 1000
+        facteur, sur = 1000, df["population"].where(df["population"] > 0)
     elif m.base == "effectifs":
-        diviseur = pd.Series(1.0, index=df.index)
+        facteur, sur = 1, pd.Series(1.0, index=df.index)
     else:
         return np.full(len(df), np.nan), np.full(len(df), np.nan)
-    d = diviseur.astype(float).to_numpy()
-    echelle = 10.0 ** m.decimales
+    d = sur.astype(float).to_numpy()
+    echelle = 10 ** m.decimales
     with np.errstate(invalid="ignore"):
-        return np.floor(lo / d * echelle) / echelle, np.ceil(hi / d * echelle) / echelle
+        return (np.floor(facteur * echelle * lo / d) / echelle,
+                np.ceil(facteur * echelle * hi / d) / echelle)
 
 
 def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,

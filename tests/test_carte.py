@@ -227,6 +227,10 @@ def test_part_masquee_placee_dans_sa_classe(con):
     # true value: test_secret_build)
     assert (lo, hi) == (np.floor(1000 * 801 / prive) / 10, np.ceil(1000 * 815 / prive) / 10)
     assert pd.isna(v.df.loc[got, "valeur"])
+    from ess import indicateurs  # the portrait and the fiche say the same interval
+
+    chiffres = indicateurs.chiffres_cles(con, "epci:243100781", 2021)
+    assert chiffres["fourchette_part_ess_emploi_prive"] == [lo, hi]
     classe = v.classes.indices[got]
     assert classe == 0 and hi <= v.classes.bornes[0]  # the lowest share of all EPCIs
     assert v.libelles[0].startswith(f"{fr.nombre(lo, 1)}{fr.ESPACE}% à ")

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ess import diffusion, requetes
+from ess import diffusion, indicateurs, requetes
 from ess import format as fr
 from geo import layers
 
@@ -172,25 +172,22 @@ def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: i
 
 def _fourchettes(con, df: pd.DataFrame, m: Metrique, annee: int) -> tuple[np.ndarray, np.ndarray]:
     """Min and max of the metric where the ESS total is hidden but published as an interval
-    (`fourchettes`), rounded outward to the metric's decimals: what anyone computes from the
-    published figures. NaN elsewhere; max inf when the interval has no upper end."""
+    (`fourchettes`), as the portrait computes them (indicateurs.fourchette_rapport). NaN
+    elsewhere; max inf when the interval has no upper end."""
+    bas, haut = np.full(len(df), np.nan), np.full(len(df), np.nan)
+    rapport = {"part": ("effectifs_prive", 100), "pour_1000": ("population", 1000), "effectifs": (None, 1)}
+    if m.base not in rapport:
+        return bas, haut
+    colonne, facteur = rapport[m.base]
     bornes = fourchettes(con, annee)
-    lo = df["territoire"].map(lambda t: bornes.get(t, [np.nan])[0]).astype(float).to_numpy()
-    hi = df["territoire"].map(lambda t: bornes.get(t, [np.nan, np.nan])[1]).astype(float)
-    hi = hi.where(~(df["territoire"].isin(bornes.keys()) & hi.isna()), np.inf).to_numpy()
-    if m.base == "part":  # the same operations as indicateurs.fourchette_part: the same bounds
-        facteur, sur = 100, df["effectifs_prive"].where(~df["secret_prive"] & (df["effectifs_prive"] > 0))
-    elif m.base == "pour_1000":
-        facteur, sur = 1000, df["population"].where(df["population"] > 0)
-    elif m.base == "effectifs":
-        facteur, sur = 1, pd.Series(1.0, index=df.index)
-    else:
-        return np.full(len(df), np.nan), np.full(len(df), np.nan)
-    d = sur.astype(float).to_numpy()
-    echelle = 10 ** m.decimales
-    with np.errstate(invalid="ignore"):
-        return (np.floor(facteur * echelle * lo / d) / echelle,
-                np.ceil(facteur * echelle * hi / d) / echelle)
+    for i, r in enumerate(df.itertuples()):
+        if r.territoire not in bornes or (m.base == "part" and r.secret_prive):
+            continue
+        diviseur = 1 if colonne is None else getattr(r, colonne)
+        f = indicateurs.fourchette_rapport(bornes[r.territoire], diviseur, facteur, m.decimales)
+        if f:
+            bas[i], haut[i] = f[0], np.inf if f[1] is None else f[1]
+    return bas, haut
 
 
 def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,

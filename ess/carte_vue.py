@@ -55,12 +55,12 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
                 for v, s, f in zip(df["valeur"], df["secret"], fourchettes, strict=True)],
         rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
                                                                   strict=True)])
-    # the classes' range covers the intervals placed in them (GOT's share is the lowest)
-    places = df[df["secret"] & classes.indices.notna()]
-    bornes = classes.bornes and [*classes.bornes[:-1], max([classes.bornes[-1], *places["valeur_max"]])]
-    libelles = (layers.libelles_classes(bornes, min([df["valeur"].min(), *places["valeur_min"]]),
-                                        lambda x: texte(metrique, x, unite=False))
-                if bornes else [])
+    libelles = []
+    if classes.bornes:  # the legend's range covers the intervals placed in the end classes
+        places = df[df["secret"] & classes.indices.notna()]
+        bornes = [*classes.bornes[:-1], max([classes.bornes[-1], *places["valeur_max"]])]
+        libelles = layers.libelles_classes(bornes, min([df["valeur"].min(), *places["valeur_min"]]),
+                                           lambda x: texte(metrique, x, unite=False))
     return VueCarte(df, classes, entete, libelles, survol, metrique)
 
 

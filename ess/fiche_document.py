@@ -84,8 +84,10 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     if eff is None:
         cible = (f"{parent[0]} en compte {_n(parent[3])}" if parent and _nombre(parent[3])
                  else "voir le territoire qui le contient")
-        fourchette, part = c.get("fourchette_effectifs_ess"), c.get("fourchette_part_ess_emploi_prive")
-        soit = f" (soit {fr.fourchette(part, 1, '%')} de l'emploi privé)" if part else ""
+        fourchette = c.get("fourchette_effectifs_ess")
+        fourchette_part = c.get("fourchette_part_ess_emploi_prive")
+        soit = (f" (soit {fr.fourchette(fourchette_part, 1, '%')} de l'emploi privé)"
+                if fourchette_part else "")
         phrase = (f"Masqué pour protéger un territoire voisin : {fr.fourchette(fourchette)} d'après les "
                   f"seuls chiffres publiés{soit} ; {cible}." if fourchette else
                   "Le nombre de salariés de l'ESS du territoire est couvert par le secret statistique "
@@ -110,13 +112,13 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
         if part is not None and isinstance(parts.get(a0), float):
             ecart = part - 100 * parts[a0]
             tendance = f"{_signe(ecart, 1, ' point' if abs(ecart) < 2 else ' points')} depuis {a0}"
-        fourchette = c.get("fourchette_part_ess_emploi_prive")
+        fourchette_part = c.get("fourchette_part_ess_emploi_prive")
         if part is not None:
             phrase = (f"Sur 100 salariés du privé du territoire, {_n(part, 0 if part >= 10 else 1)} "
                       "travaillent dans l'ESS.")
-        elif fourchette:
-            phrase = (f"Masquée avec les effectifs de l'ESS : {fr.fourchette(fourchette, 1, '%')} d'après "
-                      "les seuls chiffres publiés.")
+        elif fourchette_part:
+            phrase = (f"Masquée avec les effectifs de l'ESS : {fr.fourchette(fourchette_part, 1, '%')} "
+                      "d'après les seuls chiffres publiés.")
         else:
             phrase = "Part couverte par le secret statistique (l'un de ses deux termes est masqué)."
         out.append(Chiffre("Part de l'ESS dans l'emploi privé", None if part is None else part / 100,

@@ -115,13 +115,20 @@ def fourchette_ess(con: duckdb.DuckDBPyConnection, territoire: str, annee: int) 
 
 
 def fourchette_part(fourchette: list[int | None] | None, prive: int | None) -> list[float | None] | None:
-    """The ESS share of private jobs (%) that a published interval of ESS jobs gives, rounded
-    outward to 0,1 (the map's rounding: ess.carte)."""
-    if not fourchette or not prive:
+    """The ESS share of private jobs (%) that a published interval of ESS jobs gives."""
+    return fourchette_rapport(fourchette, prive, 100, 1)
+
+
+def fourchette_rapport(fourchette: list | None, diviseur, facteur: int, decimales: int) -> list | None:
+    """[min, max] of facteur·x/diviseur for x within `fourchette` (max None: unbounded),
+    rounded outward to `decimales`: what anyone computes from the published figures. The map
+    (ess.carte) and the portrait share it, so they give the same bounds to the last digit."""
+    if not fourchette or not diviseur or diviseur != diviseur:  # none, 0 or NaN
         return None
     bas, haut = fourchette
-    return [math.floor(1000 * bas / prive) / 10,
-            None if haut is None else math.ceil(1000 * haut / prive) / 10]
+    echelle = facteur * 10**decimales
+    return [math.floor(echelle * bas / diviseur) / 10**decimales,
+            None if haut is None else math.ceil(echelle * haut / diviseur) / 10**decimales]
 
 
 def _sirene(con, territoire, annee) -> dict:

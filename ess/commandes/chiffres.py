@@ -29,7 +29,8 @@ def texte(c: dict) -> str:
               f"  Établissements employeurs de l'ESS : {fr.nombre(c['etablissements_employeurs_ess'])}",
               f"  Effectifs salariés de l'ESS : {fr.nombre(c['effectifs_ess'])}",
               f"  Part de l'ESS dans l'emploi privé : {_part(c)}"]
-    if note := fr.note_fourchette(c.get("fourchette_effectifs_ess")):
+    if note := fr.note_fourchette(c.get("fourchette_effectifs_ess"),
+                                  c.get("fourchette_part_ess_emploi_prive")):
         lignes.append(f"  {note}")
     if c["donnees_demo"]:
         lignes.append("  (Données de démonstration)")

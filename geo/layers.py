@@ -231,14 +231,19 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
             marker_line_color=np.where(choisis == selection, "#d62728", contour),
             marker_line_width=np.where(choisis == selection, 3.5, epaisseur)))
     if etiquettes is not None and not etiquettes.empty:
+        position = "middle center"
         if "nom" in etiquettes:  # names of the territories (EPCI: 18 fit on a tablet)
-            texte, taille = etiquettes["nom"], 11
+            # « (partie haut-garonnaise) » on a line of its own (one line ran past the map's edge)
+            texte = etiquettes["nom"].str.replace(" (partie ", "<br>(partie ", regex=False)
+            taille = 11
+            position = positions_noms(etiquettes, texte, geojson, taille)
         else:  # too many to name (communes): the secret and non-computable ones get their mark
             pos = df[["territoire", "secret"]].assign(vide=np.isnan(z)).merge(etiquettes, on="territoire")
             etiquettes = pos[pos["vide"] | pos["secret"]]
             texte, taille = np.where(etiquettes["secret"], "s", "n. c."), 9
         fig.add_trace(go.Scattergeo(
             lon=etiquettes["lon"], lat=etiquettes["lat"], text=texte, mode="text", hoverinfo="skip",
+            textposition=position,
             textfont=dict(size=taille, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
             showlegend=False, name="étiquettes"))
     fond_de_carte(fig, voisins, geojson)
@@ -250,6 +255,58 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
                     itemdoubleclick=False, entrywidthmode="fraction", entrywidth=0.33),
         font=dict(color="#1a1a1a"))
     return fig
+
+
+# Width of a tablet's map (820 px screen, 610 px of map): names placed so they do not meet there
+# (wider screens only spread them more). Average glyph width and line height, in font sizes.
+LARGEUR_CARTE_PX = 610
+CHASSE, INTERLIGNE = 0.48, 1.3
+MARGE_NOM_PX = 3
+POSITIONS = ["middle center", "top center", "bottom center", "middle right", "middle left",
+             "top right", "bottom right", "top left", "bottom left"]
+
+
+def positions_noms(etiquettes: pd.DataFrame, textes: pd.Series, geojson: dict, taille: int) -> np.ndarray:
+    """A plotly text position per name (`etiquettes`: territoire, nom, lon, lat) so that names
+    neither meet nor leave the frame (fond_de_carte's): whole territories first, largest
+    first, each name takes the first of POSITIONS around its point where its box meets no box
+    already placed, else the one where it is least covered or cut. Boxes are estimated from
+    the characters at the tablet's map width."""
+    formes = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in geojson["features"]}
+    x0, y0, x1, y1 = shapely.total_bounds(list(formes.values()))
+    marge = MARGE_FOND_DEG / 2  # the frame fond_de_carte sets
+    (gx, dx), (by, hy) = wgs84_vers_web_mercator([x0 - marge, x1 + marge], [y0 - marge, y1 + marge])
+    echelle = LARGEUR_CARTE_PX / (dx - gx)
+    px, py = wgs84_vers_web_mercator(etiquettes["lon"].to_numpy(), etiquettes["lat"].to_numpy())
+    px, py = (px - gx) * echelle, (hy - py) * echelle  # pixels, y downwards
+    cadre = (LARGEUR_CARTE_PX, (hy - by) * echelle)  # width, height
+    aire = etiquettes["territoire"].map(lambda t: formes[t].area if t in formes else 0.0).to_numpy()
+    placees: list[tuple[float, float, float, float]] = []
+    positions = np.full(len(etiquettes), POSITIONS[0], dtype=object)
+    partie = etiquettes["nom"].str.contains("(partie", regex=False).to_numpy()
+    for i in np.lexsort((-aire, partie)):  # as _par_priorite: whole EPCIs first, largest first
+        lignes = str(textes.iloc[i]).split("<br>")
+        w, h = CHASSE * taille * max(len(li) for li in lignes), INTERLIGNE * taille * len(lignes)
+        couts = []
+        for pos in POSITIONS:
+            vertical, horizontal = pos.split()
+            g = {"center": px[i] - w / 2, "right": px[i] + 2, "left": px[i] - w - 2}[horizontal]
+            hb = {"middle": py[i] - h / 2, "top": py[i] - h - 2, "bottom": py[i] + 2}[vertical]
+            m = MARGE_NOM_PX  # around the text: plotly's boxes reach a little past the estimate
+            boite = (g - m, hb - m, g + w + m, hb + h + m)
+            dehors = _recouvrement(boite, boite) - _recouvrement(boite, (0.0, 0.0, *cadre))
+            cout = round(dehors + sum(_recouvrement(boite, b) for b in placees), 3)  # px²
+            couts.append((cout, boite, pos))
+            if cout == 0:
+                break
+        _, boite, positions[i] = min(couts, key=lambda c: c[0])  # the first free, else the least hidden
+        placees.append(boite)
+    return positions
+
+
+def _recouvrement(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Area shared by two boxes (left, top, right, bottom)."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def noms_courts(noms: pd.Series) -> pd.Series:
@@ -357,8 +414,7 @@ def fond_images(contours: dict, communes: dict | None, noms: pd.DataFrame | None
             x += max(0.0, 6 - g) - max(0.0, d + 6 - FOND_LARGEUR_PX)  # inside the picture
             g, h, d, b = dessin.textbbox((x, y), nom, font=police, anchor="mm")
             boite = (g - 6, h - 4, d + 6, b + 4)
-            if not any(boite[0] < e[2] and e[0] < boite[2] and boite[1] < e[3] and e[1] < boite[3]
-                       for e in ecrites):
+            if not any(_recouvrement(boite, e) for e in ecrites):
                 ecrites.append(boite)
                 dessin.rectangle(boite, fill=(255, 255, 255, 200))
                 dessin.text((x, y), nom, font=police, fill=(20, 20, 20, 255), anchor="mm")

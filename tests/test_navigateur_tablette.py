@@ -147,6 +147,27 @@ def test_carte_large_nommee_legende_dessous(tablette: Page, serveur, externes, c
     for voisin in ("Gers", "Ariège", "Tarn", "Aude"):
         expect(noms.filter(has_text=re.compile(f"^{voisin}$"))).to_have_count(1)
     assert not externes, externes  # offline: no tile, font or topojson from outside
+    # the 18 EPCI names, as drawn: none written over another, none cut by the map's frame
+    boites = tablette.evaluate("""() => {
+        const g = document.querySelector('[data-testid="stPlotlyChart"]');
+        const traces = g.querySelectorAll('.scatterlayer .trace');
+        const cadre = g.querySelector('.geo .bg, .geo rect, .geolayer').getBoundingClientRect();
+        const r = [...traces[traces.length - 1].querySelectorAll('text')].map(t => {
+            const b = t.getBoundingClientRect();
+            return [t.textContent, b.left, b.top, b.right, b.bottom]; });
+        return {noms: r, cadre: [cadre.left, cadre.top, cadre.right, cadre.bottom]};
+    }""")
+    noms_epci = boites["noms"]
+    assert len(noms_epci) == 18, noms_epci
+    g, h, d, b = boites["cadre"]
+    for nom, *a in noms_epci:
+        assert a[0] >= g - 1 and a[1] >= h - 1 and a[2] <= d + 1 and a[3] <= b + 1, (nom, a, boites["cadre"])
+    for i, (n1, *a) in enumerate(noms_epci):
+        for n2, *c in noms_epci[i + 1:]:
+            large = min(a[2], c[2]) - max(a[0], c[0])
+            haut = min(a[3], c[3]) - max(a[1], c[1])
+            # a text's box includes its line spacing: boxes may touch (≤ 2 px), text never over text
+            assert min(large, haut) <= 2, (n1, n2, large, haut)
 
 
 def test_fond_de_carte_hors_ligne_des_etablissements(tablette: Page, serveur, externes):

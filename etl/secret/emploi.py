@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from etl.secret import audit, suppression
+from etl.secret import audit, secteurs, suppression
 from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro, signatures
 
 MESURES = ("effectifs", "eqtp")
 CLE = ["territoire", "annee", "groupe", "nomenclature", "secteur"]  # a published cell
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
-VERSION = "secret-7"  # changes whenever the protection method does (a cache key part)
+VERSION = "secret-8"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {
@@ -210,19 +210,38 @@ def empreinte(annee: Annee) -> str:
 
 
 def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, list[int], int]:
+    """Effectifs: the LP heuristic for every primary cell, then the sector cells chosen again
+    by the exact model (the heuristic's kept when it cannot conclude); EQTP: the heuristic,
+    from the cells and certificates of effectifs."""
     cache = primaire.copy()
-    certificats: dict[str, np.ndarray] = {}
-    precedents: list[np.ndarray] = []
     impossibles: list[int] = []
     nb_lp = 0
-    for mesure in MESURES:
-        tm = annee.tableaux[mesure]
-        res = suppression.proteger(tm, cache, _ordre(tm, primaire), precedents)
-        cache, precedents = res.cache, res.certificats
-        certificats[mesure] = np.array(res.certificats).reshape(-1, tm.A.shape[1])
-        nb_lp += res.nb_lp
-        impossibles += [int(i) for i in res.impossibles]
+
+    def heuristique(tm: Tableau, cellules: np.ndarray, precedents: list[np.ndarray]) -> list[np.ndarray]:
+        nonlocal cache, nb_lp
+        res = suppression.proteger(tm, cache, _ordre(tm, cellules), precedents)
+        cache, nb_lp = res.cache, nb_lp + res.nb_lp
+        impossibles.extend(int(i) for i in res.impossibles)
+        return res.certificats  # the precedents included
+
+    effectifs, eqtp = (annee.tableaux[m] for m in MESURES)
+    trouves = heuristique(effectifs, primaire, [])
+    a_proteger = primaire.copy()
+    a_proteger[impossibles] = False
+    secteur = _secteurs(annee)
+    exact = secteurs.proteger(effectifs, cache, a_proteger, np.flatnonzero(secteur & ~primaire), trouves)
+    if exact is not None:
+        cache, trouves, nb_lp = exact.cache, exact.certificats, nb_lp + exact.nb_lp
+    certificats = {"effectifs": trouves, "eqtp": heuristique(eqtp, primaire, trouves)}
+    certificats = {m: np.array(c).reshape(-1, effectifs.A.shape[1]) for m, c in certificats.items()}
     return cache, certificats, sorted(set(impossibles)), nb_lp
+
+
+def _secteurs(annee: Annee) -> np.ndarray:
+    """Model cells that are sector cells (A21 sections, A38 divisions) in every row."""
+    n = annee.tableaux["effectifs"].A.shape[0]
+    secteur = annee.cellules["nomenclature"].isin(["a21", "a38"]).to_numpy()
+    return np.bincount(annee.classe, weights=secteur, minlength=n) == np.bincount(annee.classe, minlength=n)
 
 
 def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:

@@ -33,21 +33,31 @@ def _highs() -> highspy.Highs:
     return h
 
 
-def resoudre(c, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max, maximiser: bool = False):
-    """min (or max) c·x subject to ligne_min ≤ M x ≤ ligne_max, col_min ≤ x ≤ col_max.
-    Returns (x, objective) or None when infeasible or unbounded."""
+def _fini(x) -> np.ndarray:
+    return np.nan_to_num(np.asarray(x, dtype=float), neginf=-INF, posinf=INF)
+
+
+def _modele(c, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max) -> highspy.HighsLp:
     M = sp.csc_matrix(M)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = M.shape[1], M.shape[0]
     lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.col_lower_ = np.nan_to_num(np.asarray(col_min, dtype=float), neginf=-INF, posinf=INF)
-    lp.col_upper_ = np.nan_to_num(np.asarray(col_max, dtype=float), neginf=-INF, posinf=INF)
-    lp.row_lower_ = np.nan_to_num(np.asarray(ligne_min, dtype=float), neginf=-INF, posinf=INF)
-    lp.row_upper_ = np.nan_to_num(np.asarray(ligne_max, dtype=float), neginf=-INF, posinf=INF)
+    lp.col_lower_, lp.col_upper_ = _fini(col_min), _fini(col_max)
+    lp.row_lower_, lp.row_upper_ = _fini(ligne_min), _fini(ligne_max)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = M.indptr
     lp.a_matrix_.index_ = M.indices
     lp.a_matrix_.value_ = M.data.astype(float)
+    return lp
+
+
+def resoudre(c, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max, maximiser: bool = False,
+             entiers: bool = False):
+    """min (or max) c·x subject to ligne_min ≤ M x ≤ ligne_max, col_min ≤ x ≤ col_max (x integer
+    when `entiers`). Returns (x, objective) or None when infeasible or unbounded."""
+    lp = _modele(c, M, ligne_min, ligne_max, col_min, col_max)
+    if entiers:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * M.shape[1]
     if maximiser:
         lp.sense_ = highspy.ObjSense.kMaximize
     h = _highs()
@@ -58,3 +68,35 @@ def resoudre(c, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max, maximise
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     return np.asarray(h.getSolution().col_value), h.getInfo().objective_function_value
+
+
+class Repete:
+    """One LP solved again and again with other costs and bounds on some columns, each solve
+    starting from the previous basis (primal simplex without presolve: on the protection LPs
+    of the demo, 9 ms against 110 ms for a cold solve)."""
+
+    def __init__(self, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max):
+        self.n = M.shape[1]
+        self.h = _highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("threads", 1)
+        self.h.setOptionValue("presolve", "off")
+        self.h.setOptionValue("simplex_strategy", 4)  # primal
+        self.h.passModel(_modele(np.zeros(self.n), M, ligne_min, ligne_max, col_min, col_max))
+
+    def resoudre(self, colonnes: np.ndarray, c, col_min, col_max):
+        """min c·x after setting the cost and bounds of `colonnes` (the other costs are 0):
+        (x, objective, reduced costs) or None."""
+        colonnes = np.asarray(colonnes, dtype=np.int32)
+        cout = np.zeros(self.n)
+        cout[colonnes] = c
+        self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cout)
+        self.h.changeColsBounds(len(colonnes), colonnes, _fini(col_min), _fini(col_max))
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            self.h.clearSolver()  # a warm start gone wrong: once more from scratch
+            self.h.run()
+            if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+        s = self.h.getSolution()
+        return np.asarray(s.col_value), self.h.getInfo().objective_function_value, np.asarray(s.col_dual)

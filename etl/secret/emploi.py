@@ -210,9 +210,10 @@ def empreinte(annee: Annee) -> str:
 
 
 def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, list[int], int]:
-    """Effectifs: the LP heuristic for every primary cell, then the sector cells chosen again
-    by the exact model (the heuristic's kept when it cannot conclude); EQTP: the heuristic,
-    from the cells and certificates of effectifs."""
+    """Effectifs: the LP heuristic for the primary cells outside the sector tables, then the
+    exact model for the sector cells (the heuristic for those it leaves, or for all of them
+    when it cannot conclude); EQTP: the heuristic, from the cells and certificates of
+    effectifs."""
     cache = primaire.copy()
     impossibles: list[int] = []
     nb_lp = 0
@@ -225,13 +226,17 @@ def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, lis
         return res.certificats  # the precedents included
 
     effectifs, eqtp = (annee.tableaux[m] for m in MESURES)
-    trouves = heuristique(effectifs, primaire, [])
+    secteur = _secteurs(annee)
+    trouves = heuristique(effectifs, primaire & ~secteur, [])
     a_proteger = primaire.copy()
     a_proteger[impossibles] = False
-    secteur = _secteurs(annee)
     exact = secteurs.proteger(effectifs, cache, a_proteger, np.flatnonzero(secteur & ~primaire), trouves)
-    if exact is not None:
+    if exact is None:
+        trouves = heuristique(effectifs, primaire & secteur, trouves)
+    else:
         cache, trouves, nb_lp = exact.cache, exact.certificats, nb_lp + exact.nb_lp
+        if exact.hors_modele:  # sector cells that need a complement of another kind
+            trouves = heuristique(effectifs, np.isin(np.arange(len(cache)), exact.hors_modele), trouves)
     certificats = {"effectifs": trouves, "eqtp": heuristique(eqtp, primaire, trouves)}
     certificats = {m: np.array(c).reshape(-1, effectifs.A.shape[1]) for m, c in certificats.items()}
     return cache, certificats, sorted(set(impossibles)), nb_lp

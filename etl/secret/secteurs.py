@@ -3,7 +3,7 @@ mixed-integer model of Fischetti and Salazar (2001), solved by cuts (Benders).
 
 Why not the LP heuristic (`suppression`) there: it protects one primary cell at a time, and
 in the EPCI × A21 table, where a third of the cells are sensitive, each choice ignores the
-next ones (2021 demo: 29 complements among the EPCI sections where 15 suffice).
+next ones (2021 demo: 29 complements among the EPCI sections, 19 with this model).
 
 Model: one binary x per sector cell that is not primary (hide it or not), costing its
 weight (`emploi._cout`); every other cell keeps what the heuristic decided for the other
@@ -16,11 +16,11 @@ leaves unprotected, the LP maximum of p gives by duality an inequality every pro
 satisfies (coefficients capped at its right-hand side, valid for binaries). Repeat until the
 master's pattern protects every primary cell: it is then optimal for the restricted model.
 
-The LPs run on p's PETR (micro-cells outside do not move) — a restriction again, so a cut
-may exclude a pattern protecting p only through another PETR; a cell its PETR cannot
-protect at all is solved on the département, then on the whole table. Each LP that finds p
-protected yields a witness (its change of the micro-data), reused while the cells it moves
-stay hidden, and handed to the audit.
+Each LP runs on the whole table from the previous one's basis (`lp.Repete`), so a cut holds
+for every way of protecting p. Each LP that finds p protected yields a witness (its change of
+the micro-data), reused while the cells it moves stay hidden, and handed to the audit. A
+hidden cell the published equalities still determine is published at the end: it tells
+nothing more.
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ class _Coupes:
         self.libres = libres
         self.exigence = exigence
         M = sp.hstack([t.A, -sp.identity(self.nk)])
-        self.lp = lp.Repete(M, np.zeros(self.nk), np.zeros(self.nk),
-                            np.r_[self.dmin, np.zeros(self.nk)], np.r_[np.full(self.nm, np.inf), np.zeros(self.nk)])
+        zero = np.zeros(self.nk)
+        self.lp = lp.Repete(M, zero, zero, np.r_[self.dmin, zero], np.r_[np.full(self.nm, np.inf), zero])
         self.colonnes_s = np.arange(self.nm, self.nm + self.nk)
         self.nb_lp = 0
 

@@ -3,6 +3,7 @@
 - `tableau`: the published table as linear forms over micro-cells (the attacker's model);
   primary rules (frequency, dominance) and protection levels.
 - `suppression`: secondary suppression at least cost (LP heuristic, certificates).
+- `secteurs`: the sector cells (A21, A38) chosen again all together, by an exact MIP.
 - `emploi`: from the staging tables to that model, per year and measure.
 - `audit`: the attacker — LP bounds of every sensitive cell and a rank test (least squares on
   the 0/1 system) that no hidden cell is determined — run by the build before it swaps the

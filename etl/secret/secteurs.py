@@ -44,7 +44,6 @@ class Resultat:
     cache: np.ndarray
     certificats: list[np.ndarray]
     nb_lp: int
-    tours: int
     hors_modele: list[int]  # primary cells no pattern of the free cells protects (left to the heuristic)
 
 
@@ -176,7 +175,7 @@ def proteger(
     coupes = _Coupes(t, libres, exigence)
     lignes, seconds = [], []
     hors_modele: list[int] = []
-    for tour in range(1, MAX_TOURS + 1):
+    for _ in range(MAX_TOURS):
         x = _maitre(t.cout[libres], lignes, seconds)
         if x is None:
             return None
@@ -203,8 +202,9 @@ def proteger(
                     nouvelles += 1
         if not nouvelles:
             # a hidden cell the published equalities determine tells nothing once published
-            courant[[i for i in audit.rang(t, courant) if i in set(libres)]] = False
-            return Resultat(courant, temoins.changes, coupes.nb_lp, tour, hors_modele)
+            determinees = np.array(audit.rang(t, courant), dtype=np.int64)
+            courant[determinees[np.isin(determinees, libres)]] = False
+            return Resultat(courant, temoins.changes, coupes.nb_lp, hors_modele)
     return None
 
 

@@ -19,6 +19,9 @@ higher level: every solution is feasible for the full table, since the micro-cel
 the neighbourhood simply do not move. Before the cost LP of a wider neighbourhood (and for
 EQTP, which reuses the cells hidden for effectifs), a feasibility LP asks whether p is
 protected with no new hidden cell: the cost LP's optimum then, for a fraction of its time.
+
+The sector cells (A21, A38), where one choice at a time falls short, are then chosen again
+all together by the exact model of `secteurs`.
 """
 
 from __future__ import annotations

@@ -104,6 +104,8 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
   /* static tables print whole; interactive grids are doubled by a static table. */
   [data-testid="stDataFrame"] { display: none !important; }
   [data-testid="stExpander"] details > div { display: block !important; }
+  /* an expander's opening animation may leave a pixel height and overflow: hidden on it */
+  [data-testid="stExpander"] details { height: auto !important; overflow: visible !important; }
   [data-testid="stExpanderDetails"] { display: block !important; height: auto !important; }
   [data-testid="stTabs"] [role="tabpanel"] { display: block !important; }
   [data-testid="stTabs"] [role="tabpanel"][hidden] { display: block !important; }

@@ -310,6 +310,11 @@ def test_impression_tableau_long_entier(navigateur, serveur, externes, tmp_path:
         expect(imprime).to_be_visible()
         expect(imprime.locator("tbody tr")).to_have_count(586)
         attendre(page)
+        # the expander holds the whole printed table before the PDF is taken
+        page.wait_for_function("""() => {
+            const t = document.querySelector('table.ess-imprime-tableau').getBoundingClientRect();
+            const d = document.querySelector('[data-testid="stExpander"] details').getBoundingClientRect();
+            return d.bottom >= t.bottom; }""")
         pdf = tmp_path / "carte.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
     finally:

@@ -31,6 +31,7 @@ CIBLES = [
     ("ESS × A21 des EPCI", "epci", ["ess"], "a21", 6.0),
     ("familles des EPCI", "epci", ["association", "cooperative", "mutuelle", "fondation"], "ensemble", 4.0),
     ("ESS des EPCI", "epci", ["ess"], "ensemble", None),
+    ("ESS × A21 des PETR", "petr", ["ess"], "a21", None),
 ]
 
 

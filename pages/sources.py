@@ -53,7 +53,7 @@ st.markdown(
     "diffère du tableau publié que par des cellules masquées et où la cellule sensible vaut "
     "1,1 × v (et un autre où elle vaut 0,9 × v), en masquant le moins d'emplois possible ; les "
     "totaux (ESS et privé de chaque territoire, sections des PETR) coûtent 10 fois plus, les "
-    "sections des EPCI 20 fois, les familles juridiques des EPCI et PETR 40 fois (la première "
+    "sections des EPCI 30 fois, les familles juridiques des EPCI et PETR 40 fois (la première "
     "lecture de tout portrait de l'ESS), ceux du département 100 fois. Les cellules de "
     "secteur (sections A21, divisions A38), où un tiers des cellules sont sensibles, sont "
     "ensuite choisies toutes ensemble par un modèle exact (programme en nombres entiers de "

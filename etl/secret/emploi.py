@@ -36,10 +36,12 @@ POIDS_NIVEAU = {
 COUT_FIXE = 20.0
 # Within the headline cells of EPCI and PETR: the famille juridique totals are the ESS lens
 # every portrait opens with (four cells), the A21 sections of an EPCI its detail (about
-# twelve): hiding a family total costs 4 times its level's weight, an EPCI section twice.
-# Measured on the demo, 2017-2023: family complements 22 → 16, EPCI A21 136 → 137.
+# twelve, what the EPCI maps and portraits show): hiding a family total costs 4 times its
+# level's weight, an EPCI section 3 times (a PETR section once: the PETR pays for its EPCIs).
+# Measured on the demo, 2017-2023, with the exact model of the sectors: EPCI sections ×2 →
+# ×3, EPCI section complements 87 → 74, PETR section complements 77 → 95.
 FACTEUR_FAMILLES = 4.0
-FACTEUR_A21_EPCI = 2.0
+FACTEUR_A21_EPCI = 3.0
 FAMILLES = ("association", "cooperative", "mutuelle", "fondation")
 
 CELLULES = """

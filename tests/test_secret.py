@@ -137,3 +137,15 @@ def test_modele_exact_sur_et_jamais_plus_cher_sur_des_tables_aleatoires(table):
     verifier_par_l_attaquant(table, res.cache)
     assert audit.auditer(t, res.cache, t.primaire(), temoins=res.certificats).sur
     assert t.cout[res.cache].sum() <= t.cout[heuristique.cache].sum() + 1e-6
+
+
+def test_le_modele_exact_rend_a_l_heuristique_ce_qu_il_ne_peut_proteger():
+    table = exemple()
+    t = table.tableau()
+    primaire = t.primaire()
+    # only the commune's other families may be hidden: the EPCI column cannot be closed
+    libres = np.array([i for i, (ter, g, _c, _f) in enumerate(table.cellules())
+                       if ter == "commune:0" and g != "f1"])
+    res = secteurs.proteger(t, primaire.copy(), primaire, libres, [])
+    assert res is not None and res.hors_modele == list(np.flatnonzero(primaire))
+    assert not (res.cache & ~primaire).any()  # nothing hidden for a cell it does not protect

@@ -39,7 +39,7 @@ COUT_FIXE = 20.0
 # twelve, what the EPCI maps and portraits show): hiding a family total costs 4 times its
 # level's weight, an EPCI section 3 times (a PETR section once: the PETR pays for its EPCIs).
 # Measured on the demo, 2017-2023, with the exact model of the sectors: EPCI sections ×2 →
-# ×3, EPCI section complements 87 → 74, PETR section complements 77 → 95.
+# ×3, EPCI section complements 87 → 74, PETR section complements about 69 → 96.
 FACTEUR_FAMILLES = 4.0
 FACTEUR_A21_EPCI = 3.0
 FAMILLES = ("association", "cooperative", "mutuelle", "fondation")

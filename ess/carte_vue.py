@@ -57,7 +57,7 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
                                                                   strict=True)])
     libelles = []
     if classes.bornes:  # the legend's range covers the intervals placed in the end classes
-        places = df[df["secret"] & classes.indices.notna()]
+        places = _places(df, classes)
         bornes = [*classes.bornes[:-1], max([classes.bornes[-1], *places["valeur_max"]])]
         libelles = layers.libelles_classes(bornes, min([df["valeur"].min(), *places["valeur_min"]]),
                                            lambda x: texte(metrique, x, unite=False))
@@ -88,6 +88,11 @@ def figure(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: in
                                 v.survol, selection, hauteur, etiquettes(con, niveau), carte.fond(con))
 
 
+def _places(df, classes) -> pd.DataFrame:
+    """Hidden territories drawn in a class by their published interval."""
+    return df[df["secret"] & classes.indices.notna()]
+
+
 def resume(v: VueCarte, niveau_libelle: str) -> str:
     """The map in one sentence (its text alternative): range, extremes, hidden territories."""
     valeurs = v.df.dropna(subset=["valeur"])
@@ -102,7 +107,7 @@ def resume(v: VueCarte, niveau_libelle: str) -> str:
     caches = []
     if n_secret:
         places = [f"{r.nom} ({carte.fourchette_texte(v.metrique, r.valeur_min, r.valeur_max)})"
-                  for r in v.df[v.df["secret"] & v.classes.indices.notna()].itertuples()]
+                  for r in _places(v.df, v.classes).itertuples()]
         pluriel = len(places) > 1
         precision = (f", dont {', '.join(places)}, placé{'s' if pluriel else ''} dans "
                      f"{'leur' if pluriel else 'sa'} classe d'après l'intervalle publié") if places else ""

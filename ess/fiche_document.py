@@ -86,8 +86,7 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
                  else "voir le territoire qui le contient")
         fourchette = c.get("fourchette_effectifs_ess")
         fourchette_part = c.get("fourchette_part_ess_emploi_prive")
-        soit = (f" (soit {fr.fourchette(fourchette_part, 1, '%')} de l'emploi privé)"
-                if fourchette_part else "")
+        soit = f" (soit {fr.part_privee(fourchette_part)})" if fourchette_part else ""
         phrase = (f"Masqué pour protéger un territoire voisin : {fr.fourchette(fourchette)} d'après les "
                   f"seuls chiffres publiés{soit} ; {cible}." if fourchette else
                   "Le nombre de salariés de l'ESS du territoire est couvert par le secret statistique "

@@ -28,12 +28,17 @@ def fourchette(bornes, decimales: int = 0, unite: str = "") -> str:
     return f"au moins {bas}" if haut is None else f"entre {bas} et {haut}"
 
 
+def part_privee(part) -> str:
+    """The interval of a hidden ESS share: « entre 5,7 % et 5,9 % de l'emploi privé »."""
+    return f"{fourchette(part, 1, '%')} de l'emploi privé"
+
+
 def note_fourchette(bornes, part=None) -> str | None:
     """Why a hidden ESS total still says something, when it does (bornes None: it does not);
     `part`: the interval of its share of private jobs, when known."""
     if bornes is None:
         return None
-    soit = f", soit {fourchette(part, 1, '%')} de l'emploi privé" if part else ""
+    soit = f", soit {part_privee(part)}" if part else ""
     return (f"Effectifs salariés de l'ESS masqués pour protéger un territoire voisin : "
             f"{fourchette(bornes)} d'après les seuls chiffres publiés{soit}.")
 

@@ -55,20 +55,16 @@ class _Temoins:
         self.A = t.A.tocsr()
         self.t, self.exigence = t, exigence
         self.v = t.valeur
-        self.marge = self.v - t.borne_min  # how far each cell may go down
         self.par_cellule: dict[tuple[int, float], list[np.ndarray]] = {}
         self.changes: list[np.ndarray] = []
-
-    def support(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        s = self.A @ d
-        return s, np.flatnonzero(np.abs(s) > 1e-6 * np.maximum(1.0, np.abs(self.v)))
 
     def ajouter(self, d: np.ndarray, primaires: np.ndarray) -> None:
         """Keep d for every primary cell it moves far enough, in either direction, once scaled
         to the largest multiple the a-priori bounds allow."""
-        s, sup = self.support(d)
+        s = self.A @ d
+        sup = np.flatnonzero(np.abs(s) > 1e-6 * np.maximum(1.0, np.abs(self.v)))  # cells it moves
         for signe in (1.0, -1.0):
-            alpha = self._echelle(signe * d, signe * s)
+            alpha = self.t.echelle_max(signe * d, signe * s)
             portee = signe * alpha * s
             for cote in (1.0, -1.0):
                 besoin = self.exigence[cote][primaires]
@@ -76,16 +72,6 @@ class _Temoins:
                 for p in ok:
                     self.par_cellule.setdefault((int(p), cote), []).append(sup)
         self.changes.append(d)
-
-    def _echelle(self, d: np.ndarray, s: np.ndarray) -> float:
-        limites = [1e6]
-        baisse = d < -1e-6
-        if baisse.any():
-            limites.append(np.min((self.t.micro[baisse] - self.t.micro_min[baisse]) / -d[baisse]))
-        baisse = s < -1e-6
-        if baisse.any():
-            limites.append(np.min(self.marge[baisse] / -s[baisse]))
-        return max(0.0, float(min(limites)))
 
     def protege(self, p: int, cote: float, cache: np.ndarray) -> bool:
         return any(cache[sup].all() for sup in self.par_cellule.get((p, cote), ()))

@@ -201,14 +201,7 @@ def _echelle_max(pr: _Protection, d: np.ndarray) -> float:
     s = pr.A @ d
     if np.any(np.abs(s[~pr.cache]) > 1e-6 * np.maximum(1.0, np.abs(pr.v[~pr.cache]))):
         return 0.0
-    limites = [np.inf]
-    baisse = d < -1e-6  # LP noise below the audit's tolerance sets no limit
-    if baisse.any():
-        limites.append(np.min((pr.t.micro[baisse] - pr.t.micro_min[baisse]) / -d[baisse]))
-    baisse = s < -1e-6
-    if baisse.any():
-        limites.append(np.min(-pr.bas_cellule[baisse] / -s[baisse]))
-    return max(0.0, min(float(min(limites)), 1e6))
+    return pr.t.echelle_max(d, s)
 
 
 def _local(pr: _Protection, p: int, cert: _Certificat, niveau: int) -> bool:

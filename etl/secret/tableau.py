@@ -80,6 +80,20 @@ class Tableau:
                 out[p] = min(self.valeur[p], max(out[p], r[1]))
         return out
 
+    def echelle_max(self, d: np.ndarray, s: np.ndarray | None = None) -> float:
+        """The largest α (at most 10⁶) such that α·d keeps every micro-cell above its a-priori
+        bound and every cell above its floor (`s`: A·d, when already computed). Moves below
+        10⁻⁶ are LP noise and set no limit."""
+        s = self.A @ d if s is None else s
+        limites = [1e6]
+        baisse = d < -1e-6
+        if baisse.any():
+            limites.append(np.min((self.micro[baisse] - self.micro_min[baisse]) / -d[baisse]))
+        baisse = s < -1e-6
+        if baisse.any():
+            limites.append(np.min((self.valeur[baisse] - self.borne_min[baisse]) / -s[baisse]))
+        return max(0.0, float(min(limites)))
+
     def exigences(self) -> tuple[np.ndarray, np.ndarray]:
         """(up, down): how far above and below its value the attacker's interval must reach."""
         v, bas = self.valeur, self.plancher

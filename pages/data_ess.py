@@ -137,13 +137,13 @@ for i, section in enumerate(doc.sections):
         if not bloc.lignes:
             st.caption("Aucune ligne pour ce territoire.")
         elif len(bloc.lignes) <= LIGNES_DEPLIEES:
-            ui.tableau(tableau_texte(bloc))
+            ui.tableau(tableau_texte(bloc), grand=LIGNES_DEPLIEES)  # whole, as it prints
         else:
             boite = st.expander(f"Afficher les {fr.nombre(len(bloc.lignes))} lignes", key=f"bloc_{i}_{j}",
                                 on_change="rerun")
             if boite.open:
                 with boite:
-                    ui.tableau(tableau_texte(bloc))
+                    ui.tableau(tableau_texte(bloc), grand=LIGNES_DEPLIEES)
         ui.source(bloc.source + (f" — {bloc.note}" if bloc.note else ""))
 
 with st.expander("Sources, définitions et secret statistique"):
@@ -153,5 +153,8 @@ with st.expander("Sources, définitions et secret statistique"):
         st.markdown(f"- **{terme}** : {texte}")
     st.caption(f"Fiche établie le {fr.date_heure(doc.genere_le)}")
 
-with st.expander("Journal des extractions"):
-    ui.tableau(journal.lire().drop(columns="Code"))
+# read and drawn when opened: it grows with every extract (500 lines kept on screen)
+historique = st.expander("Journal des extractions", key="journal_extractions", on_change="rerun")
+if historique.open:
+    with historique:
+        ui.tableau(journal.lire().drop(columns="Code"))

@@ -1,5 +1,6 @@
 """Sources et méthodes: definitions, confidentiality, provenance, build metadata."""
 
+import pandas as pd
 import streamlit as st
 
 from ess import indicateurs, requetes, ui
@@ -83,11 +84,11 @@ ui.tableau(ui.requete(requetes.DIFFUSION_EMPLOI, (), cle))
 st.subheader("Protection et audit de la dernière construction")
 ui.tableau(ui.requete(requetes.SECRET_RAPPORT, (), cle))
 st.header("Sources")
-st.dataframe(con.execute(requetes.SOURCES_LIBELLES).df(), hide_index=True, width="stretch")
+# Static tables (ui.tableau): every row shows and prints, and the page loads no grid code.
+ui.tableau(ui.requete(requetes.SOURCES_LIBELLES, (), cle))
 st.header("Construction de la base")
 info = indicateurs.infos_build_lisibles(con)
-st.dataframe({"Paramètre": [k for k, _ in info], "Valeur": [v for _, v in info]}, hide_index=True,
-             width="stretch")
+ui.tableau(pd.DataFrame(info, columns=["Paramètre", "Valeur"]))
 st.header("Rapport de construction")
 st.markdown("Lignes des fichiers sources écartées ou incomplètes : elles sont comptées ici, "
             "jamais supprimées en silence. Les exemples ne citent que des établissements diffusibles.")
@@ -95,7 +96,7 @@ rejets = ui.requete(requetes.REJETS, (), cle)
 if rejets.empty:
     st.caption("Aucune ligne écartée ni incomplète lors de la dernière construction.")
 else:
-    st.dataframe(rejets, hide_index=True, width="stretch")
+    ui.tableau(rejets)
 lignes = ui.requete(requetes.REJETS_LIGNES, (), cle)
 if not lignes.empty:
     with st.expander(f"Détail des {nombre(len(lignes))} lignes écartées (--tolerer-rejets)"):
@@ -103,9 +104,9 @@ if not lignes.empty:
         st.download_button("Télécharger les lignes écartées (CSV)", lambda: table_csv(lignes),
                            file_name="lignes_ecartees.csv", mime="text/csv", on_click="ignore")
 st.header("Familles de l'ESS et catégories juridiques")
-st.dataframe(
-    ui.requete(requetes.FAMILLES_CATEGORIES, (), cle),
-    hide_index=True, width="stretch",
-)
+familles = ui.requete(requetes.FAMILLES_CATEGORIES, (), cle)
+ui.tableau(familles.rename(
+    columns={"code": "Catégorie juridique", "libelle": "Libellé", "famille": "Famille de l'ESS",
+             "a_verifier": "À vérifier", "commentaire": "Commentaire"}), grand=100)
 st.caption("Correspondance à vérifier contre la liste de l'INSEE : elle est tenue dans "
            "data/familles_ess.csv.")

@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
         importlib.import_module(module)
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", "app.py", *(sys.argv[1:] if argv is None else argv)]
+    # ess/asgi.py: app.py served with the middleware that spares each page a 100 ms probe
+    sys.argv = ["streamlit", "run", "ess/asgi.py", *(sys.argv[1:] if argv is None else argv)]
     return cli.main(prog_name="streamlit")
 
 

@@ -35,6 +35,9 @@ def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[
         port = s.getsockname()[1]
     env = {**os.environ, "ESS_DB": str(db), **({"ESS_SUIVI_DB": str(suivi)} if suivi else {})}
     url = f"http://127.0.0.1:{port}"
+    # served under a path (--server.baseUrlPath ess), as behind a reverse proxy
+    prefixe = ("/" + options[options.index("--server.baseUrlPath") + 1].strip("/")
+               if "--server.baseUrlPath" in options else "")
     with open(journal or os.devnull, "wb") as sortie:
         proc = subprocess.Popen(
             # the app as it is served (ess.serveur: libraries loaded before the first visit);
@@ -48,7 +51,7 @@ def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[
         try:
             for _ in range(240):
                 try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    with urllib.request.urlopen(f"{url}{prefixe}/_stcore/health", timeout=1) as r:
                         if r.status == 200:
                             break
                 except OSError:

@@ -127,3 +127,25 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin, ti
                 "link", name=re.compile("Sources et méthodes"))).to_have_count(1, timeout=DELAI)
         finally:
             contexte.close()
+
+
+@pytest.mark.parametrize("prefixe", ["", "/ess"])
+def test_page_se_connecte_sans_detour(navigateur, db_demo, tmp_path, prefixe):
+    """A page's URL (here /carte, also behind a path prefix, as a reverse proxy serves it)
+    connects straight to the server: Streamlit would first probe /carte/_stcore/health (a 404)
+    and wait 100 ms before the right address (ess/asgi.py)."""
+    options = ("--server.baseUrlPath", prefixe.strip("/")) if prefixe else ()
+    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite", options) as s:
+        contexte = navigateur.new_context()
+        contexte.route(lambda u: not u.startswith(s.url), lambda route: route.abort())
+        page = contexte.new_page()
+        demandes: list[str] = []
+        page.on("request", lambda r: demandes.append(r.url))
+        try:
+            page.goto(f"{s.url}{prefixe}/carte")
+            expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_have_text(
+                "Carte de l'ESS", timeout=DELAI)
+            sondes = [u for u in demandes if "/_stcore/health" in u]
+            assert sondes and all(u == f"{s.url}{prefixe}/_stcore/health" for u in sondes), sondes
+        finally:
+            contexte.close()

@@ -165,6 +165,12 @@ def html_tableau(df, decimales: dict | None = None, classe: str = "ess-tableau")
                                              justify="left")
 
 
+def tableau_statique(html: str) -> None:
+    """An HTML table (html_tableau) in a box of its own: a table wider than the screen
+    scrolls (habillage: keyboard too)."""
+    st.html(f'<div class="ess-tableau-boite">{html}</div>')
+
+
 def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
     """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, a
     static HTML table (every column and row, text wraps, numbers in French; st.table would
@@ -173,8 +179,7 @@ def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> Non
     a plain HTML copy that only the printer sees (a grid is a canvas: it would print the
     rows in view only)."""
     if len(df) <= grand:
-        # in a box of its own: a table wider than the screen scrolls (habillage: keyboard too)
-        st.html(f'<div class="ess-tableau-boite">{html_tableau(df, decimales)}</div>')
+        tableau_statique(html_tableau(df, decimales))
         return
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
     if len(df) <= LIGNES_IMPRIMEES:

@@ -1,6 +1,8 @@
 """Data ESS: the fiche of a commune, EPCI, PETR, the département or a group of communes,
 shown as it is downloaded (XLSX, CSV, PDF), with the journal of extracts."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from ess import exports, journal, ui
@@ -27,9 +29,28 @@ st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, du département o
             "pépites. **Les fichiers téléchargés contiennent exactement les tableaux affichés.**")
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner="Préparation de la fiche…")
-def charger(code: str, annee: int, perimetre: str, unite: str, cle: tuple):
-    return fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
+# A long list (a département's 4 557 establishments: a grid of 1 Mo) is drawn when asked:
+# the page opens on the figures; the downloads hold every line.
+LIGNES_DEPLIEES = 100
+
+
+@dataclass(frozen=True)
+class Vue:
+    fiche: object
+    doc: object  # the fiche laid out (numbered tables), as the files hold it
+    html: dict  # (section, bloc) → the HTML of each table of up to LIGNES_DEPLIEES rows
+
+
+# Shared, not copied (st.cache_resource): read only, and unpickling a copy at each view (the
+# lists of establishments) plus writing its tables as HTML were 0,2 s of the server's time.
+@st.cache_resource(ttl=3600, max_entries=64, show_spinner="Préparation de la fiche…")
+def charger(code: str, annee: int, perimetre: str, unite: str, cle: tuple) -> Vue:
+    f = fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
+    doc = exports.document(f, images=False).numeroter()
+    html = {(i, j): ui.html_tableau(tableau_texte(bloc)) for i, section in enumerate(doc.sections)
+            for j, bloc in enumerate(section.blocs)
+            if not isinstance(bloc, Paragraphe) and 0 < len(bloc.lignes) <= LIGNES_DEPLIEES}
+    return Vue(f, doc, html)
 
 
 # Typed entries survive the runs where their widget is not drawn (an empty group stops the
@@ -85,12 +106,11 @@ demandeur = c3.text_input("Demandé par (journal des extractions)", key="demande
                           placeholder="ex. Mairie de Revel, SIES")
 
 try:
-    f = charger(code, annee, perimetre, unite, cle)
+    vue = charger(code, annee, perimetre, unite, cle)
 except TerritoireInvalide as exc:
     st.error(str(exc))
     st.stop()
-
-doc = exports.document(f, images=False).numeroter()
+f, doc = vue.fiche, vue.doc
 st.header(f"{f.titre} — {annee}")
 for alerte in f.alertes:
     st.info(alerte)
@@ -122,10 +142,6 @@ for colonne, (fmt, libelle) in zip(st.columns(4), (("pdf", "Fiche PDF A4"), ("xl
                             mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
                             icon=":material/download:")
 
-# A long list (a département's 4 557 establishments: a grid of 1 Mo) is drawn when asked:
-# the page opens on the figures; the downloads above hold every line.
-LIGNES_DEPLIEES = 100
-
 for i, section in enumerate(doc.sections):
     st.subheader(section.libelle)
     for j, bloc in enumerate(section.blocs):
@@ -137,7 +153,7 @@ for i, section in enumerate(doc.sections):
         if not bloc.lignes:
             st.caption("Aucune ligne pour ce territoire.")
         elif len(bloc.lignes) <= LIGNES_DEPLIEES:
-            ui.tableau(tableau_texte(bloc), grand=LIGNES_DEPLIEES)  # whole, as it prints
+            ui.tableau_statique(vue.html[i, j])  # whole, as it prints
         else:
             boite = st.expander(f"Afficher les {fr.nombre(len(bloc.lignes))} lignes", key=f"bloc_{i}_{j}",
                                 on_change="rerun")

@@ -137,10 +137,12 @@ FROM rejets_lignes ORDER BY source, fichier, ligne
 """
 
 FAMILLES_CATEGORIES = """
-SELECT f.categorie_juridique AS code, c.libelle, f.famille, f.a_verifier, f.commentaire
+SELECT f.categorie_juridique AS code, c.libelle, coalesce(fa.libelle, f.famille) AS famille,
+       f.a_verifier, f.commentaire
 FROM ref_familles_ess f
 LEFT JOIN ref_categories_juridiques c ON c.code = f.categorie_juridique
-ORDER BY f.famille, code
+LEFT JOIN ref_familles fa ON fa.famille = f.famille
+ORDER BY fa.ordre, f.famille, code
 """
 
 # What the secret statistique's protection and audit did, per year and measure (build report).

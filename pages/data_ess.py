@@ -9,7 +9,7 @@ from ess import exports, journal, ui
 from ess import fiche as fiches
 from ess import format as fr
 from ess import permalien as pl
-from ess.document import LEGENDE, Paragraphe
+from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
 from ess.territoire import TerritoireInvalide, plus_peuple
 
@@ -36,9 +36,9 @@ LIGNES_DEPLIEES = 100
 
 @dataclass(frozen=True)
 class Vue:
-    fiche: object
-    doc: object  # the fiche laid out (numbered tables), as the files hold it
-    html: dict  # (section, bloc) → the HTML of each table of up to LIGNES_DEPLIEES rows
+    fiche: fiches.Fiche
+    doc: Document  # the fiche laid out (numbered tables), as the files hold it
+    html: dict[tuple[int, int], str]  # (section, bloc) → each table of up to LIGNES_DEPLIEES rows
 
 
 # Shared, not copied (st.cache_resource): read only, and unpickling a copy at each view (the
@@ -159,7 +159,7 @@ for i, section in enumerate(doc.sections):
                                 on_change="rerun")
             if boite.open:
                 with boite:
-                    ui.tableau(tableau_texte(bloc), grand=LIGNES_DEPLIEES)
+                    ui.tableau(tableau_texte(bloc))
         ui.source(bloc.source + (f" — {bloc.note}" if bloc.note else ""))
 
 with st.expander("Sources, définitions et secret statistique"):

@@ -330,11 +330,6 @@ def points_interieurs(geojson: dict) -> pd.DataFrame:
 
 # --- Establishments as points (pydeck) ----------------------------------------------------
 
-# An empty map style served by the app (static/fond_vide.json, relative like CONFIG_PLOTLY's
-# topojson): Streamlit otherwise fetches Carto's style from the Internet for every deck map.
-FOND_VIDE = "app/static/fond_vide.json"
-
-
 def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = None,
                  noms: pd.DataFrame | None = None) -> pdk.Deck:
     """ESS establishments over a light basemap drawn from the project's own outlines (communes
@@ -356,7 +351,9 @@ def carte_points(points: pd.DataFrame, contours: dict, communes: dict | None = N
     couches.append(pdk.Layer("BitmapLayer", image=pdk.types.String(etiquettes),  # names over the points
                              bounds=[ouest, sud, est, nord]))
     vue = pdk.ViewState(longitude=1.2, latitude=43.3, zoom=7.9)
-    return DeckCompact(layers=couches, initial_view_state=vue, map_provider="carto", map_style=FOND_VIDE,
+    # No map provider: Streamlit then draws no base map under the deck (with an empty style it
+    # ran a MapLibre map, a second WebGL canvas: 0,4 s of the browser's CPU at each view).
+    return DeckCompact(layers=couches, initial_view_state=vue, map_provider=None,
                        tooltip={"html": "<b>{nom}</b><br>{famille} · {libelle_naf}<br>{commune}"})
 
 

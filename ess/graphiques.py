@@ -3,8 +3,14 @@ once per database build and shares it: building a plotly map costs ~0.1 s of CPU
 
 from __future__ import annotations
 
+import functools
+import math
+import textwrap
+from pathlib import Path
+
 import duckdb
 import plotly.express as px
+import streamlit
 
 from ess import carte, carte_vue, comparaison, portrait, typologies
 from ess import format as fr
@@ -46,13 +52,43 @@ def habiller(fig, legende_dessous: bool = True):
         fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
     fig.update_xaxes(**axe)
     fig.update_yaxes(**axe)
-    return fig
+    return fig.update_layout(margin=marges(fig, legende_dessous))
+
+
+def marges(fig, legende_dessous: bool) -> dict:
+    """Margins that already hold the axis labels and the legend below them (sizes as plotly
+    lays them out at 13 px): automargin, kept as a safety net, then has nothing to add. When it
+    must widen a margin, plotly draws the chart a second time, half of the chart's cost in the
+    browser (a portrait draws three). The constants are plotly's own results in Chromium; the
+    right margin is the figure's own, 24 px by default (the last label's overhang)."""
+    if any(t.orientation == "h" for t in fig.data):  # category names on the left
+        police = _police()
+        gauche = 64 + max((police.getlength(ligne) for t in fig.data for v in t.y
+                           for ligne in str(v).split("<br>")), default=0)
+    else:
+        gauche = 76  # values and the vertical axis title
+    bas = 30 + (35 if fig.layout.xaxis.title.text else 0)
+    entrees = sum(t.showlegend is not False for t in fig.data)
+    if legende_dessous and entrees > 1:
+        rangs = -(-entrees // 2) if fig.layout.legend.entrywidthmode == "fraction" else 1
+        bas += 21 + 27 * rangs
+    return dict(l=math.ceil(gauche), r=fig.layout.margin.r or 24, t=10, b=bas)
+
+
+@functools.cache
+def _police():
+    """The font plotly draws with in Streamlit (Source Sans, 13 px), from Streamlit's own copy, to
+    measure labels; DejaVu Sans at 11 px, a little wider, if that file has moved."""
+    from PIL import ImageFont
+
+    media = Path(streamlit.__file__).parent / "static" / "static" / "media"
+    source = sorted(media.glob("SourceSansVF-Upright*"))
+    return ImageFont.truetype(str(source[0]), 13) if source else ImageFont.truetype("DejaVuSans.ttf", 11)
 
 
 # --- Territoires: a portrait against its reference territory -------------------------------
 
 COULEURS = [PALETTE[2], PALETTE[-3]]  # territory, reference (viridis: colour-blind safe)
-MARGES = dict(l=0, r=0, t=10, b=0)
 TITRES_TYPOLOGIES = {"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
                      "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}
 
@@ -63,7 +99,7 @@ def barres_familles(con: duckdb.DuckDBPyConnection, code: str, ref: str, annee: 
                  color_discrete_sequence=COULEURS,
                  labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
     fig.update_traces(hovertemplate="%{x} : %{y:.1f} %<extra>%{fullData.name}</extra>")
-    return habiller(fig.update_layout(height=380, margin=MARGES))
+    return habiller(fig.update_layout(height=380))
 
 
 def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
@@ -74,18 +110,23 @@ def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
                           "territoire": ""})
     fig.update_traces(hovertemplate="%{x} : %{y:.1f} %<extra>%{fullData.name}</extra>")
     fig.update_xaxes(dtick=1)
-    return habiller(fig.update_layout(height=380, margin=MARGES))
+    return habiller(fig.update_layout(height=380))
 
 
 def barres_secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int):
     """ESS jobs by A21 section; sections under the secret have no bar."""
     sec = portrait.secteurs(con, code, annee, "ess")
-    a21 = sec[sec["niveau"] == "a21"]
-    fig = px.bar(a21.sort_values("effectifs"), x="effectifs", y="libelle", orientation="h",
+    a21 = sec[sec["niveau"] == "a21"].sort_values("effectifs")
+    # long section names on two lines: on one, they took 500 px of a 790 px tablet
+    a21 = a21.assign(libelle=a21["libelle"].map(lambda s: "<br>".join(textwrap.wrap(s, 52))))
+    lignes = int(a21["libelle"].str.count("<br>").max() if len(a21) else 0) + 1
+    hauteur = max(28, 16 * lignes + 10) * len(a21)
+    fig = px.bar(a21, x="effectifs", y="libelle", orientation="h",
                  color_discrete_sequence=[PALETTE[3]],
                  labels={"effectifs": "Effectifs salariés de l'ESS", "libelle": ""})
     fig.update_traces(hovertemplate="%{y} : %{x:,.0f} salariés<extra></extra>")
-    return habiller(fig.update_layout(height=max(240, 28 * len(a21)), margin=MARGES), False)
+    fig.update_xaxes(tickformat=",d")  # « 5 000 », not « 5k »
+    return habiller(fig.update_layout(height=max(240, hauteur)), False)
 
 
 def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
@@ -100,7 +141,7 @@ def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
     fig.update_traces(textposition="outside", cliponaxis=False,
                       hovertemplate="%{y} : %{x:.1f} %<extra></extra>")
     fig.update_xaxes(range=[0, df[mesure].max() * 1.25])
-    return habiller(fig.update_layout(height=480, margin=dict(l=0, r=10, t=10, b=0),
+    return habiller(fig.update_layout(height=480, margin=dict(r=10),
                                       yaxis=dict(autorange="reversed"),
                                       legend=dict(title_text="", entrywidthmode="fraction", entrywidth=0.5)))
 
@@ -118,7 +159,7 @@ def _barres(df, categorie: str, mesures: list[str], horizontal: bool):
     axes = dict(y=categorie, x=mesures, orientation="h") if horizontal else dict(x=categorie, y=mesures)
     fig = px.bar(df, **axes, barmode="group", color_discrete_sequence=COULEURS,
                  labels={"value": "", "variable": "", categorie: ""})
-    fig.update_layout(margin=MARGES, height=max(320, 34 * len(df)) if horizontal else 380)
+    fig.update_layout(height=max(320, 34 * len(df)) if horizontal else 380)
     fig.update_traces(hovertemplate=("%{y} : %{x:,.0f}" if horizontal else "%{x} : %{y:,.0f}")
                       + "<extra>%{fullData.name}</extra>")
     if horizontal:

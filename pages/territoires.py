@@ -141,32 +141,31 @@ if rangs is not None:
     tableau_et_csv(rangs, f"ess-rangs-{annee}")
     ui.source(f"{SOURCE}, {annee}. Rang 1 = valeur la plus élevée ; territoires au secret non classés.")
 
-gauche, droite = st.columns(2)
-with gauche:
-    st.header("Familles juridiques")
-    st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=CONFIG_PLOTLY,
-                    width="stretch")
-    fam = ui.calcul(comparaison.familles, code, ref, annee)
-    st.markdown(resumes.familles(fam, t["nom"], r["nom"]))
-    tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
-                   [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
-                       "territoire": "Territoire", "libelle": "Famille",
-                       "nb_etablissements": "Établissements employeurs", "effectifs": "Effectifs",
-                       "part": "Part"}), f"ess-familles-{annee}")
-    ui.source(f"{SOURCE}, {annee}.")
-with droite:
-    st.header("Évolution depuis 2017")
-    st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
-                    width="stretch")
-    evo = ui.calcul(comparaison.evolution, code, ref)
-    st.markdown(resumes.evolution(evo, t["nom"], r["nom"]))
-    tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
-                              effectifs_prive=evo["effectifs_prive"].map(fr.nombre),
-                              part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
-        "territoire": "Territoire", "annee": "Année", "etablissements_ess": "Établissements ESS",
-        "effectifs_ess": "Effectifs ESS", "effectifs_prive": "Effectifs privés",
-        "part_ess_prive": "Part ESS"}), "ess-evolution")
-    ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
+# One chart under the other, at full width: side by side on a desktop, each had 350 px, its
+# family names turned and its legend on two lines.
+st.header("Familles juridiques")
+st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=CONFIG_PLOTLY,
+                width="stretch")
+fam = ui.calcul(comparaison.familles, code, ref, annee)
+st.markdown(resumes.familles(fam, t["nom"], r["nom"]))
+tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
+               [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
+                   "territoire": "Territoire", "libelle": "Famille",
+                   "nb_etablissements": "Établissements employeurs", "effectifs": "Effectifs",
+                   "part": "Part"}), f"ess-familles-{annee}")
+ui.source(f"{SOURCE}, {annee}.")
+st.header("Évolution depuis 2017")
+st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
+                width="stretch")
+evo = ui.calcul(comparaison.evolution, code, ref)
+st.markdown(resumes.evolution(evo, t["nom"], r["nom"]))
+tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
+                          effectifs_prive=evo["effectifs_prive"].map(fr.nombre),
+                          part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
+    "territoire": "Territoire", "annee": "Année", "etablissements_ess": "Établissements ESS",
+    "effectifs_ess": "Effectifs ESS", "effectifs_prive": "Effectifs privés",
+    "part_ess_prive": "Part ESS"}), "ess-evolution")
+ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
 st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
 st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")

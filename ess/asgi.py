@@ -11,11 +11,15 @@ a reverse proxy (`/ess/carte` → `/ess/`) is kept.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import time
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.logger import get_logger
 from streamlit.runtime.pages_manager import PagesManager  # no public switch for this mode
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -36,6 +40,11 @@ class BaseDuServeur:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and not PRET.is_set() and scope["path"].endswith("/_stcore/health"):
+            await send({"type": "http.response.start", "status": 503,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send({"type": "http.response.body", "body": "préchauffage".encode()})
+            return
         if scope["type"] != "http" or scope["method"] != "GET" or any(
                 d in scope["path"] for d in ("/static/", "/_stcore/", "/media/", "/component")):
             await self.app(scope, receive, send)
@@ -66,8 +75,66 @@ class BaseDuServeur:
         await self.app(scope, receive, envoyer)
 
 
+# --- Warm-up: the home page visited once by the server itself -----------------------------
+# A server's first visit paid for its first run: the home page's queries and map (0,8 s),
+# Streamlit's first script run, the pages' bytecode. The first élu to open a shared link after
+# a restart waited 3,5 s for the Accueil. The server now opens the home page itself as a
+# browser would (its websocket, one run to the end) and says it is ready (/_stcore/health)
+# only then, so that visit finds every cache filled. A warm-up that fails only logs it.
+PRET = asyncio.Event()
+JOURNAL = get_logger(__name__)  # Streamlit's: shown with the server's own messages
+
+
+async def visiter_accueil(tentatives: int = 120) -> None:
+    import websockets
+    from streamlit import config
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    adresse = config.get_option("server.address")
+    adresse = "127.0.0.1" if adresse in (None, "", "0.0.0.0", "::") else adresse  # every interface
+    prefixe = "".join(f"{p}/" for p in config.get_option("server.baseUrlPath").split("/") if p)
+    url = f"ws://{adresse}:{config.get_option('server.port')}/{prefixe}_stcore/stream"
+    demande = BackMsg()
+    demande.rerun_script.query_string = ""  # the default page, as at the root URL
+    debut = time.perf_counter()
+    try:
+        for _ in range(tentatives):  # the server listens once the lifespan has started
+            try:
+                connexion = await websockets.connect(url, subprotocols=["streamlit"], max_size=None)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        else:
+            raise OSError(f"{url} injoignable")
+        async with connexion:
+            await connexion.send(demande.SerializeToString())
+            async with asyncio.timeout(120):
+                async for donnees in connexion:
+                    message = ForwardMsg()
+                    message.ParseFromString(donnees)
+                    if message.WhichOneof("type") == "script_finished":
+                        break
+        if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            JOURNAL.info("Page d'accueil préchauffée en %.1f s", time.perf_counter() - debut)
+        else:
+            JOURNAL.warning("Préchauffage : la page d'accueil s'est terminée en %s",
+                            ForwardMsg.ScriptFinishedStatus.Name(message.script_finished))
+    except Exception:  # a cold first visit is slower, not broken
+        JOURNAL.warning("Préchauffage de la page d'accueil impossible", exc_info=True)
+    finally:
+        PRET.set()
+
+
+@contextlib.asynccontextmanager
+async def prechauffage(_app):
+    tache = asyncio.create_task(visiter_accueil())
+    yield
+    tache.cancel()
+
+
 # Streamlit would run a page alone (its old pages/ mode) until app.py has called st.navigation
 # once; ui.cadre_application then reruns it, a second run on each server's first visit. Served
 # from here, app.py frames every page from the start (the flag is only set while None).
 PagesManager.uses_pages_directory = False
-app = st.App(RACINE / "app.py", middleware=[Middleware(BaseDuServeur)])
+app = st.App(RACINE / "app.py", middleware=[Middleware(BaseDuServeur)], lifespan=prechauffage)

@@ -133,9 +133,12 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin, ti
 def test_page_se_connecte_sans_detour(navigateur, db_demo, tmp_path, prefixe):
     """A page's URL (here /carte, also behind a path prefix, as a reverse proxy serves it)
     connects straight to the server: Streamlit would first probe /carte/_stcore/health (a 404)
-    and wait 100 ms before the right address (ess/asgi.py)."""
+    and wait 100 ms before the right address (ess/asgi.py). The server says it is ready only
+    once it has run the home page itself (its first visitor finds the caches filled)."""
     options = ("--server.baseUrlPath", prefixe.strip("/")) if prefixe else ()
-    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite", options) as s:
+    journal = tmp_path / "serveur.log"
+    with serveur_streamlit(db_demo, tmp_path / "suivi.sqlite", options, journal=journal) as s:
+        assert "Page d'accueil préchauffée" in journal.read_text(encoding="utf-8")
         contexte = navigateur.new_context()
         contexte.route(lambda u: not u.startswith(s.url), lambda route: route.abort())
         page = contexte.new_page()

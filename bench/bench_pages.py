@@ -1,5 +1,5 @@
 """Banc d'essai des pages dans un vrai navigateur (Chromium de Debian, Playwright) : temps
-jusqu'à la page prête (titre affiché, plus de calcul en cours, rien de périmé, graphiques
+jusqu'à la page prête (exécution du script terminée, titre affiché, rien de périmé, graphiques
 dessinés), à froid puis à chaud, en rapport d'une page témoin Streamlit nue avec un graphique
 plotly (bench/temoin.py) servie à côté et mesurée en alternance avec chaque page. Cible :
 chaque page ≤ 1,5× à chaud.
@@ -44,6 +44,10 @@ PAGES = {
     "Sources": "/sources",
 }
 PRETE = """() => {
+    // the run over: else a page whose chart comes after its title (a first run importing
+    // plotly) was "ready" with its title alone
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.dataset.testScriptState !== 'notRunning') return false;
     const h1 = document.querySelector('[data-testid="stMainBlockContainer"] h1');
     if (!h1 || document.querySelector('[data-testid="stStatusWidget"]')) return false;
     if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;

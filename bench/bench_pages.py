@@ -8,7 +8,8 @@ Deux navigateurs : sans cache HTTP (les requêtes interceptées par Playwright, 
 tests : chaque vue recharge et recompile tout le JavaScript, plotly 4,7 Mo, deck.gl 3 Mo) et
 avec cache (le navigateur d'un élu : fichiers immuables gardés, code compilé réutilisé ; les
 adresses extérieures y sont rendues introuvables). Une carte d'établissements est prête quand
-deck.gl a créé sa toile (son code est chargé à la demande, après le reste de la page).
+deck.gl a dimensionné sa toile (son code est chargé à la demande, après le reste de la page, et
+son contexte WebGL créé ensuite) ; son fond de carte (deux images) s'affiche ~0,7 s plus tard.
 
 Lancer depuis la racine : `.venv/bin/python bench/bench_pages.py [--db data/ess.duckdb]`.
 """
@@ -54,7 +55,10 @@ PRETE = """() => {
     const graphiques = document.querySelectorAll('[data-testid="stPlotlyChart"]');
     const cartes = document.querySelectorAll('[data-testid="stDeckGlJsonChart"]');
     return [...graphiques].every(g => g.querySelector('.main-svg'))
-        && [...cartes].every(c => c.querySelector('canvas'));
+        // deck.gl's canvas sized to its box: its WebGL device is made (until then the canvas
+        // is an empty 300×150), the points are drawn in the next frame
+        && [...cartes].every(c => { const k = c.querySelector('canvas');
+            return k && Math.abs(k.width - k.clientWidth * devicePixelRatio) < 2; });
 }"""
 # Outside addresses unreachable in the cached browser (no Playwright routing: it turns the
 # HTTP cache off).

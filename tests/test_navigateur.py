@@ -119,7 +119,8 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin, ti
             page.goto(f"{url}/{chemin}")
             expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_have_text(
                 titre, timeout=DELAI)
-            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=DELAI)
+            expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+                "data-test-script-state", "notRunning", timeout=DELAI)  # the run over
             expect(page.get_by_text("Page not found")).to_have_count(0)
             expect(page.get_by_test_id("stAlertContentWarning").get_by_text(
                 "Données de démonstration", exact=True).first).to_be_visible(timeout=DELAI)

@@ -68,6 +68,9 @@ def ouvrir(page: Page, url: str, titre: str) -> None:
 
 
 def attendre(page: Page) -> None:
+    # The run over (Streamlit shows its status widget only after a while: a tap could land on
+    # a block about to be redrawn)
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
     expect(page.locator('[data-stale="true"]')).to_have_count(0)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)  # lazy elements loaded

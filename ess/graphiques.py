@@ -49,7 +49,9 @@ def habiller(fig, legende_dessous: bool = True):
                       hoverlabel=dict(font=dict(color=TEXTE), bgcolor="white"),
                       legend=dict(font=dict(color=TEXTE, size=13), title_font=dict(color=TEXTE)))
     if legende_dessous:
-        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"))
+        # lower under an axis title, which it touched
+        fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", yanchor="top",
+                                      y=-0.2 if fig.layout.xaxis.title.text else -0.12))
     fig.update_xaxes(**axe)
     fig.update_yaxes(**axe)
     return fig.update_layout(margin=marges(fig, legende_dessous))
@@ -67,11 +69,12 @@ def marges(fig, legende_dessous: bool) -> dict:
                            for ligne in str(v).split("<br>")), default=0)
     else:
         gauche = 76  # values and the vertical axis title
-    bas = 30 + (35 if fig.layout.xaxis.title.text else 0)
+    titre = bool(fig.layout.xaxis.title.text)
+    bas = 30 + (35 if titre else 0)
     entrees = sum(t.showlegend is not False for t in fig.data)
     if legende_dessous and entrees > 1:
         rangs = -(-entrees // 2) if fig.layout.legend.entrywidthmode == "fraction" else 1
-        bas += 21 + 27 * rangs
+        bas += 21 + 27 * rangs + (10 if titre else 0)  # lower under a title (habiller)
     return dict(l=math.ceil(gauche), r=fig.layout.margin.r or 24, t=10, b=bas)
 
 

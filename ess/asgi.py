@@ -107,19 +107,20 @@ async def visiter_accueil(tentatives: int = 120) -> None:
                 await asyncio.sleep(0.05)
         else:
             raise OSError(f"{url} injoignable")
+        fin = None
         async with connexion:
             await connexion.send(demande.SerializeToString())
             async with asyncio.timeout(120):
                 async for donnees in connexion:
-                    message = ForwardMsg()
-                    message.ParseFromString(donnees)
+                    message = ForwardMsg.FromString(donnees)
                     if message.WhichOneof("type") == "script_finished":
+                        fin = message.script_finished
                         break
-        if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+        if fin == ForwardMsg.FINISHED_SUCCESSFULLY:
             JOURNAL.info("Page d'accueil préchauffée en %.1f s", time.perf_counter() - debut)
         else:
-            JOURNAL.warning("Préchauffage : la page d'accueil s'est terminée en %s",
-                            ForwardMsg.ScriptFinishedStatus.Name(message.script_finished))
+            JOURNAL.warning("Préchauffage : la page d'accueil s'est terminée en %s", "connexion fermée"
+                            if fin is None else ForwardMsg.ScriptFinishedStatus.Name(fin))
     except Exception:  # a cold first visit is slower, not broken
         JOURNAL.warning("Préchauffage de la page d'accueil impossible", exc_info=True)
     finally:

@@ -131,8 +131,10 @@ for col, ind in zip(cols, comparaison.LIBELLES, strict=True):
         st.caption(f"{r['nom']} : {comparaison.texte(ind, r[ind])}")
 if note := fr.note_fourchette(t["fourchette_ess"], t["fourchette_part"]):
     st.info(note)
-with st.expander("Tableau des chiffres clés"):
-    tableau_et_csv(comparaison.tableau_chiffres(t, r), f"ess-chiffres-{annee}")
+boite = st.expander("Tableau des chiffres clés", key="tableau_chiffres", on_change="rerun")
+if boite.open:  # built and drawn only when opened: the figures are in the metrics above
+    with boite:
+        tableau_et_csv(comparaison.tableau_chiffres(t, r), f"ess-chiffres-{annee}")
 ui.source(f"{SOURCE}, {annee}. « s » : secret statistique.")
 
 rangs = ui.calcul(comparaison.rangs, code, annee)

@@ -220,6 +220,21 @@ def test_tableaux_et_chiffres_visibles(tablette: Page, serveur):
     expect(tableau).to_contain_text(re.compile(r"\d{1,3}\s\d{3}"))  # 426 500, not 426500
 
 
+def test_tableau_des_chiffres_cles_a_la_demande(tablette: Page, serveur):
+    """The portrait's key figures table is built when its box is opened (the figures are in
+    the metrics above), then shows both territories' figures in French."""
+    ouvrir(tablette, f"{serveur}/territoires?territoire=epci:200068815",
+           "Portrait : Communauté de communes Cœur de Garonne")
+    boite = tablette.locator('[data-testid="stExpander"]', has_text="Tableau des chiffres clés")
+    expect(boite.locator("table")).to_have_count(0)
+    boite.get_by_text("Tableau des chiffres clés").tap()
+    tableau = boite.locator("table.ess-tableau")
+    expect(tableau).to_be_visible()
+    expect(tableau.get_by_role("columnheader", name="Communauté de communes Cœur de Garonne")).to_be_visible()
+    expect(tableau).to_contain_text(re.compile(r"\d+,\d\s%"))
+    expect(boite.get_by_role("button", name="Télécharger (CSV)")).to_be_visible()
+
+
 def _copier(page: Page) -> str:
     bouton = page.get_by_role("button", name="Copier le lien")
     expect(bouton).to_be_visible()  # a button, not a hover-only icon

@@ -64,7 +64,7 @@ def marges(fig, legende_dessous: bool) -> dict:
     browser (a portrait draws three). The constants are plotly's own results in Chromium; the
     right margin is the figure's own, 24 px by default (the last label's overhang)."""
     if any(t.orientation == "h" for t in fig.data):  # category names on the left
-        police = _police()
+        police = _police_plotly()
         gauche = 64 + max((police.getlength(ligne) for t in fig.data for v in t.y
                            for ligne in str(v).split("<br>")), default=0)
     else:
@@ -79,7 +79,7 @@ def marges(fig, legende_dessous: bool) -> dict:
 
 
 @functools.cache
-def _police():
+def _police_plotly():
     """The font plotly draws with in Streamlit (Source Sans, 13 px), from Streamlit's own copy, to
     measure labels; DejaVu Sans at 11 px, a little wider, if that file has moved."""
     from PIL import ImageFont

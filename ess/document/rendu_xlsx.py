@@ -33,6 +33,8 @@ FOND_ENTETE = PatternFill("solid", fgColor="DDE7F0")
 A_DROITE = Alignment(horizontal="right", vertical="top")
 HAUT = Alignment(vertical="top")
 ENVELOPPE = Alignment(wrap_text=True, vertical="top")
+# text right after a right-aligned value (indent needs an explicit horizontal alignment)
+RETRAIT = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
 ENTETE = Alignment(wrap_text=True, vertical="center")
 INTERDITS = re.compile(r"[\[\]:*?/\\]")
 
@@ -202,7 +204,7 @@ def _synthese(wb, doc: Document):
         comp = " · ".join(x for x in (c.comparaison, c.tendance) if x)
         _hauteur(ws, rang, [c.libelle, "", c.phrase, comp], largeurs)
         ws.append([_c(ws, c.libelle, align=ENVELOPPE), _valeur(ws, c.valeur, c.genre),
-                   _c(ws, c.phrase, align=ENVELOPPE), _c(ws, comp or NON_DIFFUSE, align=ENVELOPPE)])
+                   _c(ws, c.phrase, align=RETRAIT), _c(ws, comp or NON_DIFFUSE, align=ENVELOPPE)])
         rang += 1
     for m in ("", *doc.messages, "", "Tableaux du document (un onglet chacun)"):
         _large(ws, rang, m, largeurs, GRAS if m.startswith("Tableaux") else None)

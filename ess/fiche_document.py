@@ -66,7 +66,7 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     if pop and dep and con is not None and f.territoire.niveau != "departement":
         pop_dep = con.execute(POPULATION, [f.parents[-1][0]]).fetchone()[0]
         if pop_dep and isinstance(dep[2], int):
-            comparaison = (f"{_n(1000 * n / pop, 1)} pour 1 000 habitants, contre "
+            comparaison = (f"{_n(1000 * n / pop, 1)} pour 1\u202f000 habitants, contre "
                            f"{_n(1000 * dep[2] / pop_dep, 1)} dans le département")
     unite = "sièges sociaux" if f.unite == "sieges" else "établissements"
     out.append(Chiffre(

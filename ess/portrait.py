@@ -18,7 +18,7 @@ INDICATEURS = {
     "etablissements_ess": "Établissements employeurs de l'ESS",
     "effectifs_ess": "Effectifs salariés de l'ESS",
     "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
-    "effectifs_ess_1000_hab": "Effectifs salariés de l'ESS pour 1 000 habitants",
+    "effectifs_ess_1000_hab": "Effectifs salariés de l'ESS pour 1\u202f000 habitants",
 }
 
 

@@ -25,7 +25,7 @@ LIBELLES = {
 }
 SOURCE_DENSITE_APPROX = (
     "Approximation : densité moyenne de la commune (population municipale / superficie), "
-    "seuils 150 et 1 000 hab./km². Remplacée par la grille communale de densité INSEE "
+    "seuils 150 et 1\u202f000 hab./km². Remplacée par la grille communale de densité INSEE "
     "quand elle est chargée."
 )
 

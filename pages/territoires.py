@@ -58,13 +58,13 @@ if vue == "typologies":
         "type": "Type", "nom": "Territoire", "population": "Population",
         "etablissements_ess": "Établissements employeurs ESS", "effectifs_ess": "Effectifs ESS",
         "effectifs_prive": "Effectifs privés", "part_ess_prive": "Part ESS emploi privé (%)",
-        "effectifs_ess_1000_hab": "Effectifs ESS pour 1 000 hab.",
+        "effectifs_ess_1000_hab": "Effectifs ESS pour 1\u202f000 hab.",
         "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}),
         f"ess-rural-metropole-{annee}")
     ui.source(f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
     if not typologies.densite_officielle(con):
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
-                   "et 1 000 hab./km²), en attendant le chargement de la grille communale de densité "
+                   "et 1\u202f000 hab./km²), en attendant le chargement de la grille communale de densité "
                    "de l'INSEE. Zonage montagne : non chargé dans cette base.")
     pl.bouton_lien([pl.VUE, pl.ANNEE], f"{SOURCE}, {annee}")
     ui.provenance()

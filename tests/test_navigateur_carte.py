@@ -25,7 +25,7 @@ def _traces(page: Page):
 def test_permalien_carte_communes_restaure_la_vue(page: Page, serveur, externes):
     page.goto(f"{serveur}/carte?niveau=commune&metrique=effectifs_ess_1000_hab&annee=2019"
               f"&territoire=commune:31555&methode=jenks&classes=4")
-    expect(page.get_by_role("heading", name=re.compile("pour 1 000 habitants — Communes, 2019"))
+    expect(page.get_by_role("heading", name=re.compile(r"pour 1\s000 habitants — Communes, 2019"))
            ).to_be_visible()
     traces = _traces(page)
     expect(traces.nth(585)).to_be_attached()  # 586 communes drawn, offline

@@ -63,6 +63,11 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
 .ess-tableau th, .ess-tableau td { border: 1px solid #e6e7ea; padding: 0.25rem 0.5rem;
   text-align: left; vertical-align: top; }
 .ess-tableau th { font-weight: 600; color: #3f4150; background: #f8f9fb; }
+/* A table's title and scope in its caption, its source under it (ui.html_tableau): as
+   st.markdown's bold and st.caption's text. */
+.ess-tableau caption { caption-side: top; text-align: left; padding: 0.25rem 0; }
+.ess-tableau-titre { display: block; font-weight: 600; font-size: 1rem; color: #262730; }
+.ess-legende { display: block; font-size: 0.875rem; color: #595959; margin: 0.25rem 0; }
 /* "Copier le lien": a real button (44 px, WCAG 2.5.5) and the link in a field to select. */
 .ess-imprime, .ess-imprime-tableau { display: none; }
 .ess-lien { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }

@@ -4,6 +4,7 @@ state kept in the URL, demo banner, provenance. No business logic here."""
 from __future__ import annotations
 
 import importlib
+from html import escape
 
 import streamlit as st
 
@@ -159,16 +160,26 @@ def metrique(label: str, valeur, aide: str | None = None) -> None:
 LIGNES_IMPRIMEES = 1000
 
 
-def html_tableau(df, decimales: dict | None = None, classe: str = "ess-tableau") -> str:
-    """`df` as a plain HTML table, numbers in French, text escaped."""
-    return fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="", classes=classe,
+def html_tableau(df, decimales: dict | None = None, classe: str = "ess-tableau",
+                 titre: str = "", champ: str = "") -> str:
+    """`df` as a plain HTML table, numbers in French, text escaped; `titre` and `champ` (what is
+    counted) in its caption, so a screen reader announces the table by its title (RGAA 5.4)."""
+    html = fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="", classes=classe,
                                              justify="left")
+    if not titre:
+        return html
+    legende = f'<span class="ess-tableau-titre">{escape(titre)}</span>' + (
+        f'<span class="ess-legende">Champ : {escape(champ)}</span>' if champ else "")
+    debut = html.index(">") + 1  # after the opening <table …>
+    return f"{html[:debut]}<caption>{legende}</caption>{html[debut:]}"
 
 
-def tableau_statique(html: str) -> None:
+def tableau_statique(html: str, source: str = "") -> None:
     """An HTML table (html_tableau) in a box of its own: a table wider than the screen
-    scrolls (habillage: keyboard too)."""
-    st.html(f'<div class="ess-tableau-boite">{html}</div>')
+    scrolls (habillage: keyboard too). Its source under it in the same element: a fiche has
+    ~15 tables, and each element costs the browser a few milliseconds to draw."""
+    pied = f'<p class="ess-legende">Source : {escape(source)}</p>' if source else ""
+    st.html(f'<div class="ess-tableau-boite">{html}</div>{pied}')
 
 
 def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:

@@ -47,7 +47,8 @@ class Vue:
 def charger(code: str, annee: int, perimetre: str, unite: str, cle: tuple) -> Vue:
     f = fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
     doc = exports.document(f, images=False).numeroter()
-    html = {(i, j): ui.html_tableau(tableau_texte(bloc)) for i, section in enumerate(doc.sections)
+    html = {(i, j): ui.html_tableau(tableau_texte(bloc), titre=bloc.libelle, champ=bloc.champ)
+            for i, section in enumerate(doc.sections)
             for j, bloc in enumerate(section.blocs)
             if not isinstance(bloc, Paragraphe) and 0 < len(bloc.lignes) <= LIGNES_DEPLIEES}
     return Vue(f, doc, html)
@@ -148,25 +149,26 @@ for i, section in enumerate(doc.sections):
         if isinstance(bloc, Paragraphe):
             st.caption(bloc.texte)
             continue
+        source = bloc.source + (f" — {bloc.note}" if bloc.note else "")
+        if 0 < len(bloc.lignes) <= LIGNES_DEPLIEES:  # whole, as it prints; titled in its caption
+            ui.tableau_statique(vue.html[i, j], source=source)
+            continue
         st.markdown(f"**{bloc.libelle}**")
         st.caption(f"Champ : {bloc.champ}")
         if not bloc.lignes:
-            st.caption("Aucune ligne pour ce territoire.")
-        elif len(bloc.lignes) <= LIGNES_DEPLIEES:
-            ui.tableau_statique(vue.html[i, j])  # whole, as it prints
+            st.caption(bloc.vide)
         else:
             boite = st.expander(f"Afficher les {fr.nombre(len(bloc.lignes))} lignes", key=f"bloc_{i}_{j}",
                                 on_change="rerun")
             if boite.open:
                 with boite:
                     ui.tableau(tableau_texte(bloc))
-        ui.source(bloc.source + (f" — {bloc.note}" if bloc.note else ""))
+        ui.source(source)
 
 with st.expander("Sources, définitions et secret statistique"):
-    for ligne in (*LEGENDE, *doc.notes):
-        st.markdown(f"- {ligne}")
-    for terme, texte in [*doc.methodes, *doc.sources]:
-        st.markdown(f"- **{terme}** : {texte}")
+    # one list (it was one list per line for screen readers)
+    st.markdown("\n".join([*(f"- {ligne}" for ligne in (*LEGENDE, *doc.notes)),
+                            *(f"- **{terme}** : {texte}" for terme, texte in [*doc.methodes, *doc.sources])]))
     st.caption(f"Fiche établie le {fr.date_heure(doc.genere_le)}")
 
 # read and drawn when opened: it grows with every extract (500 lines kept on screen)

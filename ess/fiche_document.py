@@ -80,7 +80,7 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     serie = {r[0]: r[2] for r in f.tableau("evolution").lignes}
     tendance = ""
     if isinstance(eff, int | float) and isinstance(serie.get(a0), int | float) and serie[a0]:
-        tendance = f"{_signe(100 * (eff - serie[a0]) / serie[a0], 1, ' %')} depuis {a0}"
+        tendance = f"{_signe(100 * (eff - serie[a0]) / serie[a0], 1, f'{fr.ESPACE}%')} depuis {a0}"
     if eff is None:
         cible = (f"{parent[0]} en compte {_n(parent[3])}" if parent and _nombre(parent[3])
                  else "voir le territoire qui le contient")
@@ -95,7 +95,7 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     else:
         estim = " (estimation par tranches d'effectifs)" if f.perimetre == "sirene" else ""
         phrase = f"L'ESS emploie {_pluriel(eff, 'salarié')} au 31/12/{annee} sur le territoire{estim}."
-        comp = (f"{_n(100 * eff / parent[3], 1)} % des salariés de l'ESS {DU_NIVEAU.get(parent[1], '')}"
+        comp = (f"{fr.pourcent(100 * eff / parent[3])} des salariés de l'ESS {DU_NIVEAU.get(parent[1], '')}"
                 if parent and _nombre(parent[3]) and parent[3] else "")
     out.append(Chiffre("Effectifs salariés de l'ESS", eff, "entier", phrase, comp, tendance))
     # 3. share of private employment
@@ -110,7 +110,8 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
         tendance = ""
         if part is not None and isinstance(parts.get(a0), float):
             ecart = part - 100 * parts[a0]
-            tendance = f"{_signe(ecart, 1, ' point' if abs(ecart) < 2 else ' points')} depuis {a0}"
+            unite = "\u00a0point" if abs(ecart) < 2 else "\u00a0points"  # never alone on a line
+            tendance = f"{_signe(ecart, 1, unite)} depuis {a0}"
         fourchette_part = c.get("fourchette_part_ess_emploi_prive")
         if part is not None:
             phrase = (f"Sur 100 salariés du privé du territoire, {_n(part, 0 if part >= 10 else 1)} "

@@ -101,7 +101,7 @@ def barres_familles(con: duckdb.DuckDBPyConnection, code: str, ref: str, annee: 
     fig = px.bar(fam, x="libelle", y="part", color="territoire", barmode="group",
                  color_discrete_sequence=COULEURS,
                  labels={"libelle": "", "part": "Part des effectifs ESS (%)", "territoire": ""})
-    fig.update_traces(hovertemplate="%{x} : %{y:.1f} %<extra>%{fullData.name}</extra>")
+    fig.update_traces(hovertemplate="%{x} : %{y:.1f}\u202f%<extra>%{fullData.name}</extra>")
     return habiller(fig.update_layout(height=380))
 
 
@@ -111,7 +111,7 @@ def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
                   color_discrete_sequence=COULEURS,
                   labels={"annee": "", "part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
                           "territoire": ""})
-    fig.update_traces(hovertemplate="%{x} : %{y:.1f} %<extra>%{fullData.name}</extra>")
+    fig.update_traces(hovertemplate="%{x} : %{y:.1f}\u202f%<extra>%{fullData.name}</extra>")
     fig.update_xaxes(dtick=1)
     return habiller(fig.update_layout(height=380))
 
@@ -142,7 +142,7 @@ def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
     # Values written on the bars (the message of the chart), the legend below them: on a tablet
     # it covered the métropole bars and cut their names ("ouse Métro").
     fig.update_traces(textposition="outside", cliponaxis=False,
-                      hovertemplate="%{y} : %{x:.1f} %<extra></extra>")
+                      hovertemplate="%{y} : %{x:.1f}\u202f%<extra></extra>")
     fig.update_xaxes(range=[0, df[mesure].max() * 1.25])
     return habiller(fig.update_layout(height=480, margin=dict(r=10),
                                       yaxis=dict(autorange="reversed"),

@@ -88,13 +88,16 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
   [data-testid="stTextInput"], [data-testid="stTextArea"], [data-testid="stFileUploader"],
   [data-testid="stForm"], [data-testid="stStatusWidget"], [data-testid="stIFrame"],
   [data-testid="stPageLink"], [data-testid="stToggle"], [data-testid="stBaseButton-headerNoPadding"],
-  .modebar-container, .ess-lien, .no-print { display: none !important; }
+  .modebar-container, .ess-lien, .no-print, [data-testid="stTooltipIcon"],
+  [class*="st-key-ecran-"] { display: none !important; }
   .ess-imprime { display: block !important; }
   table.ess-imprime-tableau { display: table !important; width: 100%; border-collapse: collapse;
     font-size: 9pt; }
   .ess-imprime-tableau th, .ess-imprime-tableau td { border-bottom: 0.5pt solid #bbb;
     padding: 1pt 3pt; text-align: left; vertical-align: top; }
   .ess-tableau-boite { overflow: visible !important; }
+  /* a table that fits on a page is not cut from its title (its caption) nor from its source */
+  .ess-tableau-bloc { break-inside: avoid; page-break-inside: avoid; }
   table.ess-tableau { font-size: 9pt; }
   .ess-imprime-tableau thead, .ess-tableau thead { display: table-header-group; } /* header on each page */
   .ess-imprime-tableau tr, .ess-tableau tr { break-inside: avoid; page-break-inside: avoid; }
@@ -112,6 +115,11 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
   /* an expander's opening animation may leave a pixel height and overflow: hidden on it */
   [data-testid="stExpander"] details { height: auto !important; overflow: visible !important; }
   [data-testid="stExpanderDetails"] { display: block !important; height: auto !important; }
+  /* a closed box's content prints too (a closed details hides it whatever its display)… */
+  [data-testid="stExpander"] details::details-content { content-visibility: visible !important;
+    display: block !important; height: auto !important; }
+  /* …but a box built when opened (on_change="rerun") is empty while closed: not its label alone */
+  [data-testid="stExpander"]:not(:has([data-testid="stElementContainer"])) { display: none !important; }
   [data-testid="stTabs"] [role="tabpanel"] { display: block !important; }
   [data-testid="stTabs"] [role="tabpanel"][hidden] { display: block !important; }
 }

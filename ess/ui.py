@@ -179,7 +179,7 @@ def tableau_statique(html: str, source: str = "") -> None:
     scrolls (habillage: keyboard too). Its source under it in the same element: a fiche has
     ~15 tables, and each element costs the browser a few milliseconds to draw."""
     pied = f'<p class="ess-legende">Source : {escape(source)}</p>' if source else ""
-    st.html(f'<div class="ess-tableau-boite">{html}</div>{pied}')
+    st.html(f'<div class="ess-tableau-bloc"><div class="ess-tableau-boite">{html}</div>{pied}</div>')
 
 
 def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:

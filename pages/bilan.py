@@ -145,11 +145,6 @@ st.page_link("pages/donnees.py", label="Mettre à jour le registre (page « Donn
 st.download_button("Télécharger le modèle de registre (CSV)", MODELE_REGISTRE.read_bytes(),
                    file_name="modele_registre_projets.csv", mime="text/csv", on_click="ignore")
 
-st.header("Rapport de bilan")
-st.markdown(f"Synthèse, graphiques, tableaux et suivi des 13 fiches du plan 2025-2028 pour **{annee}** "
-            "(année choisie en haut de page).")
-
-
 def _rapport(fmt: str):
     def generer() -> bytes:
         # Runs on another thread when the button is clicked: its own cursor on the database.
@@ -158,8 +153,11 @@ def _rapport(fmt: str):
     return generer
 
 
-cols = st.columns(3)
-for col, (fmt, libelle) in zip(cols, [("pdf", "PDF"), ("docx", "Word (DOCX)"), ("xlsx", "Tableaux (XLSX)")],
-                               strict=True):
-    col.download_button(f"Rapport {libelle}", _rapport(fmt), file_name=f"rapport_bilan_ess_{annee}.{fmt}",
-                        mime=rapport.FORMATS[fmt], on_click="ignore", key=f"rapport_{fmt}")
+with st.container(key="ecran-rapport"):  # on screen only: on paper, a heading and no buttons
+    st.header("Rapport de bilan")
+    st.markdown(f"Synthèse, graphiques, tableaux et suivi des 13 fiches du plan 2025-2028 pour **{annee}** "
+                "(année choisie en haut de page).")
+    for col, (fmt, libelle) in zip(st.columns(3), [("pdf", "PDF"), ("docx", "Word (DOCX)"),
+                                                   ("xlsx", "Tableaux (XLSX)")], strict=True):
+        col.download_button(f"Rapport {libelle}", _rapport(fmt), file_name=f"rapport_bilan_ess_{annee}.{fmt}",
+                            mime=rapport.FORMATS[fmt], on_click="ignore", key=f"rapport_{fmt}")

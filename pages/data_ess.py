@@ -125,7 +125,6 @@ for m in doc.messages[len(f.alertes):]:
 
 pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
 
-st.subheader("Télécharger la fiche")
 
 
 def telechargement(format: str):
@@ -136,12 +135,15 @@ def telechargement(format: str):
     return produire
 
 
-for colonne, (fmt, libelle) in zip(st.columns(4), (("pdf", "Fiche PDF A4"), ("xlsx", "Classeur XLSX"),
-                                                  ("docx", "Document Word"), ("csv", "CSV (zip, Excel FR)")),
-                                   strict=True):
-    colonne.download_button(libelle, data=telechargement(fmt), file_name=exports.nom(f, fmt),
-                            mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
-                            icon=":material/download:")
+# on screen only (habillage's print styles): on paper, a heading with nothing under it
+with st.container(key="ecran-telechargements"):
+    st.subheader("Télécharger la fiche")
+    formats = (("pdf", "Fiche PDF A4"), ("xlsx", "Classeur XLSX"), ("docx", "Document Word"),
+               ("csv", "CSV (zip, Excel FR)"))
+    for colonne, (fmt, libelle) in zip(st.columns(4), formats, strict=True):
+        colonne.download_button(libelle, data=telechargement(fmt), file_name=exports.nom(f, fmt),
+                                mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
+                                icon=":material/download:")
 
 for i, section in enumerate(doc.sections):
     st.subheader(section.libelle)
@@ -163,6 +165,9 @@ for i, section in enumerate(doc.sections):
             if boite.open:
                 with boite:
                     ui.tableau(tableau_texte(bloc))
+            else:  # a closed box prints nothing: say where the list is
+                st.html(f'<p class="ess-imprime">{fr.nombre(len(bloc.lignes))} lignes, non imprimées : la '
+                        "liste complète est dans le classeur XLSX et le CSV de la fiche.</p>")
         ui.source(source)
 
 with st.expander("Sources, définitions et secret statistique"):

@@ -48,3 +48,25 @@ def test_choisir_un_epci_et_telecharger_le_xlsx(page, serveur, tmp_path):
     titre = next(wb["Comparaisons"].iter_rows(max_row=1, values_only=True))[0]
     assert "Cagire Garonne Salat" in titre
     page.screenshot(path=str(tmp_path / "data_ess.png"), full_page=True)
+
+
+def test_fiche_imprimee(page, serveur, tmp_path):
+    """Printed from the browser, the fiche is what a reader needs on paper: each table with its
+    title on the same page, the definitions and the secret (a closed box on screen), where the
+    long list is; not the download buttons nor the journal of extracts."""
+    from pypdf import PdfReader
+
+    page.goto(f"{serveur}/data_ess?territoire=epci:200068815")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Cœur de Garonne", timeout=DELAI)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
+                           ".dataset.testScriptState === 'notRunning'", timeout=DELAI)
+    page.emulate_media(media="print")
+    pdf = tmp_path / "fiche.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    pages = [p.extract_text() or "" for p in PdfReader(pdf).pages]
+    texte = " ".join(pages)
+    assert "valeur masquée par le secret statistique" in texte  # the closed box, printed
+    assert "lignes, non imprimées" in texte and "classeur XLSX" in texte
+    assert "Télécharger la fiche" not in texte and "Journal des extractions" not in texte
+    titre = next(p for p in pages if "Tableau 1 — Comparaisons" in p)
+    assert "Département" in titre and "Source : INSEE" in titre  # its rows and source with it

@@ -191,6 +191,19 @@ JS = """
   traduire(doc.body);
   if (!window.__essHabillage) {
     window.addEventListener("resize", defilables);
+    // Printing: a chart keeps the width it was drawn at on screen (1 500 px on a desktop, 790 on
+    // a tablet; no script runs to redraw it for the paper), and an A4 page holds 703 px (210 mm
+    // less the 2 × 12 mm margins): wider, it was cut at the right. Scaled to the page for the
+    // print (before the print layout), back after.
+    const charts = () => doc.querySelectorAll(
+      '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]');
+    window.addEventListener("beforeprint", () => {
+      charts().forEach((g) => {
+        const largeur = g.getBoundingClientRect().width;
+        if (largeur > 703) g.style.zoom = String(703 / largeur);
+      });
+    });
+    window.addEventListener("afterprint", () => { charts().forEach((g) => { g.style.zoom = ""; }); });
     window.__essHabillage = true;
     // "Copier le lien" (ess/permalien.py): the clipboard when the browser allows it (secure
     // context, a tap), else the field is selected for a manual copy; the result is announced.

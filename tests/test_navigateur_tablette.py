@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -285,7 +286,8 @@ def test_data_ess_lien_epci_serveur_froid(navigateur, db_demo, tmp_path):
     ("territoires?territoire=epci:243100518", "Portrait : Toulouse Métropole"),
     ("bilan", "Bilan du 1er plan ESS (2020-2025)"),
     ("carte", "Carte de l'ESS"),
-], ids=["accueil", "territoires", "bilan", "carte"])
+    ("territoires?vue=typologies", "L'ESS hors métropole et en rural"),
+], ids=["accueil", "territoires", "bilan", "carte", "rural"])
 def test_impression_a4(tablette: Page, serveur, tmp_path: Path, chemin, titre):
     ouvrir(tablette, f"{serveur}/{chemin}", titre)
     tablette.emulate_media(media="print")
@@ -306,6 +308,15 @@ def test_impression_a4(tablette: Page, serveur, tmp_path: Path, chemin, titre):
     assert titre.split(" ")[0] in texte and "Source" in texte
     if chemin != "":
         assert "Lien de cette vue" in texte
+    # Every label of every chart (values, axis titles, legend) is on paper: a chart drawn wider
+    # than the page (790 px here, 703 on A4) was cut at the right, its last labels gone.
+    etiquettes = tablette.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stPlotlyChart"] .main-svg text')].map(t => t.textContent.trim())""")
+    def compact(t: str) -> str:  # the PDF's text has ligatures (« eﬀectifs ») and its own spaces
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))
+    sur_papier = compact(texte)
+    manquantes = {e for e in etiquettes if len(e) > 2 and compact(e) not in sur_papier}
+    assert not manquantes, f"étiquettes coupées à l'impression : {sorted(manquantes)[:8]}"
 
 
 def test_impression_tableau_long_entier(navigateur, serveur, externes, tmp_path: Path):

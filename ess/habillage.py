@@ -57,6 +57,9 @@ CSS = """
   [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"] {
     min-width: 100% !important; flex: 1 1 100% !important; }
 }
+/* Charts at most 900 px wide (a desktop's 1 500 px spread the bars and maps thin): also printed
+   at 0,78 of their size on A4 (703 px), not 0,47 (habillage JS, beforeprint). */
+[data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) { max-width: 900px; }
 /* Static tables (ui.tableau, plain HTML): the look of st.table, every column, text wrapping. */
 .ess-tableau-boite { overflow-x: auto; }
 table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem; color: #262730; }
@@ -199,11 +202,14 @@ JS = """
       '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]');
     window.addEventListener("beforeprint", () => {
       charts().forEach((g) => {
+        const boite = g.closest('[data-testid="stElementContainer"]') || g;  // (its frame keeps a height)
         const largeur = g.getBoundingClientRect().width;
-        if (largeur > 703) g.style.zoom = String(703 / largeur);
+        if (largeur > 703) boite.style.zoom = String(703 / largeur);
       });
     });
-    window.addEventListener("afterprint", () => { charts().forEach((g) => { g.style.zoom = ""; }); });
+    window.addEventListener("afterprint", () => {
+      charts().forEach((g) => { (g.closest('[data-testid="stElementContainer"]') || g).style.zoom = ""; });
+    });
     window.__essHabillage = true;
     // "Copier le lien" (ess/permalien.py): the clipboard when the browser allows it (secure
     // context, a tap), else the field is selected for a manual copy; the result is announced.

@@ -93,7 +93,7 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
   [data-testid="stPageLink"], [data-testid="stToggle"], [data-testid="stBaseButton-headerNoPadding"],
   .modebar-container, .ess-lien, .no-print, [data-testid="stTooltipIcon"],
   [class*="st-key-ecran-"] { display: none !important; }
-  .ess-imprime { display: block !important; }
+  .ess-imprime { display: block !important; break-inside: avoid; page-break-inside: avoid; }
   table.ess-imprime-tableau { display: table !important; width: 100%; border-collapse: collapse;
     font-size: 9pt; }
   .ess-imprime-tableau th, .ess-imprime-tableau td { border-bottom: 0.5pt solid #bbb;

@@ -132,8 +132,12 @@ def bandeau_demo() -> None:
     )
 
 
+def _source(texte: str) -> str:
+    return f"Source : {texte}"
+
+
 def source(texte: str) -> None:
-    st.caption(f"Source : {texte}")
+    st.caption(_source(texte))
 
 
 def provenance() -> None:
@@ -178,19 +182,19 @@ def tableau_statique(html: str, source: str = "") -> None:
     """An HTML table (html_tableau) in a box of its own: a table wider than the screen
     scrolls (habillage: keyboard too). Its source under it in the same element: a fiche has
     ~15 tables, and each element costs the browser a few milliseconds to draw."""
-    pied = f'<p class="ess-legende">Source : {escape(source)}</p>' if source else ""
+    pied = f'<p class="ess-legende">{escape(_source(source))}</p>' if source else ""
     st.html(f'<div class="ess-tableau-bloc"><div class="ess-tableau-boite">{html}</div>{pied}</div>')
 
 
-def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> None:
+def tableau(df, decimales: dict | None = None, grand: int = 40, source: str = "", **kwargs) -> None:
     """A table that shows its numbers on a tablet and prints whole: up to `grand` rows, a
     static HTML table (every column and row, text wraps, numbers in French; st.table would
     draw each cell as Markdown, the slowest part of a page in the browser); longer ones stay an
     interactive grid (scroll, sort), whose column widths come in `column_config`, doubled by
     a plain HTML copy that only the printer sees (a grid is a canvas: it would print the
-    rows in view only)."""
+    rows in view only). `source`: the « Source : » line under it."""
     if len(df) <= grand:
-        tableau_statique(html_tableau(df, decimales))
+        tableau_statique(html_tableau(df, decimales), source)
         return
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
     if len(df) <= LIGNES_IMPRIMEES:
@@ -198,3 +202,5 @@ def tableau(df, decimales: dict | None = None, grand: int = 40, **kwargs) -> Non
     else:
         st.html(f'<p class="ess-imprime">Tableau de {fr.nombre(len(df))} lignes, trop long pour '
                 "cette page imprimée : il est complet dans les téléchargements (CSV, XLSX, PDF).</p>")
+    if source:
+        st.caption(_source(source))

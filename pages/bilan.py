@@ -66,16 +66,14 @@ def onglet_par_annee() -> None:
     st.plotly_chart(ui.figure(graphiques.projets_par_annee, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_annee, annee)
     st.markdown(resumes.projets_par_annee(df))
-    ui.tableau(df.rename(columns={**COLONNES, "annee": "Année"}))
-    ui.source(source)
+    ui.tableau(df.rename(columns={**COLONNES, "annee": "Année"}), source=source)
 
 
 def onglet_par_theme() -> None:
     st.plotly_chart(ui.figure(graphiques.projets_par_theme, annee), width="stretch", config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_theme, annee)
     st.markdown(resumes.projets_par_theme(df))
-    ui.tableau(df.rename(columns={**COLONNES, "theme": "Thématique"}))
-    ui.source(source)
+    ui.tableau(df.rename(columns={**COLONNES, "theme": "Thématique"}), source=source)
 
 
 def onglet_par_dispositif() -> None:
@@ -83,8 +81,8 @@ def onglet_par_dispositif() -> None:
                     config=CONFIG_PLOTLY)
     df = ui.calcul(calculs.par_dispositif, annee)
     st.markdown(resumes.montants_par_dispositif(df))
-    ui.tableau(df.rename(columns={**COLONNES, "dispositif": "Dispositif"}))
-    ui.source(source + " Projets financés uniquement.")
+    ui.tableau(df.rename(columns={**COLONNES, "dispositif": "Dispositif"}),
+               source=source + " Projets financés uniquement.")
 
 
 def onglet_par_epci() -> None:
@@ -92,8 +90,8 @@ def onglet_par_epci() -> None:
     df = ui.calcul(calculs.par_epci, annee)
     st.markdown(resumes.projets_par_epci(df))
     ui.tableau(df[["nom", "projets_accueillis", "projets_finances", "montant_eur", "etp_projetes"]]
-               .rename(columns={**COLONNES, "nom": "EPCI"}))
-    ui.source(source + " Commune d'implantation du projet → EPCI (géographie au 1er janvier).")
+               .rename(columns={**COLONNES, "nom": "EPCI"}),
+               source=source + " Commune d'implantation du projet → EPCI (géographie au 1er janvier).")
 
 
 def onglet_par_zone() -> None:
@@ -101,8 +99,8 @@ def onglet_par_zone() -> None:
                 "les quartiers politique de la ville** : où sont allés les projets et les montants.")
     zone = ui.calcul(calculs.par_zone, annee)
     ui.tableau(zone.rename(columns={**COLONNES, "zone": "Zone"}))
-    ui.tableau(ui.calcul(calculs.par_densite, annee).rename(columns={**COLONNES, "densite": "Densité"}))
-    ui.source(source + " Densité approchée par la densité moyenne de la commune.")
+    ui.tableau(ui.calcul(calculs.par_densite, annee).rename(columns={**COLONNES, "densite": "Densité"}),
+               source=source + " Densité approchée par la densité moyenne de la commune.")
 
 
 def onglet_liste_projets() -> None:

@@ -18,8 +18,8 @@ TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "D
          "communes": "Groupe de communes"}
 
 
-def tableau_et_csv(df, nom_fichier: str, grand: int = 40) -> None:
-    ui.tableau(df, grand=grand)
+def tableau_et_csv(df, nom_fichier: str, source: str = "", grand: int = 40) -> None:
+    ui.tableau(df, grand=grand, source=source)
     # data made on click only (a callable): no CSV built at every rerun
     st.download_button("Télécharger (CSV)", lambda d=df: csv_excel(d), file_name=f"{nom_fichier}.csv",
                        mime="text/csv", key=f"csv_{nom_fichier}", on_click="ignore")
@@ -60,8 +60,7 @@ if vue == "typologies":
         "effectifs_prive": "Effectifs privés", "part_ess_prive": "Part ESS emploi privé (%)",
         "effectifs_ess_1000_hab": "Effectifs ESS pour 1\u202f000 hab.",
         "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}),
-        f"ess-rural-metropole-{annee}")
-    ui.source(f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
+        f"ess-rural-metropole-{annee}", f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
     if not typologies.densite_officielle(con):
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
                    "et 1\u202f000 hab./km²), en attendant le chargement de la grille communale de densité "
@@ -140,8 +139,8 @@ ui.source(f"{SOURCE}, {annee}. « s » : secret statistique.")
 rangs = ui.calcul(comparaison.rangs, code, annee)
 if rangs is not None:
     st.header("Rang parmi les territoires de même niveau")
-    tableau_et_csv(rangs, f"ess-rangs-{annee}")
-    ui.source(f"{SOURCE}, {annee}. Rang 1 = valeur la plus élevée ; territoires au secret non classés.")
+    tableau_et_csv(rangs, f"ess-rangs-{annee}",
+                   f"{SOURCE}, {annee}. Rang 1 = valeur la plus élevée ; territoires au secret non classés.")
 
 # One chart under the other, at full width: side by side on a desktop, each had 350 px, its
 # family names turned and its legend on two lines.
@@ -154,8 +153,7 @@ tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["p
                [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
                    "territoire": "Territoire", "libelle": "Famille",
                    "nb_etablissements": "Établissements employeurs", "effectifs": "Effectifs",
-                   "part": "Part"}), f"ess-familles-{annee}")
-ui.source(f"{SOURCE}, {annee}.")
+                   "part": "Part"}), f"ess-familles-{annee}", f"{SOURCE}, {annee}.")
 st.header("Évolution depuis 2017")
 st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
                 width="stretch")
@@ -166,8 +164,7 @@ tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
                           part_ess_prive=evo["part_ess_prive"].map(fr.pourcent)).rename(columns={
     "territoire": "Territoire", "annee": "Année", "etablissements_ess": "Établissements ESS",
     "effectifs_ess": "Effectifs ESS", "effectifs_prive": "Effectifs privés",
-    "part_ess_prive": "Part ESS"}), "ess-evolution")
-ui.source(f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
+    "part_ess_prive": "Part ESS"}), "ess-evolution", f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
 st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
 st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")
@@ -178,6 +175,6 @@ tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["p
                .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
                                 "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
                                 "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
-               f"ess-secteurs-{annee}", grand=80)
-ui.source(f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
+               f"ess-secteurs-{annee}", grand=80,
+               source=f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
 ui.provenance()

@@ -111,7 +111,7 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stHorizontalBlock"],
   [data-testid="stDeckGlJsonChart"], [data-testid="stTable"], [data-testid="stAlert"], figure, svg {
     break-inside: avoid; page-break-inside: avoid; }
-  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; page-break-inside: avoid; }
   /* static tables print whole; interactive grids are doubled by a static table. */
   [data-testid="stDataFrame"] { display: none !important; }
   [data-testid="stExpander"] details > div { display: block !important; }

@@ -143,6 +143,7 @@ st.page_link("pages/donnees.py", label="Mettre à jour le registre (page « Donn
 st.download_button("Télécharger le modèle de registre (CSV)", MODELE_REGISTRE.read_bytes(),
                    file_name="modele_registre_projets.csv", mime="text/csv", on_click="ignore")
 
+
 def _rapport(fmt: str):
     def generer() -> bytes:
         # Runs on another thread when the button is clicked: its own cursor on the database.

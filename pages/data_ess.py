@@ -126,7 +126,6 @@ for m in doc.messages[len(f.alertes):]:
 pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
 
 
-
 def telechargement(format: str):
     def produire() -> bytes:  # run on click: the file, then its line in the journal
         contenu = exports.generer(f, format, ui.connexion().cursor())
@@ -171,7 +170,7 @@ for i, section in enumerate(doc.sections):
         ui.source(source)
 
 with st.expander("Sources, définitions et secret statistique"):
-    # one list (it was one list per line for screen readers)
+    # one list for a screen reader, not one list per line
     st.markdown("\n".join([*(f"- {ligne}" for ligne in (*LEGENDE, *doc.notes)),
                             *(f"- **{terme}** : {texte}" for terme, texte in [*doc.methodes, *doc.sources])]))
     st.caption(f"Fiche établie le {fr.date_heure(doc.genere_le)}")

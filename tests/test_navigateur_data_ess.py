@@ -61,6 +61,9 @@ def test_fiche_imprimee(page, serveur, tmp_path):
     page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
                            ".dataset.testScriptState === 'notRunning'", timeout=DELAI)
     page.emulate_media(media="print")
+    # the print styles in effect (they come with the run, in the sidebar's habillage)
+    expect(page.get_by_text("Journal des extractions")).to_be_hidden(timeout=DELAI)
+    expect(page.get_by_text("valeur masquée par le secret statistique")).to_be_visible(timeout=DELAI)
     pdf = tmp_path / "fiche.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     pages = [p.extract_text() or "" for p in PdfReader(pdf).pages]

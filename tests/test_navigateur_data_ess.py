@@ -62,8 +62,14 @@ def test_fiche_imprimee(page, serveur, tmp_path):
                            ".dataset.testScriptState === 'notRunning'", timeout=DELAI)
     page.emulate_media(media="print")
     # the print styles in effect (they come with the run, in the sidebar's habillage)
-    expect(page.get_by_text("Journal des extractions")).to_be_hidden(timeout=DELAI)
-    expect(page.get_by_text("valeur masquée par le secret statistique")).to_be_visible(timeout=DELAI)
+    etat = page.evaluate("""() => ({print: matchMedia('print').matches,
+        styles: [...document.querySelectorAll('style')]
+            .filter(s => s.textContent.includes('ess-tableau-bloc')).length,
+        boites: [...document.querySelectorAll('[data-testid="stExpander"]')].map(e =>
+            [e.innerText.slice(0, 30), getComputedStyle(e).display, e.querySelector('details').open])})""")
+    message = f"impression : {etat}"
+    expect(page.get_by_text("Journal des extractions", exact=True), message).to_be_hidden(timeout=DELAI)
+    expect(page.get_by_text("valeur masquée par le secret statistique"), message).to_be_visible(timeout=DELAI)
     pdf = tmp_path / "fiche.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     pages = [p.extract_text() or "" for p in PdfReader(pdf).pages]

@@ -198,17 +198,19 @@ JS = """
     // a tablet; no script runs to redraw it for the paper), and an A4 page holds 703 px (210 mm
     // less the 2 × 12 mm margins): wider, it was cut at the right. Scaled to the page for the
     // print (before the print layout), back after.
-    const charts = () => doc.querySelectorAll(
-      '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]');
+    const A4 = 703;
+    const graphiques = () => [...doc.querySelectorAll(
+      '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]')]
+      // the element container is scaled: the chart's frame alone kept its unscaled height
+      .map((g) => [g, g.closest('[data-testid="stElementContainer"]') || g]);
     window.addEventListener("beforeprint", () => {
-      charts().forEach((g) => {
-        const boite = g.closest('[data-testid="stElementContainer"]') || g;  // (its frame keeps a height)
+      graphiques().forEach(([g, boite]) => {
         const largeur = g.getBoundingClientRect().width;
-        if (largeur > 703) boite.style.zoom = String(703 / largeur);
+        if (largeur > A4) boite.style.zoom = String(A4 / largeur);
       });
     });
     window.addEventListener("afterprint", () => {
-      charts().forEach((g) => { (g.closest('[data-testid="stElementContainer"]') || g).style.zoom = ""; });
+      graphiques().forEach(([, boite]) => { boite.style.zoom = ""; });
     });
     window.__essHabillage = true;
     // "Copier le lien" (ess/permalien.py): the clipboard when the browser allows it (secure

@@ -239,6 +239,13 @@ def test_tableau_des_chiffres_cles_a_la_demande(tablette: Page, serveur):
 def _copier(page: Page) -> str:
     bouton = page.get_by_role("button", name="Copier le lien")
     expect(bouton).to_be_visible()  # a button, not a hover-only icon
+    # tapped once the button has not moved for 5 frames (Playwright checks 2): on Data ESS, whose
+    # tables settle late, a CI tap got no answer twice in ~8 rehearsals, never locally
+    bouton.evaluate("""b => new Promise(ok => { let avant = "", pareil = 0;
+        const suivre = () => { const r = JSON.stringify(b.getBoundingClientRect());
+            pareil = r === avant ? pareil + 1 : 0; avant = r;
+            if (pareil >= 5) ok(); else requestAnimationFrame(suivre); };
+        requestAnimationFrame(suivre); })""")
     bouton.tap()
     expect(page.get_by_role("status").filter(has_text=re.compile("Lien (copié|sélectionné)"))
            ).to_be_visible()

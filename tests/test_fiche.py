@@ -275,3 +275,19 @@ def test_diffusion_lue_dans_la_table_de_reference(db_demo, tmp_path):
     assert lignes.loc["Associations", "Effectifs salariés"] != NON_DIFFUSE
     assert "secteurs" not in {t.cle for t in f.tableaux}  # no A21 at this level any more
     con.close()
+
+
+def test_ecarts_negatifs_lus_et_calcules(con):
+    """A gap below the displayed choice reads « −n » (typographic minus) on the page and in the
+    PDF and DOCX, and stays a number in the CSV (« -n ») for a spreadsheet."""
+    from ess.document import rendu_csv, texte
+
+    f = fiche.fiche(con, "epci:243100518", 2021, perimetre="sirene", unite="etablissements")
+    t = next(t for t in f.tableaux if t.cle == "definitions_comparees")
+    ecarts = [ligne[3] for ligne in t.lignes]
+    assert min(ecarts) < 0
+    lus = list(texte.tableau_texte(t)["Écart avec le choix affiché"])
+    assert all(s.startswith("\u2212") for s, e in zip(lus, ecarts, strict=True) if e < 0)
+    assert "-" not in "".join(lus)
+    csv = rendu_csv.table_csv(t).decode("utf-8-sig")
+    assert f";{min(ecarts)};" in csv

@@ -6,7 +6,7 @@ import math
 from datetime import date, datetime
 
 from ess import format as fr
-from ess.document.modele import NON_DIFFUSE, SECRET
+from ess.document.modele import GENRES_NOMBRE, NON_DIFFUSE, SECRET
 
 
 def vide(v) -> bool:
@@ -18,7 +18,15 @@ def cellule(v, genre: str = "texte") -> str:
     if isinstance(v, str):
         return v
     if vide(v):
-        return SECRET if genre in ("entier", "decimal", "pourcent", "euros") else ""
+        return SECRET if genre in GENRES_NOMBRE else ""
+    if genre in GENRES_NOMBRE:
+        # text for a reader (page, PDF, DOCX): the typographic minus, « −17 »; CSV and XLSX
+        # write their numbers themselves
+        return _nombre(v, genre).replace("-", "\u2212", 1)
+    return _autre(v, genre)
+
+
+def _nombre(v, genre: str) -> str:
     if genre == "pourcent":
         return fr.pourcent(100 * float(v))
     if genre == "entier":
@@ -27,6 +35,9 @@ def cellule(v, genre: str = "texte") -> str:
         return fr.nombre(float(v), 0 if float(v).is_integer() else 1)
     if genre == "euros":
         return f"{fr.nombre(round(float(v)))}{fr.ESPACE}€"
+
+
+def _autre(v, genre: str) -> str:
     if genre == "annee":
         return str(int(v))
     if isinstance(v, datetime | date):

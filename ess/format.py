@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import math
+import re
 
 ESPACE = "\u202f"  # espace fine insécable, as the French typographic convention wants
 SECRET = "s"  # INSEE's mark for a cell hidden by the secret statistique
 
 
-def _vide(x) -> bool:
+def vide(x) -> bool:
     # pandas' NA (nullable columns) is neither None nor a float NaN
     return x is None or type(x).__name__ == "NAType" or (isinstance(x, float) and math.isnan(x))
 
 
 def nombre(x, decimales: int = 0) -> str:
-    if _vide(x):
+    if vide(x):
         return SECRET
     texte = f"{x:,.{decimales}f}"
     return texte.replace(",", ESPACE).replace(".", ",")
@@ -45,7 +46,7 @@ def note_fourchette(bornes, part=None) -> str | None:
 
 def pourcent(x, decimales: int = 1) -> str:
     """`x` in percent already (11.3 → « 11,3 % »)."""
-    if _vide(x):
+    if vide(x):
         return SECRET
     return f"{nombre(x, decimales)}{ESPACE}%"
 
@@ -56,7 +57,7 @@ def date_heure(horodatage) -> str:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    if _vide(horodatage) or horodatage == "":
+    if vide(horodatage) or horodatage == "":
         return ""
     t = horodatage if isinstance(horodatage, datetime) else datetime.fromisoformat(str(horodatage))
     if t.tzinfo is None:
@@ -70,7 +71,7 @@ def date_heure(horodatage) -> str:
 
 def decimal(x, decimales: int = 2) -> str:
     """A measured value as typed by people: « 87,5 », « 120 » (no trailing zeros)."""
-    if _vide(x):
+    if vide(x):
         return ""
     texte = nombre(x, decimales)
     return texte.rstrip("0").rstrip(",") if "," in texte else texte
@@ -92,5 +93,20 @@ def tableau(df, decimales: dict | None = None):
         if d is None:
             entiers = serie.dropna()
             d = 0 if entiers.empty or (entiers == entiers.round()).all() else 1
-        sortie[col] = [nombre(x, d) if not _vide(x) else "" for x in serie]
+        sortie[col] = [nombre(x, d) if not vide(x) else "" for x in serie]
     return sortie
+
+
+# A figure as the tables write it: « 2 697 », « −165 », « 11,3 % », « 1 200 € »
+_CHIFFRE = re.compile(r"[−+-]?\d[\d\u202f\u00a0 ]*(,\d+)?([\u202f\u00a0 ]?[%€])?")
+# Marks that stand for a figure: secret, not published, empty
+_MARQUES = {"", SECRET, "—", "-"}
+
+
+def colonne_chiffree(nom, valeurs) -> bool:
+    """A column of figures (quantities, shares, amounts), right-aligned as statistical tables
+    are; a year or a code is a label, not a quantity, even when it is made of digits."""
+    if any(m in str(nom).lower() for m in ("année", "annee", "code", "siret", "siren")):
+        return False
+    textes = [str(v) for v in valeurs if not vide(v) and str(v) not in _MARQUES]
+    return bool(textes) and all(_CHIFFRE.fullmatch(t) for t in textes)

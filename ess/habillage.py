@@ -66,6 +66,8 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
 .ess-tableau th, .ess-tableau td { border: 1px solid #e6e7ea; padding: 0.25rem 0.5rem;
   text-align: left; vertical-align: top; }
 .ess-tableau th { font-weight: 600; color: #3f4150; background: #f8f9fb; }
+/* figures right-aligned, digits of equal width: units under units (ui.html_tableau) */
+.ess-tableau .n, .ess-imprime-tableau .n { text-align: right; font-variant-numeric: tabular-nums; }
 /* A table's title and scope in its caption, its source under it (ui.html_tableau): as
    st.markdown's bold and st.caption's text. */
 .ess-tableau caption { caption-side: top; text-align: left; padding: 0.25rem 0; }
@@ -98,6 +100,7 @@ table.ess-tableau { width: 100%; border-collapse: collapse; font-size: 0.875rem;
     font-size: 9pt; }
   .ess-imprime-tableau th, .ess-imprime-tableau td { border-bottom: 0.5pt solid #bbb;
     padding: 1pt 3pt; text-align: left; vertical-align: top; }
+  .ess-imprime-tableau .n { text-align: right; }
   .ess-tableau-boite { overflow: visible !important; }
   /* a table that fits on a page is not cut from its title (its caption) nor from its source */
   .ess-tableau-bloc { break-inside: avoid; page-break-inside: avoid; }

@@ -168,14 +168,21 @@ def html_tableau(df, decimales: dict | None = None, classe: str = "ess-tableau",
                  titre: str = "", champ: str = "") -> str:
     """`df` as a plain HTML table, numbers in French, text escaped; `titre` and `champ` (what is
     counted) in its caption, so a screen reader announces the table by its title (RGAA 5.4)."""
-    html = fr.tableau(df, decimales).to_html(index=False, border=0, na_rep="", classes=classe,
-                                             justify="left")
-    if not titre:
-        return html
-    legende = f'<span class="ess-tableau-titre">{escape(titre)}</span>' + (
-        f'<span class="ess-legende">Champ : {escape(champ)}</span>' if champ else "")
-    debut = html.index(">") + 1  # after the opening <table …>
-    return f"{html[:debut]}<caption>{legende}</caption>{html[debut:]}"
+    texte = fr.tableau(df, decimales)
+    # figures right-aligned (class "n"), so that units sit under units, as in INSEE's tables
+    n = [' class="n"' if fr.colonne_chiffree(c, texte[c]) else "" for c in texte.columns]
+
+    def cellule(v) -> str:
+        return "" if fr.vide(v) else escape(str(v))
+
+    tete = "".join(f"<th{a}>{escape(str(c))}</th>" for c, a in zip(texte.columns, n, strict=True))
+    corps = "".join("<tr>" + "".join(f"<td{a}>{cellule(v)}</td>" for v, a in zip(ligne, n, strict=True))
+                    + "</tr>" for ligne in texte.itertuples(index=False, name=None))
+    legende = "" if not titre else "<caption>" + (
+        f'<span class="ess-tableau-titre">{escape(titre)}</span>'
+        + (f'<span class="ess-legende">Champ : {escape(champ)}</span>' if champ else "")) + "</caption>"
+    return (f'<table class="{classe}">{legende}<thead><tr>{tete}</tr></thead>'
+            f"<tbody>{corps}</tbody></table>")
 
 
 def tableau_statique(html: str, source: str = "") -> None:

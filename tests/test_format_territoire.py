@@ -37,3 +37,36 @@ def test_territoires_resolus(con):
 def test_territoire_invalide(con, code):
     with pytest.raises(TerritoireInvalide):
         resoudre(con, code)
+
+
+@pytest.mark.parametrize("nom, valeurs, chiffree", [
+    ("Effectifs", ["2\u202f697", "s", "−165", None], True),
+    ("Part", ["11,3\u202f%", "—", "0,5\u00a0%"], True),
+    ("Montant", ["1\u202f200\u202f€"], True),
+    ("Territoire", ["Toulouse", "31"], False),   # labels, even with one made of digits
+    ("Année", ["2017", "2021"], False),          # a year is a label
+    ("Code", ["88", "91"], False),               # so is a code
+    ("Effectifs", ["s", "—"], False),            # nothing to align
+])
+def test_colonne_chiffree(nom, valeurs, chiffree):
+    assert fr.colonne_chiffree(nom, valeurs) is chiffree
+
+
+def test_tableau_html_chiffres_a_droite():
+    """Figures right-aligned (class n) as in INSEE's tables, labels left; text escaped;
+    title and scope in the caption; one <tr> per row."""
+    import io
+
+    import pandas as pd
+
+    from ess import ui
+
+    df = pd.DataFrame({"Territoire": ["A <b>", "B"], "Année": [2021, 2022],
+                       "Effectifs": [1234, None], "Part": ["11,3\u202f%", "s"]})
+    html = ui.html_tableau(df, titre="Tableau 1 — Essai", champ="tout")
+    assert '<th class="n">Effectifs</th>' in html and '<td class="n">1\u202f234</td>' in html
+    assert '<td class="n">s</td>' in html and "<th>Année</th>" in html and "<td>2021</td>" in html
+    assert "A &lt;b&gt;" in html and "<b>" not in html
+    assert html.split("<tbody>")[1].count("<tr>") == 2
+    lu = pd.read_html(io.StringIO(html), thousands=None, keep_default_na=False)[0]
+    assert list(lu.columns) == list(df.columns) and lu.loc[0, "Effectifs"] == "1\u202f234"

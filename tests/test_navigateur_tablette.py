@@ -219,6 +219,11 @@ def test_tableaux_et_chiffres_visibles(tablette: Page, serveur):
         re.compile(r"\d\s\d{3}\s\d{3}\s€"))
     tableau = tablette.locator("table.ess-tableau").first
     expect(tableau).to_contain_text(re.compile(r"\d{1,3}\s\d{3}"))  # 426 500, not 426500
+    # figures right-aligned (units under units, as in INSEE's tables), labels left
+    cellules = tableau.evaluate("""t => [...t.querySelectorAll('tbody td')]
+        .map(td => [td.textContent, getComputedStyle(td).textAlign])""")
+    assert any(re.fullmatch(r"\d{1,3}(\s\d{3})+", x) and a == "right" for x, a in cellules), cellules
+    assert all(a == "left" for x, a in cellules if x and not re.search(r"\d", x)), cellules
 
 
 def test_tableau_des_chiffres_cles_a_la_demande(tablette: Page, serveur):

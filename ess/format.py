@@ -10,8 +10,8 @@ SECRET = "s"  # INSEE's mark for a cell hidden by the secret statistique
 
 
 def vide(x) -> bool:
-    # pandas' NA (nullable columns) is neither None nor a float NaN
-    return x is None or type(x).__name__ == "NAType" or (isinstance(x, float) and math.isnan(x))
+    """None, NaN, and pandas' NA / NaT (checked by name: no pandas import here)."""
+    return x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ in ("NAType", "NaTType")
 
 
 def nombre(x, decimales: int = 0) -> str:

@@ -13,8 +13,9 @@ import zipfile
 
 from ess import format as fr
 from ess.document.modele import LEGENDE, NON_DIFFUSE, SECRET, Document, Tableau
-from ess.document.texte import cellule, vide
+from ess.document.texte import cellule
 from ess.exports.securite import neutraliser, nom_fichier
+from ess.format import vide
 
 LISEZ_MOI = """{titre}
 {emetteur} — {service}

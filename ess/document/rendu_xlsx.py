@@ -20,8 +20,9 @@ from openpyxl.utils import get_column_letter
 
 from ess import format as fr
 from ess.document.modele import LEGENDE, NON_DIFFUSE, SECRET, Document, Tableau
-from ess.document.texte import cellule, vide
+from ess.document.texte import cellule
 from ess.exports.securite import neutraliser
+from ess.format import vide
 
 FORMATS = {"entier": "#,##0", "decimal": "#,##0.0", "pourcent": "0.0%", "euros": '#,##0" €"',
            "annee": "0", "date": "dd/mm/yyyy"}

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 
 from ess import format as fr
 from ess.document.modele import GENRES_NOMBRE, NON_DIFFUSE, SECRET
-
-
-def vide(v) -> bool:
-    """None, NaN, and pandas' NA / NaT (checked by name: no pandas import here)."""
-    return v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ in ("NAType", "NaTType")
+from ess.format import vide
 
 
 def cellule(v, genre: str = "texte") -> str:

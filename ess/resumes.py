@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ess import format as fr
+from ess.noms import dans, de, le, majuscule
 
 
 def _euros(x) -> str:
@@ -16,12 +17,12 @@ def _euros(x) -> str:
 def familles(fam: pd.DataFrame, nom: str, ref: str) -> str:
     t = fam[(fam["territoire"] == nom) & fam["part"].notna()]
     if t.empty:
-        return (f"Familles juridiques de {nom} : non diffusées à cet échelon ou couvertes par le "
+        return (f"Familles juridiques {de(nom)} : non diffusées à cet échelon ou couvertes par le "
                 "secret statistique.")
     haut = t.loc[t["part"].idxmax()]
     r = fam[(fam["territoire"] == ref) & (fam["libelle"] == haut["libelle"])]["part"]
-    comparaison = f" ({fr.pourcent(r.iloc[0])} pour {ref})" if len(r) and pd.notna(r.iloc[0]) else ""
-    return (f"À {nom}, les {haut['libelle'].lower()} portent {fr.pourcent(haut['part'])} des "
+    comparaison = f" ({fr.pourcent(r.iloc[0])} pour {le(ref)})" if len(r) and pd.notna(r.iloc[0]) else ""
+    return (f"{majuscule(dans(nom))}, les {haut['libelle'].lower()} portent {fr.pourcent(haut['part'])} des "
             f"effectifs de l'ESS{comparaison}.")
 
 
@@ -35,17 +36,17 @@ def evolution(evo: pd.DataFrame, nom: str, ref: str) -> str:
                 f"{fr.pourcent(b['part_ess_prive'])} en {int(b['annee'])}")
     t, r = trajet(nom), trajet(ref)
     if t is None:
-        return f"Part de l'ESS dans l'emploi privé de {nom} : couverte par le secret statistique."
-    return (f"Part de l'ESS dans l'emploi privé de {nom} : {t}" + (f" ({ref} : {r})." if r else "."))
+        return f"Part de l'ESS dans l'emploi privé {de(nom)} : couverte par le secret statistique."
+    return (f"Part de l'ESS dans l'emploi privé {de(nom)} : {t}" + (f" ({ref} : {r})." if r else "."))
 
 
 def secteurs(sec: pd.DataFrame, nom: str) -> str:
     a21 = sec[(sec["niveau"] == "a21") & sec["effectifs"].notna()]
     if a21.empty:
-        return (f"Secteurs de l'ESS de {nom} : non diffusés à cet échelon ou couverts par le "
+        return (f"Secteurs de l'ESS {de(nom)} : non diffusés à cet échelon ou couverts par le "
                 "secret statistique.")
     haut = a21.loc[a21["effectifs"].idxmax()]
-    return (f"Premier secteur de l'ESS à {nom} : {haut['libelle'].lower()}, "
+    return (f"Premier secteur de l'ESS {dans(nom)} : {haut['libelle'].lower()}, "
             f"{fr.nombre(haut['effectifs'])} salariés ({fr.pourcent(haut['part'])} des effectifs ESS).")
 
 

@@ -3,7 +3,7 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 
 import streamlit as st
 
-from ess import comparaison, graphiques, portrait, resumes, typologies, ui
+from ess import comparaison, graphiques, noms, portrait, resumes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
 from ess.carte import csv_excel
@@ -118,7 +118,7 @@ st.query_params[pl.COMPARAISON] = ref
 t = ui.calcul(comparaison.chiffres, code, annee)
 r = ui.calcul(comparaison.chiffres, ref, annee)
 st.title(f"Portrait : {t['nom']}")
-st.markdown(f"Comparé à **{r['nom']}** · année **{annee}** · population {fr.nombre(t['population'])} "
+st.markdown(f"Comparé **{noms.a(r['nom'])}** · année **{annee}** · population {fr.nombre(t['population'])} "
             "habitants (population municipale 2017).")
 pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE], f"{SOURCE}, {annee}")
 

@@ -70,3 +70,23 @@ def test_tableau_html_chiffres_a_droite():
     assert html.split("<tbody>")[1].count("<tr>") == 2
     lu = pd.read_html(io.StringIO(html), thousands=None, keep_default_na=False)[0]
     assert list(lu.columns) == list(df.columns) and lu.loc[0, "Effectifs"] == "1\u202f234"
+
+
+@pytest.mark.parametrize("nom, de_, a_, dans_", [
+    ("Communauté de communes Cœur de Garonne", "de la Communauté de communes Cœur de Garonne",
+     "à la Communauté de communes Cœur de Garonne", "dans la Communauté de communes Cœur de Garonne"),
+    ("PETR du Pays Sud Toulousain", "du PETR du Pays Sud Toulousain", "au PETR du Pays Sud Toulousain",
+     "dans le PETR du Pays Sud Toulousain"),
+    ("Haute-Garonne", "de la Haute-Garonne", "à la Haute-Garonne", "en Haute-Garonne"),
+    ("Toulouse", "de Toulouse", "à Toulouse", "à Toulouse"),
+    ("Aucamville", "d'Aucamville", "à Aucamville", "à Aucamville"),
+    ("Le Fousseret", "du Fousseret", "au Fousseret", "au Fousseret"),
+    ("Les Tourreilles", "des Tourreilles", "aux Tourreilles", "aux Tourreilles"),
+    ("L'Union", "de L'Union", "à L'Union", "à L'Union"),
+    ("Groupe de 3 communes", "du groupe de 3 communes", "au groupe de 3 communes",
+     "dans le groupe de 3 communes"),
+])
+def test_noms_dans_une_phrase(nom, de_, a_, dans_):
+    from ess import noms
+
+    assert (noms.de(nom), noms.a(nom), noms.dans(nom)) == (de_, a_, dans_)

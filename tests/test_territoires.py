@@ -185,3 +185,17 @@ def test_page_territoires_total_masque_lu_en_fourchette(env_db):
            "5,9\u202f% de l'emploi privé." in note
     at = ouvrir("pages/territoires.py", territoire="epci:200034023", annee="2021")
     assert not any("entre" in i.value for i in at.info)
+
+
+def test_page_territoires_phrases_en_francais(env_db):
+    """The sentences beside the charts name the territory as French says it (« Dans la
+    Communauté de communes … », « du PETR … »), not « À Communauté de communes … »."""
+    at = ouvrir("pages/territoires.py", territoire="epci:200068815", comparaison="petr:sud-toulousain",
+                annee="2021")
+    textes = " ".join(m.value for m in at.markdown)
+    assert "Comparé **au PETR du Pays Sud Toulousain**" in textes
+    assert "Dans la Communauté de communes Cœur de Garonne, les associations portent" in textes
+    assert "pour le PETR du Pays Sud Toulousain)" in textes
+    assert "emploi privé de la Communauté de communes Cœur de Garonne :" in textes
+    assert "Premier secteur de l'ESS dans la Communauté de communes Cœur de Garonne :" in textes
+    assert "À Communauté" not in textes and " de Communauté" not in textes

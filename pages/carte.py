@@ -3,7 +3,7 @@ Every control lives in the URL; a click on a territory selects it and offers its
 
 import streamlit as st
 
-from ess import carte, carte_vue, graphiques, requetes, ui
+from ess import carte, carte_vue, graphiques, noms, requetes, ui
 from ess import format as fr
 from ess import permalien as pl
 from geo import layers
@@ -68,8 +68,8 @@ if vue == "territoires":
         st.stop()
     v = ui.calcul(carte_vue.vue, niveau, metrique, annee, definition, *filtres)
     df, survol = v.df, v.survol
-    noms = dict(zip(df["territoire"], df["nom"], strict=True))
-    territoire = pl.choix(pl.TERRITOIRE, "Territoire sélectionné", {"": "— aucun —", **noms}, "",
+    noms_territoires = dict(zip(df["territoire"], df["nom"], strict=True))
+    territoire = pl.choix(pl.TERRITOIRE, "Territoire sélectionné", {"": "— aucun —", **noms_territoires}, "",
                           conteneur=st)
     st.header(f"{v.entete} — {carte.NIVEAUX[niveau]}, {annee}")
     st.plotly_chart(ui.figure(carte_vue.figure, niveau, metrique, annee, definition, *filtres,
@@ -87,7 +87,7 @@ if vue == "territoires":
         ligne = df[df["territoire"] == territoire].iloc[0]
         st.info(f"**{ligne['nom']}** : {survol.loc[ligne.name, 'valeur']} · "
                 f"{survol.loc[ligne.name, 'rang']}")
-        st.page_link("pages/territoires.py", label=f"Voir le portrait de {ligne['nom']}",
+        st.page_link("pages/territoires.py", label=f"Voir le portrait {noms.de(ligne['nom'])}",
                      icon=":material/search:",
                      query_params={pl.TERRITOIRE: territoire, pl.ANNEE: str(annee)})
     else:

@@ -49,10 +49,12 @@ def test_clic_sur_un_epci_le_selectionne(page: Page, serveur):
     i = max(range(len(boites)), key=lambda j: boites[j]["width"] * boites[j]["height"])
     traces.nth(i).click(position={"x": boites[i]["width"] / 2, "y": boites[i]["height"] / 2},
                         force=True)
-    lien = page.get_by_role("link", name=re.compile("Voir le portrait de"))
+    lien = page.get_by_role("link", name=re.compile("Voir le portrait (de la|du|de) "))
     expect(lien).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]territoire=epci(:|%3A)\d{9}"))
-    nom = lien.inner_text().split("Voir le portrait de", 1)[1].strip()
+    # the selected EPCI, named in bold in its box (« **nom** : valeur · rang »), ends the link
+    nom = next(n for n in page.locator('[data-testid="stAlert"] strong').all_inner_texts()
+               if n and lien.inner_text().endswith(n))
     lien.click()
     expect(page.get_by_role("heading", name=f"Portrait : {nom}", level=1)).to_be_visible()
 

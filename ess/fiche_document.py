@@ -10,6 +10,7 @@ import hashlib
 import pandas as pd
 
 from ess import format as fr
+from ess import noms
 from ess.document import graphiques
 from ess.document.modele import NON_DIFFUSE, Chiffre, Document, Graphique, Paragraphe, Section
 from ess.exports.securite import nom_fichier
@@ -82,7 +83,7 @@ def _chiffres(f: Fiche, con) -> list[Chiffre]:
     if isinstance(eff, int | float) and isinstance(serie.get(a0), int | float) and serie[a0]:
         tendance = f"{_signe(100 * (eff - serie[a0]) / serie[a0], 1, f'{fr.ESPACE}%')} depuis {a0}"
     if eff is None:
-        cible = (f"{parent[0]} en compte {_n(parent[3])}" if parent and _nombre(parent[3])
+        cible = (f"{noms.le(parent[0])} en compte {_n(parent[3])}" if parent and _nombre(parent[3])
                  else "voir le territoire qui le contient")
         fourchette = c.get("fourchette_effectifs_ess")
         fourchette_part = c.get("fourchette_part_ess_emploi_prive")

@@ -291,3 +291,15 @@ def test_ecarts_negatifs_lus_et_calcules(con):
     assert "-" not in "".join(lus)
     csv = rendu_csv.table_csv(t).decode("utf-8-sig")
     assert f";{min(ecarts)};" in csv
+
+
+def test_total_masque_renvoie_au_departement_nomme(con):
+    """A masked EPCI total points to the figure of the territory that contains it, named as a
+    sentence says it: « ; la Haute-Garonne en compte 55 100 », not « Haute-Garonne en compte »."""
+    from ess.fiche_document import document
+
+    doc = document(fiche.fiche(con, "epci:243100781", 2021), con, images=False)
+    phrases = [c.phrase for s in doc.sections for c in getattr(s, "chiffres", []) or []]
+    phrases += [c.phrase for c in getattr(doc, "chiffres", []) or []]
+    masque = next(p for p in phrases if p.startswith("Masqué pour protéger"))
+    assert "; la Haute-Garonne en compte 55\u202f100." in masque

@@ -149,11 +149,9 @@ st.plotly_chart(ui.figure(graphiques.barres_familles, code, ref, annee), config=
                 width="stretch")
 fam = ui.calcul(comparaison.familles, code, ref, annee)
 st.markdown(resumes.familles(fam, t["nom"], r["nom"]))
-tableau_et_csv(fam.assign(effectifs=fam["effectifs"].map(fr.nombre), part=fam["part"].map(fr.pourcent))
-               [["territoire", "libelle", "nb_etablissements", "effectifs", "part"]].rename(columns={
-                   "territoire": "Territoire", "libelle": "Famille",
-                   "nb_etablissements": "Établissements employeurs", "effectifs": "Effectifs",
-                   "part": "Part"}), f"ess-familles-{annee}", f"{SOURCE}, {annee}.")
+tableau_et_csv(comparaison.tableau_familles(fam), f"ess-familles-{annee}",
+               f"{SOURCE}, {annee}. « s » : secret statistique"
+               + ("" if fam["diffuse"].all() else " ; « — » : non diffusé à cet échelon") + ".")
 st.header("Évolution depuis 2017")
 st.plotly_chart(ui.figure(graphiques.courbes_evolution, code, ref), config=CONFIG_PLOTLY,
                 width="stretch")

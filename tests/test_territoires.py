@@ -199,3 +199,14 @@ def test_page_territoires_phrases_en_francais(env_db):
     assert "emploi privé de la Communauté de communes Cœur de Garonne :" in textes
     assert "Premier secteur de l'ESS dans la Communauté de communes Cœur de Garonne :" in textes
     assert "À Communauté" not in textes and " de Communauté" not in textes
+
+
+def test_familles_non_diffusees_ne_sont_pas_secretes(con):
+    """A commune's jobs by family are not published at that level: its rows read « — », never
+    « s » (which would claim a hidden figure); a figure really hidden by the secret reads « s »."""
+    commune = comparaison.tableau_familles(comparaison.familles(con, "commune:31001", "epci:200068815", 2021))
+    agassac = commune[commune["Territoire"] == "Agassac"]
+    assert set(agassac[["Établissements employeurs", "Effectifs", "Part"]].stack()) == {"—"}
+    epci = comparaison.tableau_familles(comparaison.familles(con, "epci:243100781", "departement:31", 2021))
+    associations = epci[(epci["Famille"] == "Associations") & (epci["Territoire"] != "Haute-Garonne")].iloc[0]
+    assert associations["Effectifs"] == "s" and associations["Établissements employeurs"] == "46"

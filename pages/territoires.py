@@ -165,14 +165,19 @@ tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
     "part_ess_prive": "Part ESS"}), "ess-evolution", f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
 st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
-st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY, width="stretch")
 sec = ui.calcul(portrait.secteurs, code, annee, "ess")
-st.markdown(resumes.secteurs(sec, t["nom"]))
-tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
-               [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
-               .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
-                                "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
-                                "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
-               f"ess-secteurs-{annee}", grand=80,
-               source=f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
+if sec["effectifs"].notna().any():  # never an empty chart (a commune's sectors are not published)
+    st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY,
+                    width="stretch")
+    st.markdown(resumes.secteurs(sec, t["nom"]))
+else:
+    st.info(resumes.secteurs(sec, t["nom"]))
+if not sec.empty:
+    tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
+                   [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
+                   .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
+                                    "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
+                                    "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
+                   f"ess-secteurs-{annee}", grand=80,
+                   source=f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
 ui.provenance()

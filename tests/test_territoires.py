@@ -210,3 +210,15 @@ def test_familles_non_diffusees_ne_sont_pas_secretes(con):
     epci = comparaison.tableau_familles(comparaison.familles(con, "epci:243100781", "departement:31", 2021))
     associations = epci[(epci["Famille"] == "Associations") & (epci["Territoire"] != "Haute-Garonne")].iloc[0]
     assert associations["Effectifs"] == "s" and associations["Établissements employeurs"] == "46"
+
+
+def test_page_territoires_secteurs_non_publies_sans_graphique_vide(env_db):
+    """A commune's sectors are not published: a sentence says so, with no empty chart (axes
+    from −1 to 6) and no table of headers alone; an EPCI's draw their chart and table."""
+    at = ouvrir("pages/territoires.py", territoire="commune:31555", annee="2021")
+    assert len(at.get("plotly_chart")) == 2  # families and evolution only
+    assert any("Secteurs de l'ESS de Toulouse : non diffusés" in i.value for i in at.info)
+    assert not any("Part des effectifs ESS" in h.value for h in at.html)
+    at = ouvrir("pages/territoires.py", territoire="epci:200068815", annee="2021")
+    assert len(at.get("plotly_chart")) == 3
+    assert any("Part des effectifs ESS" in h.value for h in at.html)

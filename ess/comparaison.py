@@ -73,16 +73,13 @@ def familles(con: duckdb.DuckDBPyConnection, code: str, reference: str, annee: i
     return pd.concat(parts, ignore_index=True)
 
 
-NON_DIFFUSE = "—"  # not published at this level (never "s": nothing is hidden)
-
-
 def tableau_familles(fam: pd.DataFrame) -> pd.DataFrame:
     """`familles` as the page's table, in French: « s » where a figure is hidden by the secret,
     « — » where the level publishes no family breakdown (a commune's jobs by family)."""
     publie = fam["diffuse"].astype(bool)
 
     def marque(serie: pd.Series, ecrire) -> list[str]:
-        return [ecrire(v) if p else NON_DIFFUSE for v, p in zip(serie, publie, strict=True)]
+        return [ecrire(v) if p else fr.NON_DIFFUSE for v, p in zip(serie, publie, strict=True)]
 
     return pd.DataFrame({
         "Territoire": fam["territoire"], "Famille": fam["libelle"],

@@ -7,6 +7,7 @@ import re
 
 ESPACE = "\u202f"  # espace fine insécable, as the French typographic convention wants
 SECRET = "s"  # INSEE's mark for a cell hidden by the secret statistique
+NON_DIFFUSE = "—"  # not applicable, or not published at this level (nothing is hidden)
 
 
 def vide(x) -> bool:
@@ -100,7 +101,7 @@ def tableau(df, decimales: dict | None = None):
 # A figure as the tables write it: « 2 697 », « −165 », « 11,3 % », « 1 200 € »
 _CHIFFRE = re.compile(r"[−+-]?\d[\d\u202f\u00a0 ]*(,\d+)?([\u202f\u00a0 ]?[%€])?")
 # Marks that stand for a figure: secret, not published, empty
-_MARQUES = {"", SECRET, "—", "-"}
+_MARQUES = {"", SECRET, NON_DIFFUSE, "-"}
 
 
 def colonne_chiffree(nom, valeurs) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-SECRET = "s"  # INSEE's mark for a cell hidden by the secret statistique
-NON_DIFFUSE = "—"  # not applicable, or not published at this level
+from ess.format import NON_DIFFUSE, SECRET  # the marks, defined once
+
 FICHIER_EMETTEUR = Path(__file__).resolve().parents[2] / "data" / "emetteur.toml"
 
 

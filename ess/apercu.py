@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data import libelles
 from ess import format as fr
 from ess.bilan import requetes as bilan_sql
 
@@ -129,8 +130,7 @@ def _secret(con) -> pd.DataFrame:
 
 
 # ---- the same, as French tables for the page ----
-NIVEAUX = {"commune": "Communes", "epci": "EPCI", "petr": "PETR", "departement": "Département",
-           "metropole": "Métropole / hors métropole", "densite": "Classes de densité"}
+NIVEAUX = libelles("niveaux", "partition")
 
 
 def _fleche(avant, apres, formater) -> str:

@@ -14,13 +14,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data import libelles
 from ess import diffusion, indicateurs, requetes
 from ess import format as fr
 from geo import layers
 
-NIVEAUX = {"epci": "EPCI", "commune": "Communes"}
-DEFINITIONS = {"statistique": "Périmètre statistique (familles juridiques)",
-               "sirene": "Marqueur ESS de SIRENE"}
+NIVEAUX = {n: libelles("niveaux", "partition")[n] for n in ("epci", "commune")}  # the map's levels
+DEFINITIONS = libelles("definitions_ess")
 
 
 @dataclass(frozen=True)

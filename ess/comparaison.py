@@ -12,7 +12,7 @@ from ess import format as fr
 from ess import indicateurs, portrait
 from ess.territoire import resoudre
 
-NIVEAUX_PAIRS = {"commune": "communes", "epci": "EPCI", "petr": "PETR"}
+NIVEAUX_PAIRS = ("commune", "epci", "petr")  # levels whose territories are ranked among peers
 LIBELLES = {
     "etablissements_ess": ("Établissements employeurs de l'ESS", ""),
     "effectifs_ess": ("Effectifs salariés de l'ESS", ""),

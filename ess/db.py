@@ -8,7 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-DB_DEFAUT = Path(__file__).resolve().parent.parent / "data" / "ess.duckdb"
+from data import DATA
+
+DB_DEFAUT = DATA / "ess.duckdb"
 COMMANDE_BUILD = "make run  (ou : python -m etl build)"
 # The marts the read side queries (etl.build.MARTS writes them; a test keeps the two in step).
 TABLES = ("build_info", "communes", "territoires", "appartenance", "geometries", "emploi",

@@ -18,17 +18,16 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from data import familles_ess, libelles
 from ess import diffusion, indicateurs, portrait, requetes
 from ess import format as fr
 from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.territoire import Territoire, resoudre
 
 UNITES = {"etablissements": "Établissements", "sieges": "Entreprises (sièges sociaux)"}
-PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques)",
-              "sirene": "Marqueur ESS de SIRENE"}
+PERIMETRES = libelles("definitions_ess")
 NIVEAUX_COMPARAISON = ("epci", "petr", "departement")
-NIVEAUX = {"commune": "Commune", "communes": "Groupe de communes", "epci": "EPCI", "petr": "PETR",
-           "departement": "Département", "metropole": "Métropole", "densite": "Densité"}
+NIVEAUX = libelles("niveaux")
 NB_PEPITES = 3  # per category: highlights, the list has the rest
 SEUIL_GRAND_EMPLOYEUR = 50  # salariés: lower bound of the SIRENE size band (tranche 21 = 50 à 99)
 CATEGORIES_SCOP = ("5458", "5558", "5658")
@@ -192,9 +191,7 @@ def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, c
     if any((f, "ensemble") in publies for f in indicateurs.FAMILLES_ESS):
         df = portrait.familles(con, t.code, annee)
     else:  # nothing to read from the employment table at this level
-        libelles = dict(con.execute(requetes.FAMILLES).fetchall())
-        df = pd.DataFrame({"famille": indicateurs.FAMILLES_ESS,
-                           "libelle": [libelles.get(f, f) for f in indicateurs.FAMILLES_ESS]})
+        df = pd.DataFrame({"famille": list(familles_ess()), "libelle": list(familles_ess().values())})
     if etab is None and any((f, "ensemble") not in publies for f in df["famille"]):
         etab = _etablissements(con, t, annee)
     etab_fam = (etab[etab["famille_ess"].notna()].groupby("famille_ess").size() if etab is not None
@@ -220,11 +217,12 @@ def _table_familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, c
         lignes, f"établissements employeurs et salariés de l'ESS au 31/12/{annee}, {nom}", source, note)
 
 
-def _categories(etab: pd.DataFrame, perimetre: str, libelles: dict, annee: int) -> Tableau:
+def _categories(etab: pd.DataFrame, perimetre: str, annee: int) -> Tableau:
     dans = etab[_dans_perimetre(etab, perimetre)]
     lignes = []
     if not dans.empty:
-        df = (dans.assign(famille=dans["famille_ess"].map(libelles).fillna("Hors périmètre statistique"),
+        famille = dans["famille_ess"].map(familles_ess()).fillna("Hors périmètre statistique")
+        df = (dans.assign(famille=famille,
                           libelle=dans["libelle_categorie_juridique"].fillna("Non renseignée"))
               .groupby(["categorie_juridique", "libelle", "famille"], dropna=False).size()
               .rename("n").reset_index().sort_values(["n", "categorie_juridique"], ascending=[False, True]))
@@ -480,11 +478,10 @@ def fiche(
     statistiques = base if perimetre == "statistique" else indicateurs.chiffres_cles(con, t.code, annee)
     parents_t = parents(con, t)
     annees = millesime(info.get("annees_emploi", ""))
-    libelles = dict(con.execute(requetes.FAMILLES).fetchall())
     evolution = _evolution(con, t, annees)
     tableaux = [
         _table_familles(con, t, annee, etab, "familles", "Familles juridiques", titre),
-        _categories(etab, perimetre, libelles, annee),
+        _categories(etab, perimetre, annee),
         _definitions_comparees(compte, perimetre, unite, annee),
         _comparaisons(con, t, titre, annee, statistiques, parents_t, cache),
         evolution,

@@ -9,6 +9,7 @@ import hashlib
 
 import pandas as pd
 
+from data import libelles
 from ess import format as fr
 from ess import noms
 from ess.document import graphiques
@@ -26,8 +27,7 @@ WHERE t.niveau = 'epci'
 """
 GEO = "SELECT territoire, geojson FROM geometries WHERE list_contains(?, territoire)"
 COMMUNES_DE = "SELECT commune FROM appartenance WHERE list_contains(?, territoire)"
-NATURE = {"commune": "Commune", "communes": "Groupe de communes", "epci": "Intercommunalité (EPCI)",
-          "petr": "Pôle d'équilibre territorial et rural (PETR)", "departement": "Département"}
+NATURE = libelles("niveaux", "nature")
 
 
 def _n(x, dec=0) -> str:
@@ -258,7 +258,7 @@ def document(f: Fiche, con=None, images: bool = True) -> Document:
         Section("Établissements et pépites", [t("etablissements"), t("pepites")]),
         Section("Définitions comparées", [t("definitions_comparees")]),
     ]
-    nature = NATURE.get(f.territoire.niveau, NIVEAUX.get(f.territoire.niveau, ""))
+    nature = NATURE.get(f.territoire.niveau, "")
     return Document(
         titre=f"Data ESS — {f.titre}",
         sous_titre=f"{nature} · Haute-Garonne · économie sociale et solidaire, données {f.annee}",

@@ -6,11 +6,12 @@ import math
 
 import duckdb
 
+from data import familles_ess, libelles
 from ess import diffusion, requetes
 from ess.territoire import resoudre
 
-FAMILLES_ESS = ("association", "cooperative", "mutuelle", "fondation", "autre_ess")
-PERIMETRES = ("statistique", "sirene")
+FAMILLES_ESS = tuple(familles_ess())  # association, cooperative… (data/familles.csv)
+PERIMETRES = tuple(libelles("definitions_ess"))  # statistique, sirene
 
 
 class AnneeIndisponible(ValueError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from data import familles_ess
 from ess import diffusion, requetes
 from ess.indicateurs import FAMILLES_ESS
 from ess.territoire import Territoire, resoudre
@@ -42,9 +43,8 @@ def familles(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> pd.DataFr
     t = resoudre(con, code)
     cells = cellules(con, t, annee)
     ens = cells[cells["nomenclature"] == "ensemble"].set_index("groupe")
-    libelles = con.execute(requetes.FAMILLES).df().set_index("famille")["libelle"]
     df = pd.DataFrame({"famille": list(FAMILLES_ESS)})
-    df["libelle"] = df["famille"].map(libelles)
+    df["libelle"] = df["famille"].map(familles_ess())
     for col in ("nb_etablissements", "effectifs", "secret"):
         df[col] = df["famille"].map(ens[col]) if not ens.empty else None
     df["nb_etablissements"] = df["nb_etablissements"].fillna(0).astype(int)

@@ -153,24 +153,3 @@ SELECT annee AS "Année", CASE mesure WHEN 'eqtp' THEN 'EQTP' ELSE 'Effectifs' E
        sous_protegees AS "Insuffisamment protégées", impossibles AS "Impossibles à protéger"
 FROM secret_rapport ORDER BY annee, mesure
 """
-
-# What the base publishes of employment, by level (data/diffusion_emploi.csv), in words.
-DIFFUSION_EMPLOI = """
-WITH d AS (
-    SELECT d.*,
-           CASE d.groupe WHEN 'ess' THEN 'ESS' WHEN 'prive' THEN 'privé'
-                ELSE lower(left(f.libelle, 1)) || substr(f.libelle, 2) END AS quoi,
-           CASE d.groupe WHEN 'ess' THEN 0 WHEN 'prive' THEN 99 ELSE f.ordre::INTEGER END AS rang,
-           CASE d.niveau WHEN 'commune' THEN 1 WHEN 'epci' THEN 2 WHEN 'petr' THEN 3 WHEN 'metropole' THEN 4
-                         WHEN 'densite' THEN 5 ELSE 6 END AS ordre_niveau
-    FROM ref_diffusion_emploi d LEFT JOIN ref_familles f ON f.famille = d.groupe
-)
-SELECT CASE niveau WHEN 'commune' THEN 'Commune' WHEN 'epci' THEN 'EPCI' WHEN 'petr' THEN 'PETR'
-                   WHEN 'departement' THEN 'Département' WHEN 'metropole' THEN 'Métropole et hors métropole'
-                   WHEN 'densite' THEN 'Classe de densité' ELSE niveau END AS "Échelon",
-       string_agg(quoi, ', ' ORDER BY rang) FILTER (WHERE nomenclature = 'ensemble') AS "Tous secteurs",
-       coalesce(string_agg(quoi, ', ' ORDER BY rang) FILTER (WHERE nomenclature = 'a21'), '—')
-           AS "Par section (A21)",
-       coalesce(string_agg(quoi, ', ' ORDER BY rang) FILTER (WHERE nomenclature = 'a38'), '—') AS "Par A38"
-FROM d GROUP BY niveau, ordre_niveau ORDER BY ordre_niveau
-"""

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import duckdb
 
+from data import libelles
 from ess import requetes
 
-NIVEAUX = ("departement", "epci", "commune", "petr", "metropole", "densite")
-_FORMAT = re.compile(r"^(departement|epci|commune|petr|metropole|densite):([0-9A-Za-z-]{1,40})$")
+NIVEAUX = tuple(n for n in libelles("niveaux") if n != "communes")  # a group is parsed apart
+_FORMAT = re.compile(rf"^({'|'.join(NIVEAUX)}):([0-9A-Za-z-]{{1,40}})$")
 _GROUPE = re.compile(r"^communes:([0-9AB]{5}(?:,[0-9AB]{5})*)$")
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from data import libelles
 from ess import portrait
 from ess.indicateurs import infos_build
 
-TYPES = {
-    "metropole": "Métropole / hors métropole",
-    "densite": "Densité",
-    "petr": "PETR",
-}
+# the types of territory compared, in this order (densite: named by libelle_type)
+TYPES = {n: libelles("niveaux", "partition")[n] for n in ("metropole", "densite", "petr")}
 ORDRE_DENSITE = {"urbain-dense": 0, "urbain-intermediaire": 1, "rural": 2}
 
 

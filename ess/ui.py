@@ -14,8 +14,6 @@ from ess import indicateurs, requetes
 from ess.db import chemin_base, connecter
 
 _HABILLAGE = _habillage.html()
-PERIMETRES = {"statistique": "Périmètre statistique (familles juridiques, INSEE/CRESS)",
-              "sirene": "Marqueur ESS du répertoire SIRENE"}
 
 
 def cadre_application() -> None:

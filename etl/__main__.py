@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from data import DATA
 from etl import historique
 from etl.build import BuildError, construire
 from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers
 from geo.reference import TerritoireInconnu
 
-DB_DEFAUT = Path("data/ess.duckdb")
+DB_DEFAUT = DATA / "ess.duckdb"  # where the read side looks by default (ess/db.py)
 OPTIONS_FICHIERS = {
     "sirene_etablissements": "stock SIRENE des établissements (StockEtablissement : csv, zip ou parquet)",
     "sirene_unites_legales": "stock SIRENE des unités légales (StockUniteLegale : csv, zip ou parquet)",

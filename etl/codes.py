@@ -1,13 +1,11 @@
-"""Code tables of data/ and the official column layouts, for the write side."""
+"""The official column layouts and what the write side derives from the code tables of data/
+(read by the `data` module)."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-import pandas as pd
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from data import table
 
 # StockEtablissement, format 3.11 + NAF 2025 column (sources.md §2), in file order.
 COLONNES_ETABLISSEMENT = (
@@ -59,11 +57,6 @@ TABLES_DE_CODES = ["naf_sections", "naf_a38", "naf_divisions", "naf_sous_classes
                    "categories_juridiques", "familles_ess", "exclusions_ess_naf",
                    "tranches_effectifs", "familles", "groupes_familles", "chiffres_contexte",
                    "plan1_livrables", "diffusion_emploi"]
-
-
-@cache
-def table(nom: str) -> pd.DataFrame:
-    return pd.read_csv(DATA / f"{nom}.csv", dtype=str, keep_default_na=False)
 
 
 @cache

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import duckdb
 
+from data import familles_ess, table
+
 UNIQUE = {
     "communes": ["commune"],
     "territoires": ["territoire"],
@@ -25,13 +27,12 @@ NON_NULL = {
     "projets": ["id_projet", "nom_projet", "commune", "finance"],
     "rejets_lignes": ["source", "fichier", "ligne", "motif"],
 }
+GROUPES = [*table("familles")["famille"], *table("groupes_familles")["groupe"]]  # families, ess, prive…
 VALEURS = {
-    ("emploi", "groupe"): ["association", "cooperative", "mutuelle", "fondation", "autre_ess",
-                           "ess", "prive_hors_ess", "prive", "public", "ensemble"],
+    ("emploi", "groupe"): list(dict.fromkeys(GROUPES)),
     ("emploi", "nomenclature"): ["a38", "a21", "ensemble"],
     ("etablissements", "etat"): ["A", "F"],
-    ("etablissements", "famille_ess"): ["association", "cooperative", "mutuelle", "fondation",
-                                        "autre_ess"],
+    ("etablissements", "famille_ess"): list(familles_ess()),
     ("projets", "finance"): ["oui", "non"],
 }
 RELATIONS = [

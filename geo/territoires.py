@@ -14,21 +14,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from data import DATA
 from geo import reference, typologies
 from geo.geometry import fond_de_carte, geojson_par_territoire
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 LAMBERT93 = 2154
 MARGE_FOND_DEG = 0.08  # how much of the neighbours the maps show around the département
-
-NIVEAUX = {
-    "commune": "Commune",
-    "epci": "EPCI",
-    "petr": "PETR",
-    "departement": "Département",
-    "metropole": "Métropole / hors métropole",
-    "densite": "Densité (approximation)",
-}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from data import DATA
 
 HORS_METROPOLE = "hors-metropole"
 SEUILS_DENSITE = ((1000.0, "urbain-dense"), (150.0, "urbain-intermediaire"), (0.0, "rural"))

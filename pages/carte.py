@@ -3,6 +3,7 @@ Every control lives in the URL; a click on a territory selects it and offers its
 
 import streamlit as st
 
+from data import familles_ess
 from ess import carte, carte_vue, graphiques, noms, requetes, ui
 from ess import format as fr
 from ess import permalien as pl
@@ -29,8 +30,7 @@ annees = [a for a in ui.requete(requetes.ANNEES_EMPLOI, (), cle)["annee"]]
 vue = pl.choix(pl.VUE, "Vue", {"territoires": "Indicateur par territoire",
                                "etablissements": "Établissements (points)"}, "territoires", "radio")
 definition = pl.choix("definition", "Définition de l'ESS", carte.DEFINITIONS, "statistique", "radio")
-familles = {"toutes": "Toutes les familles",
-            **dict(ui.requete(requetes.FAMILLES, (), cle).itertuples(index=False))}
+familles = {"toutes": "Toutes les familles", **familles_ess()}
 famille = pl.choix("famille", "Famille juridique", familles, "toutes")
 sections = ui.requete(requetes.SECTIONS_A21, (), cle)
 secteurs = {"tous": "Tous les secteurs",

@@ -15,8 +15,7 @@ from ess.territoire import TerritoireInvalide, plus_peuple
 
 ui.cadre_application()
 
-NIVEAUX_CHOIX = {"commune": "Commune", "epci": "EPCI", "petr": "PETR", "departement": "Département",
-                 "communes": "Groupe de communes"}
+NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n] for n in ("commune", "epci", "petr", "departement", "communes")}
 
 # a cursor of its own: DuckDB connections are not shared safely between concurrent runs
 con = ui.connexion().cursor()

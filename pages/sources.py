@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ess import indicateurs, requetes, ui
+from ess import diffusion, indicateurs, requetes, ui
 from ess.exports.csv import table_csv
 from ess.format import nombre
 
@@ -80,7 +80,7 @@ st.markdown(
     "cellules communales publiées : une cellule masquée dans une commune masque le groupe."
 )
 st.subheader("Ce que la base publie de l'emploi salarié")
-ui.tableau(ui.requete(requetes.DIFFUSION_EMPLOI, (), cle))
+ui.tableau(ui.calcul(diffusion.tableau))
 st.subheader("Protection et audit de la dernière construction")
 ui.tableau(ui.requete(requetes.SECRET_RAPPORT, (), cle))
 st.header("Sources")

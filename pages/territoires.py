@@ -3,6 +3,7 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 
 import streamlit as st
 
+from data import libelles
 from ess import comparaison, graphiques, noms, portrait, resumes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
@@ -14,8 +15,7 @@ ui.cadre_application()
 
 con = ui.connexion()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
-TYPES = {"epci": "EPCI", "commune": "Commune", "petr": "PETR", "departement": "Département",
-         "communes": "Groupe de communes"}
+TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departement", "communes")}
 
 
 def tableau_et_csv(df, nom_fichier: str, source: str = "", grand: int = 40) -> None:

@@ -1,7 +1,7 @@
 """Bilan of the 1st plan (2020-2025) from the project register, and the "Rapport de bilan"
 (synthesis, breakdowns, static charts, tracking of the 2025-2028 plan) as PDF, DOCX, XLSX."""
 
-from pathlib import Path
+from data import DATA
 
 # The register template offered for download (columns of etl/sources/projets.py).
-MODELE_REGISTRE = Path(__file__).resolve().parents[2] / "data" / "modele_registre_projets.csv"
+MODELE_REGISTRE = DATA / "modele_registre_projets.csv"

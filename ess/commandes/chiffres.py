@@ -6,14 +6,14 @@ import json
 
 from ess import format as fr
 from ess.db import connecter
-from ess.indicateurs import chiffres_cles
+from ess.indicateurs import PERIMETRES, chiffres_cles
 
 
 def ajouter(sous) -> None:
     p = sous.add_parser("chiffres", help="chiffres clés d'un territoire")
     p.add_argument("--territoire", required=True, help="ex. departement:31, epci:243100518")
     p.add_argument("--annee", type=int)
-    p.add_argument("--perimetre", choices=["statistique", "sirene"], default="statistique")
+    p.add_argument("--perimetre", choices=PERIMETRES, default="statistique")
     p.add_argument("--json", action="store_true")
     p.set_defaults(executer=executer)
 

@@ -10,11 +10,11 @@ import functools
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
+from data import DATA
 from ess.format import NON_DIFFUSE, SECRET  # the marks, defined once
 
-FICHIER_EMETTEUR = Path(__file__).resolve().parents[2] / "data" / "emetteur.toml"
+FICHIER_EMETTEUR = DATA / "emetteur.toml"
 
 
 @functools.cache

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-FICHIER = Path(__file__).resolve().parents[2] / "data" / "plan_2025_2028.toml"
+from data import DATA
+
+FICHIER = DATA / "plan_2025_2028.toml"
 STATUTS = ["à lancer", "en cours", "réalisé"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.codes import DATA
+from data import DATA
 from etl.demo import etablissements, flores, projets, sirene
 from etl.demo.emploi import emploi_reference
 from geo.territoires import Referentiel

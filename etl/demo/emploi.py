@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data import familles_ess
 from etl.demo.arrondi import arrondi_controle, repartir
 
-FAMILLES_ESS = ["association", "cooperative", "mutuelle", "fondation", "autre_ess"]
+FAMILLES_ESS = list(familles_ess())
 FACTEUR_DENSITE_EMPLOI = {"urbain-dense": 1.4, "urbain-intermediaire": 1.0, "rural": 0.55}
 
 

@@ -70,8 +70,7 @@ _SIRENE = requetes.TRANCHES_MILIEU + """, e AS (
     SELECT e.commune, count(*) AS nb, sum(coalesce(t.milieu, 0)) AS eff
     FROM etablissements e LEFT JOIN t USING (tranche)
     WHERE e.ess_sirene AND e.employeur
-      AND e.date_creation <= make_date($annee, 12, 31)
-      AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date($annee, 12, 31))
+      AND actif_au_31_12(e.date_creation, e.date_fermeture, $annee)
       AND ($famille IS NULL OR coalesce(e.famille_ess, 'autre_ess') = $famille)
       AND ($section IS NULL OR e.a21 = $section)
     GROUP BY e.commune
@@ -251,8 +250,7 @@ JOIN communes c ON c.commune = e.commune
 LEFT JOIN ref_familles f ON f.famille = e.famille_ess
 WHERE e.diffusible AND e.lon IS NOT NULL AND e.lat IS NOT NULL AND e.employeur
   AND (CASE WHEN $definition = 'sirene' THEN e.ess_sirene ELSE e.famille_ess IS NOT NULL END)
-  AND e.date_creation <= make_date($annee, 12, 31)
-  AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date($annee, 12, 31))
+  AND actif_au_31_12(e.date_creation, e.date_fermeture, $annee)
   AND ($famille IS NULL OR coalesce(e.famille_ess, 'autre_ess') = $famille)
   AND ($section IS NULL OR e.a21 = $section)
 ORDER BY e.siret

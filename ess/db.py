@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from data import DATA
+from data import DATA, installer_regles
 
 DB_DEFAUT = DATA / "ess.duckdb"
 COMMANDE_BUILD = "make run  (ou : python -m etl build)"
@@ -61,6 +61,7 @@ def _ouvrir(path: Path) -> duckdb.DuckDBPyConnection:
         tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'base'").fetchall()
         for (t,) in tables:  # the file's own table names
             con.execute(f'CREATE VIEW "{t}" AS SELECT * FROM base."{t}"')  # noqa: S608
+        installer_regles(con)  # actif_au_31_12…, as the build counts
     except BaseException:
         con.close()
         raise

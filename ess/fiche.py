@@ -34,18 +34,20 @@ CATEGORIES_SCOP = ("5458", "5558", "5658")
 SOURCE_FLORES = "INSEE, emploi salarié au 31/12/{annee} (format FLORES), périmètre statistique de l'ESS"
 SOURCE_SIRENE = "INSEE, répertoire SIRENE, établissements employeurs actifs au 31/12/{annee}"
 
-# ESS employer establishments active at 31/12 of the year in the territory, with their
-# legal unit's ESS status in both definitions (SIRENE counts are public, never secret).
+# ESS employer establishments of the territory active at 31/12 of the year or of the first
+# year of its trend (flags actif_annee, actif_debut), with their legal unit's ESS status in
+# both definitions (SIRENE counts are public, never secret).
 ETABLISSEMENTS_ESS = """
-SELECT e.*, c.nom AS nom_commune, t.libelle AS libelle_tranche, t.effectif_min::INTEGER AS effectif_min
+SELECT e.*, c.nom AS nom_commune, t.libelle AS libelle_tranche, t.effectif_min::INTEGER AS effectif_min,
+       actif_au_31_12(e.date_creation, e.date_fermeture, ?) AS actif_annee,
+       actif_au_31_12(e.date_creation, e.date_fermeture, ?) AS actif_debut
 FROM etablissements e
 JOIN communes c USING (commune)
 LEFT JOIN ref_tranches_effectifs t USING (tranche)
 WHERE e.employeur AND list_contains(?, e.commune)
   AND (e.famille_ess IS NOT NULL OR e.ess_sirene)
-  AND e.date_creation <= make_date(?, 12, 31)
-  AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(?, 12, 31))
-"""  # parameters: communes, last year, first year (the rows active at the end of either)
+  AND (actif_annee OR actif_debut)
+"""  # parameters: year, first year, communes
 # the same for every commune (a batch reads it once per worker and keeps each territory's rows)
 ETABLISSEMENTS_ESS_TOUS = ETABLISSEMENTS_ESS.replace("list_contains(?, e.commune)", "true")
 INITIATIVES = """
@@ -125,22 +127,16 @@ def titre_territoire(con, t: Territoire) -> str:
 
 def _etablissements(con, t: Territoire, annee: int, depuis: int | None = None,
                     cache: dict | None = None) -> pd.DataFrame:
-    """Active at 31/12 of `annee`; with `depuis`, also those active at 31/12 of that earlier
-    year (one query for a trend: `actifs_fin` picks either year). With a batch's `cache`, all
-    communes' rows are read once and each territory keeps its own (same rows, same order)."""
+    """Active at 31/12 of `annee` (`actif_annee`) or, with `depuis`, of that earlier year
+    (`actif_debut`): one query for a trend. With a batch's `cache`, all communes' rows are read
+    once and each territory keeps its own (same rows, same order)."""
     if cache is None:
-        return con.execute(ETABLISSEMENTS_ESS, [list(t.communes), annee, depuis or annee]).df()
+        return con.execute(ETABLISSEMENTS_ESS, [annee, depuis or annee, list(t.communes)]).df()
     cle = ("etablissements", annee, depuis or annee)
     if cle not in cache:
         cache[cle] = con.execute(ETABLISSEMENTS_ESS_TOUS, [annee, depuis or annee]).df()
     tous = cache[cle]
     return tous[tous["commune"].isin(t.communes)].reset_index(drop=True)
-
-
-def actifs_fin(etab: pd.DataFrame, annee: int) -> pd.DataFrame:
-    fin = pd.Timestamp(annee, 12, 31)
-    creation, fermeture = pd.to_datetime(etab["date_creation"]), pd.to_datetime(etab["date_fermeture"])
-    return etab[(creation <= fin) & (fermeture.isna() | (fermeture > fin))]
 
 
 def _dans_perimetre(etab: pd.DataFrame, perimetre: str) -> pd.Series:
@@ -470,7 +466,7 @@ def fiche(
     annees_emploi = indicateurs.annees(con)
     debut = annee_debut(annees_emploi, annee)
     deux_ans = _etablissements(con, t, annee, debut, cache)
-    etab, etab_debut = actifs_fin(deux_ans, annee), actifs_fin(deux_ans, debut)
+    etab, etab_debut = deux_ans[deux_ans["actif_annee"]], deux_ans[deux_ans["actif_debut"]]
     compte = comptages(etab)
     base = indicateurs.chiffres_cles(con, t.code, annee, perimetre)
     # the headline count follows the chosen definition and unit (SIRENE, public)

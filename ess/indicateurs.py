@@ -133,7 +133,7 @@ def fourchette_rapport(fourchette: list | None, diviseur, facteur: int, decimale
 
 
 def _sirene(con, territoire, annee) -> dict:
-    cells = con.execute(requetes.SIRENE_ESS, [list(territoire.communes), annee, annee]).df()
+    cells = con.execute(requetes.SIRENE_ESS, [list(territoire.communes), annee]).df()
     familles = cells.groupby("famille")["effectifs_estimes"].sum()
     return {
         "etablissements_employeurs_ess": int(cells["nb_etablissements"].sum()),

@@ -44,8 +44,7 @@ FROM etablissements e
 LEFT JOIN t USING (tranche)
 WHERE e.ess_sirene AND e.employeur
   AND list_contains(?, e.commune)
-  AND e.date_creation <= make_date(?, 12, 31)
-  AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(?, 12, 31))
+  AND actif_au_31_12(e.date_creation, e.date_fermeture, ?)
 GROUP BY ALL
 """
 

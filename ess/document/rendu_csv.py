@@ -6,15 +6,14 @@ LISEZ-MOI explains how to open the files in LibreOffice (tick `;` only)."""
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 import zipfile
 
 from ess import format as fr
 from ess.document.modele import LEGENDE, NON_DIFFUSE, SECRET, Document, Tableau
 from ess.document.texte import cellule
-from ess.exports.securite import neutraliser, nom_fichier
+from ess.exports.csv import Brut, lignes_csv
+from ess.exports.securite import nom_fichier
 from ess.format import vide
 
 LISEZ_MOI = """{titre}
@@ -40,17 +39,19 @@ en texte avec leur zéro initial (si votre version propose « Évaluer les formu
 
 
 def _texte(v, genre: str) -> str:
+    """A typed value as the CSV writes it: figures in French (`Brut`, never neutralised),
+    marks, text (neutralised by the writer)."""
     if isinstance(v, str):
-        return str(neutraliser(v)) if genre != "siret" else v
+        return v
     if vide(v):
         return SECRET if genre in ("entier", "decimal", "pourcent", "euros") else NON_DIFFUSE
     if genre == "pourcent":
-        return fr.nombre(100 * float(v), 1).replace(fr.ESPACE, "")
+        return Brut(fr.nombre(100 * float(v), 1).replace(fr.ESPACE, ""))
     if genre in ("entier", "euros", "annee"):
-        return str(round(float(v)))
+        return Brut(str(round(float(v))))
     if genre == "decimal":
-        return repr(float(v)).replace(".", ",").removesuffix(",0")
-    return str(neutraliser(cellule(v, genre)))
+        return Brut(repr(float(v)).replace(".", ",").removesuffix(",0"))
+    return cellule(v, genre)
 
 
 def _nom_colonne(c) -> str:
@@ -61,31 +62,15 @@ def _nom_colonne(c) -> str:
     return c.nom
 
 
-MARQUE_SIRET = re.compile(r"§SIRET(\d+)§")
-
-
-def _siret(v) -> str:
-    # a placeholder swapped for the formula after quoting: the csv module would quote the
-    # formula itself, and spreadsheets then read it as text, quotes included
-    return f"§SIRET{v}§" if isinstance(v, str) and v.isdigit() else str(neutraliser(v))
+def _siret(v):
+    # unquoted (Brut): spreadsheets read a quoted formula as text, quotes included
+    return Brut(f'="{v}"') if isinstance(v, str) and v.isdigit() else v
 
 
 def table_csv(t: Tableau) -> bytes:
-    tampon = io.StringIO()
-    w = csv.writer(tampon, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow([_nom_colonne(c) for c in t.colonnes])
-    for ligne in t.lignes:
-        w.writerow([_siret(v) if c.genre == "siret" else _texte(v, c.genre)
-                    for v, c in zip(ligne, t.colonnes, strict=True)])
-    return ("\ufeff" + MARQUE_SIRET.sub(r'="\1"', tampon.getvalue())).encode("utf-8")
-
-
-def _lignes_csv(entete: list[str], lignes: list[list[str]]) -> bytes:
-    tampon = io.StringIO()
-    w = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    w.writerow(entete)
-    w.writerows([[str(neutraliser(x)) for x in ligne] for ligne in lignes])
-    return ("\ufeff" + tampon.getvalue()).encode("utf-8")
+    return lignes_csv([_nom_colonne(c) for c in t.colonnes],
+                      [[_siret(v) if c.genre == "siret" else _texte(v, c.genre)
+                        for v, c in zip(ligne, t.colonnes, strict=True)] for ligne in t.lignes])
 
 
 def generer(doc: Document) -> bytes:
@@ -94,14 +79,14 @@ def generer(doc: Document) -> bytes:
         z.writestr("LISEZ-MOI.txt", ("\ufeff" + LISEZ_MOI.format(
             titre=doc.titre, emetteur=doc.emetteur, service=doc.service, sous_titre=doc.sous_titre,
             date=fr.date_heure(doc.genere_le), legende="\n".join(LEGENDE))).encode("utf-8"))
-        z.writestr("00_synthese.csv", _lignes_csv(
+        z.writestr("00_synthese.csv", lignes_csv(
             ["Chiffre clé", "Valeur", "En une phrase", "Comparaison et tendance"],
             [[c.libelle, _texte(c.valeur, c.genre), c.phrase,
               " · ".join(x for x in (c.comparaison, c.tendance) if x) or NON_DIFFUSE]
              for c in doc.chiffres]))
         for t in doc.tableaux():
             z.writestr(nom_fichier(f"{t.numero:02d}_{t.cle}", "csv"), table_csv(t))
-        z.writestr("99_methodes.csv", _lignes_csv(
+        z.writestr("99_methodes.csv", lignes_csv(
             ["Rubrique", "Contenu"],
             [["Document", doc.titre], ["Émetteur", f"{doc.emetteur} — {doc.service}"],
              ["Établi le", fr.date_heure(doc.genere_le)],

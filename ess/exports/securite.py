@@ -2,7 +2,9 @@
 
 A text cell beginning with = + - @ (or tab, carriage return) is run as a formula by Excel
 and LibreOffice when the file is opened (OWASP "CSV injection"): such cells get a leading
-apostrophe, which spreadsheets show as text. File names keep ASCII letters, digits and -_.
+apostrophe, which spreadsheets show as text. The CSV writer (ess.exports.csv) and the workbook
+writers (ess.document.rendu_xlsx, ess.suivi.classeur) call it on every text cell. File names
+keep ASCII letters, digits and -_.
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ def neutraliser(valeur):
     """The value to write in a cell: text starting like a formula is prefixed with '."""
     if isinstance(valeur, str) and valeur.startswith(DEBUTS_DANGEREUX):
         return "'" + valeur
+    return valeur
+
+
+def retablir(valeur):
+    """A cell read back from one of our own workbooks (an edited export imported again): the
+    apostrophe `neutraliser` added is taken off, so a round trip changes nothing."""
+    if isinstance(valeur, str) and valeur.startswith("'") and valeur[1:].startswith(DEBUTS_DANGEREUX):
+        return valeur[1:]
     return valeur
 
 

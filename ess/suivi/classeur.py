@@ -1,7 +1,8 @@
 """XLSX export and import of the plan indicators (openpyxl).
 
 Export: sheet « Indicateurs » (one row per indicator and year, with its version), sheet
-« Activités » (statuses), sheet « Journal ». Import reads « Indicateurs » back: unknown
+« Activités » (statuses), sheet « Journal »; text that would read as a formula gets an
+apostrophe (ess.exports.securite), taken off again on import. Import reads « Indicateurs » back: unknown
 indicators are created, changed rows saved with the version they carry (a row edited in
 the app since the export is refused as a conflict). All or nothing: if any row is refused,
 nothing is saved and every problem is listed with its line.
@@ -18,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ess.exports.securite import neutraliser, retablir
 from ess.suivi import indicateurs as ind
 from ess.suivi.store import lire_journal, transaction
 from ess.suivi.structure import STATUTS, Plan, charger_plan
@@ -70,13 +72,19 @@ def tableau_activites(con: sqlite3.Connection, plan: Plan | None = None) -> pd.D
     ])
 
 
+def _valeur(v):
+    """A cell: nothing for a missing value; text neutralised (comments and names are typed by
+    staff: « =HYPERLINK(…) » would be a live formula), numbers as numbers."""
+    return None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else neutraliser(v)
+
+
 def _feuille(wb: Workbook, titre: str, df: pd.DataFrame) -> None:
     ws = wb.create_sheet(titre)
-    ws.append(list(df.columns))
+    ws.append([_valeur(c) for c in df.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in df.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v for v in row])
+        ws.append([_valeur(v) for v in row])
     for k, col in enumerate(df.columns, start=1):
         largeur = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
         ws.column_dimensions[get_column_letter(k)].width = min(60, largeur + 2)
@@ -90,7 +98,7 @@ def exporter(con: sqlite3.Connection, plan: Plan | None = None, entete: list[str
     if entete:
         ws = wb.create_sheet("Lisez-moi")
         for ligne in entete:
-            ws.append([ligne])
+            ws.append([_valeur(ligne)])
     _feuille(wb, "Indicateurs", tableau_indicateurs(con, plan))
     _feuille(wb, "Activités", tableau_activites(con, plan))
     _feuille(wb, "Journal", pd.DataFrame(lire_journal(con, limite=5000)).drop(columns="id", errors="ignore"))
@@ -116,7 +124,7 @@ def _cellules(fichier: BinaryIO | bytes) -> list[dict]:
     if manquantes:
         raise ImportInvalide(
             f"Colonne(s) absente(s) de la feuille « Indicateurs » : {', '.join(manquantes)}.")
-    return [{"_ligne": n, **dict(zip(entetes, r, strict=False))}
+    return [{"_ligne": n, **dict(zip(entetes, map(retablir, r), strict=False))}
             for n, r in enumerate(lignes[1:], start=2) if any(v not in (None, "") for v in r)]
 
 

@@ -1,0 +1,178 @@
+"""Formula injection: names that anyone can register in SIRENE (an association named
+`=HYPERLINK(…)`), project names from the register, rejected lines of a loaded file, comments
+typed by staff — through every download button of every page (AppTest) and every export of
+the CLI. No spreadsheet cell may start like a formula (= + - @ tab CR) unless it is a number
+or our SIRET formula; no workbook cell may be a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import duckdb
+import openpyxl
+import pytest
+import streamlit.elements.widgets.button as bouton
+from streamlit.testing.v1 import AppTest
+
+from ess.exports.securite import DEBUTS_DANGEREUX
+from ess.suivi import indicateurs as ind
+from ess.suivi import store
+from tests.conftest import RACINE
+
+MECHANTS = ['=HYPERLINK("http://exemple.invalid","clic")', "+33 1 23 45", "-2+3+cmd", "@SUM(A1)",
+            "\tTabulation", "\rRetour"]
+EPCI = "epci:200068815"  # Cœur de Garonne: a mid-sized EPCI, quick fiches
+# a figure, or the formula that keeps a SIRET's leading zero: allowed to start with - or =
+LICITE = re.compile(r'-?\d+(,\d+)?|="\d+"')
+
+
+@pytest.fixture(scope="module")
+def piege(db_demo, tmp_path_factory):
+    """A copy of the demo database and a staff store where hostile texts stand in every field
+    a download may carry: establishments (names, a commune), territories (an EPCI, a PETR),
+    projects (name, holder, theme, funding scheme), rejected lines, plan indicators."""
+    dossier = tmp_path_factory.mktemp("piege")
+    db, suivi = dossier / "ess.duckdb", dossier / "suivi.sqlite"
+    shutil.copy(db_demo, db)
+    with duckdb.connect(str(db)) as con:
+        sirets = [s for (s,) in con.execute(
+            "SELECT e.siret FROM etablissements e JOIN appartenance a USING (commune) "
+            "WHERE a.territoire = ? AND e.employeur AND e.diffusible AND e.famille_ess IS NOT NULL "
+            "AND e.lon IS NOT NULL AND e.date_fermeture IS NULL AND e.date_creation < DATE '2015-01-01' "
+            "ORDER BY e.siret LIMIT ?", [EPCI, len(MECHANTS)]).fetchall()]
+        for siret, nom in zip(sirets, MECHANTS, strict=True):
+            con.execute("UPDATE etablissements SET nom = ? WHERE siret = ?", [nom, siret])
+        (commune,) = con.execute("SELECT min(commune) FROM appartenance WHERE territoire = ?",
+                                 [EPCI]).fetchone()
+        renommer = "UPDATE territoires SET nom = ? WHERE territoire = ?"
+        con.execute("UPDATE communes SET nom = ? WHERE commune = ?", [MECHANTS[2], commune])
+        con.execute(renommer, [MECHANTS[2], f"commune:{commune}"])
+        con.execute(renommer, [MECHANTS[0], EPCI])
+        petr = con.execute("SELECT min(territoire) FROM territoires WHERE niveau = 'petr'").fetchone()[0]
+        con.execute(renommer, [MECHANTS[3], petr])
+        projets = [p for (p,) in con.execute("SELECT id_projet FROM projets ORDER BY id_projet LIMIT 3")
+                   .fetchall()]
+        for p, (nom, porteur) in zip(projets, [MECHANTS[:2], MECHANTS[2:4], MECHANTS[4:]], strict=True):
+            con.execute("UPDATE projets SET nom_projet = ?, porteur = ?, theme = ?, dispositif = ? "
+                        "WHERE id_projet = ?", [nom, porteur, MECHANTS[3], MECHANTS[1], p])
+        con.executemany("INSERT INTO rejets_lignes VALUES ('flores', 'flores.csv', ?, 'effectifs', ?, ?)",
+                        [[k + 2, m, m] for k, m in enumerate(MECHANTS)])
+    with store.ouvrir(suivi) as con:
+        i = ind.creer_indicateur(con, "1", MECHANTS[0], MECHANTS[3], "marie")
+        ind.enregistrer_valeur(con, i, 2025, "12", "7", MECHANTS[0], MECHANTS[2], 0, "marie")
+    return db, suivi
+
+
+def _cellules(nom: str, contenu: bytes) -> list:
+    """Every cell of a downloaded spreadsheet (CSV, zip of CSV, XLSX); [] for PDF and DOCX."""
+    if nom.endswith(".csv"):
+        return [c for ligne in csv.reader(io.StringIO(contenu.decode("utf-8-sig"), newline=""), delimiter=";")
+                for c in ligne]
+    if nom.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(contenu)) as z:
+            return [c for m in z.namelist() if m.endswith(".csv") for c in _cellules(m, z.read(m))]
+    if nom.endswith(".xlsx"):
+        wb = openpyxl.load_workbook(io.BytesIO(contenu))
+        cellules = [c for ws in wb.worksheets for ligne in ws.iter_rows() for c in ligne]
+        formules = [c.coordinate for c in cellules if c.data_type == "f"]
+        assert not formules, f"{nom} : cellules formules {formules[:5]}"
+        return [c.value for c in cellules]
+    return []
+
+
+def _verifier(nom: str, contenu: bytes) -> list[str]:
+    """The cells of a download that carry a hostile text (neutralised, or the test fails)."""
+    cellules = [c for c in _cellules(nom, contenu) if isinstance(c, str)]
+    dangereuses = [c for c in cellules if c.startswith(DEBUTS_DANGEREUX) and not LICITE.fullmatch(c)]
+    assert not dangereuses, f"{nom} : {dangereuses[:5]}"
+    return [c for c in cellules if any(m.strip() in c for m in MECHANTS)]
+
+
+# Every page with a download button, in the states that show each of its buttons, and the
+# buttons expected there.
+ETATS = [
+    ("pages/carte.py", {}, {"donnees_carte": True}, ["Télécharger le tableau (CSV)"]),
+    ("pages/carte.py", {"vue": "etablissements"}, {"liste_etablissements": True},
+     ["Télécharger la liste (CSV)"]),
+    ("pages/territoires.py", {"vue": "typologies"}, {}, ["Télécharger (CSV)"]),
+    ("pages/territoires.py", {"territoire": EPCI}, {"tableau_chiffres": True}, ["Télécharger (CSV)"] * 5),
+    ("pages/bilan.py", {}, {}, ["Télécharger le modèle de registre (CSV)", "Rapport PDF",
+                                "Rapport Word (DOCX)", "Rapport Tableaux (XLSX)"]),
+    ("pages/suivi.py", {}, {}, ["Télécharger les indicateurs (XLSX)"]),
+    ("pages/data_ess.py", {"territoire": EPCI}, {}, ["Fiche PDF A4", "Classeur XLSX", "Document Word",
+                                                      "CSV (zip, Excel FR)"]),
+    ("pages/sources.py", {}, {}, ["Télécharger les lignes écartées (CSV)"]),
+    ("pages/donnees.py", {}, {"editeur": {"identifiant": "marie", "nom": "Marie"}},
+     ["Télécharger le registre des projets en service (CSV)"]),
+]
+# pages whose downloads carry no hostile text (a template, documents of figures)
+SANS_TEXTE_LIBRE = {"Télécharger le modèle de registre (CSV)"}
+
+
+@pytest.mark.parametrize(("page", "parametres", "etat", "boutons"), ETATS,
+                         ids=[f"{p.removeprefix('pages/')}-{i}" for i, (p, *_r) in enumerate(ETATS)])
+def test_telechargements_des_pages(piege, monkeypatch, page, parametres, etat, boutons):
+    db, suivi = piege
+    monkeypatch.setenv("ESS_DB", str(db))
+    monkeypatch.setenv("ESS_SUIVI_DB", str(suivi))
+    telecharges: dict[str, tuple[str, bytes]] = {}
+    origine = bouton.marshall_file
+
+    def noter(coordinates, data, proto, mimetype, file_name=None, **kw):
+        contenu = data() if callable(data) else data  # what a click on the button gives
+        telecharges[coordinates] = (file_name, contenu.encode() if isinstance(contenu, str) else contenu)
+        return origine(coordinates, data, proto, mimetype, file_name, **kw)
+
+    monkeypatch.setattr(bouton, "marshall_file", noter)
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page(page)
+    for k, v in parametres.items():
+        at.query_params[k] = v
+    at.run()
+    for k, v in etat.items():
+        at.session_state[k] = v
+    if etat:
+        telecharges.clear()
+        at.run()
+    assert not at.exception
+    assert sorted(b.label for b in at.download_button) == sorted(boutons)
+    assert len(telecharges) == len(boutons)
+    vus = {nom: _verifier(nom, contenu) for nom, contenu in telecharges.values()}
+    avec_texte = [b for b in boutons if b not in SANS_TEXTE_LIBRE and "PDF" not in b and "Word" not in b]
+    if avec_texte:  # the hostile texts did reach the files (neutralised: _verifier)
+        assert any(vus.values()), f"aucun texte piégé dans {list(vus)}"
+
+
+def _cli(piege, *args) -> str:
+    db, suivi = piege
+    r = subprocess.run([sys.executable, "-m", "ess", *args], cwd=RACINE, capture_output=True, text=True,
+                       env={**os.environ, "ESS_DB": str(db), "ESS_SUIVI_DB": str(suivi)})
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.mark.parametrize("commande", [
+    ["fiche", "--territoire", EPCI, "--format", "csv", "--format", "xlsx"],
+    ["fiche", "--tous", "epci", "--format", "csv", "--processus", "1"],
+    ["bilan", "--annee", "2025", "--format", "xlsx"],
+])
+def test_exports_de_la_ligne_de_commande(piege, tmp_path, commande):
+    _cli(piege, *commande, "--out", str(tmp_path))
+    fichiers = [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".zip", ".xlsx")]
+    assert fichiers
+    assert [c for p in fichiers for c in _verifier(p.name, p.read_bytes())]  # hostile texts, neutralised
+
+
+def test_chiffres_json_garde_les_noms(piege):
+    """JSON is no spreadsheet: the name is given as it is."""
+    c = json.loads(_cli(piege, "chiffres", "--territoire", EPCI, "--json"))
+    assert c["nom"] == MECHANTS[0]

@@ -21,7 +21,7 @@ build: $(STAMP)
 	$(PY) -m etl build --db $(DB)
 
 run: $(STAMP) $(DB)
-	$(PY) -m ess.serveur --server.port 8501
+	$(PY) -m web.serveur --server.port 8501
 
 test: $(STAMP) $(DB)
 	$(PY) -m pytest

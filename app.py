@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ess import ui
 from ess.db import COMMANDE_BUILD, BaseIndisponible
+from web import ui
 
 # The favicon stays an emoji: a Material icon favicon is fetched from fonts.gstatic.com.
 st.set_page_config(page_title="ESS en Haute-Garonne", page_icon="🤝", layout="wide")

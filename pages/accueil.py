@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ess import carte, carte_vue, requetes, ui
+from ess import carte, carte_vue, requetes
 from ess import format as fr
-from ess import permalien as pl
 from geo.layers import CONFIG_PLOTLY
+from web import permalien as pl
+from web import ui
 
 ui.cadre_application()
 

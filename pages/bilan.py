@@ -5,12 +5,13 @@ register template and the "Rapport de bilan" export."""
 import streamlit as st
 
 from ess import format as fr
-from ess import graphiques, resumes, ui
-from ess import permalien as pl
+from ess import resumes
 from ess.bilan import MODELE_REGISTRE, calculs, rapport
 from ess.db import chemin_suivi
 from ess.suivi import store
 from geo.layers import CONFIG_PLOTLY
+from web import graphiques, ui
+from web import permalien as pl
 
 ui.cadre_application()
 

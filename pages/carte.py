@@ -4,11 +4,12 @@ Every control lives in the URL; a click on a territory selects it and offers its
 import streamlit as st
 
 from data import familles_ess
-from ess import carte, carte_vue, graphiques, noms, requetes, ui
+from ess import carte, carte_vue, noms, requetes
 from ess import format as fr
-from ess import permalien as pl
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo import layers
+from web import graphiques, ui
+from web import permalien as pl
 
 ui.cadre_application()
 

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ess import exports, journal, ui
+from ess import exports, journal
 from ess import fiche as fiches
 from ess import format as fr
-from ess import permalien as pl
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
 from ess.territoire import TerritoireInvalide, plus_peuple
+from web import permalien as pl
+from web import ui
 
 ui.cadre_application()
 

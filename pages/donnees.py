@@ -6,11 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from ess import apercu, donnees, indicateurs, ui
+from ess import apercu, donnees, indicateurs
 from ess import format as fr
 from ess.db import chemin_base, chemin_suivi
 from ess.exports.csv import table_csv
-from ess.suivi import session, store
+from ess.suivi import store
+from web import session, ui
 
 ui.cadre_application()
 

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from ess import diffusion, indicateurs, requetes, ui
+from ess import diffusion, indicateurs, requetes
 from ess.exports.csv import table_csv
 from ess.format import nombre
+from web import ui
 
 ui.cadre_application()
 

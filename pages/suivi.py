@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from ess import format as fr
-from ess import permalien as pl
-from ess import ui
 from ess.db import chemin_suivi
-from ess.suivi import affichage, classeur, session, store
+from ess.suivi import affichage, classeur, store
 from ess.suivi import indicateurs as ind
 from ess.suivi.structure import STATUTS, charger_plan
+from web import permalien as pl
+from web import session, ui
 
 ui.cadre_application()
 

@@ -4,12 +4,13 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 import streamlit as st
 
 from data import libelles
-from ess import comparaison, graphiques, noms, portrait, resumes, typologies, ui
+from ess import comparaison, noms, portrait, resumes, typologies
 from ess import format as fr
-from ess import permalien as pl
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.layers import CONFIG_PLOTLY
+from web import graphiques, ui
+from web import permalien as pl
 
 ui.cadre_application()
 

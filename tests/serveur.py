@@ -40,9 +40,9 @@ def serveur_streamlit(db: Path | str, suivi: Path | None = None, options: tuple[
                if "--server.baseUrlPath" in options else "")
     with open(journal or os.devnull, "wb") as sortie:
         proc = subprocess.Popen(
-            # the app as it is served (ess.serveur: libraries loaded before the first visit);
+            # the app as it is served (web.serveur: libraries loaded before the first visit);
             # another script (the benches' bare page) as any Streamlit page is
-            [sys.executable, *(["-m", "ess.serveur"] if str(script) == "app.py" else
+            [sys.executable, *(["-m", "web.serveur"] if str(script) == "app.py" else
                                ["-m", "streamlit", "run", str(script)]), "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false", *options],

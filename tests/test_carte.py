@@ -1,4 +1,4 @@
-"""Map data (ess.carte), class breaks and figure (geo.layers), permalink parsing (ess.permalien)."""
+"""Map data (ess.carte), class breaks and figure (geo.layers), permalink parsing (web.permalien)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ess import carte, permalien
+from ess import carte
 from ess import format as fr
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo import layers
+from web import permalien
 
 
 @pytest.fixture

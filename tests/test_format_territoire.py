@@ -59,7 +59,7 @@ def test_tableau_html_chiffres_a_droite():
 
     import pandas as pd
 
-    from ess import ui
+    from web import ui
 
     df = pd.DataFrame({"Territoire": ["A <b>", "B"], "Année": [2021, 2022],
                        "Effectifs": [1234, None], "Part": ["11,3\u202f%", "s"]})

@@ -134,7 +134,7 @@ def test_lien_direct_sur_serveur_froid(navigateur, db_demo, tmp_path, chemin, ti
 def test_page_se_connecte_sans_detour(navigateur, db_demo, tmp_path, prefixe):
     """A page's URL (here /carte, also behind a path prefix, as a reverse proxy serves it)
     connects straight to the server: Streamlit would first probe /carte/_stcore/health (a 404)
-    and wait 100 ms before the right address (ess/asgi.py). The server says it is ready only
+    and wait 100 ms before the right address (web/asgi.py). The server says it is ready only
     once it has run the home page itself (its first visitor finds the caches filled)."""
     options = ("--server.baseUrlPath", prefixe.strip("/")) if prefixe else ()
     journal = tmp_path / "serveur.log"

@@ -79,7 +79,7 @@ def choix(nom: str, libelle: str, options: Mapping[str, str], defaut: str,
 def bouton_lien(noms: list[str], source: str | None = None) -> None:
     """"Copier le lien": a visible button (a tap copies, no hover needed) and the link in a
     read-only field that can be selected by hand when the browser refuses the clipboard; on
-    paper, the link, the source and the date (ess/habillage.py holds the click handler and the
+    paper, the link, the source and the date (web/habillage.js holds the click handler and the
     print stylesheet)."""
     params = {n: st.query_params.get(n) for n in noms}
     url = lien(st.context.url, params)

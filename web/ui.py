@@ -9,31 +9,26 @@ from html import escape
 import streamlit as st
 
 from ess import format as fr
-from ess import habillage as _habillage
 from ess import indicateurs, requetes
 from ess.db import chemin_base, connecter
-
-_HABILLAGE = _habillage.html()
+from web import dossier_pages
+from web import habillage as _habillage
 
 
 def cadre_application() -> None:
-    """First statement of every page. The project has a pages/ folder, so Streamlit runs a page
-    alone (its old multipage mode, without app.py) until app.py has called st.navigation once:
-    a forwarded link opened first after a server start showed no navigation, no demo banner and
-    no clear page for a missing database. Turn that mode off and rerun: app.py frames the page."""
+    """First statement of every page: a page Streamlit ran alone, without app.py (its pages/
+    folder mode, web/dossier_pages.py), is run again, framed by app.py."""
     from streamlit import config  # AppTest patches this module's get_option, not st.get_option
-    from streamlit.runtime.pages_manager import PagesManager  # no public switch for this mode
 
     # AppTest sets the mode back before each of its runs: a rerun there would eat widget clicks.
-    if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
-        PagesManager.uses_pages_directory = False
+    if not config.get_option("global.appTest") and dossier_pages.quitter():
         st.rerun()
 
 
 def habillage() -> None:
-    """Language, French framework strings, contrast, tablet and print styles (ess/habillage.py),
+    """Language, French framework strings, contrast, tablet and print styles (web/habillage.py),
     sent once per run from app.py; the sidebar holds it so it takes no room in the page."""
-    st.sidebar.html(_HABILLAGE, unsafe_allow_javascript=True)
+    st.sidebar.html(_habillage.html(), unsafe_allow_javascript=True)
 
 
 def cle_base() -> tuple[str, float]:
@@ -85,7 +80,7 @@ def _figure(module: str, nom: str, args: tuple, cle: tuple):
 
 
 def figure(fonction, *args):
-    """The chart `fonction(con, *args)` (ess.graphiques), built once per database build and
+    """The chart `fonction(con, *args)` (web.graphiques, ess.carte_vue), built once per database build and
     shared by every session, not copied: callers only pass it to st.plotly_chart, which reads it."""
     return _figure(fonction.__module__, fonction.__name__, args, cle_base())
 

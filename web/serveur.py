@@ -1,4 +1,4 @@
-"""Serve the dashboard: `python -m ess.serveur [options of streamlit run]` (what `make run` does).
+"""Serve the dashboard: `python -m web.serveur [options of streamlit run]` (what `make run` does).
 
 `streamlit run app.py` imports what the pages need at the first visit after a (re)start:
 mapclassify alone brings scipy, scikit-learn and matplotlib, 2,7 s on a 2-core server, so
@@ -13,7 +13,7 @@ import importlib
 import sys
 
 # What the pages import, the heaviest first (the rest of ess comes with them).
-PRECHARGES = ("geo.layers", "ess.graphiques", "ess.carte_vue", "ess.fiche", "ess.ui")
+PRECHARGES = ("geo.layers", "web.graphiques", "ess.carte_vue", "ess.fiche", "web.ui")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +21,8 @@ def main(argv: list[str] | None = None) -> int:
         importlib.import_module(module)
     from streamlit.web import cli
 
-    # ess/asgi.py: app.py served with the middleware that spares each page a 100 ms probe
-    sys.argv = ["streamlit", "run", "ess/asgi.py", *(sys.argv[1:] if argv is None else argv)]
+    # web/asgi.py: app.py served with the middleware that spares each page a 100 ms probe
+    sys.argv = ["streamlit", "run", "web/asgi.py", *(sys.argv[1:] if argv is None else argv)]
     return cli.main(prog_name="streamlit")
 
 

@@ -1,5 +1,6 @@
-"""Charts of the pages that depend only on the database and their arguments, so `ui.figure` builds each
-once per database build and shares it: building a plotly map costs ~0.1 s of CPU per rerun."""
+"""Charts of the pages that depend only on the database and their arguments, so `web.ui.figure`
+builds each once per database build and shares it: building a plotly map costs ~0.1 s of CPU
+per rerun."""
 
 from __future__ import annotations
 

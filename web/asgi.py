@@ -1,5 +1,5 @@
 """The served app: app.py as a Streamlit ASGI app (st.App) with one middleware, run by
-`python -m ess.serveur` (`streamlit run` finds `app` here).
+`python -m web.serveur` (`streamlit run` finds `app` here).
 
 Why the middleware: Streamlit's page opens its connection by probing the page's own path
 first (`/carte/_stcore/health`, a 404), then, 100 ms later, the root. Every page but Accueil
@@ -20,7 +20,8 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.logger import get_logger
-from streamlit.runtime.pages_manager import PagesManager  # no public switch for this mode
+
+from web import dossier_pages
 
 RACINE = Path(__file__).resolve().parent.parent
 # Each page's URL is its file name (app.py)
@@ -134,8 +135,7 @@ async def prechauffage(_app):
     tache.cancel()
 
 
-# Streamlit would run a page alone (its old pages/ mode) until app.py has called st.navigation
-# once; ui.cadre_application then reruns it, a second run on each server's first visit. Served
-# from here, app.py frames every page from the start (the flag is only set while None).
-PagesManager.uses_pages_directory = False
+# Served from here, app.py frames every page from the start: no second run of a page on the
+# server's first visits (web/dossier_pages.py).
+dossier_pages.quitter()
 app = st.App(RACINE / "app.py", middleware=[Middleware(BaseDuServeur)], lifespan=prechauffage)

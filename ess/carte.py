@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data import libelles
-from ess import diffusion, indicateurs, requetes
+from ess import diffusion, indicateurs
 from ess import format as fr
 from geo import layers
 
@@ -63,10 +63,10 @@ GROUP BY ALL
 ORDER BY t.territoire
 """
 
-# SIRENE definition, as `requetes.SIRENE_ESS`: flag 'O', employer, active at 31/12 of the
+# SIRENE definition, as `indicateurs.SIRENE_ESS`: flag 'O', employer, active at 31/12 of the
 # year; jobs estimated from the middle of the size band. Counts from the public register are
 # not secret.
-_SIRENE = requetes.TRANCHES_MILIEU + """, e AS (
+_SIRENE = indicateurs.TRANCHES_MILIEU + """, e AS (
     SELECT e.commune, count(*) AS nb, sum(coalesce(t.milieu, 0)) AS eff
     FROM etablissements e LEFT JOIN t USING (tranche)
     WHERE e.ess_sirene AND e.employeur
@@ -86,6 +86,21 @@ WHERE tr.niveau = $niveau
 GROUP BY ALL
 ORDER BY tr.territoire
 """  # noqa: S608 (two constant fragments, parameters bound)
+
+# Simplified geometry of every territory of a level (GeoJSON text, built at build time).
+GEOMETRIES_NIVEAU = """
+SELECT g.territoire, g.geojson
+FROM geometries g JOIN territoires t USING (territoire)
+WHERE t.niveau = ?
+ORDER BY g.territoire
+"""
+# Hidden ESS totals published as an interval (emploi_fourchettes), every territory, one year.
+FOURCHETTES_ANNEE = """
+SELECT territoire, effectifs_min, effectifs_max FROM emploi_fourchettes
+WHERE annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'
+"""
+# The neighbouring départements drawn around the maps.
+FOND = "SELECT territoire, nom, geojson, lon, lat FROM fond_de_carte"
 
 
 def _annee(con, niveau: str, annee: int, definition: str, famille: str | None,
@@ -200,14 +215,14 @@ def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str,
 
 def contours(con: duckdb.DuckDBPyConnection, niveau: str) -> dict:
     """The level's geometries (simplified at build time) as a GeoJSON FeatureCollection."""
-    return layers.feature_collection(con.execute(requetes.GEOMETRIES_NIVEAU, [niveau]).df())
+    return layers.feature_collection(con.execute(GEOMETRIES_NIVEAU, [niveau]).df())
 
 
 def fond(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """The neighbouring départements drawn around the maps; None for a database built before
     the background existed (a kept version brought back keeps working)."""
     try:
-        return con.execute("SELECT territoire, nom, geojson, lon, lat FROM fond_de_carte").df()
+        return con.execute(FOND).df()
     except duckdb.CatalogException:
         return None
 
@@ -215,7 +230,7 @@ def fond(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
 def fourchettes(con: duckdb.DuckDBPyConnection, annee: int) -> dict[str, list]:
     """Hidden ESS totals published as an interval (`indicateurs.fourchette_ess`), by territory."""
     try:
-        rows = con.execute(requetes.FOURCHETTES_ESS_ANNEE, [annee]).fetchall()
+        rows = con.execute(FOURCHETTES_ANNEE, [annee]).fetchall()
     except duckdb.CatalogException:  # a database built before the intervals
         return {}
     return {t: [lo, hi] for t, lo, hi in rows}

@@ -14,6 +14,8 @@ from ess import carte
 from ess import format as fr
 from geo import layers
 
+NOMS_DU_NIVEAU = "SELECT territoire, nom FROM territoires WHERE niveau = ?"
+DIFFUSE = "SELECT count(*) FROM ref_diffusion_emploi WHERE niveau = ? AND groupe = ? AND nomenclature = ?"
 
 @dataclass(frozen=True)
 class VueCarte:
@@ -70,7 +72,7 @@ def etiquettes(con: duckdb.DuckDBPyConnection, niveau: str) -> pd.DataFrame:
     pos = layers.points_interieurs(carte.contours(con, niveau))
     if niveau != "epci":
         return pos
-    noms = con.execute("SELECT territoire, nom FROM territoires WHERE niveau = ?", [niveau]).df()
+    noms = con.execute(NOMS_DU_NIVEAU, [niveau]).df()
     noms["nom"] = layers.noms_courts(noms["nom"])
     return pos.merge(noms, on="territoire")
 
@@ -122,8 +124,7 @@ def diffuse(con: duckdb.DuckDBPyConnection, niveau: str, groupe: str, nomenclatu
     (data/diffusion_emploi.csv, table ref_diffusion_emploi): communes only have ESS and private
     totals, families and A21 start at the EPCI. A base built before that table: everything."""
     try:
-        row = con.execute("SELECT count(*) FROM ref_diffusion_emploi WHERE niveau = ? AND groupe = ? "
-                          "AND nomenclature = ?", [niveau, groupe, nomenclature]).fetchone()
+        row = con.execute(DIFFUSE, [niveau, groupe, nomenclature]).fetchone()
     except duckdb.CatalogException:
         return True
     return row[0] > 0

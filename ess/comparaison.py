@@ -12,6 +12,7 @@ from ess import format as fr
 from ess import indicateurs, portrait
 from ess.territoire import resoudre
 
+POPULATION = "SELECT coalesce(sum(population), 0) FROM communes WHERE list_contains(?, commune)"
 NIVEAUX_PAIRS = ("commune", "epci", "petr")  # levels whose territories are ranked among peers
 LIBELLES = {
     "etablissements_ess": ("Établissements employeurs de l'ESS", ""),
@@ -23,8 +24,7 @@ LIBELLES = {
 
 def population(con: duckdb.DuckDBPyConnection, code: str) -> int:
     communes = list(resoudre(con, code).communes)
-    (pop,) = con.execute("SELECT coalesce(sum(population), 0) FROM communes "
-                         "WHERE list_contains(?, commune)", [communes]).fetchone()
+    (pop,) = con.execute(POPULATION, [communes]).fetchone()
     return int(pop)
 
 

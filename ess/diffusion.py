@@ -11,6 +11,7 @@ from data import libelles
 
 NON_DIFFUSE = "non diffusé à cet échelon"
 
+COMBINAISONS = "SELECT niveau, groupe, nomenclature FROM ref_diffusion_emploi"
 # The groups published by level and nomenclature, in words (families by their label).
 PUBLIE_PAR_NIVEAU = """
 WITH d AS (
@@ -30,7 +31,7 @@ FROM d GROUP BY niveau
 
 
 def combinaisons(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
-    return set(con.execute("SELECT niveau, groupe, nomenclature FROM ref_diffusion_emploi").fetchall())
+    return set(con.execute(COMBINAISONS).fetchall())
 
 
 def publie(con: duckdb.DuckDBPyConnection, niveau: str, groupe: str, nomenclature: str = "ensemble") -> bool:

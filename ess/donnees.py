@@ -22,7 +22,6 @@ from pathlib import Path
 import pandas as pd
 
 from ess import format as fr
-from ess import requetes
 from ess.db import chemin_base
 from ess.fiche import LIBELLES_SOURCES
 
@@ -81,16 +80,20 @@ def deposer(nom: str, contenu: bytes) -> Path:
     return cible
 
 
+SOURCES_EN_SERVICE = "SELECT source, description, millesime FROM sources ORDER BY source"
+REGISTRE = "SELECT * FROM projets ORDER BY id_projet"
+
+
 def sources_en_service(con) -> pd.DataFrame:
     """The provenance of the database in service, sources named in French."""
-    df = con.execute(requetes.SOURCES_EN_SERVICE).df()
+    df = con.execute(SOURCES_EN_SERVICE).df()
     return pd.DataFrame({"Source": df["source"].map(LIBELLES_SOURCES).fillna(df["source"]),
                          "Description": df["description"], "Millésime": df["millesime"]})
 
 
 def registre_en_service(con) -> pd.DataFrame:
     """The register in service, in the columns the register reader accepts back."""
-    return con.execute(requetes.REGISTRE).df()
+    return con.execute(REGISTRE).df()
 
 
 def verifier(changements: dict[str, Path], info: dict[str, str]) -> str | None:

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from data import familles_ess, libelles
-from ess import diffusion, indicateurs, portrait, requetes
+from ess import diffusion, indicateurs, portrait, provenance
 from ess import format as fr
 from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.territoire import Territoire, resoudre
@@ -72,6 +72,7 @@ HAVING count(*) = ?
 """
 POPULATION = "SELECT sum(population)::BIGINT FROM communes WHERE list_contains(?, commune)"
 NOMS_COMMUNES = "SELECT nom FROM communes WHERE list_contains(?, commune) ORDER BY nom"
+TERRITOIRES_DU_NIVEAU = "SELECT territoire, code, nom FROM territoires WHERE niveau = ? ORDER BY nom, code"
 
 
 @dataclass
@@ -417,8 +418,7 @@ def millesime(texte: str) -> str:
 
 def options_niveau(con: duckdb.DuckDBPyConnection, niveau: str) -> dict[str, str]:
     """Territories of a level for a picker, by name: {"commune:31555": "Toulouse (31555)"}."""
-    rows = con.execute("SELECT territoire, code, nom FROM territoires WHERE niveau = ? ORDER BY nom, code",
-                       [niveau]).fetchall()
+    rows = con.execute(TERRITOIRES_DU_NIVEAU, [niveau]).fetchall()
     return {t: f"{nom} ({code})" if niveau == "commune" else nom for t, code, nom in rows}
 
 
@@ -460,7 +460,7 @@ def fiche(
         raise ValueError(f"Unité de compte inconnue : « {unite} » (etablissements ou sieges).")
     t = resoudre(con, code)
     annee = annee or indicateurs.annee_par_defaut(con)
-    info = indicateurs.infos_build(con)
+    info = provenance.infos_build(con)
     demo = info.get("demo") == "oui"
     titre = titre_territoire(con, t)
     annees_emploi = indicateurs.annees(con)
@@ -505,7 +505,7 @@ def fiche(
         territoire=t, annee=annee, perimetre=perimetre, unite=unite, genere_le=datetime.now(UTC), demo=demo,
         chiffres=chiffres | {"statistiques": statistiques}, tableaux=tableaux, notes=notes, alertes=alertes,
         definitions=DEFINITIONS,
-        sources=con.execute(requetes.SOURCES).df(),
+        sources=provenance.sources(con),
         millesimes={"Année des chiffres clés": str(annee), "Années d'emploi disponibles": annees,
                     "Géographie (population légale)": info.get("annee_geographie", ""),
                     "Base construite le": info.get("date_construction", "")},

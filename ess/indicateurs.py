@@ -5,25 +5,77 @@ from __future__ import annotations
 import math
 
 import duckdb
+import pandas as pd
 
 from data import familles_ess, libelles
-from ess import diffusion, requetes
+from ess import diffusion
+from ess import format as fr
+from ess.provenance import infos_build
 from ess.territoire import resoudre
 
 FAMILLES_ESS = tuple(familles_ess())  # association, cooperative… (data/familles.csv)
 PERIMETRES = tuple(libelles("definitions_ess"))  # statistique, sirene
+
+# Employment cells of one territory (or a group: summed; a cell hidden in any part stays
+# hidden, so a group never reveals what its communes hide).
+EMPLOI_CELLULES = """
+SELECT groupe, nomenclature, secteur,
+       sum(nb_etablissements)::INTEGER AS nb_etablissements,
+       CASE WHEN bool_or(secret) THEN NULL ELSE sum(effectifs) END AS effectifs,
+       CASE WHEN bool_or(secret) THEN NULL ELSE sum(eqtp) END AS eqtp,
+       bool_or(secret) AS secret
+FROM emploi
+WHERE list_contains(?, territoire) AND annee = ?
+GROUP BY ALL
+"""
+
+ANNEES_EMPLOI = "SELECT DISTINCT annee FROM emploi ORDER BY annee"
+
+# The interval the published figures give for a hidden ESS total (EPCI, PETR), when published.
+FOURCHETTE_ESS = """
+SELECT effectifs_min, effectifs_max FROM emploi_fourchettes
+WHERE territoire = ? AND annee = ? AND groupe = 'ess' AND nomenclature = 'ensemble'
+"""
+
+# Middle of each SIRENE size band: the job estimate of the SIRENE definition (a CTE `t`).
+TRANCHES_MILIEU = """
+WITH t AS (
+    SELECT tranche,
+           (effectif_min::DOUBLE + coalesce(try_cast(nullif(effectif_max, '') AS DOUBLE),
+                                             effectif_min::DOUBLE)) / 2 AS milieu
+    FROM ref_tranches_effectifs
+)"""
+
+# ESS employer establishments active at 31/12 of a year, SIRENE definition (flag = 'O');
+# jobs estimated from the size band (middle of the band).
+SIRENE_ESS = TRANCHES_MILIEU + """
+SELECT coalesce(e.famille_ess, 'autre_ess') AS famille, e.a38,
+       count(*)::INTEGER AS nb_etablissements,
+       round(sum(coalesce(t.milieu, 0)))::INTEGER AS effectifs_estimes
+FROM etablissements e
+LEFT JOIN t USING (tranche)
+WHERE e.ess_sirene AND e.employeur
+  AND list_contains(?, e.commune)
+  AND actif_au_31_12(e.date_creation, e.date_fermeture, ?)
+GROUP BY ALL
+"""
+
+METROPOLE = "SELECT territoire FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'"
+DEPARTEMENT = "SELECT territoire FROM territoires WHERE niveau = 'departement'"
+CONTEXTE = "SELECT * FROM ref_chiffres_contexte"
 
 
 class AnneeIndisponible(ValueError):
     pass
 
 
-def infos_build(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute(requetes.BUILD_INFO).fetchall())
+def cellules(con: duckdb.DuckDBPyConnection, territoire, annee: int) -> pd.DataFrame:
+    """The employment cells of a territory (a group's summed) for a year."""
+    return con.execute(EMPLOI_CELLULES, [territoire.identifiants(), annee]).df()
 
 
 def annees(con: duckdb.DuckDBPyConnection) -> list[int]:
-    return [a for (a,) in con.execute(requetes.ANNEES_EMPLOI).fetchall()]
+    return [a for (a,) in con.execute(ANNEES_EMPLOI).fetchall()]
 
 
 def annee_par_defaut(con: duckdb.DuckDBPyConnection) -> int:
@@ -57,7 +109,7 @@ def chiffres_cles(
 
 
 def _statistique(con, territoire, annee) -> dict:
-    cells = con.execute(requetes.EMPLOI_CELLULES, [territoire.identifiants(), annee]).df()
+    cells = cellules(con, territoire, annee)
     ens = cells[cells["nomenclature"] == "ensemble"].set_index("groupe")
     secret: list[str] = []
     non_diffuse: list[str] = []
@@ -109,7 +161,7 @@ def fourchette_ess(con: duckdb.DuckDBPyConnection, territoire: str, annee: int) 
     compute it from the published figures (max None: unbounded); None when not published
     (a sensitive cell, a commune, a database built before the intervals)."""
     try:
-        row = con.execute(requetes.FOURCHETTE_ESS, [territoire, annee]).fetchone()
+        row = con.execute(FOURCHETTE_ESS, [territoire, annee]).fetchone()
     except duckdb.CatalogException:
         return None
     return None if row is None else [None if v is None else int(v) for v in row]
@@ -133,7 +185,7 @@ def fourchette_rapport(fourchette: list | None, diviseur, facteur: int, decimale
 
 
 def _sirene(con, territoire, annee) -> dict:
-    cells = con.execute(requetes.SIRENE_ESS, [list(territoire.communes), annee]).df()
+    cells = con.execute(SIRENE_ESS, [list(territoire.communes), annee]).df()
     familles = cells.groupby("famille")["effectifs_estimes"].sum()
     return {
         "etablissements_employeurs_ess": int(cells["nb_etablissements"].sum()),
@@ -158,15 +210,13 @@ def _part(numerateur, denominateur) -> float | None:
 
 
 def metropole(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute(
-        "SELECT territoire FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'"
-    ).fetchone()
+    row = con.execute(METROPOLE).fetchone()
     return row[0] if row else None
 
 
 def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> dict:
     """The home page's figures: key figures plus the shares the plan quotes."""
-    dep = con.execute("SELECT territoire FROM territoires WHERE niveau = 'departement'").fetchone()[0]
+    dep = con.execute(DEPARTEMENT).fetchone()[0]
     c = chiffres_cles(con, dep, annee)
     ess = c["effectifs_ess"]
     c["part_associations"] = _part(c["effectifs_par_famille"]["association"], ess)
@@ -180,38 +230,11 @@ def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = Non
     return c
 
 
-TABLES_BUILD = {"etablissements": "établissements", "emploi": "cellules d'emploi",
-                "rejets": "motifs de rejet", "rejets_lignes": "lignes écartées"}
-# build_info keys in words, for the Sources page (others are shown as they are)
-LIBELLES_BUILD = {
-    "departement": "Département", "demo": "Données de démonstration",
-    "date_construction": "Construite le (heure de Paris)", "duree_secondes": "Durée de construction (s)",
-    "annee_geographie": "Millésime de la géographie", "annee_par_defaut": "Année affichée par défaut",
-    "annees_emploi": "Années d'emploi", "emploi": "Emploi", "secret_cellules": "Secret : cellules d'emploi",
-    "secret_primaires": "Secret : cellules sensibles", "secret_masquees": "Secret : cellules masquées",
-    "secret_impossibles": "Secret : cellules impossibles à protéger", "secret_audit": "Secret : audit",
-}
-
-
-def infos_build_lisibles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """build_info as (label, value) in French: words, Paris time, French numbers."""
-    from ess import format as fr
-
-    lignes = []
-    for cle, valeur in infos_build(con).items():
-        libelle = LIBELLES_BUILD.get(cle)
-        if cle.startswith("lignes_"):
-            table = cle.removeprefix("lignes_")
-            libelle = f"Lignes : {TABLES_BUILD.get(table, table)}"
-        elif cle.startswith("fichier_"):
-            libelle = f"Fichier : {cle.removeprefix('fichier_').replace('_', ' ')}"
-        if cle == "date_construction":
-            valeur = fr.date_heure(valeur)
-        elif cle == "annees_emploi" and valeur:
-            annees = valeur.split(",")
-            valeur = annees[0] if len(annees) == 1 else f"{annees[0]} à {annees[-1]}"
-        elif valeur.replace(".", "", 1).isdigit() and cle not in ("departement", "annee_geographie",
-                                                                   "annee_par_defaut"):
-            valeur = fr.nombre(float(valeur), 1 if "." in valeur else 0)
-        lignes.append((libelle or cle, valeur))
-    return lignes
+def contexte(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The context figures the plan quotes (data/chiffres_contexte.csv), never recomputed, as
+    the home page shows them."""
+    df = con.execute(CONTEXTE).df()
+    df["Valeur"] = [fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
+                    for v, u in zip(df["valeur"], df["unite"], strict=True)]
+    return df[["indicateur", "territoire", "Valeur", "annee", "source"]].rename(columns={
+        "territoire": "Territoire", "indicateur": "Indicateur", "source": "Source", "annee": "Année"})

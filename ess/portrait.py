@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 
 from data import familles_ess
-from ess import diffusion, requetes
-from ess.indicateurs import FAMILLES_ESS
-from ess.territoire import Territoire, resoudre
+from ess import diffusion
+from ess.indicateurs import FAMILLES_ESS, cellules
+from ess.territoire import resoudre
 
 INDICATEURS = {
     "etablissements_ess": "Établissements employeurs de l'ESS",
@@ -23,8 +23,36 @@ INDICATEURS = {
 }
 
 
-def cellules(con: duckdb.DuckDBPyConnection, territoire: Territoire, annee: int) -> pd.DataFrame:
-    return con.execute(requetes.EMPLOI_CELLULES, [territoire.identifiants(), annee]).df()
+A38 = "SELECT a38, libelle_a38, a21 FROM ref_naf_a38 ORDER BY a38"
+SECTIONS_A21 = "SELECT a21, libelle_a21 FROM ref_naf_sections"
+
+# Yearly series of a territory (or group): a value hidden in any part stays hidden.
+EVOLUTION = """
+SELECT annee,
+       sum(nb_etablissements) FILTER (WHERE groupe = 'ess')::INTEGER AS etablissements_ess,
+       CASE WHEN bool_or(secret) FILTER (WHERE groupe = 'ess') THEN NULL
+            ELSE sum(effectifs) FILTER (WHERE groupe = 'ess') END AS effectifs_ess,
+       CASE WHEN bool_or(secret) FILTER (WHERE groupe = 'prive') THEN NULL
+            ELSE sum(effectifs) FILTER (WHERE groupe = 'prive') END AS effectifs_prive
+FROM emploi
+WHERE list_contains(?, territoire) AND nomenclature = 'ensemble'
+GROUP BY annee
+ORDER BY annee
+"""
+
+# Every territory of a level with its ESS indicators for one year.
+INDICATEURS_NIVEAU = """
+SELECT t.territoire, t.code, t.nom, t.population, t.superficie_km2,
+       coalesce(max(e.nb_etablissements) FILTER (WHERE e.groupe = 'ess'), 0) AS etablissements_ess,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'ess') AS effectifs_ess,
+       max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive,
+       coalesce(bool_or(e.secret) FILTER (WHERE e.groupe IN ('ess', 'prive')), false) AS secret
+FROM territoires t
+LEFT JOIN emploi e ON e.territoire = t.territoire AND e.annee = ? AND e.nomenclature = 'ensemble'
+WHERE t.niveau = ?
+GROUP BY ALL
+ORDER BY t.nom
+"""
 
 
 def _parts(df: pd.DataFrame, total) -> pd.DataFrame:
@@ -68,8 +96,8 @@ def secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int, groupe: str 
     total = cells.loc[cells["nomenclature"] == "ensemble", "effectifs"]
     total = None if total.empty or pd.isna(total.iloc[0]) else total.iloc[0]
     cells = cells[cells["nomenclature"].isin(["a21", "a38"])]
-    a38 = con.execute(requetes.A38).df()
-    a21 = con.execute("SELECT a21, libelle_a21 FROM ref_naf_sections").df()
+    a38 = con.execute(A38).df()
+    a21 = con.execute(SECTIONS_A21).df()
     df = cells.rename(columns={"nomenclature": "niveau"})[
         ["niveau", "secteur", "nb_etablissements", "effectifs", "secret"]]
     df = df.merge(a38.rename(columns={"a38": "secteur"}), on="secteur", how="left")
@@ -84,14 +112,14 @@ def secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int, groupe: str 
 def evolution(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """Yearly ESS establishments, ESS jobs, private jobs and ESS share, all available years."""
     t = resoudre(con, code)
-    df = con.execute(requetes.EVOLUTION, [t.identifiants()]).df()
+    df = con.execute(EVOLUTION, [t.identifiants()]).df()
     df["part_ess_prive"] = (100 * df["effectifs_ess"] / df["effectifs_prive"]).round(1)
     return df
 
 
 def par_niveau(con: duckdb.DuckDBPyConnection, niveau: str, annee: int) -> pd.DataFrame:
     """Indicators of every territory of a level (for maps, tables and ranks)."""
-    df = con.execute(requetes.INDICATEURS_NIVEAU, [annee, niveau]).df()
+    df = con.execute(INDICATEURS_NIVEAU, [annee, niveau]).df()
     df["part_ess_prive"] = (100 * df["effectifs_ess"] / df["effectifs_prive"]).round(1)
     df["effectifs_ess_1000_hab"] = (1000 * df["effectifs_ess"] / df["population"]).round(1)
     for ind in INDICATEURS:

@@ -8,11 +8,30 @@ from dataclasses import dataclass
 import duckdb
 
 from data import libelles
-from ess import requetes
 
 NIVEAUX = tuple(n for n in libelles("niveaux") if n != "communes")  # a group is parsed apart
 _FORMAT = re.compile(rf"^({'|'.join(NIVEAUX)}):([0-9A-Za-z-]{{1,40}})$")
 _GROUPE = re.compile(r"^communes:([0-9AB]{5}(?:,[0-9AB]{5})*)$")
+
+COMMUNES_NOMMEES = "SELECT commune, nom FROM communes WHERE list_contains(?, commune) ORDER BY commune"
+TERRITOIRE = "SELECT nom, niveau FROM territoires WHERE territoire = ?"
+COMMUNES_DU_TERRITOIRE = "SELECT commune FROM appartenance WHERE territoire = ? ORDER BY commune"
+# Territories of some levels, in the order of the levels given, then by name.
+TERRITOIRES_NIVEAUX = """
+SELECT territoire, nom, niveau FROM territoires
+WHERE list_contains(?, niveau)
+ORDER BY array_position(?, niveau), nom
+"""
+PLUS_PEUPLE = """
+SELECT territoire FROM territoires WHERE niveau = ?
+ORDER BY population DESC NULLS LAST, territoire LIMIT 1
+"""
+# The PETR holding more than half of some communes, the most of them first.
+PETR_MAJORITAIRE = """
+SELECT territoire FROM appartenance WHERE list_contains(?, commune) AND territoire LIKE 'petr:%'
+GROUP BY territoire HAVING count(*) * 2 > ? ORDER BY count(*) DESC, territoire LIMIT 1
+"""
+DEPARTEMENT = "SELECT code FROM territoires WHERE niveau = 'departement' LIMIT 1"
 
 
 class TerritoireInvalide(ValueError):
@@ -38,10 +57,7 @@ def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
     code = code.strip()
     if m := _GROUPE.match(code):
         demandees = tuple(dict.fromkeys(m.group(1).split(",")))
-        rows = con.execute(
-            "SELECT commune, nom FROM communes WHERE list_contains(?, commune) ORDER BY commune",
-            [list(demandees)],
-        ).fetchall()
+        rows = con.execute(COMMUNES_NOMMEES, [list(demandees)]).fetchall()
         inconnues = sorted(set(demandees) - {c for c, _ in rows})
         if inconnues:
             raise TerritoireInvalide(f"Commune(s) inconnue(s) : {', '.join(inconnues)}.")
@@ -52,26 +68,23 @@ def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
             f"Territoire « {code} » mal formé. Formats acceptés : departement:31, epci:<siren>, "
             "commune:<code INSEE>, petr:<nom>, communes:<code>,<code>,…"
         )
-    row = con.execute("SELECT nom, niveau FROM territoires WHERE territoire = ?", [code]).fetchone()
+    row = con.execute(TERRITOIRE, [code]).fetchone()
     if row is None:
         raise TerritoireInvalide(f"Territoire inconnu : « {code} ».")
-    communes = con.execute(
-        "SELECT commune FROM appartenance WHERE territoire = ? ORDER BY commune", [code]
-    ).fetchall()
+    communes = con.execute(COMMUNES_DU_TERRITOIRE, [code]).fetchall()
     return Territoire(code, row[0], tuple(c for (c,) in communes), row[1])
 
 
 def noms_des_niveaux(con: duckdb.DuckDBPyConnection, niveaux: tuple[str, ...]) -> dict[str, str]:
     """{territory id: name} of the given levels, in the order of the levels, then by name."""
-    rows = con.execute(requetes.TERRITOIRES_NIVEAUX, [list(niveaux), list(niveaux)]).fetchall()
+    rows = con.execute(TERRITOIRES_NIVEAUX, [list(niveaux), list(niveaux)]).fetchall()
     return {territoire: nom for territoire, nom, _niveau in rows}
 
 
 def plus_peuple(con: duckdb.DuckDBPyConnection, niveau: str) -> str | None:
     """The most populated territory of a level: what a page opens on (Toulouse Métropole, not
     the first name of the alphabet, a small territory whose figures are all secret)."""
-    row = con.execute("SELECT territoire FROM territoires WHERE niveau = ? "
-                      "ORDER BY population DESC NULLS LAST, territoire LIMIT 1", [niveau]).fetchone()
+    row = con.execute(PLUS_PEUPLE, [niveau]).fetchone()
     return row[0] if row else None
 
 
@@ -84,14 +97,10 @@ def reference_naturelle(con: duckdb.DuckDBPyConnection, code: str) -> str:
     if code.startswith("petr:"):
         return "departement:" + _departement(con)
     communes = (code.split(":", 1)[1].split(",") if code.startswith("communes:") else
-                [c for (c,) in con.execute("SELECT commune FROM appartenance WHERE territoire = ?",
-                                           [code]).fetchall()])
-    row = con.execute(
-        "SELECT territoire FROM appartenance WHERE list_contains(?, commune) AND territoire LIKE 'petr:%' "
-        "GROUP BY territoire HAVING count(*) * 2 > ? ORDER BY count(*) DESC, territoire LIMIT 1",
-        [communes, len(communes)]).fetchone()
+                [c for (c,) in con.execute(COMMUNES_DU_TERRITOIRE, [code]).fetchall()])
+    row = con.execute(PETR_MAJORITAIRE, [communes, len(communes)]).fetchone()
     return row[0] if row else "departement:" + _departement(con)
 
 
 def _departement(con: duckdb.DuckDBPyConnection) -> str:
-    return con.execute("SELECT code FROM territoires WHERE niveau = 'departement' LIMIT 1").fetchone()[0]
+    return con.execute(DEPARTEMENT).fetchone()[0]

@@ -10,10 +10,14 @@ import pandas as pd
 
 from data import libelles
 from ess import portrait
-from ess.indicateurs import infos_build
+from ess.provenance import infos_build
 
 # the types of territory compared, in this order (densite: named by libelle_type)
 TYPES = {n: libelles("niveaux", "partition")[n] for n in ("metropole", "densite", "petr")}
+# A density source that is not the approximation (its description says so).
+DENSITE_OFFICIELLE = """
+SELECT count(*) FROM sources WHERE source ILIKE '%densite%' AND description NOT ILIKE '%approximation%'
+"""
 ORDRE_DENSITE = {"urbain-dense": 0, "urbain-intermediaire": 1, "rural": 2}
 
 
@@ -23,8 +27,7 @@ def densite_officielle(con: duckdb.DuckDBPyConnection) -> bool:
     if info.get("grille_densite") or info.get("source_densite"):
         return True
     # The build describes the density source; the proxy's description says "Approximation".
-    (n,) = con.execute("SELECT count(*) FROM sources WHERE source ILIKE '%densite%' "
-                       "AND description NOT ILIKE '%approximation%'").fetchone()
+    (n,) = con.execute(DENSITE_OFFICIELLE).fetchone()
     return n > 0
 
 

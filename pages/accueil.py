@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ess import carte, carte_vue, requetes
+from ess import carte, carte_vue, indicateurs
 from ess import format as fr
 from geo.layers import CONFIG_PLOTLY
 from web import permalien as pl
@@ -60,14 +60,7 @@ st.page_link("pages/carte.py", label="Explorer la carte : autres indicateurs, co
              icon=":material/map:", query_params={"annee": str(annee)})
 
 st.header("Pour situer")
-contexte = ui.requete(requetes.CONTEXTE, (), cle)
-contexte["Valeur"] = [
-    fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
-    for v, u in zip(contexte["valeur"], contexte["unite"], strict=True)
-]
-ui.tableau(contexte[["indicateur", "territoire", "Valeur", "annee", "source"]].rename(columns={
-    "territoire": "Territoire", "indicateur": "Indicateur", "source": "Source", "annee": "Année"}),
-    {"Année": 0})
+ui.tableau(ui.calcul(indicateurs.contexte), {"Année": 0})
 st.caption("Chiffres publiés, cités par le plan (non recalculés).")
 
 st.header("Dans ce tableau de bord")

@@ -3,8 +3,8 @@ Every control lives in the URL; a click on a territory selects it and offers its
 
 import streamlit as st
 
-from data import familles_ess
-from ess import carte, carte_vue, noms, requetes
+from data import familles_ess, libelles
+from ess import carte, carte_vue, indicateurs, noms
 from ess import format as fr
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo import layers
@@ -13,7 +13,6 @@ from web import permalien as pl
 
 ui.cadre_application()
 
-cle = ui.cle_base()
 CONFIG_CARTE = {**layers.CONFIG_PLOTLY, "displayModeBar": True,
                 "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
 
@@ -28,15 +27,14 @@ def cliquer():
 
 st.title("Carte de l'ESS")
 annee = ui.annee_selectionnee()
-annees = [a for a in ui.requete(requetes.ANNEES_EMPLOI, (), cle)["annee"]]
+annees = ui.calcul(indicateurs.annees)
 vue = pl.choix(pl.VUE, "Vue", {"territoires": "Indicateur par territoire",
                                "etablissements": "Établissements (points)"}, "territoires", "radio")
 definition = pl.choix("definition", "Définition de l'ESS", carte.DEFINITIONS, "statistique", "radio")
 familles = {"toutes": "Toutes les familles", **familles_ess()}
 famille = pl.choix("famille", "Famille juridique", familles, "toutes")
-sections = ui.requete(requetes.SECTIONS_A21, (), cle)
 secteurs = {"tous": "Tous les secteurs",
-            **{a: f"{a} – {lib}" for a, lib in sections.itertuples(index=False)}}
+            **{a: f"{a} – {lib}" for a, lib in libelles("naf_sections", "libelle_a21").items()}}
 secteur = pl.choix("secteur", "Secteur d'activité (A21)", secteurs, "tous")
 famille_sql = None if famille == "toutes" else famille
 section_sql = None if secteur == "tous" else secteur

@@ -3,15 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from ess import diffusion, indicateurs, requetes
+from ess import diffusion, provenance
 from ess.exports.csv import table_csv
 from ess.format import nombre
 from web import ui
 
 ui.cadre_application()
 
-con = ui.connexion()
-cle = ui.cle_base()
 st.title("Sources et méthodes")
 
 st.header("Deux définitions de l'ESS")
@@ -83,29 +81,29 @@ st.markdown(
 st.subheader("Ce que la base publie de l'emploi salarié")
 ui.tableau(ui.calcul(diffusion.tableau))
 st.subheader("Protection et audit de la dernière construction")
-ui.tableau(ui.requete(requetes.SECRET_RAPPORT, (), cle))
+ui.tableau(ui.calcul(provenance.rapport_secret))
 st.header("Sources")
 # Static tables (ui.tableau): every row shows and prints, and the page loads no grid code.
-ui.tableau(ui.requete(requetes.SOURCES_LIBELLES, (), cle))
+ui.tableau(ui.calcul(provenance.sources_lisibles))
 st.header("Construction de la base")
-info = indicateurs.infos_build_lisibles(con)
+info = ui.calcul(provenance.infos_build_lisibles)
 ui.tableau(pd.DataFrame(info, columns=["Paramètre", "Valeur"]))
 st.header("Rapport de construction")
 st.markdown("Lignes des fichiers sources écartées ou incomplètes : elles sont comptées ici, "
             "jamais supprimées en silence. Les exemples ne citent que des établissements diffusibles.")
-rejets = ui.requete(requetes.REJETS, (), cle)
+rejets = ui.calcul(provenance.rejets)
 if rejets.empty:
     st.caption("Aucune ligne écartée ni incomplète lors de la dernière construction.")
 else:
     ui.tableau(rejets)
-lignes = ui.requete(requetes.REJETS_LIGNES, (), cle)
+lignes = ui.calcul(provenance.rejets_lignes)
 if not lignes.empty:
     with st.expander(f"Détail des {nombre(len(lignes))} lignes écartées (--tolerer-rejets)"):
         st.dataframe(lignes, hide_index=True, width="stretch")
         st.download_button("Télécharger les lignes écartées (CSV)", lambda: table_csv(lignes),
                            file_name="lignes_ecartees.csv", mime="text/csv", on_click="ignore")
 st.header("Familles de l'ESS et catégories juridiques")
-familles = ui.requete(requetes.FAMILLES_CATEGORIES, (), cle)
+familles = ui.calcul(provenance.familles_categories)
 ui.tableau(familles.rename(
     columns={"code": "Catégorie juridique", "libelle": "Libellé", "famille": "Famille de l'ESS",
              "a_verifier": "À vérifier", "commentaire": "Commentaire"}), grand=100)

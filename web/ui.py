@@ -9,8 +9,9 @@ from html import escape
 import streamlit as st
 
 from ess import format as fr
-from ess import indicateurs, requetes
+from ess import indicateurs
 from ess.db import chemin_base, connecter
+from ess.provenance import infos_build, sources_demo, sources_lisibles
 from web import dossier_pages
 from web import habillage as _habillage
 
@@ -58,11 +59,6 @@ def chiffres_departement(annee: int, cle: tuple) -> dict:
     return indicateurs.chiffres_departement(connexion(), annee)
 
 
-@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def requete(sql: str, params: tuple, cle: tuple):
-    return connexion().execute(sql, list(params)).df()
-
-
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def _calcul(module: str, nom: str, args: tuple, cle: tuple):
     return getattr(importlib.import_module(module), nom)(connexion(), *args)
@@ -97,7 +93,7 @@ def annee_selectionnee() -> int:
     if defaut != annees[-1] and annee == defaut:
         # the demo is calibrated on the plan's published figures, which are those of this year
         pourquoi = ("année des chiffres publiés par le plan, sur lesquels la démonstration est calée"
-                    if calcul(indicateurs.infos_build).get("demo") == "oui" else "année de référence")
+                    if calcul(infos_build).get("demo") == "oui" else "année de référence")
         st.sidebar.caption(f"{defaut} : {pourquoi}. Année la plus récente chargée : {annees[-1]}.")
     st.query_params["annee"] = str(annee)
     return annee
@@ -108,11 +104,11 @@ FICTIVES = {"etablissements": "les établissements", "emploi": "les emplois par 
 
 
 def bandeau_demo() -> None:
-    if calcul(indicateurs.infos_build).get("demo") != "oui":
+    if calcul(infos_build).get("demo") != "oui":
         return
     # The SIES may have loaded its real register over the demo (page « Données »): name what
     # is still fictitious.
-    demo = set(requete(requetes.SOURCES_DEMO, (), cle_base())["source"])
+    demo = calcul(sources_demo)
     fictives = [texte for source, texte in FICTIVES.items() if source in demo]
     if not fictives:
         return
@@ -134,13 +130,13 @@ def source(texte: str) -> None:
 
 
 def provenance() -> None:
-    info = calcul(indicateurs.infos_build)
+    info = calcul(infos_build)
     # Lazy: the table is built and drawn only once the expander is opened (every page has it).
     boite = st.expander("Provenance des données", key="provenance", on_change="rerun")
     if not boite.open:
         return
     with boite:
-        tableau(requete(requetes.SOURCES_LIBELLES, (), cle_base()))
+        tableau(calcul(sources_lisibles))
         st.caption(
             f"Base construite le {fr.date_heure(info.get('date_construction')) or '?'} · géographie "
             f"{info.get('annee_geographie', '?')} · années d'emploi {info.get('annees_emploi', '?')}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ess import requetes as requetes_base
 from ess.bilan import requetes
 
 TOUTES = 9999
@@ -39,7 +38,7 @@ def synthese(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> dict:
         "collectivites_accompagnees": collectivites,
         "epci_accompagnes": epci,
         "noms_epci_accompagnes": noms or [],
-        "livrables": [x for x in con.execute(requetes_base.LIVRABLES).df().to_dict(orient="records")
+        "livrables": [x for x in con.execute(requetes.LIVRABLES).df().to_dict(orient="records")
                       if _annee_livrable(x["annee"]) <= _a(annee)],
     }
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ess import document as doc
 from ess import format as fr
-from ess import indicateurs
+from ess import provenance
 from ess.bilan import calculs
 from ess.document import graphiques
 from ess.document.modele import Chiffre, Colonne, Document, Graphique, Paragraphe, Section, Tableau
@@ -158,7 +158,7 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
                plan: Plan | None = None, graphiques_inclus: bool = True) -> Rapport:
     plan = plan or charger_plan()
     s = calculs.synthese(con, annee)
-    info = indicateurs.infos_build(con)
+    info = provenance.infos_build(con)
     demo = info.get("demo") == "oui"
     maintenant = datetime.now(UTC)
     base = info.get("date_construction", "")

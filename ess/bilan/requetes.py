@@ -70,3 +70,5 @@ FROM p ORDER BY id_projet
 """
 
 ANNEES = "SELECT min(annee_accueil), max(annee_accueil) FROM projets"
+# The published deliverables of the 1st plan (no year parameter).
+LIVRABLES = "SELECT annee, titre, partenaire FROM ref_plan1_livrables ORDER BY annee, titre"

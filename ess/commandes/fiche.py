@@ -19,6 +19,7 @@ from ess.db import ConnexionMemoire, connecter
 from ess.fiche import PERIMETRES, UNITES, fiche
 
 NIVEAUX_LOT = {"communes": "commune", "epci": "epci", "petr": "petr"}
+TERRITOIRES_DU_NIVEAU = "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire"
 
 
 def ajouter(sous) -> None:
@@ -102,8 +103,7 @@ def executer(args) -> None:
             print(chemin)
         return
     niveau = NIVEAUX_LOT[args.tous]
-    codes = [c for (c,) in con.execute(
-        "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire", [niveau]).fetchall()]
+    codes = [c for (c,) in con.execute(TERRITOIRES_DU_NIVEAU, [niveau]).fetchall()]
     con.close()
     debut, ecrits, erreurs = time.perf_counter(), 0, []
     for fmt in formats:  # imported once here: the forked workers inherit the modules

@@ -1,0 +1,119 @@
+"""What the database says about itself: how and when it was built (build_info), from which
+sources, which lines of the files were set aside (build report), what the secret statistique
+did, how legal categories map to ESS families. The Sources page, the provenance box of every
+page and the fiches' methods read it here."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ess import format as fr
+
+BUILD_INFO = "SELECT cle, valeur FROM build_info"
+SOURCES = "SELECT source, description, millesime, demo FROM sources ORDER BY source"
+# The same, as people read it (pages; SOURCES keeps its names for the fiches that use them).
+SOURCES_LIBELLES = """SELECT source AS "Table", description AS "Source", millesime AS "Millésime",
+       CASE WHEN demo THEN 'oui' ELSE 'non' END AS "Démonstration" FROM sources ORDER BY source"""
+SOURCES_DEMO = "SELECT source FROM sources WHERE demo"
+
+# Build report: source rows set aside or incomplete (never silently dropped).
+REJETS = """
+SELECT source AS "Source", motif AS "Motif", traitement AS "Traitement",
+       nb_lignes AS "Lignes", exemples AS "Exemples"
+FROM rejets ORDER BY source, motif
+"""
+
+# Lines set aside with --tolerer-rejets, one by one (identifiers are never stored).
+REJETS_LIGNES = """
+SELECT source AS "Source", fichier AS "Fichier", ligne AS "Ligne", colonne AS "Colonne",
+       valeur AS "Valeur", motif AS "Motif"
+FROM rejets_lignes ORDER BY source, fichier, ligne
+"""
+
+# Legal categories and the ESS family each belongs to (data/familles_ess.csv).
+FAMILLES_CATEGORIES = """
+SELECT f.categorie_juridique AS code, c.libelle, coalesce(fa.libelle, f.famille) AS famille,
+       f.a_verifier, f.commentaire
+FROM ref_familles_ess f
+LEFT JOIN ref_categories_juridiques c ON c.code = f.categorie_juridique
+LEFT JOIN ref_familles fa ON fa.famille = f.famille
+ORDER BY fa.ordre, f.famille, code
+"""
+
+# What the secret statistique's protection and audit did, per year and measure (build report).
+SECRET_RAPPORT = """
+SELECT annee AS "Année", CASE mesure WHEN 'eqtp' THEN 'EQTP' ELSE 'Effectifs' END AS "Mesure",
+       cellules AS "Cellules publiées ou masquées", primaires AS "Sensibles (règles primaires)",
+       masquees AS "Masquées", determinees AS "Recalculables exactement",
+       sous_protegees AS "Insuffisamment protégées", impossibles AS "Impossibles à protéger"
+FROM secret_rapport ORDER BY annee, mesure
+"""
+
+
+def infos_build(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute(BUILD_INFO).fetchall())
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(SOURCES).df()
+
+
+def sources_lisibles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(SOURCES_LIBELLES).df()
+
+
+def sources_demo(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The sources still taken from the demo (the SIES may have loaded its real register)."""
+    return {s for (s,) in con.execute(SOURCES_DEMO).fetchall()}
+
+
+def rejets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(REJETS).df()
+
+
+def rejets_lignes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(REJETS_LIGNES).df()
+
+
+def rapport_secret(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(SECRET_RAPPORT).df()
+
+
+def familles_categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(FAMILLES_CATEGORIES).df()
+
+
+TABLES_BUILD = {"etablissements": "établissements", "emploi": "cellules d'emploi",
+                "rejets": "motifs de rejet", "rejets_lignes": "lignes écartées"}
+# build_info keys in words, for the Sources page (others are shown as they are)
+LIBELLES_BUILD = {
+    "departement": "Département", "demo": "Données de démonstration",
+    "date_construction": "Construite le (heure de Paris)", "duree_secondes": "Durée de construction (s)",
+    "annee_geographie": "Millésime de la géographie", "annee_par_defaut": "Année affichée par défaut",
+    "annees_emploi": "Années d'emploi", "emploi": "Emploi", "secret_cellules": "Secret : cellules d'emploi",
+    "secret_primaires": "Secret : cellules sensibles", "secret_masquees": "Secret : cellules masquées",
+    "secret_impossibles": "Secret : cellules impossibles à protéger", "secret_audit": "Secret : audit",
+}
+
+
+def infos_build_lisibles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """build_info as (label, value) in French: words, Paris time, French numbers."""
+    lignes = []
+    for cle, valeur in infos_build(con).items():
+        libelle = LIBELLES_BUILD.get(cle)
+        if cle.startswith("lignes_"):
+            table = cle.removeprefix("lignes_")
+            libelle = f"Lignes : {TABLES_BUILD.get(table, table)}"
+        elif cle.startswith("fichier_"):
+            libelle = f"Fichier : {cle.removeprefix('fichier_').replace('_', ' ')}"
+        if cle == "date_construction":
+            valeur = fr.date_heure(valeur)
+        elif cle == "annees_emploi" and valeur:
+            annees = valeur.split(",")
+            valeur = annees[0] if len(annees) == 1 else f"{annees[0]} à {annees[-1]}"
+        elif valeur.replace(".", "", 1).isdigit() and cle not in ("departement", "annee_geographie",
+                                                                   "annee_par_defaut"):
+            valeur = fr.nombre(float(valeur), 1 if "." in valeur else 0)
+        lignes.append((libelle or cle, valeur))
+    return lignes

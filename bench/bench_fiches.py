@@ -22,9 +22,8 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
-from ess import exports  # noqa: E402
 from ess.db import chemin_base, connecter  # noqa: E402
-from ess.fiche import fiche  # noqa: E402
+from ess.fiche import fiche, fichiers  # noqa: E402
 
 CIBLE_PDF_S = 2.0
 CIBLES_LOT_S = {"xlsx": 60.0, "pdf": 180.0}
@@ -40,13 +39,13 @@ def verdict(ok: bool) -> str:
 
 def une_fiche(db: Path) -> None:
     con = connecter(db)
-    exports.generer(fiche(con, "commune:31001"), "pdf", con)  # imports, fonts: not counted
+    fichiers.generer(fiche(con, "commune:31001"), "pdf", con)  # imports, fonts: not counted
     for code in ("commune:31483", "epci:200073146", "commune:31555", "departement:31"):
         durees = []
         for _ in range(3):
             t = time.perf_counter()
             f = fiche(con, code)
-            contenu = exports.generer(f, "pdf", con)
+            contenu = fichiers.generer(f, "pdf", con)
             durees.append(time.perf_counter() - t)
         duree = statistics.median(durees)
         print(f"PDF {f.titre} ({fr(len(contenu) / 1024, 0)} Ko) : {fr(duree, 2)} s (médiane de 3) — "

@@ -19,10 +19,9 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
-from ess import exports  # noqa: E402
 from ess.bilan import calculs, rapport  # noqa: E402
 from ess.db import chemin_base, connecter  # noqa: E402
-from ess.fiche import fiche  # noqa: E402
+from ess.fiche import fiche, fichiers  # noqa: E402
 from ess.suivi import store  # noqa: E402
 
 TERRITOIRES = {
@@ -47,8 +46,8 @@ def main() -> None:
     for libelle, code in TERRITOIRES.items():
         f = fiche(con, code)
         for fmt in ("pdf", "xlsx", "docx", "csv"):
-            chemin = args.out / exports.nom(f, fmt)
-            chemin.write_bytes(exports.generer(f, fmt, con))
+            chemin = args.out / fichiers.nom(f, fmt)
+            chemin.write_bytes(fichiers.generer(f, fmt, con))
             ecrits.append(chemin)
         print(f"{libelle} : {f.titre}")
     annee = calculs.annees(con)[-1]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ess import format as fr
 from ess.db import chemin_base
-from ess.fiche import LIBELLES_SOURCES
+from ess.fiche.textes import LIBELLES_SOURCES
 
 RACINE = Path(__file__).resolve().parent.parent
 

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ess import exports, journal
 from ess import fiche as fiches
 from ess import format as fr
+from ess import journal
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
+from ess.fiche import fichiers, mise_en_page
 from ess.territoire import TerritoireInvalide, plus_peuple
 from web import permalien as pl
 from web import ui
@@ -46,7 +47,7 @@ class Vue:
 @st.cache_resource(ttl=3600, max_entries=64, show_spinner="Préparation de la fiche…")
 def charger(code: str, annee: int, perimetre: str, unite: str, cle: tuple) -> Vue:
     f = fiches.fiche(ui.connexion().cursor(), code, annee, perimetre, unite)
-    doc = exports.document(f, images=False).numeroter()
+    doc = mise_en_page.document(f, images=False).numeroter()
     html = {(i, j): ui.html_tableau(tableau_texte(bloc), titre=bloc.libelle, champ=bloc.champ)
             for i, section in enumerate(doc.sections)
             for j, bloc in enumerate(section.blocs)
@@ -128,7 +129,7 @@ pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
 
 def telechargement(format: str):
     def produire() -> bytes:  # run on click: the file, then its line in the journal
-        contenu = exports.generer(f, format, ui.connexion().cursor())
+        contenu = fichiers.generer(f, format, ui.connexion().cursor())
         journal.consigner(f.territoire.code, f.territoire.nom, f.annee, format, demandeur)
         return contenu
     return produire
@@ -140,8 +141,8 @@ with st.container(key="ecran-telechargements"):
     formats = (("pdf", "Fiche PDF A4"), ("xlsx", "Classeur XLSX"), ("docx", "Document Word"),
                ("csv", "CSV (zip, Excel FR)"))
     for colonne, (fmt, libelle) in zip(st.columns(4), formats, strict=True):
-        colonne.download_button(libelle, data=telechargement(fmt), file_name=exports.nom(f, fmt),
-                                mime=exports.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
+        colonne.download_button(libelle, data=telechargement(fmt), file_name=fichiers.nom(f, fmt),
+                                mime=fichiers.FORMATS[fmt][1], key=f"telecharger_{fmt}", on_click="ignore",
                                 icon=":material/download:")
 
 for i, section in enumerate(doc.sections):

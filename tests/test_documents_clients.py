@@ -20,10 +20,9 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from ess import exports
 from ess.bilan import rapport
 from ess.db import connecter
-from ess.fiche import fiche
+from ess.fiche import fiche, fichiers
 from ess.suivi import store
 
 TAILLE_MIN = 7.5  # pt: nothing printed smaller
@@ -57,9 +56,9 @@ def documents(db_demo, tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("clients")
     con = connecter(db_demo)
     sg = fiche(con, "commune:31483", 2021)  # Saint-Gaudens
-    ecrits = {f"fiche.{fmt}": exports.generer(sg, fmt, con) for fmt in ("pdf", "xlsx", "docx", "csv")}
-    ecrits["petite.pdf"] = exports.generer(fiche(con, "commune:31001", 2021), "pdf", con)
-    ecrits["toulouse.pdf"] = exports.generer(fiche(con, "commune:31555", 2021), "pdf", con)
+    ecrits = {f"fiche.{fmt}": fichiers.generer(sg, fmt, con) for fmt in ("pdf", "xlsx", "docx", "csv")}
+    ecrits["petite.pdf"] = fichiers.generer(fiche(con, "commune:31001", 2021), "pdf", con)
+    ecrits["toulouse.pdf"] = fichiers.generer(fiche(con, "commune:31555", 2021), "pdf", con)
     with store.ouvrir(d / "suivi.sqlite") as suivi:
         r = rapport.construire(con, suivi, 2025)
     con.close()

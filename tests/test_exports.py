@@ -15,11 +15,12 @@ import pytest
 from docx import Document as Docx
 from docx.oxml.ns import qn
 
-from ess import document, exports
+from ess import document
 from ess import fiche as fiches
 from ess.document import NON_DIFFUSE, Chiffre, Colonne, Document, Graphique, Section, Tableau
 from ess.document.rendu_xlsx import nom_feuille
 from ess.exports import securite
+from ess.fiche import fichiers, mise_en_page
 
 NNBSP = "\u202f"
 MECHANTS = ["=HYPERLINK(\"http://x\")", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
@@ -176,8 +177,8 @@ def fiche_epci(db_demo):
 
 def test_demo_xlsx_contient_ce_qui_est_affiche(fiche_epci):
     f, con = fiche_epci
-    d = exports.document(f, con, images=False).numeroter()
-    wb = openpyxl.load_workbook(io.BytesIO(exports.generer(f, "xlsx", con)), read_only=True)
+    d = mise_en_page.document(f, con, images=False).numeroter()
+    wb = openpyxl.load_workbook(io.BytesIO(fichiers.generer(f, "xlsx", con)), read_only=True)
     assert len(wb.sheetnames) == len(d.tableaux()) + 2
     for nom, t in zip(wb.sheetnames[1:-1], d.tableaux(), strict=True):
         lignes = list(wb[nom].iter_rows(min_row=5, values_only=True))
@@ -190,7 +191,7 @@ def test_demo_xlsx_contient_ce_qui_est_affiche(fiche_epci):
 
 def test_demo_pdf_texte(fiche_epci):
     f, con = fiche_epci
-    lecteur = pypdf.PdfReader(io.BytesIO(exports.generer(f, "pdf", con)))
+    lecteur = pypdf.PdfReader(io.BytesIO(fichiers.generer(f, "pdf", con)))
     texte = "\n".join(p.extract_text() for p in lecteur.pages).replace(NNBSP, " ")
     assert "Cagire Garonne Salat" in texte and "Département de la Haute-Garonne" in texte
     assert "4 674" in texte  # the département's establishments
@@ -231,11 +232,11 @@ def test_emetteur_configure_dans_les_documents(con, tmp_path, monkeypatch):
     modele.identite_emetteur.cache_clear()
     try:
         f = fiches.fiche(con, "commune:31483")
-        pdf = pypdf.PdfReader(io.BytesIO(exports.generer(f, "pdf", con)))
+        pdf = pypdf.PdfReader(io.BytesIO(fichiers.generer(f, "pdf", con)))
         assert "ess@exemple.fr" in " ".join(p.extract_text() for p in pdf.pages)
-        docx = Docx(io.BytesIO(exports.generer(f, "docx", con)))
+        docx = Docx(io.BytesIO(fichiers.generer(f, "docx", con)))
         assert any("ess@exemple.fr" in p.text for p in docx.paragraphs)
-        classeur = openpyxl.load_workbook(io.BytesIO(exports.generer(f, "xlsx", con)))
+        classeur = openpyxl.load_workbook(io.BytesIO(fichiers.generer(f, "xlsx", con)))
         cellules = [str(c.value) for ws in classeur for row in ws.iter_rows() for c in row if c.value]
         assert any("ess@exemple.fr" in c for c in cellules)
     finally:

@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ess import diffusion, exports, fiche, journal
+from ess import diffusion, fiche, journal
 from ess.db import connecter
 from ess.document import NON_DIFFUSE
+from ess.fiche import fichiers, mise_en_page
 from tests.conftest import RACINE
 
 SECTIONS = ["1. Le territoire et ceux qui le contiennent", "2. Familles juridiques et secteurs d'activité",
@@ -139,8 +140,8 @@ def test_groupe_de_communes_et_codes_colles(con):
     assert f.territoire.niveau == "communes" and len(f.territoire.communes) == 2
     assert f.titre == "Groupe de communes : Blagnac, Toulouse"
     autre = fiche.fiche(con, "communes:31069,31149", 2021)
-    assert exports.nom(f, "pdf") != exports.nom(autre, "pdf")  # never overwrite each other
-    assert exports.nom(f, "pdf") == "data-ess_groupe-31069-31555_2021.pdf"
+    assert fichiers.nom(f, "pdf") != fichiers.nom(autre, "pdf")  # never overwrite each other
+    assert fichiers.nom(f, "pdf") == "data-ess_groupe-31069-31555_2021.pdf"
 
 
 def test_journal(suivi):
@@ -191,8 +192,8 @@ def test_connexion_memoire_meme_fiche(con):
     memoire = ConnexionMemoire(con, taille=8)
     cache = {}
     for code in ("commune:31069", "commune:31483", "commune:31069"):
-        attendu = exports.document(fiche.fiche(con, code, 2021), con)
-        obtenu = exports.document(fiche.fiche(memoire, code, 2021, cache=cache), memoire)
+        attendu = mise_en_page.document(fiche.fiche(con, code, 2021), con)
+        obtenu = mise_en_page.document(fiche.fiche(memoire, code, 2021, cache=cache), memoire)
         assert obtenu.genere_le >= attendu.genere_le
         obtenu.genere_le = attendu.genere_le
         assert obtenu == attendu
@@ -297,7 +298,7 @@ def test_ecarts_negatifs_lus_et_calcules(con):
 def test_total_masque_renvoie_au_departement_nomme(con):
     """A masked EPCI total points to the figure of the territory that contains it, named as a
     sentence says it: « ; la Haute-Garonne en compte 55 100 », not « Haute-Garonne en compte »."""
-    from ess.fiche_document import document
+    from ess.fiche.mise_en_page import document
 
     doc = document(fiche.fiche(con, "epci:243100781", 2021), con, images=False)
     phrases = [c.phrase for s in doc.sections for c in getattr(s, "chiffres", []) or []]

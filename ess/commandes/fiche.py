@@ -14,9 +14,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ess import exports, journal
+from ess import journal
 from ess.db import ConnexionMemoire, connecter
-from ess.fiche import PERIMETRES, UNITES, fiche
+from ess.fiche import PERIMETRES, UNITES, fiche, fichiers
 
 NIVEAUX_LOT = {"communes": "commune", "epci": "epci", "petr": "petr"}
 TERRITOIRES_DU_NIVEAU = "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire"
@@ -27,7 +27,7 @@ def ajouter(sous) -> None:
     cible = p.add_mutually_exclusive_group(required=True)
     cible.add_argument("--territoire", help="ex. commune:31555, epci:243100518, communes:31001,31002")
     cible.add_argument("--tous", choices=list(NIVEAUX_LOT), help="une fiche par territoire du niveau")
-    p.add_argument("--format", action="append", choices=list(exports.FORMATS), dest="formats",
+    p.add_argument("--format", action="append", choices=list(fichiers.FORMATS), dest="formats",
                    help="xlsx, csv ou pdf (répétable ; défaut : xlsx)")
     p.add_argument("--out", type=Path, default=Path("."), help="dossier de sortie (créé au besoin)")
     p.add_argument("--annee", type=int)
@@ -45,8 +45,8 @@ def ecrire(con, code: str, formats: list[str], dossier: Path, options: dict, cac
               options.get("unite", "etablissements"), cache=cache)
     chemins = []
     for fmt in formats:
-        chemin = dossier / exports.nom(f, fmt)
-        chemin.write_bytes(exports.generer(f, fmt, con))
+        chemin = dossier / fichiers.nom(f, fmt)
+        chemin.write_bytes(fichiers.generer(f, fmt, con))
         journal.consigner(f.territoire.code, f.territoire.nom, f.annee, fmt, demandeur, origine)
         chemins.append(chemin)
     return chemins
@@ -68,7 +68,7 @@ def _travailler(code: str, formats: list[str], dossier: Path, options: dict):
         f = fiche(con, code, options.get("annee"), options.get("perimetre", "statistique"),
                   options.get("unite", "etablissements"), cache=cache)
         for fmt in formats:
-            (dossier / exports.nom(f, fmt)).write_bytes(exports.generer(f, fmt, con))
+            (dossier / fichiers.nom(f, fmt)).write_bytes(fichiers.generer(f, fmt, con))
         return code, f.territoire.nom, f.annee, formats, None
     except (ValueError, OSError) as exc:  # one bad territory does not stop the batch
         return code, code, None, [], str(exc)

@@ -17,7 +17,8 @@ import pandas as pd
 from data import libelles
 from ess import diffusion, indicateurs
 from ess import format as fr
-from geo import layers
+from geo.choroplethe import feature_collection
+from geo.classes import Classes, classer, placer_fourchettes
 
 NIVEAUX = {n: libelles("niveaux", "partition")[n] for n in ("epci", "commune")}  # the map's levels
 DEFINITIONS = libelles("definitions_ess")
@@ -206,16 +207,16 @@ def _fourchettes(con, df: pd.DataFrame, m: Metrique, annee: int) -> tuple[np.nda
 
 def donnees_classees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
                      definition: str, famille: str | None, section: str | None, depuis: int | None,
-                     methode: str, k: int) -> tuple[pd.DataFrame, layers.Classes]:
+                     methode: str, k: int) -> tuple[pd.DataFrame, Classes]:
     """`donnees` and their class breaks, what the map draws."""
     df = donnees(con, niveau, metrique, annee, definition, famille, section, depuis)
-    classes = layers.classer(df["valeur"], methode, k)
-    return df, layers.placer_fourchettes(classes, df["valeur_min"], df["valeur_max"])
+    classes = classer(df["valeur"], methode, k)
+    return df, placer_fourchettes(classes, df["valeur_min"], df["valeur_max"])
 
 
 def contours(con: duckdb.DuckDBPyConnection, niveau: str) -> dict:
     """The level's geometries (simplified at build time) as a GeoJSON FeatureCollection."""
-    return layers.feature_collection(con.execute(GEOMETRIES_NIVEAU, [niveau]).df())
+    return feature_collection(con.execute(GEOMETRIES_NIVEAU, [niveau]).df())
 
 
 def fond(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:

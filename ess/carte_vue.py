@@ -1,6 +1,6 @@
 """A level's map in classes as the pages show it (Accueil, Carte): French legend labels and
 tooltips, territory names, a one-sentence summary and the figure. The numbers come from
-ess/carte.py; the drawing from geo/layers.py."""
+ess/carte.py; the drawing from geo/ (classes, choroplethe, etiquettes)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import plotly.graph_objects as go
 
 from ess import carte
 from ess import format as fr
-from geo import layers
+from geo.choroplethe import carte_classes
+from geo.classes import Classes, libelles_classes
+from geo.etiquettes import noms_courts, points_interieurs
 
 NOMS_DU_NIVEAU = "SELECT territoire, nom FROM territoires WHERE niveau = ?"
 DIFFUSE = "SELECT count(*) FROM ref_diffusion_emploi WHERE niveau = ? AND groupe = ? AND nomenclature = ?"
@@ -20,7 +22,7 @@ DIFFUSE = "SELECT count(*) FROM ref_diffusion_emploi WHERE niveau = ? AND groupe
 @dataclass(frozen=True)
 class VueCarte:
     df: pd.DataFrame  # carte.donnees, one row per territory
-    classes: layers.Classes
+    classes: Classes
     entete: str  # metric with its filters and period
     libelles: list[str]  # one per class, « 2,1 % à 5,3 % »
     survol: pd.DataFrame  # tooltip lines: name, value, rank
@@ -61,7 +63,7 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
     if classes.bornes:  # the legend's range covers the intervals placed in the end classes
         places = _places(df, classes)
         bornes = [*classes.bornes[:-1], max([classes.bornes[-1], *places["valeur_max"]])]
-        libelles = layers.libelles_classes(bornes, min([df["valeur"].min(), *places["valeur_min"]]),
+        libelles = libelles_classes(bornes, min([df["valeur"].min(), *places["valeur_min"]]),
                                            lambda x: texte(metrique, x, unite=False))
     return VueCarte(df, classes, entete, libelles, survol, metrique)
 
@@ -69,11 +71,11 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
 def etiquettes(con: duckdb.DuckDBPyConnection, niveau: str) -> pd.DataFrame:
     """Where to write on the map: EPCI names (short form) at a point inside each; for
     communes, too many to name, only the points (for the secret marks)."""
-    pos = layers.points_interieurs(carte.contours(con, niveau))
+    pos = points_interieurs(carte.contours(con, niveau))
     if niveau != "epci":
         return pos
     noms = con.execute(NOMS_DU_NIVEAU, [niveau]).df()
-    noms["nom"] = layers.noms_courts(noms["nom"])
+    noms["nom"] = noms_courts(noms["nom"])
     return pos.merge(noms, on="territoire")
 
 
@@ -86,7 +88,7 @@ def figure(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: in
             famille_libelle, section_libelle)
     unite = carte.METRIQUES[metrique].unite
     legende = f"{v.entete}{'' if unite == '%' else f' ({unite})'}, {annee}"
-    return layers.carte_classes(v.df, carte.contours(con, niveau), v.classes, v.libelles, legende,
+    return carte_classes(v.df, carte.contours(con, niveau), v.classes, v.libelles, legende,
                                 v.survol, selection, hauteur, etiquettes(con, niveau), carte.fond(con))
 
 

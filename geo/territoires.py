@@ -65,6 +65,26 @@ def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") ->
     return Referentiel(communes, territoires, appartenance, geometries, fond, gdf)
 
 
+def requalifier(ref, departement: str, densite: pd.Series | None = None,
+                population: pd.Series | None = None, qpv: pd.Series | None = None,
+                massif: pd.Series | None = None):
+    """The referentiel with official zonings in place of the approximations (commune-indexed
+    Series; communes absent from a file keep their previous value). Territory groups,
+    populations and geometries are derived again from the updated communes."""
+    gdf = ref.frame.copy()
+    if population is not None:
+        gdf["population"] = gdf["commune"].map(population).fillna(gdf["population"]).astype("int64")
+    approx = typologies.classe_densite(gdf["population"] / gdf["superficie_km2"])
+    gdf["densite"] = gdf["commune"].map(densite).fillna(approx) if densite is not None else approx
+    gdf["densite_nom"] = gdf["densite"].map(typologies.LIBELLES)
+    gdf["qpv"] = gdf["commune"].map(qpv) if qpv is not None else None
+    gdf["massif"] = gdf["commune"].map(massif) if massif is not None else None
+    communes = pd.DataFrame(gdf.drop(columns="geometry"))
+    terr, appartenance = _territoires(communes, charger_petr(), departement)
+    geometries = geojson_par_territoire(gdf, appartenance)
+    return Referentiel(communes, terr, appartenance, geometries, ref.fond, gdf)
+
+
 def _territoires(
     communes: pd.DataFrame, petr: pd.DataFrame, departement: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

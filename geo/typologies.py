@@ -71,24 +71,3 @@ SOURCE_DENSITE_GRILLE = "Grille communale de densité (INSEE), fichier fourni"
 def classe_grille_densite(libelle: str) -> str | None:
     return GRILLE_DENSITE.get(" ".join(str(libelle).split()).lower())
 
-
-def requalifier(ref, departement: str, densite: pd.Series | None = None,
-                population: pd.Series | None = None, qpv: pd.Series | None = None,
-                massif: pd.Series | None = None):
-    """The referentiel with official zonings in place of the approximations (commune-indexed
-    Series; communes absent from a file keep their previous value). Territory groups,
-    populations and geometries are derived again from the updated communes."""
-    from geo import territoires  # territoires imports this module
-
-    gdf = ref.frame.copy()
-    if population is not None:
-        gdf["population"] = gdf["commune"].map(population).fillna(gdf["population"]).astype("int64")
-    approx = classe_densite(gdf["population"] / gdf["superficie_km2"])
-    gdf["densite"] = gdf["commune"].map(densite).fillna(approx) if densite is not None else approx
-    gdf["densite_nom"] = gdf["densite"].map(LIBELLES)
-    gdf["qpv"] = gdf["commune"].map(qpv) if qpv is not None else None
-    gdf["massif"] = gdf["commune"].map(massif) if massif is not None else None
-    communes = pd.DataFrame(gdf.drop(columns="geometry"))
-    terr, appartenance = territoires._territoires(communes, territoires.charger_petr(), departement)
-    geometries = territoires.geojson_par_territoire(gdf, appartenance)
-    return territoires.Referentiel(communes, terr, appartenance, geometries, ref.fond, gdf)

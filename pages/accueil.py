@@ -4,7 +4,7 @@ import streamlit as st
 
 from ess import carte, carte_vue, indicateurs
 from ess import format as fr
-from geo.layers import CONFIG_PLOTLY
+from geo.plotly_francais import CONFIG_PLOTLY
 from web import permalien as pl
 from web import ui
 

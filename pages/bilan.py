@@ -9,7 +9,7 @@ from ess import resumes
 from ess.bilan import MODELE_REGISTRE, calculs, rapport
 from ess.db import chemin_suivi
 from ess.suivi import store
-from geo.layers import CONFIG_PLOTLY
+from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
 

@@ -7,13 +7,14 @@ from data import familles_ess, libelles
 from ess import carte, carte_vue, indicateurs, noms
 from ess import format as fr
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
-from geo import layers
+from geo.classes import METHODES_CLASSES
+from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
 
 ui.cadre_application()
 
-CONFIG_CARTE = {**layers.CONFIG_PLOTLY, "displayModeBar": True,
+CONFIG_CARTE = {**CONFIG_PLOTLY, "displayModeBar": True,
                 "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
 
 
@@ -56,7 +57,7 @@ if vue == "territoires":
             st.warning(f"Pas d'année antérieure à {annee} : choisissez une année plus récente.")
             st.stop()
         depuis = int(pl.choix("depuis", "Évolution depuis", debuts, next(iter(debuts))))
-    methode = pl.choix("methode", "Classes", layers.METHODES_CLASSES, "quantiles")
+    methode = pl.choix("methode", "Classes", METHODES_CLASSES, "quantiles")
     k = int(pl.choix("classes", "Nombre de classes", {str(i): str(i) for i in range(3, 8)}, "5"))
 
     filtres = (famille_sql, section_sql, depuis, methode, k,
@@ -79,7 +80,7 @@ if vue == "territoires":
     source = ("SIRENE (INSEE), marqueur ESS ; effectifs estimés d'après les tranches"
               if definition == "sirene" else "emploi salarié au 31/12, format FLORES (INSEE)")
     ui.source(f"{source}, {annee}{f' et {depuis}' if depuis else ''}. Classes : "
-              f"{layers.METHODES_CLASSES[methode].lower()}. Blanc cerclé de noir « s » : valeur "
+              f"{METHODES_CLASSES[methode].lower()}. Blanc cerclé de noir « s » : valeur "
               "couverte par le secret statistique (trop peu d'établissements ou un établissement "
               "dominant), jamais affichée. Blanc cerclé de gris « n. c. » : non calculable (aucun "
               "emploi privé, ou zéro l'année de départ).")

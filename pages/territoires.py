@@ -8,7 +8,7 @@ from ess import comparaison, noms, portrait, resumes, typologies
 from ess import format as fr
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.territoire import noms_des_niveaux, plus_peuple, reference_naturelle
-from geo.layers import CONFIG_PLOTLY
+from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
 

@@ -1,4 +1,5 @@
-"""Map data (ess.carte), class breaks and figure (geo.layers), permalink parsing (web.permalien)."""
+"""Map data (ess.carte), class breaks and figure (geo.classes, geo.choroplethe), permalink parsing
+(web.permalien)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ import pytest
 from ess import carte
 from ess import format as fr
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
-from geo import layers
+from geo.choroplethe import (
+    BLANC,
+    CONTOUR_ND,
+    CONTOUR_SECRET,
+    LIBELLE_SECRET,
+    carte_classes,
+    feature_collection,
+)
+from geo.classes import METHODES_CLASSES, Classes, classer, couleurs, placer_fourchettes
+from geo.etiquettes import noms_courts, points_interieurs
+from geo.points import FOND_LARGEUR_PX, fond_images
 from web import permalien
 
 
@@ -100,21 +111,21 @@ def test_csv_excel_francais():
     assert relu.iloc[0, 1] == 11.3
 
 
-@pytest.mark.parametrize("methode", list(layers.METHODES_CLASSES))
+@pytest.mark.parametrize("methode", list(METHODES_CLASSES))
 def test_classes(methode):
     valeurs = pd.Series([1.0, 2.0, 2.5, 3.0, 8.0, 9.0, np.nan, 20.0])
-    c = layers.classer(valeurs, methode, 3)
+    c = classer(valeurs, methode, 3)
     assert len(c.bornes) == 3 and c.bornes[-1] == 20.0
     assert pd.isna(c.indices[6]) and c.indices[0] == 0 and c.indices[7] == 2
     assert c.bornes == sorted(c.bornes)
 
 
 def test_classes_peu_de_valeurs():
-    c = layers.classer(pd.Series([4.0, 4.0, np.nan]), "jenks", 5)
+    c = classer(pd.Series([4.0, 4.0, np.nan]), "jenks", 5)
     assert c.bornes == [4.0] and list(c.indices[:2]) == [0, 0]
-    assert layers.classer(pd.Series([np.nan]), "quantiles", 5).bornes == []
+    assert classer(pd.Series([np.nan]), "quantiles", 5).bornes == []
     with pytest.raises(ValueError):
-        layers.classer(pd.Series([1.0]), "inconnue", 5)
+        classer(pd.Series([1.0]), "inconnue", 5)
 
 
 def _contraste(couleur: str) -> float:
@@ -132,24 +143,24 @@ def test_figure_classes_legende_secret_et_contraste():
     df = pd.DataFrame({"territoire": ["a", "b", "c"], "nom": ["A", "B", "C"],
                        "valeur": [1.0, 5.0, np.nan], "secret": [False, False, True],
                        "geojson": [carre] * 3})
-    c = layers.classer(df["valeur"], "egales", 2)
+    c = classer(df["valeur"], "egales", 2)
     survol = df[["nom"]].assign(v=["1", "5", "s"])
-    geojson = layers.feature_collection(df)
-    etiquettes = layers.points_interieurs(geojson).assign(nom=["A", "B", "C"])
-    fig = layers.carte_classes(df, geojson, c, ["1 à 3", "3 à 5"], "Légende", survol, selection="b",
+    geojson = feature_collection(df)
+    etiquettes = points_interieurs(geojson).assign(nom=["A", "B", "C"])
+    fig = carte_classes(df, geojson, c, ["1 à 3", "3 à 5"], "Légende", survol, selection="b",
                                etiquettes=etiquettes)
     classes = [t for t in fig.data if t.type == "choropleth"]
     # one trace per legend entry, each with only its own shapes (the GeoJSON is sent once)
-    assert [t.name for t in classes] == ["1 à 3", "3 à 5", layers.LIBELLE_SECRET]
+    assert [t.name for t in classes] == ["1 à 3", "3 à 5", LIBELLE_SECRET]
     assert sum(len(t.geojson["features"]) for t in classes) == 3
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.yanchor == "top"  # below
     secret = classes[-1]
-    assert secret.colorscale[0][1] == layers.BLANC and list(secret.marker.line.color) == [
-        layers.CONTOUR_SECRET]
+    assert secret.colorscale[0][1] == BLANC and list(secret.marker.line.color) == [
+        CONTOUR_SECRET]
     assert list(classes[1].marker.line.width) == [3.5]  # the selection
-    for couleur in [t.colorscale[0][1] for t in classes[:-1]] + layers.couleurs(7):
+    for couleur in [t.colorscale[0][1] for t in classes[:-1]] + couleurs(7):
         assert _contraste(couleur) >= 3, couleur  # WCAG 1.4.11, shapes against white
-    assert _contraste(layers.CONTOUR_SECRET) >= 3 and _contraste(layers.CONTOUR_ND) >= 3
+    assert _contraste(CONTOUR_SECRET) >= 3 and _contraste(CONTOUR_ND) >= 3
     (noms,) = [t for t in fig.data if t.type == "scattergeo"]
     assert list(noms.text) == ["A", "B", "C"]
 
@@ -157,7 +168,7 @@ def test_figure_classes_legende_secret_et_contraste():
 def test_noms_courts():
     noms = pd.Series(["Communauté de communes Cagire Garonne Salat", "Toulouse Métropole",
                       "Communauté d'agglomération du Sicoval", "Communauté de communes des Hauts Tolosans"])
-    assert list(layers.noms_courts(noms)) == ["Cagire Garonne Salat", "Toulouse Métropole", "Sicoval",
+    assert list(noms_courts(noms)) == ["Cagire Garonne Salat", "Toulouse Métropole", "Sicoval",
                                               "Hauts Tolosans"]
 
 
@@ -247,17 +258,17 @@ def test_part_masquee_placee_dans_sa_classe(con):
     fig = carte_vue.figure(con, "epci", "part_ess_prive", 2021)
     traces = {t.name: set(t.locations) for t in fig.data if t.type == "choropleth"}
     assert "epci:243100781" in traces[v.libelles[0]]
-    assert traces[layers.LIBELLE_SECRET] == {"epci:200034023"}
+    assert traces[LIBELLE_SECRET] == {"epci:200034023"}
 
 
 def test_placer_fourchettes():
     """An interval inside one class is placed there (the lowest class open below, the highest
     above); one across a break, or without an upper end, is not."""
-    classes = layers.Classes([10.0, 20.0, 30.0], pd.Series([0, 1, 2, pd.NA, pd.NA, pd.NA, pd.NA],
+    classes = Classes([10.0, 20.0, 30.0], pd.Series([0, 1, 2, pd.NA, pd.NA, pd.NA, pd.NA],
                                                            dtype="Int64"))
     bas = pd.Series([np.nan, np.nan, np.nan, 2.0, 19.0, 31.0, 25.0])
     haut = pd.Series([np.nan, np.nan, np.nan, 9.0, 21.0, 35.0, np.inf])
-    placees = layers.placer_fourchettes(classes, bas, haut)
+    placees = placer_fourchettes(classes, bas, haut)
     assert placees.indices.tolist() == [0, 1, 2, 0, pd.NA, 2, pd.NA]
     assert classes.indices.isna().sum() == 4  # the original left as it was
 
@@ -278,10 +289,10 @@ def test_noms_de_la_carte_des_etablissements_sans_chevauchement(con, monkeypatch
         return ecrire(self, xy, texte, *args, **kwargs)
 
     monkeypatch.setattr(ImageDraw.ImageDraw, "text", noter)
-    layers.fond_images(carte.contours(con, "epci"), None, carte_vue.etiquettes(con, "epci"))
+    fond_images(carte.contours(con, "epci"), None, carte_vue.etiquettes(con, "epci"))
     assert {"Toulouse Métropole", "Cœur et Coteaux du Comminges", "Sicoval"} <= set(boites)
     liste = list(boites.values())
     for i, (g, h, d, b) in enumerate(liste):
-        assert g >= 0 and d <= layers.FOND_LARGEUR_PX
+        assert g >= 0 and d <= FOND_LARGEUR_PX
         for g2, h2, d2, b2 in liste[i + 1:]:
             assert not (g < d2 and g2 < d and h < b2 and h2 < b)

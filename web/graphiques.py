@@ -16,7 +16,9 @@ import streamlit
 from ess import carte, carte_vue, comparaison, portrait, typologies
 from ess import format as fr
 from ess.bilan import calculs
-from geo.layers import PALETTE, carte_points, choroplethe
+from geo.choroplethe import choroplethe
+from geo.classes import PALETTE
+from geo.points import carte_points
 
 
 def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):

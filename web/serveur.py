@@ -13,7 +13,8 @@ import importlib
 import sys
 
 # What the pages import, the heaviest first (the rest of ess comes with them).
-PRECHARGES = ("geo.layers", "web.graphiques", "ess.carte_vue", "ess.fiche", "web.ui")
+PRECHARGES = ("geo.classes", "geo.points", "geo.choroplethe", "web.graphiques", "ess.carte_vue", "ess.fiche",
+              "web.ui")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from etl.sources import SourceInvalide, flores, lignes_ecartees, population, sirene, zonages
 from etl.sources.fichiers import Empreinte, empreinte, existant
-from geo import typologies
+from geo import territoires, typologies
 from geo.territoires import Referentiel
 
 OPTIONS = ("sirene_etablissements", "sirene_unites_legales", "flores", "projets", "densite", "qpv",
@@ -167,4 +167,4 @@ def charger_zonages(
     if not series:
         communes = ref.communes.assign(qpv=None, massif=None)
         return dataclasses.replace(ref, communes=communes), pd.DataFrame(lignes), rejets
-    return typologies.requalifier(ref, departement, **series), pd.DataFrame(lignes), rejets
+    return territoires.requalifier(ref, departement, **series), pd.DataFrame(lignes), rejets

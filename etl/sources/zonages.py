@@ -1,6 +1,6 @@
 """INSEE/ANCT zonings by commune: grille communale de densité, QPV, massifs (sources.md §6).
 
-Each reader returns a commune-indexed Series; `geo.typologies.requalifier` puts them in the
+Each reader returns a commune-indexed Series; `geo.territoires.requalifier` puts them in the
 territory tables in place of the approximations.
 """
 

@@ -1,0 +1,150 @@
+"""Choropleth maps of the territories (plotly, no tile server: they work offline): on a
+continuous scale, or in classes with secret and non-computable territories marked apart, the
+neighbouring départements drawn pale around them."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+import shapely.geometry
+
+from geo.classes import Classes, couleurs
+from geo.etiquettes import positions_noms
+from geo.territoires import MARGE_FOND_DEG
+
+
+def feature_collection(df: pd.DataFrame, cle: str = "territoire") -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": row[cle], "properties": {}, "geometry": json.loads(row["geojson"])}
+            for _, row in df.iterrows()
+        ],
+    }
+
+
+# The neighbouring départements, pale, with their names: where the territory sits, offline.
+FOND_REMPLI = "#ebebe8"
+FOND_CONTOUR = "#ffffff"
+FOND_TEXTE = "#595959"  # 7:1 on white, 6:1 on the fill
+
+
+def ajouter_voisins(fig: go.Figure, fond: pd.DataFrame | None, geojson: dict) -> None:
+    """Put the neighbouring départements (`fond`: territoire, nom, geojson, lon, lat; None for
+    a database built before it existed) under the map's traces, and frame the view on the
+    map's own territories (`fitbounds` would widen it to the background)."""
+    if fond is None or fond.empty:
+        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+        return
+    formes = [shapely.geometry.shape(f["geometry"]) for f in geojson["features"]]
+    x0, y0, x1, y1 = shapely.total_bounds(formes)
+    # a name near the left or right edge is written inwards, never cut by the frame
+    bord = 0.2 * (x1 - x0)
+    position = np.select([fond["lon"] < x0 + bord, fond["lon"] > x1 - bord],
+                         ["middle right", "middle left"], "middle center")
+    fig.add_trace(go.Choropleth(
+        geojson=feature_collection(fond), locations=fond["territoire"], z=np.zeros(len(fond)),
+        featureidkey="id", colorscale=[[0, FOND_REMPLI], [1, FOND_REMPLI]], showscale=False,
+        showlegend=False, marker_line_color=FOND_CONTOUR, marker_line_width=1.5, hoverinfo="skip",
+        name="départements voisins"))
+    fig.add_trace(go.Scattergeo(
+        lon=fond["lon"], lat=fond["lat"], text=fond["nom"], mode="text", hoverinfo="skip",
+        textposition=position, textfont=dict(size=12, color=FOND_TEXTE, style="italic"),
+        showlegend=False, name="voisins"))
+    fig.data = fig.data[-2:] + fig.data[:-2]  # drawn first, under the territories
+    marge = MARGE_FOND_DEG / 2  # the part of the neighbours where their names were placed
+    fig.update_geos(visible=False, projection_type="mercator", fitbounds=False,
+                    lonaxis_range=[x0 - marge, x1 + marge], lataxis_range=[y0 - marge, y1 + marge])
+
+
+def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[str, str],
+                hauteur: int = 560, voisins: pd.DataFrame | None = None):
+    """Choropleth on a continuous scale with no basemap tiles (works offline). `survol`: tooltip
+    lines {label: column of already formatted text}, written « label : value »."""
+    colonnes = list(survol)
+    geojson = feature_collection(df)
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson, locations=df["territoire"], z=df[valeur], featureidkey="id",
+        colorscale=[[i / 4, c] for i, c in enumerate(couleurs(5))],
+        customdata=df[["nom", *survol.values()]].to_numpy(),
+        hovertemplate="<b>%{customdata[0]}</b>" + "".join(
+            f"<br>{c} : %{{customdata[{i + 1}]}}" for i, c in enumerate(colonnes)) + "<extra></extra>",
+        marker_line_color="white", marker_line_width=0.8,
+        colorbar=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
+                      y=0, yanchor="top", len=0.6, thickness=14, tickfont=dict(color="#1a1a1a"))))
+    ajouter_voisins(fig, voisins, geojson)
+    fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0), separators=",\u202f",
+                      font=dict(color="#1a1a1a"))
+    return fig
+
+
+# Secret and not computable: white with an outline (≥ 3:1 against white: WCAG 1.4.11) and a
+# mark at the centre, so they read apart from every class in greyscale too.
+CONTOUR_SECRET = "#1a1a1a"
+CONTOUR_ND = "#767676"
+BLANC = "#ffffff"
+LIBELLE_SECRET = "s : secret statistique"
+LIBELLE_ND = "non calculable"
+
+
+def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: list[str],
+                  titre_legende: str, survol: pd.DataFrame, selection: str | None = None,
+                  hauteur: int = 720, etiquettes: pd.DataFrame | None = None,
+                  voisins: pd.DataFrame | None = None) -> go.Figure:
+    """A choropleth in classes, one trace per class so the legend lists them below the map
+    (never over it). Secret and non-computable territories are white with a dark outline and
+    a mark (« s », « n. c. »); `survol` holds the tooltip lines (first in bold); `etiquettes`
+    (territoire, lon, lat, and nom to write names) places names, or without `nom` the marks of
+    secret and non-computable territories; the selection gets a thick outline."""
+    palette = couleurs(len(classes.bornes))
+    z = classes.indices.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    # a hidden value placed in its class by its published interval is drawn in the class
+    secret = df["secret"].to_numpy(dtype=bool) & np.isnan(z)
+    groupes = [(libelles[i], z == i, palette[i], BLANC, 0.6) for i in range(len(libelles))]
+    groupes += [(LIBELLE_SECRET, secret, BLANC, CONTOUR_SECRET, 1.6),
+                (LIBELLE_ND, np.isnan(z) & ~secret, BLANC, CONTOUR_ND, 1.2)]
+    modele = ("<b>%{customdata[0]}</b>" + "".join(f"<br>%{{customdata[{i}]}}"
+                                                  for i in range(1, survol.shape[1])) + "<extra></extra>")
+    ids = df["territoire"].to_numpy()
+    par_id = {f["id"]: f for f in geojson["features"]}
+    fig = go.Figure()
+    for nom, masque, fond, contour, epaisseur in groupes:
+        if not masque.any():
+            continue
+        choisis = ids[masque]
+        fig.add_trace(go.Choropleth(
+            geojson={"type": "FeatureCollection", "features": [par_id[t] for t in choisis if t in par_id]},
+            locations=choisis, z=np.zeros(len(choisis)), featureidkey="id", name=nom,
+            colorscale=[[0, fond], [1, fond]], showscale=False, showlegend=True,
+            customdata=survol.to_numpy()[masque], hovertemplate=modele,
+            marker_line_color=np.where(choisis == selection, "#d62728", contour),
+            marker_line_width=np.where(choisis == selection, 3.5, epaisseur)))
+    if etiquettes is not None and not etiquettes.empty:
+        position = "middle center"
+        if "nom" in etiquettes:  # names of the territories (EPCI: 18 fit on a tablet)
+            # « (partie haut-garonnaise) » on a line of its own (one line ran past the map's edge)
+            texte = etiquettes["nom"].str.replace(" (partie ", "<br>(partie ", regex=False)
+            taille = 11
+            position = positions_noms(etiquettes, texte, geojson, taille)
+        else:  # too many to name (communes): the secret and non-computable ones get their mark
+            pos = df[["territoire", "secret"]].assign(vide=np.isnan(z)).merge(etiquettes, on="territoire")
+            etiquettes = pos[pos["vide"] | pos["secret"]]
+            texte, taille = np.where(etiquettes["secret"], "s", "n. c."), 9
+        fig.add_trace(go.Scattergeo(
+            lon=etiquettes["lon"], lat=etiquettes["lat"], text=texte, mode="text", hoverinfo="skip",
+            textposition=position,
+            textfont=dict(size=taille, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
+            showlegend=False, name="étiquettes"))
+    ajouter_voisins(fig, voisins, geojson)
+    fig.update_layout(
+        height=hauteur, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
+        separators=",\u202f",
+        legend=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
+                    y=0, yanchor="top", font=dict(size=13, color="#1a1a1a"), itemclick=False,
+                    itemdoubleclick=False, entrywidthmode="fraction", entrywidth=0.33),
+        font=dict(color="#1a1a1a"))
+    return fig

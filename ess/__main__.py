@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ess.codes_territoire import TerritoireInvalide
 from ess.commandes import COMMANDES
 from ess.db import BaseIndisponible
 from ess.indicateurs import AnneeIndisponible
-from ess.territoire import TerritoireInvalide
 
 ERREURS_UTILISATEUR = (BaseIndisponible, TerritoireInvalide, AnneeIndisponible)
 

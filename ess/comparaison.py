@@ -10,7 +10,7 @@ import pandas as pd
 
 from ess import format as fr
 from ess import indicateurs, portrait
-from ess.territoire import resoudre
+from ess.codes_territoire import resoudre
 
 POPULATION = "SELECT coalesce(sum(population), 0) FROM communes WHERE list_contains(?, commune)"
 NIVEAUX_PAIRS = ("commune", "epci", "petr")  # levels whose territories are ranked among peers

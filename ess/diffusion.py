@@ -9,7 +9,7 @@ import pandas as pd
 
 from data import libelles
 
-NON_DIFFUSE = "non diffusé à cet échelon"
+NON_DIFFUSE_A_CET_ECHELON = "non diffusé à cet échelon"  # in a sentence; the cell mark is format.NON_DIFFUSE
 
 COMBINAISONS = "SELECT niveau, groupe, nomenclature FROM ref_diffusion_emploi"
 # The groups published by level and nomenclature, in words (families by their label).

@@ -10,8 +10,8 @@ import pandas as pd
 from data import familles_ess, libelles
 from ess import diffusion
 from ess import format as fr
+from ess.codes_territoire import resoudre
 from ess.provenance import infos_build
-from ess.territoire import resoudre
 
 FAMILLES_ESS = tuple(familles_ess())  # association, cooperative… (data/familles.csv)
 PERIMETRES = tuple(libelles("definitions_ess"))  # statistique, sirene

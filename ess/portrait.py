@@ -12,8 +12,8 @@ import pandas as pd
 
 from data import familles_ess
 from ess import diffusion
+from ess.codes_territoire import resoudre
 from ess.indicateurs import FAMILLES_ESS, cellules
-from ess.territoire import resoudre
 
 INDICATEURS = {
     "etablissements_ess": "Établissements employeurs de l'ESS",

@@ -13,10 +13,8 @@ import duckdb
 
 from data import DATA
 from etl import historique
-from etl.build import BuildError, construire
-from etl.sources import SourceInvalide
+from etl.build import ERREURS_UTILISATEUR, construire
 from etl.sources.chargement import Fichiers
-from geo.reference import TerritoireInconnu
 
 DB_DEFAUT = DATA / "ess.duckdb"  # where the read side looks by default (ess/db.py)
 OPTIONS_FICHIERS = {
@@ -95,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         info = construire(args.db, args.departement, afficher=lambda m: print(m, flush=True),
                           fichiers=fichiers, force=args.force, tolerer_rejets=args.tolerer_rejets)
-    except (BuildError, TerritoireInconnu, SourceInvalide) as exc:
+    except ERREURS_UTILISATEUR as exc:
         print(f"Erreur : {exc}\nLa base existante n'a pas été modifiée.", file=sys.stderr)
         return 2
     print(f"Base construite en {time.perf_counter() - debut:.1f} s : "
@@ -161,7 +159,7 @@ def _audit(args, fichiers: Fichiers) -> int:
     try:
         sur = auditer_base(args.db, fichiers, args.departement, args.annee,
                            afficher=lambda m: print(m, flush=True))
-    except (BuildError, TerritoireInconnu, SourceInvalide, duckdb.Error) as exc:
+    except (*ERREURS_UTILISATEUR, duckdb.Error) as exc:  # the database audited may be unreadable
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     print("Audit réussi : aucune cellule masquée recalculable, chaque cellule sensible protégée à ±10 %."

@@ -20,6 +20,7 @@ import pandas as pd
 from data import installer_regles
 from etl import codes, contrats, historique, secret
 from etl.demo import generer
+from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
 from geo import reference
 from geo.projection import lambert93_vers_wgs84
@@ -36,6 +37,11 @@ MARTS = ["communes", "territoires", "appartenance", "geometries", "fond_de_carte
 
 class BuildError(Exception):
     """A build that cannot complete; the message is for the user, in French."""
+
+
+# What a user's files or options can raise: a French message (file, line, column), exit
+# status 2, the database in service unchanged.
+ERREURS_UTILISATEUR = (BuildError, SourceInvalide, reference.TerritoireInconnu)
 
 
 @dataclass

@@ -29,11 +29,9 @@ from pathlib import Path
 import duckdb
 
 from etl import contrats, historique
-from etl.build import BuildError, construire
-from etl.sources import SourceInvalide
+from etl.build import ERREURS_UTILISATEUR, BuildError, construire
 from etl.sources.chargement import OPTIONS, Fichiers, charger_projets
 from etl.sources.fichiers import empreinte as empreinte_fichier
-from geo.reference import TerritoireInconnu
 
 # The steps of a full build as Progression reports them (the bar's denominator).
 ETAPES_COMPLETES = 11
@@ -168,7 +166,7 @@ def preparer(db: Path, changements: dict[str, Path], par: str) -> dict:
             info = construire(candidat, departement, afficher=lambda _m: None, fichiers=fichiers,
                               garder=False, reference_retrait=db, suivre=suivre)
         etat.update(statut="pret", audit=info.get("secret_audit", ""))
-    except (BuildError, SourceInvalide, TerritoireInconnu, duckdb.Error, OSError) as exc:
+    except (*ERREURS_UTILISATEUR, duckdb.Error, OSError) as exc:  # and the files around the database
         candidat.unlink(missing_ok=True)
         etat.update(statut="echec", message=str(exc))
     except Exception as exc:  # a defect, not the file: still a French message on the page

@@ -8,10 +8,10 @@ import streamlit as st
 from ess import fiche as fiches
 from ess import format as fr
 from ess import journal
+from ess.codes_territoire import TerritoireInvalide, plus_peuple
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
 from ess.fiche import fichiers, mise_en_page
-from ess.territoire import TerritoireInvalide, plus_peuple
 from web import permalien as pl
 from web import ui
 

@@ -7,7 +7,7 @@ import streamlit as st
 from ess import format as fr
 from ess.db import chemin_suivi
 from ess.suivi import affichage, classeur, store
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from ess.suivi.structure import STATUTS, charger_plan
 from web import permalien as pl
 from web import session, ui
@@ -113,8 +113,8 @@ with store.ouvrir(chemin_suivi()) as con:
                 "le SIES définit ses indicateurs.")
     else:
         st.dataframe(valeurs.assign(
-            cible=valeurs["cible"].map(lambda x: fr.nombre(x, 1).removesuffix(",0") if pd.notna(x) else ""),
-            valeur=valeurs["valeur"].map(lambda x: fr.nombre(x, 1).removesuffix(",0") if pd.notna(x) else ""),
+            cible=valeurs["cible"].map(lambda x: fr.decimal(x, 1)),
+            valeur=valeurs["valeur"].map(lambda x: fr.decimal(x, 1)),
             modifie_le=valeurs["modifie_le"].map(fr.date_heure),
         )[["nom", "unite", "annee", "cible", "valeur", "commentaire", "source", "modifie_par",
            "modifie_le", "version"]].rename(columns={

@@ -4,10 +4,10 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 import streamlit as st
 
 from data import libelles
-from ess import comparaison, noms, portrait, resumes, typologies
+from ess import comparaison, noms, portrait, resumes, rural_metropole
 from ess import format as fr
+from ess.codes_territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
-from ess.territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
@@ -34,8 +34,8 @@ vue = pl.choix(pl.VUE, "Vue", {"portrait": "Portrait d'un territoire",
 
 if vue == "typologies":
     st.title("L'ESS hors métropole et en rural")
-    df = ui.calcul(typologies.comparaison, annee)
-    msg = typologies.message_plan(df)
+    df = ui.calcul(rural_metropole.comparaison, annee)
+    msg = rural_metropole.message_plan(df)
     if msg:
         st.markdown(
             f"En {annee}, l'ESS représente **{fr.pourcent(msg['part_hors_metropole'])}** de l'emploi "
@@ -63,7 +63,7 @@ if vue == "typologies":
         "effectifs_ess_1000_hab": "Effectifs ESS pour 1\u202f000 hab.",
         "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}),
         f"ess-rural-metropole-{annee}", f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
-    if not typologies.densite_officielle(con):
+    if not rural_metropole.densite_officielle(con):
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
                    "et 1\u202f000 hab./km²), en attendant le chargement de la grille communale de densité "
                    "de l'INSEE. Zonage montagne : non chargé dans cette base.")

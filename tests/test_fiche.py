@@ -77,7 +77,7 @@ def test_commune_detail_non_diffuse_a_cet_echelon(con):
     f = fiche.fiche(con, "commune:31483", 2021)  # Saint-Gaudens
     fam = f.tableau("familles")
     assert {r[2] for r in fam.lignes} == {NON_DIFFUSE} and {r[3] for r in fam.lignes} == {NON_DIFFUSE}
-    assert diffusion.NON_DIFFUSE in fam.note and "SIRENE" in fam.source
+    assert diffusion.NON_DIFFUSE_A_CET_ECHELON in fam.note and "SIRENE" in fam.source
     sirene = con.execute("SELECT count(*) FROM etablissements WHERE commune = '31483' AND employeur "
                          "AND famille_ess = 'association' AND date_creation <= DATE '2021-12-31' AND "
                          "(date_fermeture IS NULL OR date_fermeture > DATE '2021-12-31')").fetchone()[0]

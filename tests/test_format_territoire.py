@@ -3,7 +3,7 @@
 import pytest
 
 from ess import format as fr
-from ess.territoire import TerritoireInvalide, resoudre
+from ess.codes_territoire import TerritoireInvalide, resoudre
 
 NNBSP = "\u202f"
 

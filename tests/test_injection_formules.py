@@ -23,7 +23,7 @@ import streamlit.elements.widgets.button as bouton
 from streamlit.testing.v1 import AppTest
 
 from ess.exports.securite import DEBUTS_DANGEREUX
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from ess.suivi import store
 from tests.conftest import RACINE
 

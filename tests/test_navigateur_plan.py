@@ -13,7 +13,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
 from ess.suivi import comptes, store
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from tests.serveur import serveur_streamlit
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from ess.bilan import calculs, rapport
 from ess.plan import synthese_plan1
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from ess.suivi import store
 from tests.conftest import RACINE
 

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ess.suivi import comptes, store
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from tests.conftest import RACINE
 
 NNBSP = "\u202f"

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ess.suivi import classeur, comptes, store
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from ess.suivi.structure import charger_plan
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ess import comparaison, typologies
+from ess import comparaison, rural_metropole
 from tests.conftest import RACINE
 
 NNBSP = "\u202f"
@@ -29,12 +29,12 @@ def param(at, nom):
 
 
 def test_typologies_ess_pese_plus_hors_metropole(con):
-    df = typologies.comparaison(con, 2021)
+    df = rural_metropole.comparaison(con, 2021)
     assert set(df["niveau"]) == {"metropole", "densite", "petr"}
     metro = df[df["niveau"] == "metropole"]
     assert metro["part_emplois_ess_departement"].sum() == pytest.approx(100, abs=0.2)
     assert "approximation" in df.loc[df["niveau"] == "densite", "type"].iloc[0]
-    msg = typologies.message_plan(df)
+    msg = rural_metropole.message_plan(df)
     assert msg["plus_hors_metropole"] and msg["part_rural"] > 20
     assert 72 <= 100 - msg["emplois_hors_metropole"] <= 73
 

@@ -13,7 +13,7 @@ import duckdb
 import plotly.express as px
 import streamlit
 
-from ess import carte, carte_vue, comparaison, portrait, typologies
+from ess import carte, carte_vue, comparaison, portrait, rural_metropole
 from ess import format as fr
 from ess.bilan import calculs
 from geo.choroplethe import choroplethe
@@ -137,8 +137,8 @@ def barres_secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int):
 
 def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
     """Rural et métropole: one bar per territory type, for `mesure` (a column of
-    typologies.comparaison)."""
-    df = typologies.comparaison(con, annee)
+    rural_metropole.comparaison)."""
+    df = rural_metropole.comparaison(con, annee)
     fig = px.bar(df, x=mesure, y="nom", color="type", orientation="h", text=df[mesure].map(fr.pourcent),
                  color_discrete_sequence=px.colors.qualitative.Safe,
                  labels={mesure: TITRES_TYPOLOGIES[mesure], "nom": "", "type": "Type de territoire"})

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import streamlit as st
 
-from ess.territoire import TerritoireInvalide, resoudre
+from ess.codes_territoire import TerritoireInvalide, resoudre
 
 # Query-string names shared by the pages.
 TERRITOIRE, COMPARAISON, METRIQUE, ANNEE, NIVEAU, VUE = (

@@ -18,7 +18,7 @@ from ess.bilan import calculs
 from ess.document import graphiques
 from ess.document.modele import Chiffre, Colonne, Document, Graphique, Paragraphe, Section, Tableau
 from ess.suivi import classeur
-from ess.suivi import indicateurs as suivi
+from ess.suivi import saisies as suivi
 from ess.suivi.structure import STATUTS, Plan, charger_plan
 
 FORMATS = {f: doc.FORMATS[f][1] for f in ("pdf", "docx", "xlsx")}
@@ -70,19 +70,14 @@ def tableau(cle: str, titre: str, df: pd.DataFrame, champ: str, source: str, **o
     return Tableau(cle, titre, colonnes, lignes, champ, source, **options)
 
 
-def _court(x: float) -> str:
-    """12.0 → « 12 », 12.5 → « 12,5 »."""
-    return fr.nombre(x, 1).removesuffix(",0")
-
-
 def tableau_suivi(con_suivi: sqlite3.Connection, annee: int, plan: Plan) -> pd.DataFrame:
     """One row per fiche: activities by status, progress, indicators of the year."""
     av = {a["fiche"]: a for a in suivi.avancement(con_suivi, plan)}
     par_fiche: dict[str, list[str]] = {}
     for v in suivi.valeurs(con_suivi):
         if v["annee"] == annee:
-            cible = f" / cible {_court(v['cible'])}" if v["cible"] is not None else ""
-            val = _court(v["valeur"]) if v["valeur"] is not None else "—"
+            cible = f" / cible {fr.decimal(v['cible'], 1)}" if v["cible"] is not None else ""
+            val = fr.decimal(v["valeur"], 1) if v["valeur"] is not None else "—"
             par_fiche.setdefault(v["fiche"], []).append(f"{v['nom']} : {val}{cible} {v['unite']}".strip())
     return pd.DataFrame([{
         "Fiche": "Pilotage" if f.code == "pilotage" else f.code,
@@ -121,7 +116,7 @@ def _chiffres(s: dict, annee: int) -> list[Chiffre]:
                 f"{fr.nombre(f)} projets financés, dont {fr.nombre(s['tiers_lieux_finances'])} tiers-lieux.",
                 f"{fr.pourcent(100 * f / a if a else 0, 0)} des projets accueillis"),
         Chiffre("Emplois projetés (ETP)", s["etp_projetes"], "decimal",
-                f"Les projets financés prévoient {_court(s['etp_projetes'])} emplois en équivalent "
+                f"Les projets financés prévoient {fr.decimal(s['etp_projetes'], 1)} emplois en équivalent "
                 "temps plein."),
         Chiffre("Montant accordé", s["montant_total_eur"], "euros",
                 f"Le Département a accordé {fr.nombre(s['montant_total_eur'])} € à ces projets.",

@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 import duckdb
 
 from ess import indicateurs, provenance
+from ess.codes_territoire import resoudre
 from ess.fiche import comparaisons, emploi, etablissements
 from ess.fiche.choix import codes_colles, options_niveau
 from ess.fiche.contenu import Fiche
 from ess.fiche.pepites import pepites
 from ess.fiche.textes import DEFINITIONS, NIVEAUX, PERIMETRES, UNITES, millesime, notes_et_alertes
-from ess.territoire import resoudre
 
 __all__ = ["NIVEAUX", "PERIMETRES", "UNITES", "Fiche", "codes_colles", "fiche", "options_niveau"]
 

@@ -8,11 +8,11 @@ import duckdb
 import pandas as pd
 
 from ess import indicateurs, portrait
+from ess.codes_territoire import Territoire
 from ess.document.modele import Colonne, Tableau
 from ess.fiche.emploi import fraction, num
 from ess.fiche.etablissements import est_compte
 from ess.fiche.textes import NIVEAUX, SOURCE_FLORES
-from ess.territoire import Territoire
 
 NIVEAUX_COMPARAISON = ("epci", "petr", "departement")
 PARENTS = """

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from ess.codes_territoire import Territoire
 from ess.document.modele import Tableau
-from ess.territoire import Territoire
 
 
 @dataclass

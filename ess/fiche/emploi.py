@@ -9,11 +9,11 @@ import pandas as pd
 
 from data import familles_ess
 from ess import diffusion, portrait
+from ess.codes_territoire import Territoire
 from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.fiche import etablissements
 from ess.fiche.textes import SOURCE_FLORES, SOURCE_SIRENE
 from ess.indicateurs import FAMILLES_ESS
-from ess.territoire import Territoire
 
 NIVEAU_DIFFUSION = {"communes": "commune"}  # a custom group is published as its communes
 
@@ -62,8 +62,8 @@ def familles(con, t: Territoire, annee: int, etab: pd.DataFrame | None, cle: str
     note = ""
     if par_sirene:
         source = f"{SOURCE_SIRENE.format(annee=annee)} (établissements) ; {source} (effectifs)"
-        note = (f"Effectifs par famille {diffusion.NON_DIFFUSE} (« — ») : établissements comptés dans le "
-                "répertoire SIRENE ; voir les familles de l'EPCI, données de contexte.")
+        note = (f"Effectifs par famille {diffusion.NON_DIFFUSE_A_CET_ECHELON} (« — ») : établissements "
+                "comptés dans le répertoire SIRENE ; voir les familles de l'EPCI, données de contexte.")
     return Tableau(cle, titre, [
         Colonne("Famille juridique", largeur=2), Colonne("Établissements employeurs", "entier"),
         Colonne("Effectifs salariés", "entier"), Colonne("Part des effectifs de l'ESS", "pourcent")],
@@ -91,9 +91,9 @@ def secteurs(con, t: Territoire, annee: int, cle: str, titre: str, nom: str,
         colonnes.insert(0, Colonne("Niveau"))
         for ligne, r in zip(lignes, df.itertuples(), strict=True):
             ligne.insert(0, "Section" if r.niveau == "a21" else "Détail A38")
-    note = ("Sections A21 de la NAF rév. 2 et leur détail A38" if a38 else
-            f"Sections A21 de la NAF rév. 2 ; le détail A38 est {diffusion.NON_DIFFUSE} (publié pour le "
-            "département et la métropole)") + " ; sections sans établissement de l'ESS omises."
+    detail = ("et leur détail A38" if a38 else f"; le détail A38 est {diffusion.NON_DIFFUSE_A_CET_ECHELON} "
+              "(publié pour le département et la métropole)")
+    note = f"Sections A21 de la NAF rév. 2 {detail} ; sections sans établissement de l'ESS omises."
     return Tableau(cle, titre, colonnes, lignes,
         f"établissements employeurs et salariés de l'ESS au 31/12/{annee}, {nom}",
         SOURCE_FLORES.format(annee=annee), note, max_lignes_pdf=max_lignes_pdf)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 
 from data import familles_ess
+from ess.codes_territoire import Territoire
 from ess.document.modele import Colonne, Tableau
 from ess.fiche.textes import PERIMETRES, SOURCE_SIRENE, UNITES
-from ess.territoire import Territoire
 
 # ESS employer establishments of the territory active at 31/12 of the year or of the first
 # year of its trend (flags actif_annee, actif_debut), with their legal unit's ESS status in

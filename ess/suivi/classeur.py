@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ess.exports.securite import neutraliser, retablir
-from ess.suivi import indicateurs as ind
+from ess.suivi import saisies as ind
 from ess.suivi.store import lire_journal, transaction
 from ess.suivi.structure import STATUTS, Plan, charger_plan
 

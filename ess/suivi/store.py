@@ -3,7 +3,7 @@
 SQLite (standard library) rather than the DuckDB file: that one is rebuilt and swapped
 atomically, and opened read-only by the app; staff edits must survive rebuilds. WAL mode lets
 readers go on while someone saves; each write runs in `BEGIN IMMEDIATE` so two saves are
-serialised and version checks (ess/suivi/indicateurs.py) see the committed state.
+serialised and version checks (ess/suivi/saisies.py) see the committed state.
 """
 
 from __future__ import annotations

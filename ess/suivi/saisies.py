@@ -1,4 +1,5 @@
-"""Activity statuses, indicators, yearly targets and values of the 2025-2028 plan.
+"""What the SIES types in: activity statuses, indicators, yearly targets and values of the
+2025-2028 plan.
 
 Optimistic concurrency: every status and value row carries a version number. A save says
 which version it was based on (0: "there was none"); if the stored version differs, someone

@@ -1,4 +1,5 @@
-"""Territory codes `niveau:code` (CLI, URL): parsing and validation, never pasted into SQL."""
+"""Territory codes `niveau:code` (CLI, URL): parsing and validation, never pasted into SQL; and
+the territories a page offers and opens on (the most populated, the natural reference)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ driver runs on any version of the code.
 DOCX, the CSV zips), compared member by member (a ZIP stamps each member with the time it was
 written), `docProps/` dates aside. Exit status 0 when everything is identical.
 
-`bases` compares two builds table by table (rows sorted), build_info's timings aside.
+`bases` compares two builds table by table (rows sorted), timings aside (build_info's, the
+secret report's `duree_*`).
 """
 
 from __future__ import annotations
@@ -296,6 +297,7 @@ def bases(a: Path, b: Path) -> int:
             df = con.execute(f'SELECT * FROM "{t}"').df()  # noqa: S608 (the file's own table names)
             if t == "build_info":
                 df = df[~df["cle"].isin(INFO_VARIABLE)]
+            df = df.drop(columns=[c for c in df.columns if c.startswith("duree_")])  # timings
             df = df.astype(str).sort_values(list(df.columns), ignore_index=True)
             out[t] = hashlib.sha256(df.to_csv(index=False).encode()).hexdigest() + f" ({len(df)} lignes)"
         con.close()

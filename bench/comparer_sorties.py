@@ -5,8 +5,8 @@ another tree renders: proof that a refactoring changed no output (issue 28).
     python bench/comparer_sorties.py comparer SORTIE_AVANT SORTIE_APRES
     python bench/comparer_sorties.py bases BASE_A.duckdb BASE_B.duckdb
 
-`rendre` runs the code of DIR (a checkout, or `git archive <commit> | tar -x -C DIR`) on one
-database, clock frozen (30/06/2025 10:00, Paris), into SORTIE:
+`rendre` runs the code of DIR (a checkout, or `git archive <commit> | tar -x -C DIR`) on a copy
+of one database, clock frozen (30/06/2025 10:00, Paris), into SORTIE:
 - `cli/`: `python -m ess chiffres` (text and JSON, five territories, both definitions),
   `plan --json`, `fiche` (five territories × pdf, xlsx, docx, csv; SIRENE definition and
   headquarters unit; `--tous epci` and `--tous petr`, the batch path) and `bilan` (pdf, docx,
@@ -194,6 +194,9 @@ def rendre(arbre: Path, db: Path, sortie: Path) -> None:
     if sortie.exists():
         shutil.rmtree(sortie)
     (sortie / "cli").mkdir(parents=True)
+    # a copy of its own: what lies beside the file (kept versions, uploads) is then the same
+    (sortie / "base").mkdir()
+    db = Path(shutil.copy(db, sortie / "base" / "ess.duckdb"))
     suivi = sortie / "suivi.sqlite"
     env = {**os.environ, "ESS_DB": str(db), "ESS_SUIVI_DB": str(suivi), "PYTHONHASHSEED": "0",
            "TZ": "Europe/Paris"}
@@ -251,7 +254,7 @@ def _normaliser_texte(contenu: bytes, sortie: Path) -> bytes:
 
 def _fichiers(racine: Path) -> dict[str, Path]:
     return {str(p.relative_to(racine)): p for p in sorted(racine.rglob("*"))
-            if p.is_file() and p.suffix not in (".png", ".sqlite") and "-wal" not in p.name
+            if p.is_file() and p.suffix not in (".png", ".sqlite", ".duckdb", ".wal") and "-wal" not in p.name
             and "-shm" not in p.name}
 
 

@@ -6,7 +6,6 @@ import streamlit as st
 from data import familles_ess, libelles
 from ess import carte, carte_vue, indicateurs, noms
 from ess import format as fr
-from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo.classes import METHODES_CLASSES
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
@@ -99,11 +98,7 @@ if vue == "territoires":
             table = carte.tableau(df, metrique, v.entete)
             ui.tableau(table, {table.columns[2]: m.decimales}, column_config={
                 c: st.column_config.NumberColumn(format="localized") for c in table.columns[2:4]})
-            # data made on click only (a callable): no CSV built at every rerun
-            st.download_button("Télécharger le tableau (CSV)",
-                               lambda t=table: table_csv(t, FIN_DE_LIGNE_TABLEAUX),
-                               file_name=f"ess-carte-{niveau}-{metrique}-{annee}.csv",
-                               mime="text/csv", on_click="ignore")
+            ui.bouton_csv("Télécharger le tableau (CSV)", table, f"ess-carte-{niveau}-{metrique}-{annee}.csv")
     pl.bouton_lien([pl.VUE, pl.NIVEAU, pl.METRIQUE, pl.ANNEE, pl.TERRITOIRE, "definition",
                     "famille", "secteur", "depuis", "methode", "classes"])
 else:
@@ -124,9 +119,6 @@ else:
                                         "famille": "Famille", "libelle_naf": "Activité (NAF)",
                                         "a21": "Section A21"}).drop(columns=["lon", "lat"])
             st.dataframe(table, hide_index=True, width="stretch")
-            st.download_button("Télécharger la liste (CSV)",
-                               lambda t=table: table_csv(t, FIN_DE_LIGNE_TABLEAUX),
-                               file_name=f"ess-etablissements-{annee}.csv", mime="text/csv",
-                               on_click="ignore")
+            ui.bouton_csv("Télécharger la liste (CSV)", table, f"ess-etablissements-{annee}.csv")
     pl.bouton_lien([pl.VUE, pl.ANNEE, "definition", "famille", "secteur"])
 ui.provenance()

@@ -7,7 +7,6 @@ from data import libelles
 from ess import comparaison, noms, portrait, resumes, rural_metropole
 from ess import format as fr
 from ess.codes_territoire import noms_des_niveaux, plus_peuple, reference_naturelle
-from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
@@ -21,10 +20,7 @@ TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departe
 
 def tableau_et_csv(df, nom_fichier: str, source: str = "", grand: int = 40) -> None:
     ui.tableau(df, grand=grand, source=source)
-    # data made on click only (a callable): no CSV built at every rerun
-    st.download_button("Télécharger (CSV)", lambda d=df: table_csv(d, FIN_DE_LIGNE_TABLEAUX),
-                       file_name=f"{nom_fichier}.csv", mime="text/csv", key=f"csv_{nom_fichier}",
-                       on_click="ignore")
+    ui.bouton_csv("Télécharger (CSV)", df, f"{nom_fichier}.csv", key=f"csv_{nom_fichier}")
 
 
 annee = ui.annee_selectionnee()

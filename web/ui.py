@@ -11,6 +11,7 @@ import streamlit as st
 from ess import format as fr
 from ess import indicateurs
 from ess.db import chemin_base, connecter
+from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.provenance import infos_build, sources_demo, sources_lisibles
 from web import dossier_pages
 from web import habillage as _habillage
@@ -200,3 +201,10 @@ def tableau(df, decimales: dict | None = None, grand: int = 40, source: str = ""
                 "cette page imprimée : il est complet dans les téléchargements (CSV, XLSX, PDF).</p>")
     if source:
         st.caption(_source(source))
+
+
+def bouton_csv(libelle: str, df, nom_fichier: str, key: str | None = None) -> None:
+    """A table of the page offered as CSV (the one writer, ess.exports.csv), made on click
+    only (a callable): no CSV built at every rerun."""
+    st.download_button(libelle, lambda: table_csv(df, FIN_DE_LIGNE_TABLEAUX), file_name=nom_fichier,
+                       mime="text/csv", key=key, on_click="ignore")

@@ -78,7 +78,7 @@
       graphiques().forEach(([, boite]) => { boite.style.zoom = ""; });
     });
     window.__essHabillage = true;
-    // "Copier le lien" (ess/permalien.py): the clipboard when the browser allows it (secure
+    // "Copier le lien" (web/permalien.py): the clipboard when the browser allows it (secure
     // context, a tap), else the field is selected for a manual copy; the result is announced.
     doc.addEventListener("click", (ev) => {
       const b = ev.target.closest && ev.target.closest(".ess-copier");

@@ -8,6 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from data import familles_ess, table
+from etl.secret import MOTIFS
 
 UNIQUE = {
     "communes": ["commune"],
@@ -31,6 +32,7 @@ GROUPES = [*table("familles")["famille"], *table("groupes_familles")["groupe"]] 
 VALEURS = {
     ("emploi", "groupe"): list(dict.fromkeys(GROUPES)),
     ("emploi", "nomenclature"): ["a38", "a21", "ensemble"],
+    ("emploi", "motif_secret"): list(MOTIFS),
     ("etablissements", "etat"): ["A", "F"],
     ("etablissements", "famille_ess"): list(familles_ess()),
     ("projets", "finance"): ["oui", "non"],
@@ -60,6 +62,8 @@ def _requetes(tables: set[str]) -> list[tuple[str, str]]:
         q.append((f"{t}.{c} sans correspondance dans {cible}",
                   f'SELECT count(*) FROM "{t}" x WHERE NOT EXISTS '
                   f'(SELECT 1 FROM "{cible}" y WHERE y.{cc} = x.{c})'))
+    q.append(("emploi : motif du secret absent d'une cellule masquée, ou donné à une cellule publiée",
+              "SELECT count(*) FROM emploi WHERE secret <> (motif_secret IS NOT NULL)"))
     q.append(("emploi : valeur confidentielle publiée",
               "SELECT count(*) FROM emploi WHERE secret AND (effectifs IS NOT NULL OR eqtp IS NOT NULL)"))
     if "emploi_fourchettes" in tables:  # absent from a database built before the intervals

@@ -26,7 +26,7 @@ from etl.secret.tableau import SEUIL_DOMINANCE, SEUIL_FREQUENCE
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-__all__ = ["SEUIL_DOMINANCE", "SEUIL_FREQUENCE", "echecs", "publier", "resume", "tableau_rapport"]
+__all__ = ["MOTIFS", "SEUIL_DOMINANCE", "SEUIL_FREQUENCE", "echecs", "publier", "resume", "tableau_rapport"]
 
 COLONNES = [
     "territoire",
@@ -39,7 +39,11 @@ COLONNES = [
     "effectifs",
     "eqtp",
     "secret",
+    "motif_secret",
 ]
+# Why a cell is hidden, for the reader: sensitive itself (too few establishments, or one
+# dominating), or hidden to protect another cell. NULL when published.
+MOTIFS = ("sensible", "complement")
 
 
 def dossier_cache() -> Path | None:
@@ -69,6 +73,8 @@ def publier(
     for (an, a), (cache, r) in zip(annees.items(), resultats, strict=True):
         c = a.cellules.copy()
         c["secret"] = cache
+        sensible = a.tableaux["effectifs"].primaire()[a.classe]
+        c["motif_secret"] = pd.Series(np.where(sensible, MOTIFS[0], MOTIFS[1])).where(cache, None)
         c.loc[c["secret"], ["effectifs", "eqtp"]] = None
         morceaux.append(c[COLONNES])
         fourchettes.append(r.pop("fourchettes"))

@@ -87,6 +87,28 @@ def tableau_familles(fam: pd.DataFrame) -> pd.DataFrame:
         "Effectifs": marque(fam["effectifs"], fr.nombre), "Part": marque(fam["part"], fr.pourcent)})
 
 
+def detail_a38(sec: pd.DataFrame) -> bool:
+    """Whether a territory's sectors (portrait.secteurs) hold an A38 detail: only where its
+    level publishes it (the département, the métropole)."""
+    return bool((sec["niveau"] == "a38").any())
+
+
+def tableau_secteurs(sec: pd.DataFrame) -> pd.DataFrame:
+    """`portrait.secteurs` as the page's table, in French: the NAF code and the sector's name,
+    « s » where a figure is hidden; an A38 division under its section (« dont … ») only where
+    it details it (a section made of one division is not written twice)."""
+    divisions = sec[sec["niveau"] == "a38"].groupby("section")["secteur"].count()
+    garder = (sec["niveau"] == "a21") | sec["section"].map(divisions).gt(1)
+    lignes = sec[garder]
+    return pd.DataFrame({
+        "Code NAF": lignes["secteur"],
+        "Secteur d'activité": [lib if n == "a21" else f"dont {lib[:1].lower()}{lib[1:]}"
+                               for n, lib in zip(lignes["niveau"], lignes["libelle"], strict=True)],
+        "Établissements employeurs": lignes["nb_etablissements"].map(fr.nombre),
+        "Effectifs salariés": lignes["effectifs"].map(fr.nombre),
+        "Part des effectifs de l'ESS": lignes["part"].map(fr.pourcent)}).reset_index(drop=True)
+
+
 def evolution(con: duckdb.DuckDBPyConnection, code: str, reference: str) -> pd.DataFrame:
     parts = []
     for c in (code, reference):

@@ -40,14 +40,29 @@ def evolution(evo: pd.DataFrame, nom: str, ref: str) -> str:
     return (f"Part de l'ESS dans l'emploi privé {de(nom)} : {t}" + (f" ({ref} : {r})." if r else "."))
 
 
+def liste(mots: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return mots[0] if len(mots) == 1 else f"{', '.join(mots[:-1])} et {mots[-1]}" if mots else ""
+
+
 def secteurs(sec: pd.DataFrame, nom: str) -> str:
+    """The first sector, then the sections under the secret by name: they are left out of the
+    chart (a hidden value is never drawn as a bar of length zero)."""
     a21 = sec[(sec["niveau"] == "a21") & sec["effectifs"].notna()]
     if a21.empty:
         return (f"Secteurs de l'ESS {de(nom)} : non diffusés à cet échelon ou couverts par le "
                 "secret statistique.")
     haut = a21.loc[a21["effectifs"].idxmax()]
-    return (f"Premier secteur de l'ESS {dans(nom)} : {haut['libelle'].lower()}, "
-            f"{fr.nombre(haut['effectifs'])} salariés ({fr.pourcent(haut['part'])} des effectifs ESS).")
+    phrase = (f"Premier secteur de l'ESS {dans(nom)} : {haut['libelle'].lower()}, "
+              f"{fr.nombre(haut['effectifs'])} salariés, soit {fr.pourcent(haut['part'])} des effectifs "
+              "de l'ESS.")
+    caches = sec[(sec["niveau"] == "a21") & sec["secret"].astype(bool)]
+    if not caches.empty:
+        n = len(caches)
+        quoi = f"{n} secteurs couverts" if n > 1 else "Un secteur couvert"
+        phrase += (f" {quoi} par le secret statistique (« s »), absent{'s' if n > 1 else ''} du "
+                   f"graphique : {liste([f'« {x[:1].lower()}{x[1:]} »' for x in caches['libelle']])}.")
+    return phrase
 
 
 def typologies(df: pd.DataFrame, mesure: str) -> str:

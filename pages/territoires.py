@@ -102,15 +102,21 @@ st.query_params[pl.TERRITOIRE] = code
 references = ui.calcul(noms_des_niveaux, ("departement", "metropole", "densite", "petr", "epci"))
 ref_lien, message = pl.lire_territoire(con, params, pl.COMPARAISON, None, "Territoire de comparaison")
 if message:
-    st.sidebar.warning(message)
-naturelle = ui.calcul(reference_naturelle, code)
-if st.session_state.get("reference_de") not in (None, code):
-    st.session_state["comparaison"] = naturelle  # another territory: the reference follows it
-elif st.session_state.get("comparaison") not in references:  # first display: the link's, or its own
-    st.session_state["comparaison"] = ref_lien if ref_lien in references else naturelle
+    st.warning(message)
+# One box per territory: another territory gets its own reference (its PETR…), and the box is
+# created with the reference it shows as its default. A box whose value was set through
+# st.session_state had index 0 as its default, which the browser sent back when Vue was
+# toggled quickly: the reference became the département (issue 29).
+cle_comparaison = f"comparaison_{code}"
+if cle_comparaison in st.session_state:
+    valeur = st.session_state[cle_comparaison]
+elif st.session_state.get("reference_de") in (None, code):  # first display, or back from the other view
+    valeur = ref_lien if ref_lien in references else ui.calcul(reference_naturelle, code)
+else:  # another territory: the reference follows it
+    valeur = ui.calcul(reference_naturelle, code)
 st.session_state["reference_de"] = code
 ref = st.sidebar.selectbox("Comparer avec", list(references), format_func=references.get,
-                           key="comparaison")
+                           index=list(references).index(valeur), key=cle_comparaison)
 st.query_params[pl.COMPARAISON] = ref
 
 t = ui.calcul(comparaison.chiffres, code, annee)
@@ -162,8 +168,9 @@ tableau_et_csv(evo.assign(effectifs_ess=evo["effectifs_ess"].map(fr.nombre),
     "effectifs_ess": "Effectifs ESS", "effectifs_prive": "Effectifs privés",
     "part_ess_prive": "Part ESS"}), "ess-evolution", f"{SOURCE}, {evo['annee'].min()}-{evo['annee'].max()}.")
 
-st.header(f"Secteurs d'activité (A21, détail A38) — {t['nom']}")
 sec = ui.calcul(portrait.secteurs, code, annee, "ess")
+detail = " (sections A21, détail A38)" if comparaison.detail_a38(sec) else " (sections A21)"
+st.header(f"Secteurs d'activité{detail} — {t['nom']}")
 if sec["effectifs"].notna().any():  # never an empty chart (a commune's sectors are not published)
     st.plotly_chart(ui.figure(graphiques.barres_secteurs, code, annee), config=CONFIG_PLOTLY,
                     width="stretch")
@@ -171,11 +178,7 @@ if sec["effectifs"].notna().any():  # never an empty chart (a commune's sectors 
 else:
     st.info(resumes.secteurs(sec, t["nom"]))
 if not sec.empty:
-    tableau_et_csv(sec.assign(effectifs=sec["effectifs"].map(fr.nombre), part=sec["part"].map(fr.pourcent))
-                   [["niveau", "section", "secteur", "libelle", "nb_etablissements", "effectifs", "part"]]
-                   .rename(columns={"niveau": "Niveau", "section": "Section", "secteur": "Code",
-                                    "libelle": "Secteur", "nb_etablissements": "Établissements employeurs",
-                                    "effectifs": "Effectifs", "part": "Part des effectifs ESS"}),
-                   f"ess-secteurs-{annee}", grand=80,
-                   source=f"{SOURCE}, {annee}. Secteurs au secret (« s ») absents du graphique.")
+    tableau_et_csv(comparaison.tableau_secteurs(sec), f"ess-secteurs-{annee}", grand=80,
+                   source=f"{SOURCE}, {annee}. « s » : secret statistique ; ces secteurs sont absents "
+                          "du graphique.")
 ui.provenance()

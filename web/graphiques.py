@@ -22,14 +22,16 @@ from geo.points import carte_points
 
 
 def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
-    """Bilan: projects financed by EPCI, with projects hosted and amounts in the tooltip."""
+    """Bilan: projects financed by EPCI, named as on the other maps, with projects hosted and
+    amounts in the tooltip."""
     df = calculs.par_epci(con, annee)
     df["financés"] = df["projets_finances"].map(fr.nombre)
     df["accueillis"] = df["projets_accueillis"].map(fr.nombre)
     df["montant"] = df["montant_eur"].map(lambda x: f"{fr.nombre(x)}{fr.ESPACE}€")
     return choroplethe(df, "projets_finances", "Projets financés",
                        {"Projets financés": "financés", "Projets accueillis": "accueillis",
-                        "Montant accordé": "montant"}, voisins=carte.fond(con))
+                        "Montant accordé": "montant"}, voisins=carte.fond(con),
+                       etiquettes=carte_vue.etiquettes(con, "epci"))
 
 
 def carte_etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str,
@@ -78,7 +80,12 @@ def marges(fig, legende_dessous: bool) -> dict:
     if legende_dessous and entrees > 1:
         rangs = -(-entrees // 2) if fig.layout.legend.entrywidthmode == "fraction" else 1
         bas += 21 + 27 * rangs + (10 if titre else 0)  # lower under a title (habiller)
-    return dict(l=math.ceil(gauche), r=fig.layout.margin.r or 24, t=10, b=bas)
+    return dict(l=math.ceil(gauche), r=fig.layout.margin.r or 24, t=HAUT_BARRE_OUTILS, b=bas)
+
+
+# The toolbar (download, zoom) sits at the top right of a chart, always shown on a touch screen:
+# a top margin its height keeps it above the plot (it covered « 72,5 % », the métropole's bar).
+HAUT_BARRE_OUTILS = 34
 
 
 @functools.cache
@@ -120,9 +127,10 @@ def courbes_evolution(con: duckdb.DuckDBPyConnection, code: str, ref: str):
 
 
 def barres_secteurs(con: duckdb.DuckDBPyConnection, code: str, annee: int):
-    """ESS jobs by A21 section; sections under the secret have no bar."""
+    """ESS jobs by A21 section. A section under the secret is left out, never drawn as an
+    empty row (a bar of length zero reads as zero jobs): the sentence beside the chart names it."""
     sec = portrait.secteurs(con, code, annee, "ess")
-    a21 = sec[sec["niveau"] == "a21"].sort_values("effectifs")
+    a21 = sec[(sec["niveau"] == "a21") & sec["effectifs"].notna()].sort_values("effectifs")
     # long section names on two lines: on one, they took 500 px of a 790 px tablet
     a21 = a21.assign(libelle=a21["libelle"].map(lambda s: "<br>".join(textwrap.wrap(s, 52))))
     lignes = int(a21["libelle"].str.count("<br>").max() if len(a21) else 0) + 1

@@ -13,7 +13,7 @@ import shapely
 import shapely.geometry
 
 from geo.classes import Classes, couleurs
-from geo.etiquettes import positions_noms
+from geo.etiquettes import places_voisins, positions_noms
 from geo.territoires import MARGE_FOND_DEG
 
 
@@ -33,27 +33,28 @@ FOND_CONTOUR = "#ffffff"
 FOND_TEXTE = "#595959"  # 7:1 on white, 6:1 on the fill
 
 
-def ajouter_voisins(fig: go.Figure, fond: pd.DataFrame | None, geojson: dict) -> None:
+def ajouter_voisins(fig: go.Figure, fond: pd.DataFrame | None, geojson: dict,
+                    placees: list | None = None) -> None:
     """Put the neighbouring départements (`fond`: territoire, nom, geojson, lon, lat; None for
     a database built before it existed) under the map's traces, and frame the view on the
-    map's own territories (`fitbounds` would widen it to the background)."""
+    map's own territories (`fitbounds` would widen it to the background). Their names go
+    where they cover neither the territory nor a name already written (`placees`, the boxes
+    of geo.etiquettes), else are left out."""
     if fond is None or fond.empty:
         fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
         return
     formes = [shapely.geometry.shape(f["geometry"]) for f in geojson["features"]]
     x0, y0, x1, y1 = shapely.total_bounds(formes)
-    # a name near the left or right edge is written inwards, never cut by the frame
-    bord = 0.2 * (x1 - x0)
-    position = np.select([fond["lon"] < x0 + bord, fond["lon"] > x1 - bord],
-                         ["middle right", "middle left"], "middle center")
+    noms = places_voisins(fond, geojson, TAILLE_VOISINS, placees)
     fig.add_trace(go.Choropleth(
         geojson=feature_collection(fond), locations=fond["territoire"], z=np.zeros(len(fond)),
         featureidkey="id", colorscale=[[0, FOND_REMPLI], [1, FOND_REMPLI]], showscale=False,
         showlegend=False, marker_line_color=FOND_CONTOUR, marker_line_width=1.5, hoverinfo="skip",
         name="départements voisins"))
     fig.add_trace(go.Scattergeo(
-        lon=fond["lon"], lat=fond["lat"], text=fond["nom"], mode="text", hoverinfo="skip",
-        textposition=position, textfont=dict(size=12, color=FOND_TEXTE, style="italic"),
+        lon=noms["lon"], lat=noms["lat"], text=noms["nom"], mode="text", hoverinfo="skip",
+        textposition=noms["position"],
+        textfont=dict(size=TAILLE_VOISINS, color=FOND_TEXTE, style="italic"),
         showlegend=False, name="voisins"))
     fig.data = fig.data[-2:] + fig.data[:-2]  # drawn first, under the territories
     marge = MARGE_FOND_DEG / 2  # the part of the neighbours where their names were placed
@@ -61,10 +62,36 @@ def ajouter_voisins(fig: go.Figure, fond: pd.DataFrame | None, geojson: dict) ->
                     lonaxis_range=[x0 - marge, x1 + marge], lataxis_range=[y0 - marge, y1 + marge])
 
 
+TAILLE_NOMS, TAILLE_VOISINS = 11, 12
+
+
+def noms_territoires(fig: go.Figure, etiquettes: pd.DataFrame, geojson: dict,
+                     marques: pd.Series | None = None) -> list:
+    """The territories' names (`etiquettes`: territoire, nom, lon, lat), each with its mark
+    (`marques`, by territory: « s », « n. c. ») on a line under it; returns the boxes they take,
+    for the background's names."""
+    # « (partie haut-garonnaise) » on a line of its own (one line ran past the map's edge)
+    texte = etiquettes["nom"].str.replace(" (partie ", "<br>(partie ", regex=False)
+    if marques is not None:
+        marque = etiquettes["territoire"].map(marques).fillna("")
+        texte = pd.Series([f"{t}<br><b>{m}</b>" if m else t for t, m in zip(texte, marque, strict=True)],
+                          index=etiquettes.index)
+    placees: list = []
+    position = positions_noms(etiquettes, texte, geojson, TAILLE_NOMS, placees)
+    fig.add_trace(go.Scattergeo(
+        lon=etiquettes["lon"], lat=etiquettes["lat"], text=texte, mode="text", hoverinfo="skip",
+        textposition=position,
+        textfont=dict(size=TAILLE_NOMS, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
+        showlegend=False, name="étiquettes"))
+    return placees
+
+
 def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[str, str],
-                hauteur: int = 560, voisins: pd.DataFrame | None = None):
+                hauteur: int = 560, voisins: pd.DataFrame | None = None,
+                etiquettes: pd.DataFrame | None = None):
     """Choropleth on a continuous scale with no basemap tiles (works offline). `survol`: tooltip
-    lines {label: column of already formatted text}, written « label : value »."""
+    lines {label: column of already formatted text}, written « label : value »; `etiquettes`
+    (territoire, nom, lon, lat): the territories' names."""
     colonnes = list(survol)
     geojson = feature_collection(df)
     fig = go.Figure(go.Choropleth(
@@ -76,7 +103,9 @@ def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[
         marker_line_color="white", marker_line_width=0.8,
         colorbar=dict(title=dict(text=titre_legende, side="top"), orientation="h", x=0, xanchor="left",
                       y=0, yanchor="top", len=0.6, thickness=14, tickfont=dict(color="#1a1a1a"))))
-    ajouter_voisins(fig, voisins, geojson)
+    placees = (noms_territoires(fig, etiquettes, geojson) if etiquettes is not None and not etiquettes.empty
+               else [])
+    ajouter_voisins(fig, voisins, geojson, placees)
     fig.update_layout(height=hauteur, margin=dict(l=0, r=0, t=0, b=0), separators=",\u202f",
                       font=dict(color="#1a1a1a"))
     return fig
@@ -87,8 +116,9 @@ def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[
 CONTOUR_SECRET = "#1a1a1a"
 CONTOUR_ND = "#767676"
 BLANC = "#ffffff"
-LIBELLE_SECRET = "s : secret statistique"
-LIBELLE_ND = "non calculable"
+MARQUE_SECRET, MARQUE_ND = "s", "n. c."  # written on the territory
+LIBELLE_SECRET = f"{MARQUE_SECRET} : secret statistique"
+LIBELLE_ND = f"{MARQUE_ND} : non calculable"
 
 
 def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: list[str],
@@ -119,27 +149,31 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
         fig.add_trace(go.Choropleth(
             geojson={"type": "FeatureCollection", "features": [par_id[t] for t in choisis if t in par_id]},
             locations=choisis, z=np.zeros(len(choisis)), featureidkey="id", name=nom,
-            colorscale=[[0, fond], [1, fond]], showscale=False, showlegend=True,
+            colorscale=[[0, fond], [1, fond]], showscale=False, showlegend=False, legendgroup=nom,
             customdata=survol.to_numpy()[masque], hovertemplate=modele,
             marker_line_color=np.where(choisis == selection, "#d62728", contour),
             marker_line_width=np.where(choisis == selection, 3.5, epaisseur)))
-    if etiquettes is not None and not etiquettes.empty:
-        position = "middle center"
-        if "nom" in etiquettes:  # names of the territories (EPCI: 18 fit on a tablet)
-            # « (partie haut-garonnaise) » on a line of its own (one line ran past the map's edge)
-            texte = etiquettes["nom"].str.replace(" (partie ", "<br>(partie ", regex=False)
-            taille = 11
-            position = positions_noms(etiquettes, texte, geojson, taille)
-        else:  # too many to name (communes): the secret and non-computable ones get their mark
-            pos = df[["territoire", "secret"]].assign(vide=np.isnan(z)).merge(etiquettes, on="territoire")
-            etiquettes = pos[pos["vide"] | pos["secret"]]
-            texte, taille = np.where(etiquettes["secret"], "s", "n. c."), 9
+        # Its legend entry: plotly draws a choropleth's swatch without an outline (the secret's
+        # white swatch was white on white); a marker's square has one.
         fig.add_trace(go.Scattergeo(
-            lon=etiquettes["lon"], lat=etiquettes["lat"], text=texte, mode="text", hoverinfo="skip",
-            textposition=position,
-            textfont=dict(size=taille, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
-            showlegend=False, name="étiquettes"))
-    ajouter_voisins(fig, voisins, geojson)
+            lon=[None], lat=[None], mode="markers", name=nom, legendgroup=nom, showlegend=True,
+            hoverinfo="skip", marker=dict(symbol="square", size=13, color=fond,
+                                          line=dict(color=contour, width=max(epaisseur, 1)))))
+    marques = pd.Series(np.select([secret, np.isnan(z)], [MARQUE_SECRET, MARQUE_ND], ""), index=ids)
+    placees: list = []
+    if etiquettes is not None and not etiquettes.empty:
+        if "nom" in etiquettes:  # names of the territories (EPCI: 18 fit on a tablet), each
+            # with its mark under it: a white shape is never left unexplained
+            placees = noms_territoires(fig, etiquettes, geojson, marques[marques != ""])
+        else:  # too many to name (communes): the secret and non-computable ones get their mark
+            pos = etiquettes.assign(marque=etiquettes["territoire"].map(marques).fillna(""))
+            pos = pos[pos["marque"] != ""]
+            fig.add_trace(go.Scattergeo(
+                lon=pos["lon"], lat=pos["lat"], text=pos["marque"], mode="text", hoverinfo="skip",
+                textposition="middle center",
+                textfont=dict(size=9, color="#111111", shadow="0 0 3px #ffffff, 0 0 2px #ffffff"),
+                showlegend=False, name="étiquettes"))
+    ajouter_voisins(fig, voisins, geojson, placees)
     fig.update_layout(
         height=hauteur, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
         separators=",\u202f",

@@ -67,7 +67,7 @@ st.header("Dans ce tableau de bord")
 st.markdown(
     "- **Accueil** : chiffres clés du département et carte par EPCI.\n"
     "- **Carte** : indicateurs de l'ESS par EPCI ou par commune (classes réglables, évolution, "
-    "familles, secteurs) et établissements de l'ESS ; un clic ouvre le portrait d'un territoire.\n"
+    "familles, secteurs) et établissements de l'ESS ; toucher ou cliquer un territoire ouvre son portrait.\n"
     "- **Territoires** : portrait d'une commune, d'un EPCI, d'un PETR ou d'un groupe de communes "
     "comparé à un territoire de référence, et contraste rural / métropole.\n"
     "- **Bilan 2020-2025** : résultats du 1er plan calculés depuis le registre des projets "

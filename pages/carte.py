@@ -44,7 +44,7 @@ if vue == "territoires":
     metriques = {k: m.libelle for k, m in carte.METRIQUES.items()
                  if m.sirene or definition == "statistique"}
     if definition == "sirene" and st.query_params.get(pl.METRIQUE) == "part_ess_prive":
-        st.sidebar.info("La part dans l'emploi privé n'existe pas avec le marqueur SIRENE "
+        st.info("La part dans l'emploi privé n'existe pas avec le marqueur SIRENE "
                         "(pas d'emploi privé dans ce répertoire).")
     metrique = pl.choix(pl.METRIQUE, "Indicateur", metriques, "part_ess_prive"
                         if definition == "statistique" else "effectifs_ess")
@@ -91,7 +91,8 @@ if vue == "territoires":
                      icon=":material/search:",
                      query_params={pl.TERRITOIRE: territoire, pl.ANNEE: str(annee)})
     else:
-        st.caption("Cliquez sur un territoire de la carte pour le sélectionner et ouvrir son portrait.")
+        st.caption("Touchez ou cliquez sur un territoire de la carte pour le sélectionner et ouvrir son "
+                   "portrait.")
     donnees = st.expander("Les données de la carte (tableau)", key="donnees_carte", on_change="rerun")
     if donnees.open:  # built and drawn only when opened; whole and in French for the 18 EPCI
         with donnees:

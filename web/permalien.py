@@ -59,13 +59,17 @@ def lien(base: str | None, params: Mapping[str, object]) -> str:
 def choix(nom: str, libelle: str, options: Mapping[str, str], defaut: str,
           widget: str = "selectbox", conteneur=st.sidebar, **kwargs) -> str:
     """A widget (`selectbox` or `radio` of `conteneur`) whose value starts from the URL and
-    is written back into it."""
-    valeur, message = lire(st.query_params, nom, options, defaut, libelle)
-    if message:
-        conteneur.warning(message)
+    is written back into it. A value the link gets wrong is said in the page itself (a warning
+    in the sidebar, folded on a tablet, was never seen)."""
     cles, cle = list(options), f"url_{nom}"
     if cle in st.session_state and st.session_state[cle] not in options:
-        del st.session_state[cle]  # options changed (other level, other year): back to the URL
+        # the page changed the options under the widget's value (another level, another year):
+        # the value goes, from the URL too, silently; the link was not wrong, the page moved on
+        del st.session_state[cle]
+        st.query_params.pop(nom, None)
+    valeur, message = lire(st.query_params, nom, options, defaut, libelle)
+    if message:
+        st.warning(message)
     if cle not in st.session_state:  # first run of the widget: its value comes from the URL
         kwargs["index"] = cles.index(valeur)
     resultat = getattr(conteneur, widget)(libelle, cles, format_func=options.get, key=cle, **kwargs)

@@ -88,8 +88,8 @@ def annee_selectionnee() -> int:
     defaut = calcul(indicateurs.annee_par_defaut)
     demande = st.query_params.get("annee")
     valeur = int(demande) if demande and demande.isdigit() and int(demande) in annees else defaut
-    if demande and str(valeur) != demande:
-        st.sidebar.warning(f"Année « {demande} » indisponible : {valeur} affichée.")
+    if demande and str(valeur) != demande:  # in the page: a folded sidebar (a tablet) hid it
+        st.warning(f"Année « {demande} » indisponible : {valeur} affichée.")
     annee = st.sidebar.selectbox("Année", annees, index=annees.index(valeur), key="annee")
     if defaut != annees[-1] and annee == defaut:
         # the demo is calibrated on the plan's published figures, which are those of this year

@@ -45,6 +45,7 @@ class Territoire:
     nom: str
     communes: tuple[str, ...]  # INSEE codes of its communes
     niveau: str
+    noms_communes: tuple[str, ...] = ()  # a group's communes, by name (every one)
 
     def identifiants(self) -> list[str]:
         """Territory ids whose emploi cells make up this territory: itself, or for a custom
@@ -62,8 +63,8 @@ def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
         inconnues = sorted(set(demandees) - {c for c, _ in rows})
         if inconnues:
             raise TerritoireInvalide(f"Commune(s) inconnue(s) : {', '.join(inconnues)}.")
-        nom = rows[0][1] if len(rows) == 1 else f"Groupe de {len(rows)} communes"
-        return Territoire(code, nom, tuple(c for c, _ in rows), "communes")
+        noms = tuple(sorted((n for _c, n in rows), key=cle_alphabetique))
+        return Territoire(code, nom_groupe(noms), tuple(c for c, _ in rows), "communes", noms)
     if not _FORMAT.match(code):
         raise TerritoireInvalide(
             f"Territoire « {code} » mal formé. Formats acceptés : departement:31, epci:<siren>, "
@@ -74,6 +75,28 @@ def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
         raise TerritoireInvalide(f"Territoire inconnu : « {code} ».")
     communes = con.execute(COMMUNES_DU_TERRITOIRE, [code]).fetchall()
     return Territoire(code, row[0], tuple(c for (c,) in communes), row[1])
+
+
+# A group is named by its communes, up to this many; beyond, the first ones and how many more.
+COMMUNES_NOMMEES_MAX = 4
+
+
+def nom_groupe(noms: tuple[str, ...]) -> str:
+    """A group of communes named by its communes, as a French list: « Blagnac et Toulouse »,
+    « Aspet, Encausse-les-Thermes, Izaut-de-l'Hôtel et 9 autres communes » (every name is in
+    `Territoire.noms_communes`)."""
+    if len(noms) <= COMMUNES_NOMMEES_MAX:
+        return noms[0] if len(noms) == 1 else f"{', '.join(noms[:-1])} et {noms[-1]}"
+    autres = len(noms) - (COMMUNES_NOMMEES_MAX - 1)
+    return f"{', '.join(noms[:COMMUNES_NOMMEES_MAX - 1])} et {autres} autres communes"
+
+
+def cle_alphabetique(nom: str) -> str:
+    """Alphabetical order as a reader expects it: accents and case aside (« Écully » with the
+    E, not after Z)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", nom.casefold()) if not unicodedata.combining(c))
 
 
 def noms_des_niveaux(con: duckdb.DuckDBPyConnection, niveaux: tuple[str, ...]) -> dict[str, str]:

@@ -43,7 +43,7 @@ def fiche(
     annee = annee or indicateurs.annee_par_defaut(con)
     info = provenance.infos_build(con)
     demo = info.get("demo") == "oui"
-    titre = comparaisons.titre_territoire(con, t)
+    titre = t.nom  # a group by its communes (ess.codes_territoire.nom_groupe)
     annees_emploi = indicateurs.annees(con)
     debut = comparaisons.annee_debut(annees_emploi, annee)
     deux_ans = etablissements.lire(con, t, annee, debut, cache)

@@ -1,6 +1,6 @@
-"""A fiche's territory among the others: its name (a group by its communes), the EPCI, PETR
-and département that contain it and their figures beside its own, its evolution since the
-first year available, and the figures its sentences compare with (population, trend)."""
+"""A fiche's territory among the others: the EPCI, PETR and département that contain it and
+their figures beside its own, its evolution since the first year available, and the figures
+its sentences compare with (population, trend)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ GROUP BY ALL
 HAVING count(*) = ?
 """
 POPULATION = "SELECT sum(population)::BIGINT FROM communes WHERE list_contains(?, commune)"
-NOMS_COMMUNES = "SELECT nom FROM communes WHERE list_contains(?, commune) ORDER BY nom"
 
 
 def parents(con: duckdb.DuckDBPyConnection, t: Territoire) -> list[tuple[str, str, str]]:
@@ -32,17 +31,6 @@ def parents(con: duckdb.DuckDBPyConnection, t: Territoire) -> list[tuple[str, st
                                  len(t.communes)]).fetchall()
     ordre = {n: i for i, n in enumerate(NIVEAUX_COMPARAISON)}
     return sorted(rows, key=lambda r: ordre[r[1]])
-
-
-def titre_territoire(con, t: Territoire) -> str:
-    """A group of communes is named by its communes (the first three, then how many more)."""
-    if t.niveau != "communes":
-        return t.nom
-    noms = [n for (n,) in con.execute(NOMS_COMMUNES, [list(t.communes)]).fetchall()]
-    if len(noms) == 1:
-        return noms[0]
-    liste = ", ".join(noms[:3]) + (f" et {len(noms) - 3} autres communes" if len(noms) > 3 else "")
-    return f"Groupe de communes : {liste}"
 
 
 def comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | None) -> Tableau:

@@ -29,7 +29,7 @@ class Fiche:
     definitions: list[tuple[str, str]] = field(default_factory=list)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     millesimes: dict = field(default_factory=dict)
-    titre: str = ""  # "Saint-Gaudens", "Groupe de communes : Aspet, Encausse-les-Thermes"
+    titre: str = ""  # "Saint-Gaudens", "Aspet, Encausse-les-Thermes et Izaut-de-l'Hôtel" (a group)
     parents: list[tuple[str, str, str]] = field(default_factory=list)
     contexte: dict = field(default_factory=dict)  # figures for sentences: trend, population…
 

@@ -55,7 +55,9 @@ SELECT t.territoire, t.code, t.nom, t.population,
        max(e.effectifs) FILTER (WHERE e.groupe = $groupe) AS effectifs,
        coalesce(bool_or(e.secret) FILTER (WHERE e.groupe = $groupe), false) AS secret_ess,
        max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive,
-       coalesce(bool_or(e.secret) FILTER (WHERE e.groupe = 'prive'), false) AS secret_prive
+       coalesce(bool_or(e.secret) FILTER (WHERE e.groupe = 'prive'), false) AS secret_prive,
+       max(e.motif_secret) FILTER (WHERE e.groupe = $groupe) AS motif_ess,
+       max(e.motif_secret) FILTER (WHERE e.groupe = 'prive') AS motif_prive
 FROM territoires t
 LEFT JOIN emploi e ON e.territoire = t.territoire AND e.annee = $annee
      AND e.nomenclature = $nomenclature AND e.secteur = $secteur
@@ -63,6 +65,9 @@ WHERE t.niveau = $niveau
 GROUP BY ALL
 ORDER BY t.territoire
 """
+
+# A database built before the reasons of the secret were recorded (a kept version brought back).
+_STATISTIQUE_SANS_MOTIF = _STATISTIQUE.replace("max(e.motif_secret)", "NULL::VARCHAR")
 
 # SIRENE definition, as `indicateurs.SIRENE_ESS`: flag 'O', employer, active at 31/12 of the
 # year; jobs estimated from the middle of the size band. Counts from the public register are
@@ -79,7 +84,8 @@ _SIRENE = indicateurs.TRANCHES_MILIEU + """, e AS (
 SELECT tr.territoire, tr.code, tr.nom, tr.population,
        coalesce(sum(e.nb), 0)::INTEGER AS etablissements,
        round(coalesce(sum(e.eff), 0)) AS effectifs,
-       false AS secret_ess, NULL::DOUBLE AS effectifs_prive, false AS secret_prive
+       false AS secret_ess, NULL::DOUBLE AS effectifs_prive, false AS secret_prive,
+       NULL::VARCHAR AS motif_ess, NULL::VARCHAR AS motif_prive
 FROM territoires tr
 JOIN appartenance a ON a.territoire = tr.territoire
 LEFT JOIN e ON e.commune = a.commune
@@ -111,10 +117,12 @@ def _annee(con, niveau: str, annee: int, definition: str, famille: str | None,
         df = con.execute(_SIRENE, {"annee": annee, "famille": famille, "section": section,
                                    "niveau": niveau}).df()
     else:
-        df = con.execute(_STATISTIQUE, {
-            "groupe": famille or "ess", "annee": annee, "niveau": niveau,
-            "nomenclature": "a21" if section else "ensemble", "secteur": section or "_",
-        }).df()
+        params = {"groupe": famille or "ess", "annee": annee, "niveau": niveau,
+                  "nomenclature": "a21" if section else "ensemble", "secteur": section or "_"}
+        try:
+            df = con.execute(_STATISTIQUE, params).df()
+        except duckdb.BinderException:
+            df = con.execute(_STATISTIQUE_SANS_MOTIF, params).df()
         # A territory with no cell of the group has no such job: 0, not hidden.
         df.loc[~df["secret_ess"], "effectifs"] = df.loc[~df["secret_ess"], "effectifs"].fillna(0)
     effectifs = df["effectifs"].astype(float)
@@ -130,6 +138,15 @@ def _secret(df: pd.DataFrame, base: str) -> pd.Series:
     if base == "part":
         return df["secret_ess"] | df["secret_prive"]
     return df["secret_ess"].astype(bool)
+
+
+def _motif(df: pd.DataFrame, base: str) -> pd.Series:
+    """Why each hidden value is hidden (emploi.motif_secret: « sensible », « complement »),
+    None where published or unknown: the ESS cell's reason, else the private jobs' (a share)."""
+    motif = df["motif_ess"].where(df["secret_ess"])
+    if base == "part":
+        motif = motif.fillna(df["motif_prive"].where(df["secret_prive"]))
+    return motif.astype(object).where(motif.notna(), None)
 
 
 class NonDiffuse(ValueError):
@@ -165,6 +182,7 @@ def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: i
         _verifier_diffusion(con, niveau, m.base, famille, section)
     df = _annee(con, niveau, annee, definition, famille, section)
     secret = _secret(df, m.base)
+    motif = _motif(df, m.base)
     valeur = df[m.base].astype(float)
     if m.evolution:
         if depuis is None or depuis >= annee:
@@ -173,11 +191,13 @@ def donnees(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: i
         avant = avant.reindex(df["territoire"])
         v0 = avant[m.base].astype(float).to_numpy()
         secret = secret | _secret(avant, m.base).to_numpy()
+        motif = motif.fillna(pd.Series(_motif(avant, m.base).to_numpy(), index=df.index))
         with np.errstate(divide="ignore", invalid="ignore"):
             valeur = pd.Series(np.where(v0 > 0, 100 * (valeur.to_numpy() - v0) / v0, np.nan),
                                index=df.index).round(1)
     df["valeur"] = valeur.where(~secret)
     df["secret"] = secret.astype(bool)
+    df["motif_secret"] = motif.where(df["secret"], None)
     intervalle = definition == "statistique" and not (famille or section or m.evolution)
     df["valeur_min"], df["valeur_max"] = _fourchettes(con, df, m, annee) if intervalle else (np.nan, np.nan)
     df["rang"] = df["valeur"].rank(ascending=False, method="min").astype("Int64")
@@ -239,7 +259,7 @@ def fourchettes(con: duckdb.DuckDBPyConnection, annee: int) -> dict[str, list]:
 
 def rang_texte(rang, nb: int) -> str:
     if pd.isna(rang):
-        return "rang non calculable"
+        return "non calculable"  # after « Rang : »
     return f"{int(rang)}{'er' if int(rang) == 1 else 'e'} sur {nb}"
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from ess import carte
+from ess import carte, motifs
 from ess import format as fr
 from geo.choroplethe import carte_classes
 from geo.classes import Classes, libelles_classes
@@ -29,14 +29,17 @@ class VueCarte:
     metrique: str
 
 
-def texte(metrique: str, v, secret: bool = False, unite: bool = True, fourchette: str | None = None) -> str:
-    """A value as the map writes it: « 20,6 % », « 1 234 salariés », « s (secret statistique) »,
+def texte(metrique: str, v, secret: bool = False, unite: bool = True, fourchette: str | None = None,
+          motif: str | None = None) -> str:
+    """A value as the map writes it: « 20,6 % », « 1 234 salariés », « s (secret statistique :
+    trop peu d'établissements ou un établissement dominant) » (its true reason, `motif`),
     « s (secret statistique ; entre 11,3 % et 11,7 % d'après les chiffres publiés) »."""
     m = carte.METRIQUES[metrique]
     if secret and fourchette:
         return f"s (secret statistique ; {fourchette} d'après les chiffres publiés)"
     if secret:
-        return "s (secret statistique)"
+        pourquoi = motifs.court({"motif": motif})
+        return f"s (secret statistique : {pourquoi})" if pourquoi else "s (secret statistique)"
     if v is None or v != v:  # NaN: not computable
         return "non calculable"
     nombre = fr.nombre(v, m.decimales)
@@ -55,8 +58,9 @@ def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
     fourchettes = [carte.fourchette_texte(metrique, lo, hi)
                    for lo, hi in zip(df["valeur_min"], df["valeur_max"], strict=True)]
     survol = df[["nom"]].assign(
-        valeur=[f"{entete} : {texte(metrique, v, s, fourchette=f)}"
-                for v, s, f in zip(df["valeur"], df["secret"], fourchettes, strict=True)],
+        valeur=[f"{entete} : {texte(metrique, v, s, fourchette=f, motif=mo)}"
+                for v, s, f, mo in zip(df["valeur"], df["secret"], fourchettes, df["motif_secret"],
+                                       strict=True)],
         rang=[f"Rang : {carte.rang_texte(r, n)}" for r, n in zip(df["rang"], df["nb_classes"],
                                                                   strict=True)])
     libelles = []

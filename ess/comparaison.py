@@ -35,6 +35,8 @@ def chiffres(con: duckdb.DuckDBPyConnection, code: str, annee: int) -> dict:
     ess = c["effectifs_ess"]
     return {
         "nom": c["nom"],
+        "noms_communes": resoudre(con, code).noms_communes,  # a group's, every one
+        "motif_secret": c["motif_secret_effectifs_ess"],  # why the ESS total reads « s »
         "etablissements_ess": c["etablissements_employeurs_ess"],
         "effectifs_ess": ess,
         "fourchette_ess": c["fourchette_effectifs_ess"],

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from data import familles_ess, libelles
-from ess import diffusion
+from ess import diffusion, motifs
 from ess import format as fr
 from ess.codes_territoire import resoudre
 from ess.provenance import infos_build
@@ -140,10 +140,13 @@ def _statistique(con, territoire, annee) -> dict:
             secret.append(f"effectifs_par_a38.{row.secteur}")
         par_a38[row.secteur] = None if row.secret else int(row.effectifs)
     fourchette = fourchette_ess(con, territoire.code, annee) if ess is None else None
+    # why the ESS total reads « s » (each « s » its true reason: ess.motifs)
+    motif = motifs.motif(con, territoire, annee) if ess is None and "effectifs_ess" in secret else None
     return {
         "etablissements_employeurs_ess": valeur("ess", "", "nb_etablissements"),
         "effectifs_ess": ess,
         "fourchette_effectifs_ess": fourchette,
+        "motif_secret_effectifs_ess": motif,
         "fourchette_part_ess_emploi_prive": fourchette_part(fourchette, prive),
         "effectifs_prive": prive,
         "part_ess_emploi_prive": part,

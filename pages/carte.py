@@ -80,9 +80,10 @@ if vue == "territoires":
               if definition == "sirene" else "emploi salarié au 31/12, format FLORES (INSEE)")
     ui.source(f"{source}, {annee}{f' et {depuis}' if depuis else ''}. Classes : "
               f"{METHODES_CLASSES[methode].lower()}. Blanc cerclé de noir « s » : valeur "
-              "couverte par le secret statistique (trop peu d'établissements ou un établissement "
-              "dominant), jamais affichée. Blanc cerclé de gris « n. c. » : non calculable (aucun "
-              "emploi privé, ou zéro l'année de départ).")
+              "couverte par le secret statistique, jamais affichée : trop peu d'établissements ou un "
+              "établissement dominant, ou valeur masquée pour en protéger une autre ; chaque "
+              "territoire dit la sienne dans son info-bulle. Blanc cerclé de gris « n. c. » : non "
+              "calculable, faute d'emploi privé ou avec zéro l'année de départ.")
     if territoire:
         ligne = df[df["territoire"] == territoire].iloc[0]
         st.info(f"**{ligne['nom']}** : {survol.loc[ligne.name, 'valeur']} · "

@@ -4,7 +4,7 @@ against a reference territory, and the rural vs métropole contrast. State kept 
 import streamlit as st
 
 from data import libelles
-from ess import comparaison, noms, portrait, resumes, rural_metropole
+from ess import comparaison, motifs, noms, portrait, resumes, rural_metropole
 from ess import format as fr
 from ess.codes_territoire import noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.plotly_francais import CONFIG_PLOTLY
@@ -122,6 +122,8 @@ st.query_params[pl.COMPARAISON] = ref
 t = ui.calcul(comparaison.chiffres, code, annee)
 r = ui.calcul(comparaison.chiffres, ref, annee)
 st.title(f"Portrait : {t['nom']}")
+if len(t["noms_communes"]) > 1:  # every commune of the group, its title may be shortened
+    st.markdown(f"Groupe de {len(t['noms_communes'])} communes : {motifs.liste(list(t['noms_communes']))}.")
 st.markdown(f"Comparé **{noms.a(r['nom'])}** · année **{annee}** · population {fr.nombre(t['population'])} "
             "habitants (population municipale 2017).")
 pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE], f"{SOURCE}, {annee}")
@@ -134,6 +136,8 @@ for col, ind in zip(cols, comparaison.LIBELLES, strict=True):
         st.caption(f"{r['nom']} : {comparaison.texte(ind, r[ind])}")
 if note := fr.note_fourchette(t["fourchette_ess"], t["fourchette_part"]):
     st.info(note)
+elif t["effectifs_ess"] is None:  # its true reason (a group: which communes)
+    st.info(motifs.phrase(t["motif_secret"]))
 boite = st.expander("Tableau des chiffres clés", key="tableau_chiffres", on_change="rerun")
 if boite.open:  # built and drawn only when opened: the figures are in the metrics above
     with boite:

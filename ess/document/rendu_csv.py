@@ -90,6 +90,7 @@ def generer(doc: Document) -> bytes:
             ["Rubrique", "Contenu"],
             [["Document", doc.titre], ["Émetteur", f"{doc.emetteur} — {doc.service}"],
              ["Établi le", fr.date_heure(doc.genere_le)],
+             *[["À lire d'abord", m] for m in doc.messages],  # as on the first page (a group's communes)
              *[["Lire les tableaux", x] for x in LEGENDE], *[["Note", n] for n in doc.notes],
              *[[f"Définition : {a}", b] for a, b in doc.methodes],
              *[[f"Source : {a}", b] for a, b in doc.sources]]))

@@ -10,12 +10,14 @@ import pandas as pd
 
 from data import libelles
 from ess import format as fr
+from ess import noms
 from ess.document import graphiques
 from ess.document.modele import Document, Graphique, Paragraphe, Section
 from ess.exports.securite import nom_fichier
 from ess.fiche.contenu import Fiche
 from ess.fiche.phrases import chiffres, est_nombre
 from ess.fiche.textes import LIBELLES_SOURCES, PERIMETRES, SOURCE_FLORES, SOURCE_SIRENE, millesime
+from ess.motifs import liste
 
 GEO_EPCI = """
 SELECT g.territoire, g.geojson FROM geometries g JOIN territoires t USING (territoire)
@@ -30,6 +32,7 @@ def _carte(f: Fiche, con) -> Graphique | None:
     if con is None:
         return None
     t = f.territoire
+    departement = next((n for _c, niv, n in f.parents if niv == "departement"), t.nom)
     epcis = dict(con.execute(GEO_EPCI).fetchall())
     parents = [c for c, niv, _n in f.parents if niv == "epci"]
     if t.niveau in ("commune", "communes"):
@@ -39,15 +42,16 @@ def _carte(f: Fiche, con) -> Graphique | None:
         cibles = [f"commune:{c}" for c in t.communes]
         fond = [g for k, g in geo.items() if k not in cibles]
         contexte = [epcis[c] for c in contexte_ids if c in epcis] if parents else []
-        dans = f.parents[0][2] if parents else "le département"
-        titre = f"{f.titre} (en bleu foncé) dans {dans}"
+        # « dans la Communauté de communes … », « en Haute-Garonne » (ess.noms)
+        dans = noms.dans(f.parents[0][2]) if parents else f"dans {departement}"
+        titre = f"{f.titre} (en bleu foncé) {dans}"
         png = graphiques.carte_situation(fond, contexte, [geo[c] for c in cibles if c in geo])
     else:
         geo = dict(con.execute(GEO, [[t.code]]).fetchall())
         cible = [geo[t.code]] if t.code in geo and t.niveau != "departement" else []
         fond = [g for k, g in epcis.items() if k != t.code]
-        titre = (f"{f.titre} (en bleu foncé) dans la Haute-Garonne" if cible
-                 else "Les intercommunalités de la Haute-Garonne")
+        titre = (f"{f.titre} (en bleu foncé) {noms.dans(departement)}" if cible
+                 else f"Les intercommunalités {noms.de(departement)}")
         png = graphiques.carte_situation(fond, [], cible)
     return Graphique(titre, png, "IGN, INSEE (découpage communal), contours simplifiés",
                      f"Carte de situation : {titre}.", 62)
@@ -79,7 +83,10 @@ def _graphique_evolution(f: Fiche) -> Graphique:
 
 def _messages(f: Fiche) -> list[str]:
     annees = f.contexte.get("annees") or [f.annee]
-    out = list(f.alertes)
+    out = list(f.alertes)  # first: the page shows them apart (pages/data_ess.py)
+    t = f.territoire
+    if len(t.noms_communes) > 1:  # every commune of the group named, its title may be shortened
+        out.append(f"Groupe de {len(t.noms_communes)} communes : {liste(list(t.noms_communes))}.")
     out.append(f"Les chiffres clés portent sur {f.annee} (année choisie) ; la section Évolution couvre "
                f"toutes les années disponibles, de {min(annees)} à {max(annees)} : sa ligne {f.annee} "
                "reprend les chiffres clés.")

@@ -5,7 +5,7 @@ l'ESS actifs au 31/12/2021 sur le territoire, pour 18 500 habitants. »"""
 from __future__ import annotations
 
 from ess import format as fr
-from ess import noms
+from ess import motifs, noms
 from ess.document.modele import NON_DIFFUSE, Chiffre
 from ess.fiche.contenu import Fiche
 from ess.fiche.textes import NIVEAUX
@@ -77,8 +77,7 @@ def chiffres(f: Fiche, con) -> list[Chiffre]:
         soit = f" (soit {fr.part_privee(fourchette_part)})" if fourchette_part else ""
         phrase = (f"Masqué pour protéger un territoire voisin : {fr.fourchette(fourchette)} d'après les "
                   f"seuls chiffres publiés{soit} ; {cible}." if fourchette else
-                  "Le nombre de salariés de l'ESS du territoire est couvert par le secret statistique "
-                  f"(trop peu d'établissements, ou un établissement dominant) ; {cible}.")
+                  f"{motifs.phrase(c.get('motif_secret_effectifs_ess')).removesuffix('.')} ; {cible}.")
         comp = ""
     else:
         estim = " (estimation par tranches d'effectifs)" if f.perimetre == "sirene" else ""

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from data import libelles
 from ess import format as fr
+from ess import motifs, noms
 
 UNITES = {"etablissements": "Établissements", "sieges": "Entreprises (sièges sociaux)"}
 PERIMETRES = libelles("definitions_ess")
@@ -67,9 +68,10 @@ def notes_et_alertes(t, chiffres, parents_t, demo) -> tuple[list[str], list[str]
     if note := fr.note_fourchette(chiffres.get("fourchette_effectifs_ess"),
                                   chiffres.get("fourchette_part_ess_emploi_prive")):
         alertes.append(note)
-    if t.niveau in ("commune", "communes") and chiffres["effectifs_ess"] is None:
+    elif chiffres.get("effectifs_ess") is None and chiffres.get("perimetre", "statistique") == "statistique":
+        # its true reason (ess.motifs): too few establishments, another cell protected, or for
+        # a group the communes hidden (named); where to read a figure then
         epci = next((nom for _c, niveau, nom in parents_t if niveau == "epci"), None)
-        cible = f"ceux de l'EPCI ({epci})" if epci else "ceux de l'EPCI"
-        alertes.append(f"Territoire trop petit pour publier ses effectifs salariés de l'ESS (secret "
-                       f"statistique) : consultez {cible}.")
+        cible = f" Consultez ceux {noms.de(epci)}." if epci and t.niveau in ("commune", "communes") else ""
+        alertes.append(motifs.phrase(chiffres.get("motif_secret_effectifs_ess")) + cible)
     return notes + alertes, alertes

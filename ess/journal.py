@@ -38,11 +38,24 @@ def _connexion(chemin: Path | None) -> sqlite3.Connection:
     return con
 
 
+LONGUEUR_DEMANDEUR = 200  # characters kept of « Demandé par »
+DOUBLON_S = 30  # seconds: the same extract asked again within them is one line (pages/data_ess.py)
+
+
+def resume(compte: dict) -> str:
+    """`compter()` in one sentence: « 12 extractions enregistrées : 5 en PDF, 4 en XLSX… »."""
+    n = compte["total"]
+    if not n:
+        return "Aucune extraction enregistrée."
+    detail = ", ".join(f"{k} en {f.upper()}" for f, k in compte["par_format"].items())
+    return f"{n} extraction{'s' if n > 1 else ''} enregistrée{'s' if n > 1 else ''} : {detail}."
+
+
 def consigner(territoire: str, nom: str, annee: int, format: str, demandeur: str,
               origine: str = "application", chemin: Path | None = None,
               date: datetime | None = None) -> None:
     date = date or datetime.now().astimezone()
-    demandeur = (demandeur or "").strip()[:200] or "non renseigné"
+    demandeur = (demandeur or "").strip()[:LONGUEUR_DEMANDEUR] or "non renseigné"
     with _connexion(chemin) as con:
         con.execute(
             "INSERT INTO journal_extractions (date, territoire, nom, annee, format, demandeur, origine) "
@@ -65,3 +78,17 @@ def lire(limite: int = 500, chemin: Path | None = None) -> pd.DataFrame:
 
     df["date"] = df["date"].map(date_heure)
     return df.rename(columns=COLONNES)
+
+
+def compter(chemin: Path | None = None) -> dict:
+    """What anyone may know of the journal (the requesters' names are for the SIES only): how
+    many extracts, in all and by format."""
+    con = _connexion(chemin)
+    try:
+        par_format = dict(con.execute(
+            "SELECT format, count(*) FROM journal_extractions GROUP BY format ORDER BY count(*) DESC, format"
+        ).fetchall())
+    finally:
+        con.close()
+    return {"total": sum(par_format.values()), "par_format": par_format}
+

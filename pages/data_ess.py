@@ -1,6 +1,7 @@
 """Data ESS: the fiche of a commune, EPCI, PETR, the département or a group of communes,
 shown as it is downloaded (XLSX, CSV, PDF), with the journal of extracts."""
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -12,10 +13,12 @@ from ess.codes_territoire import TerritoireInvalide, plus_peuple
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
 from ess.fiche import fichiers, mise_en_page
+from ess.fiche.choix import message_codes_inconnus
 from web import permalien as pl
-from web import ui
+from web import session, ui
 
 ui.cadre_application()
+qui = session.panneau_connexion()  # the journal's lines are for the SIES staff
 
 NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n] for n in ("commune", "epci", "petr", "departement", "communes")}
 
@@ -80,10 +83,10 @@ if niveau == "communes":
     choix = st.multiselect("Communes du groupe", list(communes), key="communes", format_func=communes.get,
                            placeholder="Choisissez une ou plusieurs communes")
     colles = st.text_area("… ou codes INSEE collés (séparés par des virgules, espaces ou retours à la ligne)",
-                          key="codes_colles", height=80)
+                          key="codes_colles", height=80, max_chars=10_000)
     codes, inconnus = fiches.codes_colles(colles, communes)
     if inconnus:
-        st.error(f"Code(s) INSEE non reconnu(s), ignoré(s) : {', '.join(inconnus)}.")
+        st.error(message_codes_inconnus(inconnus))
     groupe = list(dict.fromkeys([*choix, *codes]))
     if not groupe:
         st.query_params.pop(pl.TERRITOIRE, None)
@@ -105,7 +108,7 @@ perimetre = c1.radio("Définition de l'ESS", list(fiches.PERIMETRES), format_fun
                      key="perimetre")
 unite = c2.radio("Unité de compte", list(fiches.UNITES), format_func=fiches.UNITES.get, key="unite")
 demandeur = c3.text_input("Demandé par (journal des extractions)", key="demandeur",
-                          placeholder="ex. Mairie de Revel, SIES")
+                          placeholder="ex. Mairie de Revel, SIES", max_chars=journal.LONGUEUR_DEMANDEUR)
 
 try:
     vue = charger(code, annee, perimetre, unite, cle)
@@ -127,10 +130,19 @@ for m in doc.messages[len(f.alertes):]:
 pl.bouton_lien([pl.TERRITOIRE, pl.ANNEE], f.tableaux[0].source)
 
 
+# The extracts this session has put in the journal, and when: taps repeated on a download (a
+# tablet, a slow network) make one line, not one per tap (web/habillage.js also lets a
+# download button fire once every few seconds).
+journalisees = st.session_state.setdefault("extractions_journalisees", {})
+
+
 def telechargement(format: str):
     def produire() -> bytes:  # run on click: the file, then its line in the journal
         contenu = fichiers.generer(f, format, ui.connexion().cursor())
-        journal.consigner(f.territoire.code, f.territoire.nom, f.annee, format, demandeur)
+        cle_extraction = (f.territoire.code, f.annee, perimetre, unite, format, demandeur)
+        if time.monotonic() - journalisees.get(cle_extraction, -journal.DOUBLON_S) >= journal.DOUBLON_S:
+            journal.consigner(f.territoire.code, f.territoire.nom, f.annee, format, demandeur)
+            journalisees[cle_extraction] = time.monotonic()
         return contenu
     return produire
 
@@ -176,8 +188,14 @@ with st.expander("Sources, définitions et secret statistique"):
                             *(f"- **{terme}** : {texte}" for terme, texte in [*doc.methodes, *doc.sources])]))
     st.caption(f"Fiche établie le {fr.date_heure(doc.genere_le)}")
 
-# read and drawn when opened: it grows with every extract (500 lines kept on screen)
+# read and drawn when opened: it grows with every extract (500 lines kept on screen). Who asked
+# for what is personal data: the lines for the SIES staff logged in, the counts for everyone.
 historique = st.expander("Journal des extractions", key="journal_extractions", on_change="rerun")
 if historique.open:
     with historique:
-        ui.tableau(journal.lire().drop(columns="Code"))
+        if qui:
+            ui.tableau(journal.lire().drop(columns="Code"))
+        else:
+            st.markdown(journal.resume(journal.compter()))
+            st.caption("Le détail (territoire, date, demandeur) est réservé au personnel du SIES : "
+                       "connectez-vous dans le panneau latéral, rubrique « Espace SIES ».")

@@ -1,5 +1,6 @@
-"""The served app: app.py as a Streamlit ASGI app (st.App) with one middleware, run by
-`python -m web.serveur` (`streamlit run` finds `app` here).
+"""The served app: app.py as a Streamlit ASGI app (st.App) with two middlewares, run by
+`python -m web.serveur` (`streamlit run` finds `app` here): the staff session's cookie
+(web/cookie_session.py), and the one below.
 
 Why the middleware: Streamlit's page opens its connection by probing the page's own path
 first (`/carte/_stcore/health`, a 404), then, 100 ms later, the root. Every page but Accueil
@@ -22,6 +23,7 @@ from starlette.middleware import Middleware
 from streamlit.logger import get_logger
 
 from web import dossier_pages
+from web.cookie_session import CookieSession
 
 RACINE = Path(__file__).resolve().parent.parent
 # Each page's URL is its file name (app.py)
@@ -138,4 +140,5 @@ async def prechauffage(_app):
 # Served from here, app.py frames every page from the start: no second run of a page on the
 # server's first visits (web/dossier_pages.py).
 dossier_pages.quitter()
-app = st.App(RACINE / "app.py", middleware=[Middleware(BaseDuServeur)], lifespan=prechauffage)
+app = st.App(RACINE / "app.py", middleware=[Middleware(CookieSession), Middleware(BaseDuServeur)],
+             lifespan=prechauffage)

@@ -97,6 +97,19 @@
           () => { etat.textContent = "Lien copié."; }, manuel);
       } else { manuel(); }
     });
+    // A download button answers one tap every few seconds: five quick taps on a tablet made
+    // three files (and three lines in the extraction journal).
+    const derniers = new Map();
+    doc.addEventListener("click", (ev) => {
+      const b = ev.target.closest && ev.target.closest('[data-testid="stDownloadButton"] button');
+      if (!b) return;
+      const boite = b.closest('[class*="st-key-"]');
+      const cle = (boite ? boite.className : "") + "|" + b.textContent;
+      const t = Date.now();
+      if (t - (derniers.get(cle) || 0) > 4000) { derniers.set(cle, t); return; }
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+    }, true);
     // Once per frame, not at each of the hundreds of DOM changes of a page view (measuring
     // the tables forced a layout each time): before the frame is painted, so no English shows.
     const ajoutes = new Set();

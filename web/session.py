@@ -4,12 +4,25 @@ Everyone else reads. The logic (hashes, delays, audit) is in ess/suivi/comptes.p
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from ess.db import chemin_suivi
-from ess.suivi import comptes, store
+from ess.suivi import comptes, sessions, store
 
 CLE = "editeur"  # session_state: {"identifiant", "nom"} of the logged-in staff member
+CODE, EFFACER = "session_code", "session_effacer"  # a cookie to set, to clear (next run)
+
+
+def _script_cookie(methode: str, code: str) -> None:
+    """The browser asks the server (web/cookie_session.py) for its session cookie, or to clear
+    it: once, from the run after a login or logout (the page's scripts run in the browser)."""
+    st.html(f"""<script>(function () {{
+  var b = (window.__streamlit && window.__streamlit.BACKEND_BASE_URL) || (location.origin + "/");
+  fetch(b + "_ess/session", {{method: "{methode}", body: {json.dumps(code)},
+                              credentials: "same-origin", cache: "no-store"}});
+}})();</script>""", unsafe_allow_javascript=True)
 
 
 def secrets() -> dict:
@@ -23,10 +36,25 @@ def oidc_configure() -> bool:
     return "auth" in secrets()
 
 
+def _cookie() -> str | None:
+    try:
+        return st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no browser connection (AppTest, bare mode): no cookie
+        return None
+
+
 def editeur() -> dict | None:
-    """The staff member allowed to edit in this session, or None (read-only)."""
+    """The staff member allowed to edit in this session, or None (read-only). A reload opens a
+    new Streamlit session: the session cookie (ess/suivi/sessions.py) finds the login again,
+    as long as the account still exists."""
     if st.session_state.get(CLE):
         return st.session_state[CLE]
+    if jeton := _cookie():  # the token this tab connected with (its session may be closed)
+        with store.ouvrir(chemin_suivi()) as con:
+            qui = sessions.lire(con, jeton)
+        if qui and qui["identifiant"] in comptes.comptes(secrets()):
+            st.session_state[CLE] = qui
+            return qui
     if oidc_configure() and st.user.is_logged_in:
         email = str(st.user.get("email", "")).lower()
         if email and email in comptes.editeurs_oidc(secrets()):
@@ -56,11 +84,19 @@ def panneau_connexion() -> dict | None:
     qui = editeur()
     with st.sidebar:
         st.markdown("**Espace SIES**")  # not a heading: it would come before the page's h1
+        if code := st.session_state.pop(CODE, None):  # just logged in: the browser keeps it
+            _script_cookie("POST", code)
+        if st.session_state.pop(EFFACER, False):  # just logged out: the cookie goes
+            _script_cookie("DELETE", "")
         if qui:
             st.success(f"Connecté·e : {qui['nom']}")
-            if st.button("Se déconnecter", key="deconnexion"):
+            if st.button("Se déconnecter", key="deconnexion", icon=":material/logout:"):
                 if st.session_state.pop(CLE, None) is None and oidc_configure():
                     st.logout()
+                with store.ouvrir(chemin_suivi()) as con:
+                    sessions.fermer(con, _cookie())
+                    store.journaliser(con, qui["identifiant"], "déconnexion", "compte")
+                st.session_state[EFFACER] = True
                 st.rerun()
             return qui
         s = secrets()
@@ -70,12 +106,14 @@ def panneau_connexion() -> dict | None:
             return None
         if comptes.comptes(s):
             with st.form("connexion"):
-                ident = st.text_input("Identifiant", key="identifiant")
-                mdp = st.text_input("Mot de passe", type="password", key="mot_de_passe")
+                ident = st.text_input("Identifiant", key="identifiant", max_chars=100)
+                mdp = st.text_input("Mot de passe", type="password", key="mot_de_passe", max_chars=200)
                 if st.form_submit_button("Se connecter"):
                     try:
                         with store.ouvrir(chemin_suivi()) as con:
-                            st.session_state[CLE] = comptes.authentifier(con, s, ident, mdp)
+                            qui = comptes.authentifier(con, s, ident, mdp)
+                            st.session_state[CODE] = sessions.preparer(con, qui["identifiant"], qui["nom"])
+                        st.session_state[CLE] = qui
                         st.rerun()
                     except comptes.ConnexionRefusee as exc:
                         st.error(str(exc))

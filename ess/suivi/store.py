@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE TABLE IF NOT EXISTS echecs_connexion (
     utilisateur TEXT PRIMARY KEY, echecs INTEGER NOT NULL, bloque_jusqua TEXT NOT NULL
 );
+-- staff sessions kept across reloads (ess/suivi/sessions.py): SHA-256 of a one-time code
+-- (code = 1) or of the cookie's token (code = 0), never the value itself
+CREATE TABLE IF NOT EXISTS sessions (
+    empreinte TEXT PRIMARY KEY, identifiant TEXT NOT NULL, nom TEXT NOT NULL,
+    ouverte_le TEXT NOT NULL, expire_le TEXT NOT NULL, code INTEGER NOT NULL
+);
 """
 
 

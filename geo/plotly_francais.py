@@ -10,8 +10,13 @@ from __future__ import annotations
 LOCALE_FR = {
     "dictionary": {
         "Download plot as a png": "Télécharger le graphique (PNG)",
+        "Download plot as a PNG": "Télécharger le graphique (PNG)",  # plotly.js 3
+        "Download plot as JSON": "Télécharger le graphique (JSON)",
+        "Toggle show closest data on hover": "Valeur la plus proche au survol",
+        "Toggle Spike Lines": "Lignes de repère",
+        "Zoom in": "Zoomer", "Zoom out": "Dézoomer",
         "Download plot": "Télécharger le graphique",
-        "Zoom": "Zoomer", "Pan": "Déplacer", "Zoom in": "Zoomer", "Zoom out": "Dézoomer",
+        "Zoom": "Zoomer", "Pan": "Déplacer",
         "Reset axes": "Réinitialiser les axes", "Autoscale": "Échelle automatique",
         "Reset view": "Réinitialiser la vue", "Box Select": "Sélection rectangulaire",
         "Lasso Select": "Sélection au lasso", "Reset": "Réinitialiser",

@@ -111,7 +111,7 @@ def onglet_liste_projets() -> None:
                             placeholder="Toutes")
     finance = c2.selectbox("Financé", ["tous", "oui", "non"], key="filtre_finance")
     zones = c3.selectbox("Zone", ["toutes", *sorted(liste["zone"].unique())], key="filtre_zone")
-    texte = c4.text_input("Recherche (nom, porteur, commune)", key="filtre_texte")
+    texte = c4.text_input("Recherche (nom, porteur, commune)", key="filtre_texte", max_chars=100)
     vue = calculs.filtrer_projets(liste, themes=themes, finance=None if finance == "tous" else finance,
                                   zone=None if zones == "toutes" else zones, texte=texte)
     st.caption(f"{fr.nombre(len(vue))} projet(s) sur {fr.nombre(len(liste))}.")

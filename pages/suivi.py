@@ -124,13 +124,17 @@ with store.ouvrir(chemin_suivi()) as con:
             hide_index=True, width="stretch")
     if qui:
         gauche, droite = st.columns(2)
-        with gauche, st.form(f"nouvel_indicateur_{fiche.code}", clear_on_submit=True):
+        # Emptied once created, never on a refusal: what was typed stays to be corrected.
+        with gauche, st.form(f"nouvel_indicateur_{fiche.code}"):
             st.markdown("**Nouvel indicateur**")
-            nom = st.text_input("Nom de l'indicateur", key="nouvel_nom")
-            unite = st.text_input("Unité (ex. projets, €, %)", key="nouvelle_unite")
+            nom = st.text_input("Nom de l'indicateur", key="nouvel_nom", max_chars=ind.LONGUEURS["nom"])
+            unite = st.text_input("Unité (ex. projets, €, %)", key="nouvelle_unite",
+                                  max_chars=ind.LONGUEURS["unite"])
             if st.form_submit_button("Créer l'indicateur"):
                 try:
                     ind.creer_indicateur(con, fiche.code, nom, unite, qui["identifiant"], plan)
+                    for champ in ("nouvel_nom", "nouvelle_unite"):
+                        del st.session_state[champ]
                     st.rerun()
                 except ind.SaisieInvalide as exc:
                     st.error(str(exc))
@@ -153,9 +157,10 @@ with store.ouvrir(chemin_suivi()) as con:
                     valeur = st.text_input("Valeur", value=fr.decimal(ligne.get("valeur")),
                                            key=f"valeur_{suffixe}", help=aide)
                     commentaire = st.text_input("Commentaire", value=ligne.get("commentaire", ""),
-                                                key=f"commentaire_{suffixe}")
+                                                key=f"commentaire_{suffixe}",
+                                                max_chars=ind.LONGUEURS["commentaire"])
                     source = st.text_input("Source de la valeur", value=ligne.get("source", ""),
-                                           key=f"source_{suffixe}")
+                                           key=f"source_{suffixe}", max_chars=ind.LONGUEURS["source"])
                     if st.form_submit_button("Enregistrer la valeur"):
                         try:
                             ind.enregistrer_valeur(con, choisi, annee, cible, valeur, commentaire,

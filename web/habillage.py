@@ -37,6 +37,14 @@ TRADUCTIONS = {
     "Collapse sidebar": "Replier le panneau",
     "Expand sidebar": "Déplier le panneau",
     "Main menu": "Menu principal",
+    "Show password": "Afficher le mot de passe",
+    "Hide password": "Masquer le mot de passe",
+    "Link to heading": "Lien vers ce titre",
+    "Skip to main content": "Aller au contenu principal",
+    "Sidebar": "Panneau latéral",
+    # plotly's toolbar, whatever its locale says (Streamlit builds some buttons itself)
+    "Download plot as a PNG": "Télécharger le graphique (PNG)",
+    "Download plot as a png": "Télécharger le graphique (PNG)",
 }
 
 # The stylesheet and the script, static files beside this module. The script runs in the page

@@ -16,6 +16,19 @@ from ess.suivi.store import horodatage, journaliser, transaction
 from ess.suivi.structure import STATUTS, Plan, charger_plan
 
 ANNEES = list(range(2024, 2029))  # 2024: année de référence ; 2025-2028 : années du plan
+# Longest texts kept (characters): the forms hold them as limits (typing stops there, a counter
+# shows it), the saves and the XLSX import refuse longer ones, naming the limit.
+LONGUEURS = {"nom": 200, "unite": 50, "commentaire": 500, "source": 200}
+CHAMPS = {"nom": "Nom de l'indicateur", "unite": "Unité", "commentaire": "Commentaire",
+          "source": "Source de la valeur"}
+
+
+def _longueur(champ: str, texte: str) -> str:
+    texte = (texte or "").strip()
+    if len(texte) > LONGUEURS[champ]:
+        raise SaisieInvalide(f"{CHAMPS[champ]} : {len(texte)} caractères, {LONGUEURS[champ]} au plus. "
+                             "Raccourcissez-le : votre saisie est conservée dans le formulaire.")
+    return texte
 
 
 class SaisieInvalide(ValueError):
@@ -94,11 +107,9 @@ def changer_statut(con: sqlite3.Connection, fiche: str, activite: int, statut: s
 def creer_indicateur(con: sqlite3.Connection, fiche: str, nom: str, unite: str,
                      utilisateur: str, plan: Plan | None = None) -> int:
     _verifier_fiche(fiche, plan)
-    nom, unite = (nom or "").strip(), (unite or "").strip()
+    nom, unite = _longueur("nom", nom), _longueur("unite", unite)
     if not nom:
         raise SaisieInvalide("Le nom de l'indicateur est obligatoire.")
-    if len(nom) > 200 or len(unite) > 50:
-        raise SaisieInvalide("Nom (200 caractères) ou unité (50 caractères) trop long.")
     with transaction(con):
         try:
             cur = con.execute(
@@ -141,8 +152,8 @@ def enregistrer_valeur(con: sqlite3.Connection, indicateur: int, annee: int, cib
     if annee not in ANNEES:
         raise SaisieInvalide(f"Année {annee} hors du plan (attendu : {ANNEES[0]} à {ANNEES[-1]}).")
     cible, valeur = _nombre(cible, "Cible"), _nombre(valeur, "Valeur")
-    nouveau = {"cible": cible, "valeur": valeur, "commentaire": (commentaire or "").strip(),
-               "source": (source or "").strip()}
+    nouveau = {"cible": cible, "valeur": valeur, "commentaire": _longueur("commentaire", commentaire),
+               "source": _longueur("source", source)}
     with transaction(con):
         ind = con.execute("SELECT * FROM indicateurs WHERE id = ?", (indicateur,)).fetchone()
         if ind is None:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ess import format as fr
 from ess.db import chemin_base
-from ess.fiche.textes import LIBELLES_SOURCES
+from ess.provenance import LIBELLES_SOURCES, millesime
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ def sources_en_service(con) -> pd.DataFrame:
     """The provenance of the database in service, sources named in French."""
     df = con.execute(SOURCES_EN_SERVICE).df()
     return pd.DataFrame({"Source": df["source"].map(LIBELLES_SOURCES).fillna(df["source"]),
-                         "Description": df["description"], "Millésime": df["millesime"]})
+                         "Description": df["description"], "Millésime": df["millesime"].map(millesime)})
 
 
 def registre_en_service(con) -> pd.DataFrame:

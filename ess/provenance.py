@@ -5,6 +5,9 @@ page and the fiches' methods read it here."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import duckdb
 import pandas as pd
 
@@ -12,9 +15,25 @@ from ess import format as fr
 
 BUILD_INFO = "SELECT cle, valeur FROM build_info"
 SOURCES = "SELECT source, description, millesime, demo FROM sources ORDER BY source"
-# The same, as people read it (pages; SOURCES keeps its names for the fiches that use them).
-SOURCES_LIBELLES = """SELECT source AS "Table", description AS "Source", millesime AS "Millésime",
-       CASE WHEN demo THEN 'oui' ELSE 'non' END AS "Démonstration" FROM sources ORDER BY source"""
+# The sources as people name them (never the table's name) and their vintage in French.
+LIBELLES_SOURCES = {"territoires": "Territoires et population", "etablissements": "Établissements (SIRENE)",
+                    "emploi": "Emploi salarié (FLORES)", "projets": "Projets du plan ESS",
+                    "densite": "Densité des communes", "population": "Population municipale",
+                    "qpv": "Quartiers prioritaires (QPV)", "massifs": "Communes de massif"}
+
+
+def millesime(texte: str) -> str:
+    """`2017,2018,…,2023` or `2017-2023` → « 2017 à 2023 »; an ISO date → « 01/01/2024 »; an
+    ISO timestamp → « 06/12/2026 à 03 h 17 » (Paris time)."""
+    texte = str(texte or "")
+    annees = re.findall(r"\b(?:19|20)\d\d\b", texte)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", texte):
+        return datetime.fromisoformat(texte).strftime("%d/%m/%Y")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T.*", texte):
+        return fr.date_heure(texte)
+    if len(annees) >= 2 and re.fullmatch(r"[\d,\s-]+", texte):
+        return f"{annees[0]} à {annees[-1]}"
+    return texte
 SOURCES_DEMO = "SELECT source FROM sources WHERE demo"
 
 # Build report: source rows set aside or incomplete (never silently dropped).
@@ -60,7 +79,12 @@ def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def sources_lisibles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(SOURCES_LIBELLES).df()
+    """The sources as the pages show them: named in French, vintages in French."""
+    df = sources(con)
+    return pd.DataFrame({
+        "Donnée": [LIBELLES_SOURCES.get(s, s.capitalize()) for s in df["source"]],
+        "Source": df["description"], "Millésime": df["millesime"].map(millesime),
+        "Démonstration": df["demo"].map({True: "oui", False: "non"})})
 
 
 def sources_demo(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -110,8 +134,7 @@ def infos_build_lisibles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]
         if cle == "date_construction":
             valeur = fr.date_heure(valeur)
         elif cle == "annees_emploi" and valeur:
-            annees = valeur.split(",")
-            valeur = annees[0] if len(annees) == 1 else f"{annees[0]} à {annees[-1]}"
+            valeur = millesime(valeur)
         elif valeur.replace(".", "", 1).isdigit() and cle not in ("departement", "annee_geographie",
                                                                    "annee_par_defaut"):
             valeur = fr.nombre(float(valeur), 1 if "." in valeur else 0)

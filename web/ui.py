@@ -12,7 +12,7 @@ from ess import format as fr
 from ess import indicateurs
 from ess.db import chemin_base, connecter
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
-from ess.provenance import infos_build, sources_demo, sources_lisibles
+from ess.provenance import infos_build, millesime, sources_demo, sources_lisibles
 from web import dossier_pages
 from web import habillage as _habillage
 
@@ -140,7 +140,8 @@ def provenance() -> None:
         tableau(calcul(sources_lisibles))
         st.caption(
             f"Base construite le {fr.date_heure(info.get('date_construction')) or '?'} · géographie "
-            f"{info.get('annee_geographie', '?')} · années d'emploi {info.get('annees_emploi', '?')}"
+            f"{info.get('annee_geographie', '?')} · années d'emploi "
+            f"{millesime(info.get('annees_emploi', '')) or '?'}"
         )
 
 

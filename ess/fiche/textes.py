@@ -4,12 +4,10 @@ section. Text only: the figures are in the other modules of the package."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from data import libelles
 from ess import format as fr
 from ess import motifs, noms
+from ess.provenance import LIBELLES_SOURCES, millesime  # noqa: F401 (the fiche's words)
 
 UNITES = {"etablissements": "Établissements", "sieges": "Entreprises (sièges sociaux)"}
 PERIMETRES = libelles("definitions_ess")
@@ -39,22 +37,6 @@ DEFINITIONS = [
     ("Diffusion de l'emploi par échelon", "Communes : effectifs de l'ESS et du privé seulement. EPCI, PETR, "
      "département, métropole : familles de l'ESS et sections A21. Détail A38 : département et métropole."),
 ]
-LIBELLES_SOURCES = {"territoires": "Territoires et population", "etablissements": "Établissements (SIRENE)",
-                    "emploi": "Emploi salarié (FLORES)", "projets": "Projets du plan ESS",
-                    "densite": "Densité des communes", "population": "Population municipale",
-                    "qpv": "Quartiers prioritaires (QPV)", "massifs": "Communes de massif"}
-
-
-def millesime(texte: str) -> str:
-    """`2017,2018,…,2023` or `2017-2023` → « 2017 à 2023 »; an ISO date → « 01/01/2024 »."""
-    annees = re.findall(r"\b(?:19|20)\d\d\b", texte or "")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", texte or ""):
-        return datetime.fromisoformat(texte).strftime("%d/%m/%Y") if "T" not in texte else texte
-    if len(annees) >= 2 and re.fullmatch(r"[\d,\s-]+", texte):
-        return f"{annees[0]} à {annees[-1]}"
-    return texte or ""
-
-
 def notes_et_alertes(t, chiffres, parents_t, demo) -> tuple[list[str], list[str]]:
     """(all notes, those specific to this territory)."""
     notes, alertes = [], []

@@ -62,7 +62,8 @@ def resoudre(con: duckdb.DuckDBPyConnection, code: str) -> Territoire:
         rows = con.execute(COMMUNES_NOMMEES, [list(demandees)]).fetchall()
         inconnues = sorted(set(demandees) - {c for c, _ in rows})
         if inconnues:
-            raise TerritoireInvalide(f"Commune(s) inconnue(s) : {', '.join(inconnues)}.")
+            quoi = "Commune inconnue" if len(inconnues) == 1 else "Communes inconnues"
+            raise TerritoireInvalide(f"{quoi} : {', '.join(inconnues)}.")
         noms = tuple(sorted((n for _c, n in rows), key=cle_alphabetique))
         return Territoire(code, nom_groupe(noms), tuple(c for c, _ in rows), "communes", noms)
     if not _FORMAT.match(code):

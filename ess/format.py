@@ -45,6 +45,29 @@ def note_fourchette(bornes, part=None) -> str | None:
             f"{fourchette(bornes)} d'après les seuls chiffres publiés{soit}.")
 
 
+def euros_axe(x: float) -> str:
+    """An amount on a chart's axis: « 200 000 € », « 1 M€ », « 1,5 M€ » (never plotly's « 0,2M »)."""
+    if abs(x) >= 1_000_000:
+        m = x / 1_000_000
+        return f"{nombre(m, 0 if float(m).is_integer() else 1)}{ESPACE}M€"
+    return f"{nombre(x)}{ESPACE}€"
+
+
+def graduations(maximum: float, n: int = 5) -> list[float]:
+    """Round ticks from 0 to past `maximum` (1, 2, 2,5 or 5 × 10^k apart), about `n` of them."""
+    if not maximum or maximum <= 0:
+        return [0.0]
+    brut = maximum / max(n - 1, 1)
+    puissance = 10 ** math.floor(math.log10(brut))
+    pas = next(k * puissance for k in (1, 2, 2.5, 5, 10) if k * puissance >= brut)
+    return [i * pas for i in range(math.ceil(maximum / pas) + 1)]
+
+
+def pluriel(n: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 0 projet », « 1 projet », « 3 projets », « 2 indicateurs créés »: never « projet(s) »."""
+    return f"{nombre(n)} {singulier if abs(n) < 2 else (pluriel or singulier + 's')}"
+
+
 def pourcent(x, decimales: int = 1) -> str:
     """`x` in percent already (11.3 → « 11,3 % »)."""
     if vide(x):

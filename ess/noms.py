@@ -8,16 +8,25 @@ from __future__ import annotations
 ARTICLES = {"Communauté": "la ", "Métropole": "la ", "PETR": "le ", "Pays": "le ", "Groupe": "le "}
 # Common nouns, not official names: lower case inside a sentence (« le groupe de 3 communes »)
 NOMS_COMMUNS = ("Groupe ",)
+# Typology classes are named as labels (« Rural »); in a sentence, the communes they gather
+# (« la plus forte pour les communes rurales », never « pour Rural »)
+EN_PHRASE = {"Rural": "communes rurales", "Urbain dense": "communes urbaines denses",
+             "Urbain intermédiaire": "communes urbaines intermédiaires",
+             "Hors métropole": "communes hors métropole"}
 # Départements: article and how one says "in" (« en Haute-Garonne », « dans le Gers »)
 DEPARTEMENTS = {"Haute-Garonne": ("la ", "en Haute-Garonne")}
 VOYELLES = "AEIOUYÂÀÉÈÊÎÏÔŒÛÜ"
 
 
 def _dans_la_phrase(nom: str) -> str:
+    if nom in EN_PHRASE:
+        return EN_PHRASE[nom]
     return nom[:1].lower() + nom[1:] if nom.startswith(NOMS_COMMUNS) else nom
 
 
 def _article(nom: str) -> str:
+    if nom in EN_PHRASE:
+        return "les "
     if nom in DEPARTEMENTS:
         return DEPARTEMENTS[nom][0]
     return ARTICLES.get(nom.split(" ", 1)[0], "")

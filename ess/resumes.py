@@ -72,8 +72,8 @@ def typologies(df: pd.DataFrame, mesure: str) -> str:
     haut, bas = d.loc[d[mesure].idxmax()], d.loc[d[mesure].idxmin()]
     quoi = ("Part de l'ESS dans l'emploi privé" if mesure == "part_ess_prive"
             else "Part des emplois de l'ESS du département")
-    return (f"{quoi} : la plus forte pour {haut['nom']} ({fr.pourcent(haut[mesure])}), la plus faible "
-            f"pour {bas['nom']} ({fr.pourcent(bas[mesure])}).")
+    return (f"{quoi} : la plus forte pour {le(haut['nom'])} ({fr.pourcent(haut[mesure])}), la plus "
+            f"faible pour {le(bas['nom'])} ({fr.pourcent(bas[mesure])}).")
 
 
 def projets_par_annee(df: pd.DataFrame) -> str:

@@ -13,7 +13,6 @@ LOCALE_FR = {
         "Download plot as a PNG": "Télécharger le graphique (PNG)",  # plotly.js 3
         "Download plot as JSON": "Télécharger le graphique (JSON)",
         "Toggle show closest data on hover": "Valeur la plus proche au survol",
-        "Toggle Spike Lines": "Lignes de repère",
         "Zoom in": "Zoomer", "Zoom out": "Dézoomer",
         "Download plot": "Télécharger le graphique",
         "Zoom": "Zoomer", "Pan": "Déplacer",

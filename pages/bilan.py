@@ -114,7 +114,7 @@ def onglet_liste_projets() -> None:
     texte = c4.text_input("Recherche (nom, porteur, commune)", key="filtre_texte", max_chars=100)
     vue = calculs.filtrer_projets(liste, themes=themes, finance=None if finance == "tous" else finance,
                                   zone=None if zones == "toutes" else zones, texte=texte)
-    st.caption(f"{fr.nombre(len(vue))} projet(s) sur {fr.nombre(len(liste))}.")
+    st.caption(f"{fr.pluriel(len(vue), 'projet')} sur {fr.nombre(len(liste))}.")
     st.dataframe(vue, hide_index=True, width="stretch", column_config={
         "id_projet": "Identifiant", "nom_projet": "Projet", "porteur": "Porteur",
         "forme_juridique": "Forme juridique", "commune": "Code commune", "commune_nom": "Commune",

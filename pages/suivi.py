@@ -195,9 +195,10 @@ with store.ouvrir(chemin_suivi()) as con:
         if fichier is not None and st.button("Importer", key="importer"):
             try:
                 r = classeur.importer(con, fichier.getvalue(), qui["identifiant"], plan)
-                st.success(f"Import terminé : {r['indicateurs_crees']} indicateur(s) créé(s), "
-                           f"{r['valeurs_enregistrees']} valeur(s) enregistrée(s), "
-                           f"{r['lignes_inchangees']} ligne(s) inchangée(s).")
+                crees = fr.pluriel(r["indicateurs_crees"], "indicateur créé", "indicateurs créés")
+                valeurs = fr.pluriel(r["valeurs_enregistrees"], "valeur enregistrée", "valeurs enregistrées")
+                inchangees = fr.pluriel(r["lignes_inchangees"], "ligne inchangée", "lignes inchangées")
+                st.success(f"Import terminé : {crees}, {valeurs}, {inchangees}.")
             except ind.SaisieInvalide as exc:
                 st.error(str(exc))
     else:

@@ -62,7 +62,8 @@ def chiffres(f: Fiche, con) -> list[Chiffre]:
         f"{_pluriel(n, 'établissement employeur', 'établissements employeurs')} de l'ESS "
         f"{'actif' if n <= 1 else 'actifs'} au 31/12/{annee} sur le territoire"
         + (f", pour {_n(pop)} habitants." if pop else "."),
-        comparaison, f"{_signe(n - ctx['compte_debut'])} depuis fin {a0} ({_n(ctx['compte_debut'])})"))
+        comparaison, f"{_signe(n - ctx['compte_debut'])} depuis fin {a0}, qui en comptait "
+                     f"{_n(ctx['compte_debut'])}"))  # never in parentheses: renderers add theirs
     # 2. jobs
     eff = c["effectifs_ess"]
     serie = {r[0]: r[2] for r in f.tableau("evolution").lignes}

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ess import format as fr
 from ess.exports.securite import neutraliser, retablir
 from ess.suivi import saisies as ind
 from ess.suivi.store import lire_journal, transaction
@@ -122,8 +123,8 @@ def _cellules(fichier: BinaryIO | bytes) -> list[dict]:
     entetes = [str(c or "").strip().lower() for c in lignes[0]]
     manquantes = [c for c in OBLIGATOIRES if c not in entetes]
     if manquantes:
-        raise ImportInvalide(
-            f"Colonne(s) absente(s) de la feuille « Indicateurs » : {', '.join(manquantes)}.")
+        quoi = "Colonne absente" if len(manquantes) == 1 else "Colonnes absentes"
+        raise ImportInvalide(f"{quoi} de la feuille « Indicateurs » : {', '.join(manquantes)}.")
     return [{"_ligne": n, **dict(zip(entetes, map(retablir, r), strict=False))}
             for n, r in enumerate(lignes[1:], start=2) if any(v not in (None, "") for v in r)]
 
@@ -161,9 +162,9 @@ def importer(con: sqlite3.Connection, fichier: BinaryIO | bytes, utilisateur: st
                 erreurs.append(f"ligne {n} : {exc}")
         if erreurs:
             # Leaving the block by an exception rolls the whole import back.
-            raise ImportInvalide(
-                f"Import refusé, rien n'a été enregistré ({len(erreurs)} ligne(s) en erreur) :\n- "
-                + "\n- ".join(erreurs[:30]))
+            lignes = fr.pluriel(len(erreurs), "ligne")
+            raise ImportInvalide(f"Import refusé, rien n'a été enregistré ({lignes} en erreur) :\n- "
+                                 + "\n- ".join(erreurs[:30]))
     return bilan
 
 

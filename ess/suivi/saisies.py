@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import sqlite3
 
+from ess import format as fr
 from ess.suivi.store import horodatage, journaliser, transaction
 from ess.suivi.structure import STATUTS, Plan, charger_plan
 
@@ -87,9 +88,10 @@ def changer_statut(con: sqlite3.Connection, fiche: str, activite: int, statut: s
             return actuelle
         if actuelle != version_lue:
             raise ConflitVersion(
-                f"Conflit : le statut de l'activité n° {activite + 1} (fiche {fiche}) a été modifié "
-                f"par {row['modifie_par']} le {row['modifie_le']} pendant votre saisie. Votre "
-                "modification n'a pas été enregistrée : vérifiez le nouveau statut puis recommencez."
+                f"Conflit : le statut de l'activité n° {activite + 1} de la fiche {fiche} a été "
+                f"modifié par {row['modifie_par']} le {fr.date_heure(row['modifie_le'])} pendant votre "
+                "saisie. Votre modification n'a pas été enregistrée : vérifiez le nouveau statut "
+                "puis recommencez."
             )
         con.execute(
             "INSERT INTO statuts_activites VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (fiche, activite) "
@@ -165,12 +167,13 @@ def enregistrer_valeur(con: sqlite3.Connection, indicateur: int, annee: int, cib
         if ancien == nouveau:  # nothing to change, nothing overwritten: no conflict either
             return actuelle
         if actuelle != version_lue:
-            qui = f"par {row['modifie_par']} le {row['modifie_le']}" if row else "entre-temps"
+            # who and when, in words: never a timestamp nor version numbers
+            qui = (f"par {row['modifie_par']} le {fr.date_heure(row['modifie_le'])}" if row
+                   else "entre-temps")
             raise ConflitVersion(
-                f"Conflit : l'indicateur « {ind['nom']} » ({annee}) a été modifié {qui} pendant "
-                f"votre saisie (version {actuelle}, vous aviez lu la version {version_lue}). Votre "
-                "saisie n'a pas été enregistrée : rechargez, vérifiez la nouvelle valeur puis "
-                "ressaisissez si besoin."
+                f"Conflit : la valeur {annee} de l'indicateur « {ind['nom']} » a été modifiée {qui} "
+                "pendant votre saisie. Votre saisie n'a pas été enregistrée : vérifiez la valeur "
+                "enregistrée, affichée à nouveau, puis ressaisissez si besoin."
             )
         con.execute(
             "INSERT INTO valeurs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indicateur, annee) "

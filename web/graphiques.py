@@ -178,6 +178,11 @@ def _barres(df, categorie: str, mesures: list[str], horizontal: bool):
                       + "<extra>%{fullData.name}</extra>")
     if horizontal:
         fig.update_yaxes(autorange="reversed")  # the order of the table, top down
+    if "montant_eur" in [k for k, v in LIBELLES_BILAN.items() if v in mesures]:
+        # amounts in French on the axis: « 200 000 € », « 1 M€ », not plotly's « 0,2M »
+        ticks = fr.graduations(float(df[mesures].max().max()))
+        axe = dict(tickvals=ticks, ticktext=[fr.euros_axe(t) for t in ticks])
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(**axe)
     return habiller(fig)
 
 

@@ -5,6 +5,7 @@ the Département and the real creation date."""
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import UTC
 
@@ -78,26 +79,49 @@ def _propriete_ligne(row, nom: str) -> None:
     trpr.append(el)
 
 
-def _petit(doc, texte: str, italique=True) -> None:
+def _petit(doc, texte: str, italique=True, suivant: bool = False) -> None:
     p = doc.add_paragraph()
     r = p.add_run(texte)
     r.italic, r.font.size, r.font.color.rgb = italique, Pt(8), GRIS
     p.paragraph_format.space_after = Pt(2)
+    p.paragraph_format.keep_with_next = suivant
+
+
+TAILLE_TABLEAU = 8.5  # pt
+MARGE_CELLULE_CM = 0.1  # each side (Word's default 0,19 cm took 3 cm of an 8-column table)
+
+
+@functools.cache
+def _police(gras: bool):
+    """DejaVu Sans (matplotlib's copy, always there) to measure words: LibreOffice draws Calibri
+    with it when Calibri is absent, and it is wider than Calibri, so a width that holds a word
+    in DejaVu holds it in Word too."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    nom = "DejaVu Sans:bold" if gras else "DejaVu Sans"
+    return ImageFont.truetype(font_manager.findfont(nom, fallback_to_default=True), 100)
+
+
+def _cm(texte: str, gras: bool) -> float:
+    """Printed width of `texte` at TAILLE_TABLEAU, in cm."""
+    return _police(gras).getlength(texte) / 100 * TAILLE_TABLEAU / 72 * 2.54
 
 
 def _largeurs(t: Tableau, textes: list[list[str]]) -> list[float]:
-    besoins = []
+    """Column widths (cm) holding the longest word of each column whole (« financés » was cut
+    « financé/s »), measured with the font's metrics; the width left shared by need."""
+    marges = 2 * MARGE_CELLULE_CM + 0.05
+    minis, pleins = [], []
     for j, c in enumerate(t.colonnes):
         # numbers never wrap: "1 084 500 €" is one word here
         mots = ([ligne[j] for ligne in textes] if c.nombre
                 else [m for ligne in textes for m in ligne[j].split()])
-        mot = max([len(m) for m in c.nom.split()] + [len(m) for m in mots])
-        plein = max([min(len(c.nom), 20)] + [len(ligne[j]) for ligne in textes[:200]])
-        besoins.append((mot, min(plein, 60)))
-    # ~0,21 cm per bold character at 8,5 pt, plus the cell margins (0,19 cm each side in
-    # LibreOffice and Word); minimum = the longest word, the rest shared by need
-    minis = [m * 0.21 + 0.45 for m, _p in besoins]
-    pleins = [max(m, p) * 0.21 + 0.45 for m, p in besoins]
+        mot = max([_cm(m, True) for m in c.nom.split()] + [_cm(m, False) for m in mots])
+        plein = max([_cm(c.nom, True) if len(c.nom) <= 20 else mot]
+                    + [min(_cm(ligne[j], False), 9.0) for ligne in textes[:200]])
+        minis.append(mot + marges)
+        pleins.append(max(mot, plein) + marges)
     if sum(pleins) <= LARGEUR_CM:
         return [w * LARGEUR_CM / sum(pleins) for w in pleins]
     if sum(minis) >= LARGEUR_CM:
@@ -106,9 +130,25 @@ def _largeurs(t: Tableau, textes: list[list[str]]) -> list[float]:
     return [m + (p - m) * f for m, p in zip(minis, pleins, strict=True)]
 
 
+def _marges_cellules(tab) -> None:
+    tblpr = tab._tbl.tblPr
+    marges = OxmlElement("w:tblCellMar")
+    for cote in ("left", "right"):
+        el = OxmlElement(f"w:{cote}")
+        el.set(qn("w:w"), str(round(MARGE_CELLULE_CM / 2.54 * 1440)))
+        el.set(qn("w:type"), "dxa")
+        marges.append(el)
+    tblpr.append(marges)
+
+
+# A table this short is kept on one page with its title, scope and source (« keep with next »
+# on every line); a longer one keeps its title with its first rows.
+LIGNES_ENSEMBLE = 25
+
+
 def _tableau(doc, t: Tableau) -> None:
-    doc.add_heading(t.libelle, level=2)
-    _petit(doc, f"Champ : {t.champ}")
+    _titre(doc.add_heading(t.libelle, level=2))
+    _petit(doc, f"Champ : {t.champ}", suivant=True)
     if not t.lignes:
         doc.add_paragraph(t.vide)
     else:
@@ -122,10 +162,13 @@ def _tableau(doc, t: Tableau) -> None:
         tab.style = "Table Grid"
         tab.alignment = WD_TABLE_ALIGNMENT.LEFT
         tab.autofit = False
+        _marges_cellules(tab)
         for colonne, largeur in zip(tab.columns, largeurs, strict=True):
             colonne.width = Cm(largeur)  # the grid: LibreOffice lays columns out from it
         droite = [c.nombre or c.genre == "annee" for c in t.colonnes]
-        for ligne_textes, entete in [([c.nom for c in t.colonnes], True), *((x, False) for x in textes)]:
+        ensemble = len(lignes) <= LIGNES_ENSEMBLE
+        for i, (ligne_textes, entete) in enumerate(
+                [([c.nom for c in t.colonnes], True), *((x, False) for x in textes)]):
             row = tab.rows[0] if entete else tab.add_row()
             _propriete_ligne(row, "w:cantSplit")
             if entete:
@@ -133,8 +176,9 @@ def _tableau(doc, t: Tableau) -> None:
             for k, (cell, texte) in enumerate(zip(row.cells, ligne_textes, strict=True)):
                 cell.width = Cm(largeurs[k])
                 p = cell.paragraphs[0]
+                p.paragraph_format.keep_with_next = ensemble or i < 3
                 run = p.add_run(texte)
-                run.font.size = Pt(8.5)
+                run.font.size = Pt(TAILLE_TABLEAU)
                 run.bold = entete
                 if droite[k] and not entete:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -145,14 +189,21 @@ def _tableau(doc, t: Tableau) -> None:
     _petit(doc, f"Source : {t.source}")
 
 
+def _titre(paragraphe):
+    """A title never ends a page: it stays with what follows (Word and LibreOffice)."""
+    paragraphe.paragraph_format.keep_with_next = True
+    return paragraphe
+
+
 def _graphique(doc, g: Graphique) -> None:
     if not g.png:
         _petit(doc, f"{g.titre} : {g.texte}", italique=False)
         return
-    p = doc.add_paragraph()
+    p = _titre(doc.add_paragraph())
     r = p.add_run(g.titre)
     r.bold = True
     doc.add_picture(io.BytesIO(g.png), width=Cm(min(LARGEUR_CM, g.largeur_mm / 10)))
+    _titre(doc.paragraphs[-1])  # the picture stays with its source line
     _petit(doc, f"Source : {g.source}")
 
 
@@ -195,7 +246,7 @@ def generer(d: Document) -> bytes:
     for m in d.messages:
         doc.add_paragraph(m, style="List Bullet")
     for s in d.sections:
-        doc.add_heading(s.libelle, level=1)
+        _titre(doc.add_heading(s.libelle, level=1))
         for b in s.blocs:
             if isinstance(b, Tableau):
                 _tableau(doc, b)

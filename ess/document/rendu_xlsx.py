@@ -75,7 +75,11 @@ def _valeur(ws, v, genre: str):
             v = int(v)
         elif isinstance(v, datetime | date) or genre == "date":
             return _c(ws, v, fmt=FORMATS["date"], align=HAUT)
-        return _c(ws, v.item() if hasattr(v, "item") else v, fmt=FORMATS[genre], align=HAUT)
+        v = v.item() if hasattr(v, "item") else v
+        # a whole number in a decimal column shows as the page writes it (« 161 projets »,
+        # never « 161,0 »; ess.document.texte.cellule)
+        fmt = FORMATS["entier"] if genre == "decimal" and float(v).is_integer() else FORMATS[genre]
+        return _c(ws, v, fmt=fmt, align=HAUT)
     if genre in ("entier", "decimal", "pourcent", "euros"):
         return _c(ws, SECRET if vide(v) else v, align=A_DROITE)
     texte = cellule(v, genre)

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from ess import carte, motifs
+from ess import carte, motifs, noms
 from ess import format as fr
 from geo.choroplethe import carte_classes
 from geo.classes import Classes, libelles_classes
@@ -45,7 +45,10 @@ def texte(metrique: str, v, secret: bool = False, unite: bool = True, fourchette
     nombre = fr.nombre(v, m.decimales)
     if m.unite == "%":
         return f"{nombre}{fr.ESPACE}%"
-    return f"{nombre} {m.unite}" if unite else nombre
+    mot, _, reste = m.unite.partition(" ")
+    if abs(v) < 2 and mot.endswith("s"):  # « 0 salarié », « 1,5 salarié pour 1 000 hab. »
+        mot = mot[:-1]
+    return f"{nombre} {' '.join(x for x in (mot, reste) if x)}" if unite else nombre
 
 
 def vue(con: duckdb.DuckDBPyConnection, niveau: str, metrique: str, annee: int,
@@ -110,15 +113,16 @@ def resume(v: VueCarte, niveau_libelle: str) -> str:
         return f"{v.entete} : aucune valeur publiable à cet échelon ({niveau_libelle})."
     haut = valeurs.loc[valeurs["valeur"].idxmax()]
     bas = valeurs.loc[valeurs["valeur"].idxmin()]
-    phrase = (f"{v.entete}, {niveau_libelle} : de {texte(v.metrique, bas['valeur'])} "
-              f"({bas['nom']}) à {texte(v.metrique, haut['valeur'])} ({haut['nom']})")
+    # names without parentheses around them: some hold their own, « (partie haut-garonnaise) »
+    phrase = (f"{v.entete}, {niveau_libelle} : de {texte(v.metrique, bas['valeur'])} pour "
+              f"{noms.le(bas['nom'])} à {texte(v.metrique, haut['valeur'])} pour {noms.le(haut['nom'])}")
     caches = []
     if n_secret:
-        places = [f"{r.nom} ({carte.fourchette_texte(v.metrique, r.valeur_min, r.valeur_max)})"
+        places = [f"{noms.le(r.nom)}, {carte.fourchette_texte(v.metrique, r.valeur_min, r.valeur_max)}"
                   for r in _places(v.df, v.classes).itertuples()]
-        pluriel = len(places) > 1
-        precision = (f", dont {', '.join(places)}, placé{'s' if pluriel else ''} dans "
-                     f"{'leur' if pluriel else 'sa'} classe d'après l'intervalle publié") if places else ""
+        precision = (f", dont {' ; '.join(places)} d'après les chiffres publiés, "
+                     f"{'chacun coloré' if len(places) > 1 else 'coloré'} dans la classe qui contient "
+                     "cet intervalle") if places else ""
         caches.append(f"{n_secret} au secret statistique{precision}")
     if n_nd:
         caches.append(f"{n_nd} non calculable{'s' if n_nd > 1 else ''}")

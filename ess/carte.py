@@ -8,6 +8,7 @@ be computed (no private job, base year at zero) is NaN with `secret = False` ("n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -67,7 +68,7 @@ ORDER BY t.territoire
 """
 
 # A database built before the reasons of the secret were recorded (a kept version brought back).
-_STATISTIQUE_SANS_MOTIF = _STATISTIQUE.replace("max(e.motif_secret)", "NULL::VARCHAR")
+_STATISTIQUE_SANS_MOTIF = re.sub(r"max\(e\.motif_secret\) FILTER \([^)]*\)", "NULL::VARCHAR", _STATISTIQUE)
 
 # SIRENE definition, as `indicateurs.SIRENE_ESS`: flag 'O', employer, active at 31/12 of the
 # year; jobs estimated from the middle of the size band. Counts from the public register are

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import duckdb
 
 from data import libelles
+from ess import format as fr
 
 NIVEAUX = tuple(n for n in libelles("niveaux") if n != "communes")  # a group is parsed apart
 _FORMAT = re.compile(rf"^({'|'.join(NIVEAUX)}):([0-9A-Za-z-]{{1,40}})$")
@@ -83,11 +84,11 @@ COMMUNES_NOMMEES_MAX = 4
 
 
 def nom_groupe(noms: tuple[str, ...]) -> str:
-    """A group of communes named by its communes, as a French list: « Blagnac et Toulouse »,
+    """A group of communes named by its communes, as a French list: « Aspet et Izaut-de-l'Hôtel »,
     « Aspet, Encausse-les-Thermes, Izaut-de-l'Hôtel et 9 autres communes » (every name is in
     `Territoire.noms_communes`)."""
     if len(noms) <= COMMUNES_NOMMEES_MAX:
-        return noms[0] if len(noms) == 1 else f"{', '.join(noms[:-1])} et {noms[-1]}"
+        return fr.liste(noms)
     autres = len(noms) - (COMMUNES_NOMMEES_MAX - 1)
     return f"{', '.join(noms[:COMMUNES_NOMMEES_MAX - 1])} et {autres} autres communes"
 

@@ -63,6 +63,12 @@ def graduations(maximum: float, n: int = 5) -> list[float]:
     return [i * pas for i in range(math.ceil(maximum / pas) + 1)]
 
 
+def liste(mots) -> str:
+    """« a », « a et b », « a, b et c »."""
+    mots = list(mots)
+    return mots[0] if len(mots) == 1 else f"{', '.join(mots[:-1])} et {mots[-1]}" if mots else ""
+
+
 def pluriel(n: int, singulier: str, pluriel: str | None = None) -> str:
     """« 0 projet », « 1 projet », « 3 projets », « 2 indicateurs créés »: never « projet(s) »."""
     return f"{nombre(n)} {singulier if abs(n) < 2 else (pluriel or singulier + 's')}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ess import format as fr
 from ess.codes_territoire import Territoire
 from ess.noms import de
 
@@ -42,11 +43,6 @@ def motif(con: duckdb.DuckDBPyConnection, territoire: Territoire, annee: int, gr
     return {"motif": lignes[0][1]}
 
 
-def liste(mots: list[str]) -> str:
-    """« a », « a et b », « a, b et c »."""
-    return mots[0] if len(mots) == 1 else f"{', '.join(mots[:-1])} et {mots[-1]}" if mots else ""
-
-
 def phrase(m: dict | None) -> str:
     """Why the ESS jobs of a territory read « s », in one sentence."""
     genre = (m or {}).get("motif")
@@ -57,7 +53,7 @@ def phrase(m: dict | None) -> str:
         return ("Effectifs salariés de l'ESS masqués pour protéger une autre valeur, qui sinon se "
                 "déduirait par différence (secret secondaire).")
     if genre == COMMUNES:
-        communes = liste([de(c) for c in m["communes"]])
+        communes = fr.liste(de(c) for c in m["communes"])
         return (f"Effectifs salariés de l'ESS du groupe masqués : ceux {communes} sont couverts par "
                 "le secret statistique, et un groupe de communes n'est publié que si chacune de ses "
                 "communes l'est.")

@@ -40,11 +40,6 @@ def evolution(evo: pd.DataFrame, nom: str, ref: str) -> str:
     return (f"Part de l'ESS dans l'emploi privé {de(nom)} : {t}" + (f" ({ref} : {r})." if r else "."))
 
 
-def liste(mots: list[str]) -> str:
-    """« a », « a et b », « a, b et c »."""
-    return mots[0] if len(mots) == 1 else f"{', '.join(mots[:-1])} et {mots[-1]}" if mots else ""
-
-
 def secteurs(sec: pd.DataFrame, nom: str) -> str:
     """The first sector, then the sections under the secret by name: they are left out of the
     chart (a hidden value is never drawn as a bar of length zero)."""
@@ -61,7 +56,7 @@ def secteurs(sec: pd.DataFrame, nom: str) -> str:
         n = len(caches)
         quoi = f"{n} secteurs couverts" if n > 1 else "Un secteur couvert"
         phrase += (f" {quoi} par le secret statistique (« s »), absent{'s' if n > 1 else ''} du "
-                   f"graphique : {liste([f'« {x[:1].lower()}{x[1:]} »' for x in caches['libelle']])}.")
+                   f"graphique : {fr.liste(f'« {x[:1].lower()}{x[1:]} »' for x in caches['libelle'])}.")
     return phrase
 
 

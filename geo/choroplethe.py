@@ -66,14 +66,14 @@ TAILLE_NOMS, TAILLE_VOISINS = 11, 12
 
 
 def noms_territoires(fig: go.Figure, etiquettes: pd.DataFrame, geojson: dict,
-                     marques: pd.Series | None = None) -> list:
+                     marques: dict[str, str] | None = None) -> list:
     """The territories' names (`etiquettes`: territoire, nom, lon, lat), each with its mark
     (`marques`, by territory: « s », « n. c. ») on a line under it; returns the boxes they take,
     for the background's names."""
     # « (partie haut-garonnaise) » on a line of its own (one line ran past the map's edge)
     texte = etiquettes["nom"].str.replace(" (partie ", "<br>(partie ", regex=False)
-    if marques is not None:
-        marque = etiquettes["territoire"].map(marques).fillna("")
+    if marques:
+        marque = [marques.get(t, "") for t in etiquettes["territoire"]]
         texte = pd.Series([f"{t}<br><b>{m}</b>" if m else t for t, m in zip(texte, marque, strict=True)],
                           index=etiquettes.index)
     placees: list = []
@@ -159,14 +159,15 @@ def carte_classes(df: pd.DataFrame, geojson: dict, classes: Classes, libelles: l
             lon=[None], lat=[None], mode="markers", name=nom, legendgroup=nom, showlegend=True,
             hoverinfo="skip", marker=dict(symbol="square", size=13, color=fond,
                                           line=dict(color=contour, width=max(epaisseur, 1)))))
-    marques = pd.Series(np.select([secret, np.isnan(z)], [MARQUE_SECRET, MARQUE_ND], ""), index=ids)
+    marques = {t: m for t, m in zip(ids, np.select([secret, np.isnan(z)], [MARQUE_SECRET, MARQUE_ND], ""),
+                                    strict=True) if m}
     placees: list = []
     if etiquettes is not None and not etiquettes.empty:
         if "nom" in etiquettes:  # names of the territories (EPCI: 18 fit on a tablet), each
             # with its mark under it: a white shape is never left unexplained
-            placees = noms_territoires(fig, etiquettes, geojson, marques[marques != ""])
+            placees = noms_territoires(fig, etiquettes, geojson, marques)
         else:  # too many to name (communes): the secret and non-computable ones get their mark
-            pos = etiquettes.assign(marque=etiquettes["territoire"].map(marques).fillna(""))
+            pos = etiquettes.assign(marque=[marques.get(t, "") for t in etiquettes["territoire"]])
             pos = pos[pos["marque"] != ""]
             fig.add_trace(go.Scattergeo(
                 lon=pos["lon"], lat=pos["lat"], text=pos["marque"], mode="text", hoverinfo="skip",

@@ -17,12 +17,19 @@ CONFIG_CARTE = {**CONFIG_PLOTLY, "displayModeBar": True,
                 "toImageButtonOptions": {"format": "png", "filename": "carte-ess", "scale": 2}}
 
 
+def cle_territoire(niveau: str) -> str:
+    """The selected territory's box, one per level: its options change wholesale with the level
+    (a box kept across levels showed the EPCI tapped before among the communes)."""
+    return f"url_territoire_{niveau}"
+
+
 def cliquer():
-    """A click on the map: the territory becomes the selected one (URL and selectbox)."""
+    """A tap or click on the map: the territory becomes the selected one (URL and selectbox)."""
     selection = st.session_state.get("carte_territoires")
     points_choisis = (selection or {}).get("selection", {}).get("points", [])
     if points_choisis and points_choisis[0].get("location"):
-        st.session_state["url_territoire"] = points_choisis[0]["location"]
+        niveau = st.session_state.get("url_niveau", "epci")
+        st.session_state[cle_territoire(niveau)] = points_choisis[0]["location"]
 
 
 st.title("Carte de l'ESS")
@@ -70,7 +77,7 @@ if vue == "territoires":
     df, survol = v.df, v.survol
     noms_territoires = dict(zip(df["territoire"], df["nom"], strict=True))
     territoire = pl.choix(pl.TERRITOIRE, "Territoire sélectionné", {"": "— aucun —", **noms_territoires}, "",
-                          conteneur=st)
+                          conteneur=st, cle=cle_territoire(niveau))
     st.header(f"{v.entete} — {carte.NIVEAUX[niveau]}, {annee}")
     st.plotly_chart(ui.figure(carte_vue.figure, niveau, metrique, annee, definition, *filtres,
                               territoire or None), key="carte_territoires", on_select=cliquer,

@@ -123,7 +123,7 @@ t = ui.calcul(comparaison.chiffres, code, annee)
 r = ui.calcul(comparaison.chiffres, ref, annee)
 st.title(f"Portrait : {t['nom']}")
 if len(t["noms_communes"]) > 1:  # every commune of the group, its title may be shortened
-    st.markdown(f"Groupe de {len(t['noms_communes'])} communes : {motifs.liste(list(t['noms_communes']))}.")
+    st.markdown(f"Groupe de {len(t['noms_communes'])} communes : {fr.liste(t['noms_communes'])}.")
 st.markdown(f"Comparé **{noms.a(r['nom'])}** · année **{annee}** · population {fr.nombre(t['population'])} "
             "habitants (population municipale 2017).")
 pl.bouton_lien([pl.TERRITOIRE, pl.COMPARAISON, pl.ANNEE, pl.VUE], f"{SOURCE}, {annee}")

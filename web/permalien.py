@@ -57,16 +57,20 @@ def lien(base: str | None, params: Mapping[str, object]) -> str:
 # --- Streamlit glue -----------------------------------------------------------------------
 
 def choix(nom: str, libelle: str, options: Mapping[str, str], defaut: str,
-          widget: str = "selectbox", conteneur=st.sidebar, **kwargs) -> str:
+          widget: str = "selectbox", conteneur=st.sidebar, cle: str | None = None, **kwargs) -> str:
     """A widget (`selectbox` or `radio` of `conteneur`) whose value starts from the URL and
     is written back into it. A value the link gets wrong is said in the page itself (a warning
-    in the sidebar, folded on a tablet, was never seen)."""
-    cles, cle = list(options), f"url_{nom}"
+    in the sidebar, folded on a tablet, was never seen). `cle`: the widget's key when its
+    options change wholesale (another level): a new widget, whose box shows its own value."""
+    cles, cle = list(options), cle or f"url_{nom}"
+    ecrit = f"ecrit_{nom}"  # what this session last wrote into the URL for `nom`
     if cle in st.session_state and st.session_state[cle] not in options:
-        # the page changed the options under the widget's value (another level, another year):
-        # the value goes, from the URL too, silently; the link was not wrong, the page moved on
-        del st.session_state[cle]
-        st.query_params.pop(nom, None)
+        del st.session_state[cle]  # options changed under the widget's value: back to the URL
+    demande = st.query_params.get(nom)
+    if demande not in (None, "", *options) and demande == st.session_state.get(ecrit):
+        # the page made its own value stale (another level, another year): it goes, silently;
+        # the link was not wrong, the page moved on
+        st.query_params.pop(nom)
     valeur, message = lire(st.query_params, nom, options, defaut, libelle)
     if message:
         st.warning(message)
@@ -77,6 +81,7 @@ def choix(nom: str, libelle: str, options: Mapping[str, str], defaut: str,
         st.query_params.pop(nom, None)
     else:
         st.query_params[nom] = resultat
+    st.session_state[ecrit] = resultat
     return resultat
 
 

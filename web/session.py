@@ -38,9 +38,10 @@ def oidc_configure() -> bool:
 
 def _cookie() -> str | None:
     try:
-        return st.context.cookies.get(sessions.COOKIE)
-    except Exception:  # no browser connection (AppTest, bare mode): no cookie
+        jeton = st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no browser connection (bare mode): no cookie
         return None
+    return jeton if isinstance(jeton, str) else None  # AppTest's context is a stand-in
 
 
 def editeur() -> dict | None:

@@ -100,7 +100,9 @@ def _police(gras: bool):
     from PIL import ImageFont
 
     nom = "DejaVu Sans:bold" if gras else "DejaVu Sans"
-    return ImageFont.truetype(font_manager.findfont(nom, fallback_to_default=True), 100)
+    # the basic layout: raqm's failed on some runs, and these words need no shaping
+    return ImageFont.truetype(font_manager.findfont(nom, fallback_to_default=True), 100,
+                              layout_engine=ImageFont.Layout.BASIC)
 
 
 def _cm(texte: str, gras: bool) -> float:

@@ -17,7 +17,6 @@ from ess.exports.securite import nom_fichier
 from ess.fiche.contenu import Fiche
 from ess.fiche.phrases import chiffres, est_nombre
 from ess.fiche.textes import LIBELLES_SOURCES, PERIMETRES, SOURCE_FLORES, SOURCE_SIRENE, millesime
-from ess.motifs import liste
 
 GEO_EPCI = """
 SELECT g.territoire, g.geojson FROM geometries g JOIN territoires t USING (territoire)
@@ -42,7 +41,7 @@ def _carte(f: Fiche, con) -> Graphique | None:
         cibles = [f"commune:{c}" for c in t.communes]
         fond = [g for k, g in geo.items() if k not in cibles]
         contexte = [epcis[c] for c in contexte_ids if c in epcis] if parents else []
-        # « dans la Communauté de communes … », « en Haute-Garonne » (ess.noms)
+        # « dans la Communauté de communes … », « en <département> » (ess.noms)
         dans = noms.dans(f.parents[0][2]) if parents else f"dans {departement}"
         titre = f"{f.titre} (en bleu foncé) {dans}"
         png = graphiques.carte_situation(fond, contexte, [geo[c] for c in cibles if c in geo])
@@ -86,7 +85,7 @@ def _messages(f: Fiche) -> list[str]:
     out = list(f.alertes)  # first: the page shows them apart (pages/data_ess.py)
     t = f.territoire
     if len(t.noms_communes) > 1:  # every commune of the group named, its title may be shortened
-        out.append(f"Groupe de {len(t.noms_communes)} communes : {liste(list(t.noms_communes))}.")
+        out.append(f"Groupe de {len(t.noms_communes)} communes : {fr.liste(t.noms_communes)}.")
     out.append(f"Les chiffres clés portent sur {f.annee} (année choisie) ; la section Évolution couvre "
                f"toutes les années disponibles, de {min(annees)} à {max(annees)} : sa ligne {f.annee} "
                "reprend les chiffres clés.")

@@ -161,8 +161,13 @@ def test_figure_classes_legende_secret_et_contraste():
     for couleur in [t.colorscale[0][1] for t in classes[:-1]] + couleurs(7):
         assert _contraste(couleur) >= 3, couleur  # WCAG 1.4.11, shapes against white
     assert _contraste(CONTOUR_SECRET) >= 3 and _contraste(CONTOUR_ND) >= 3
-    (noms,) = [t for t in fig.data if t.type == "scattergeo"]
-    assert list(noms.text) == ["A", "B", "C"]
+    (noms,) = [t for t in fig.data if t.name == "étiquettes"]
+    assert list(noms.text) == ["A", "B", "C<br><b>s</b>"]  # the secret one marked under its name
+    # legend entries: outlined squares (a choropleth's swatch has no outline: white on white)
+    entrees = {t.name: t.marker for t in fig.data if t.showlegend}
+    assert list(entrees) == ["1 à 3", "3 à 5", LIBELLE_SECRET]
+    assert entrees[LIBELLE_SECRET].line.color == CONTOUR_SECRET and entrees[LIBELLE_SECRET].line.width >= 1
+    assert entrees[LIBELLE_SECRET].symbol == "square" and entrees[LIBELLE_SECRET].color == BLANC
 
 
 def test_noms_courts():
@@ -219,7 +224,8 @@ def test_survol_total_masque_en_fourchette(con):
     survol = dict(zip(v.df["territoire"], v.survol["valeur"], strict=True))
     assert survol["epci:243100781"].endswith("s (secret statistique ; entre 801 et 815 salariés d'après "
                                              "les chiffres publiés)")
-    assert survol["epci:200034023"].endswith("s (secret statistique)")
+    assert survol["epci:200034023"].endswith("s (secret statistique : trop peu d'établissements ou un "
+                                             "établissement dominant)")  # its own reason
     evolution = carte_vue.vue(con, "epci", "evolution_effectifs_ess", 2021, depuis=2017)
     assert "entre" not in " ".join(evolution.survol["valeur"])
 
@@ -251,7 +257,8 @@ def test_part_masquee_placee_dans_sa_classe(con):
     assert v.survol.loc[got, "valeur"].endswith(f"entre {fr.nombre(lo, 1)}{pc} et {fr.nombre(hi, 1)}{pc} "
                                                 "d'après les chiffres publiés)")
     assert pd.isna(v.classes.indices[v.df.index[v.df["territoire"] == "epci:200034023"][0]])
-    assert "dont Communauté d'agglomération Le Grand Ouest Toulousain (entre " in carte_vue.resume(v, "EPCI")
+    phrase = carte_vue.resume(v, "EPCI")
+    assert "dont la Communauté d'agglomération Le Grand Ouest Toulousain, entre " in phrase
     table = carte.tableau(v.df, "part_ess_prive", v.entete).set_index("Code")
     assert table.loc["243100781", "Secret statistique"].startswith("s (entre ")
     assert table.loc["200034023", "Secret statistique"] == "s"

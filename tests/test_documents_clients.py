@@ -10,6 +10,7 @@ libreoffice-calc, libreoffice-writer and poppler-utils)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -204,3 +205,27 @@ def test_aucun_texte_sur_un_autre_texte(documents):
             for n, page in enumerate(pdf.pages, start=1):
                 paires = _chevauchements(page)
                 assert not paires, (chemin.name, n, paires[:5])
+
+
+def test_docx_du_bilan_aucun_mot_coupe(documents):
+    """LibreOffice's print of the bilan's Word file: every word of every table cell is printed
+    whole on one line (fixed column widths cut « financé/s », « monta/nt »)."""
+    import docx
+
+    mots = {m.strip(".,;:()«»") for t in docx.Document(documents["bilan.docx"]).tables
+            for r in t.rows for c in r.cells for m in c.text.split()}
+    mots = {m for m in mots if len(m) >= 4 and not any(ch.isdigit() for ch in m)}
+    with pdfplumber.open(documents["lo:bilan-docx"]) as pdf:
+        imprimes = {w["text"].strip(".,;:()«»") for page in pdf.pages for w in page.extract_words()}
+    assert mots and not sorted(mots - imprimes), sorted(mots - imprimes)[:20]
+
+
+def test_docx_du_bilan_aucun_titre_en_bas_de_page(documents):
+    """No page of LibreOffice's print of the bilan ends on a title or a table's scope line: each
+    stays with what follows (« keep with next »)."""
+    with pdfplumber.open(documents["lo:bilan-docx"]) as pdf:
+        for n, page in enumerate(pdf.pages[:-1], start=1):
+            lignes = [ligne for ligne in (page.extract_text() or "").splitlines() if ligne.strip()]
+            corps = [ligne for ligne in lignes if not ligne.startswith(("Département", "page "))]
+            derniere = corps[-1] if corps else ""
+            assert not re.match(r"(Tableau \d+ — |Champ : |\d+\. [A-ZÉ])", derniere), (n, derniere)

@@ -63,7 +63,9 @@ def test_deux_definitions_et_deux_unites(con):
 
 def test_petite_commune_renvoie_a_l_epci(con):
     f = fiche.fiche(con, "commune:31001", 2021)  # Agassac: 118 inhabitants
-    assert any("trop petit" in a and "EPCI" in a for a in f.alertes)
+    # its true reason, then where to read a figure (ess.motifs; issue 29)
+    assert any("secret statistique" in a and "Consultez ceux de la Communauté de communes" in a
+               for a in f.alertes)
     assert f.chiffres["effectifs_ess"] is None
 
 
@@ -135,10 +137,10 @@ def test_pepites_initiatives_du_plan(con):
 def test_groupe_de_communes_et_codes_colles(con):
     connus = fiche.options_niveau(con, "commune")
     codes, inconnus = fiche.codes_colles("31555; 31069\n 99999,abc", {k.split(":")[1] for k in connus})
-    assert codes == ["31555", "31069"] and inconnus == ["99999", "ABC"]
+    assert codes == ["31555", "31069"] and inconnus == ["99999", "abc"]  # quoted as typed
     f = fiche.fiche(con, "communes:31069,31555", 2021)
     assert f.territoire.niveau == "communes" and len(f.territoire.communes) == 2
-    assert f.titre == "Groupe de communes : Blagnac, Toulouse"
+    assert f.titre == "Blagnac et Toulouse"  # named by its communes (issue 29)
     autre = fiche.fiche(con, "communes:31069,31149", 2021)
     assert fichiers.nom(f, "pdf") != fichiers.nom(autre, "pdf")  # never overwrite each other
     assert fichiers.nom(f, "pdf") == "data-ess_groupe-31069-31555_2021.pdf"

@@ -43,7 +43,7 @@ def test_clic_sur_un_epci_le_selectionne(page: Page, serveur):
     page.goto(f"{serveur}/carte?niveau=epci&metrique=effectifs_ess&annee=2021")
     traces = _traces(page)
     expect(traces.nth(17)).to_be_attached()
-    expect(page.get_by_text("Cliquez sur un territoire")).to_be_visible()
+    expect(page.get_by_text("Touchez ou cliquez sur un territoire")).to_be_visible()
     # Click the middle of the largest EPCI drawn.
     boites = [traces.nth(i).bounding_box() for i in range(traces.count())]
     i = max(range(len(boites)), key=lambda j: boites[j]["width"] * boites[j]["height"])

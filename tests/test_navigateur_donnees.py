@@ -60,7 +60,7 @@ def test_charger_apercu_publier_revenir(navigateur, serveur_donnees, tmp_path):
         expect(page.get_by_role("button", name="Préparer l'aperçu")).to_have_count(0)
         barre = page.get_by_test_id("stSidebar")
         barre.get_by_label("Identifiant").fill("marie.dupont")
-        barre.get_by_label("Mot de passe").fill(MDP)
+        barre.get_by_label("Mot de passe", exact=True).fill(MDP)  # not « Afficher le mot de passe »
         barre.get_by_role("button", name="Se connecter").click()
         expect(barre.get_by_text("Connecté·e : Marie Dupont (SIES)")).to_be_visible()
 

@@ -51,7 +51,7 @@ def test_connexion_saisie_et_journal(navigateur, serveur_plan, tmp_path):
         expect(page.get_by_role("button", name="Enregistrer la valeur")).to_have_count(0, timeout=DELAI)
         barre = page.locator('[data-testid="stSidebar"]')
         barre.get_by_label("Identifiant").fill("marie")
-        barre.get_by_label("Mot de passe").fill(MDP)
+        barre.get_by_label("Mot de passe", exact=True).fill(MDP)  # not « Afficher le mot de passe »
         barre.get_by_role("button", name="Se connecter").click()
         expect(barre.get_by_text("Connecté·e : Marie (SIES)")).to_be_visible(timeout=DELAI)
         page.get_by_label("Valeur", exact=True).fill("87,5")  # French decimal comma, typed

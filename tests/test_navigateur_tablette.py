@@ -368,3 +368,198 @@ def test_impression_tableau_long_entier(navigateur, serveur, externes, tmp_path:
     assert len(lignes) == 586  # every commune, with its INSEE code
     # a hidden value prints « s », an empty one nothing: never pandas' missing-value marks
     assert not re.search(r"<NA>|\bnan\b|\bNaN\b", texte)
+
+
+# --- Nothing on a page may mislead (issue 29) -----------------------------------------------
+
+def test_secteurs_au_secret_jamais_dessines_comme_zero(tablette: Page, serveur):
+    """Cœur de Garonne's 8 secret sections are no empty rows of the bar chart (zero jobs to the
+    eye): left out, named in the sentence, « s » in the table; the heading says A38 only where
+    there is an A38 detail, the table's columns are words."""
+    ouvrir(tablette, f"{serveur}/territoires?territoire=epci:200068815&annee=2021",
+           "Portrait : Communauté de communes Cœur de Garonne")
+    titre = tablette.get_by_role("heading", name=re.compile("^Secteurs d'activité"), level=2)
+    expect(titre).to_contain_text("(sections A21)")
+    expect(titre).not_to_contain_text("A38")
+    graphique = tablette.locator('[data-testid="stPlotlyChart"]').nth(2)
+    graphique.scroll_into_view_if_needed()
+    expect(graphique.locator(".barlayer path").first).to_be_attached()
+    rangs = graphique.evaluate("""g => ({
+        noms: [...g.querySelectorAll('.yaxislayer-above .ytick text')].map(t => t.textContent),
+        barres: [...g.querySelectorAll('.barlayer .point path')]
+            .map(p => p.getBoundingClientRect().width)})""")
+    assert rangs["noms"] and not [n for n in rangs["noms"] if n.startswith(("Construction", "Transports"))]
+    assert len(rangs["barres"]) == len(rangs["noms"]) and min(rangs["barres"]) > 0, rangs
+    phrase = re.compile(r"8 secteurs couverts par le secret statistique .*« construction »")
+    expect(tablette.get_by_text(phrase)).to_be_visible()
+    tableau = tablette.locator("table.ess-tableau", has_text="Construction")
+    expect(tableau.locator("thead th")).to_have_text([
+        "Code NAF", "Secteur d'activité", "Établissements employeurs", "Effectifs salariés",
+        "Part des effectifs de l'ESS"])
+    expect(tableau.locator("tr", has_text="Construction").locator("td").nth(3)).to_have_text("s")
+
+
+def _contraste(rgb: str) -> float:
+    def lum(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(x) for x in re.findall(r"\d+", rgb)[:3])
+    return 1.05 / (0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b) + 0.05)
+
+
+@pytest.mark.parametrize("chemin", ["", "carte"], ids=["accueil", "carte"])
+def test_epci_au_secret_marque_s_legende_visible(tablette: Page, serveur, chemin):
+    """Tarn-Agout (partie haut-garonnaise), under the secret, carries « s » under its name, as the
+    communes' map marks its own; the legend's « s : secret statistique » swatch has an outline
+    of contrast ≥ 3:1 (it was white on white); the neighbours' names cover no EPCI."""
+    ouvrir(tablette, f"{serveur}/{chemin}", re.compile(".+"))
+    carte = tablette.locator('[data-testid="stPlotlyChart"]').first
+    carte.scroll_into_view_if_needed()
+    tarn = carte.locator(".scatterlayer text", has_text="Tarn-Agout")
+    expect(tarn).to_have_count(1)
+    assert tarn.evaluate("t => [...t.querySelectorAll('tspan.line')].map(s => s.textContent)") == [
+        "Tarn-Agout", "(partie haut-garonnaise)", "s"]
+    entree = carte.locator(".legend .traces", has_text="s : secret statistique")
+    trait = entree.locator(".legendpoints path").first.evaluate(
+        "p => [getComputedStyle(p).stroke, parseFloat(getComputedStyle(p).strokeWidth)]")
+    assert trait[1] >= 1 and _contraste(trait[0]) >= 3, trait
+    # the neighbouring départements' names: over no territory, over no EPCI name
+    dessous = carte.evaluate("""g => {
+        const traces = g.querySelectorAll('.scatterlayer .trace');
+        const voisins = [...traces[0].querySelectorAll('text')];
+        const noms = [...traces[traces.length - 1].querySelectorAll('text')]
+            .map(t => t.getBoundingClientRect());
+        const formes = new Set(g.querySelectorAll('.choroplethlayer .trace:not(:first-child) path'));
+        return voisins.map(t => {
+            const b = t.getBoundingClientRect();
+            const points = [[b.left + 2, b.top + 2], [b.right - 2, b.top + 2], [b.left + 2, b.bottom - 2],
+                            [b.right - 2, b.bottom - 2], [(b.left + b.right) / 2, (b.top + b.bottom) / 2]];
+            const sur_forme = points.some(([x, y]) =>
+                document.elementsFromPoint(x, y).some(e => formes.has(e)));
+            const sur_nom = noms.some(n => Math.min(b.right, n.right) - Math.max(b.left, n.left) > 1
+                                           && Math.min(b.bottom, n.bottom) - Math.max(b.top, n.top) > 1);
+            return [t.textContent, sur_forme, sur_nom]; });
+    }""")
+    assert dessous and not [d for d in dessous if d[1] or d[2]], dessous
+
+
+def test_carte_du_bilan_nomme_les_epci(tablette: Page, serveur):
+    ouvrir(tablette, f"{serveur}/bilan?repartition=Par+EPCI", "Bilan du 1er plan ESS (2020-2025)")
+    carte = tablette.locator('[data-testid="stPlotlyChart"]').first
+    carte.scroll_into_view_if_needed()
+    noms = carte.locator(".scatterlayer .trace").last.locator("text")
+    expect(noms.filter(has_text="Toulouse Métropole")).to_have_count(1)
+    expect(noms).to_have_count(18)
+
+
+def test_barre_d_outils_au_dessus_des_valeurs(tablette: Page, serveur):
+    """On a touch screen the charts' toolbar is always shown: it sits above the plot, never over
+    a value (« 72,5 % », the métropole's bar, was under it)."""
+    ouvrir(tablette, f"{serveur}/territoires?vue=typologies", "L'ESS hors métropole et en rural")
+    for i in range(2):
+        graphique = tablette.locator('[data-testid="stPlotlyChart"]').nth(i)
+        graphique.scroll_into_view_if_needed()
+        graphique.tap(position={"x": 20, "y": 200})  # a touch shows the toolbar
+        expect(graphique.locator(".modebar")).to_be_attached()
+        sous = graphique.evaluate("""g => {
+            const m = g.querySelector('.modebar').getBoundingClientRect();
+            return [...g.querySelectorAll('.main-svg text')].filter(t => t.textContent.trim()).map(t => {
+                const b = t.getBoundingClientRect();
+                return [t.textContent, Math.min(b.right, m.right) > Math.max(b.left, m.left)
+                        && Math.min(b.bottom, m.bottom) > Math.max(b.top, m.top)]; })
+                .filter(x => x[1]).map(x => x[0]); }""")
+        assert not sous, sous
+
+
+def test_panneau_ouvert_ne_coupe_pas_la_carte(tablette: Page, serveur):
+    """Opening the sidebar on a portrait tablet lays it over the page: the map keeps its width
+    and its names (« Aux sources du Canal du M » was cut)."""
+    ouvrir(tablette, f"{serveur}/carte", "Carte de l'ESS")
+    carte = tablette.locator('[data-testid="stPlotlyChart"]').first
+    expect(carte.locator(".scatterlayer text", has_text="Aux sources du Canal du Midi")).to_have_count(1)
+    avant = carte.evaluate("g => g.getBoundingClientRect().width")
+    panneau = tablette.locator('[data-testid="stSidebar"]')
+    expect(panneau).to_have_attribute("data-collapsed", "true")
+    tablette.locator('[data-testid="stExpandSidebarButton"]').tap()
+    expect(panneau).to_have_attribute("data-collapsed", "false")
+    expect(panneau.get_by_text("Niveau", exact=True)).to_be_in_viewport()
+    assert carte.evaluate("g => g.getBoundingClientRect().width") == avant
+    coupes = carte.evaluate("""g => {
+        const cadre = g.querySelector('.geolayer, .geo .bg, .geo rect').getBoundingClientRect();
+        const ts = g.querySelectorAll('.scatterlayer .trace');
+        return [...ts[ts.length - 1].querySelectorAll('text')].filter(t => {
+            const b = t.getBoundingClientRect();
+            return b.left < cadre.left - 1 || b.right > cadre.right + 1; }).map(t => t.textContent); }""")
+    assert not coupes, coupes
+
+
+def test_lien_errone_dit_dans_la_page(tablette: Page, serveur):
+    """A bad value in a link is said in the page: the sidebar is folded on a tablet."""
+    ouvrir(tablette, f"{serveur}/carte?metrique=inconnue&annee=1900", "Carte de l'ESS")
+    principal = tablette.locator('[data-testid="stMain"]')
+    expect(principal.locator('[data-testid="stAlert"]', has_text="« inconnue »")).to_be_visible()
+    annee = principal.locator('[data-testid="stAlert"]', has_text="Année « 1900 » indisponible")
+    expect(annee).to_be_visible()
+    expect(tablette.get_by_text("Touchez ou cliquez sur un territoire de la carte")).to_be_visible()
+
+
+def _carte_prete(page: Page, n: int):
+    traces = page.locator('[data-testid="stPlotlyChart"] .choroplethlayer .trace:not(:first-child) path')
+    expect(traces.nth(n - 1)).to_be_attached()
+    return traces
+
+
+def test_niveau_change_apres_un_epci_touche(tablette: Page, serveur):
+    """A tap on an EPCI, then Niveau → Communes: the page itself moved on, no « Territoire
+    sélectionné … inconnu(e) dans le lien », and the box shows no territory."""
+    ouvrir(tablette, f"{serveur}/carte?annee=2021", "Carte de l'ESS")
+    traces = _carte_prete(tablette, 18)
+    boites = [traces.nth(i).bounding_box() for i in range(traces.count())]
+    i = max(range(len(boites)), key=lambda j: boites[j]["width"] * boites[j]["height"])
+    traces.nth(i).click(position={"x": boites[i]["width"] / 2, "y": boites[i]["height"] / 2}, force=True)
+    expect(tablette).to_have_url(re.compile(r"[?&]territoire=epci(:|%3A)\d{9}"))
+    attendre(tablette)
+    tablette.locator('[data-testid="stExpandSidebarButton"]').tap()
+    tablette.locator('[data-testid="stSidebar"]').get_by_text("Communes", exact=True).tap()
+    _carte_prete(tablette, 586)
+    attendre(tablette)
+    expect(tablette.get_by_text(re.compile("inconnu"))).to_have_count(0)
+    expect(tablette.get_by_role("combobox", name="Territoire sélectionné")).to_have_value("— aucun —")
+    assert "territoire=" not in tablette.url
+
+
+def test_vue_basculee_vite_garde_la_comparaison(tablette: Page, serveur):
+    """Toggling Vue six times quickly keeps the comparison territory (it became the
+    département, index 0 of its box, in 2 runs of 3)."""
+    ouvrir(tablette, f"{serveur}/territoires?territoire=epci:200068815&annee=2021",
+           "Portrait : Communauté de communes Cœur de Garonne")
+    expect(tablette.get_by_text(re.compile("^Comparé au PETR du Pays Sud Toulousain"))).to_be_visible()
+    for k in range(6):
+        tablette.get_by_text("Rural et métropole" if k % 2 == 0 else "Portrait d'un territoire",
+                             exact=True).first.tap(no_wait_after=True)
+    expect(tablette.locator("h1").first).to_have_text("Portrait : Communauté de communes Cœur de Garonne")
+    attendre(tablette)
+    expect(tablette.get_by_text(re.compile("^Comparé au PETR du Pays Sud Toulousain"))).to_be_visible()
+    assert "comparaison=petr" in tablette.url
+
+
+@pytest.mark.parametrize(("chemin", "titre"), [
+    ("", "L'économie sociale et solidaire en Haute-Garonne"), ("carte", "Carte de l'ESS"),
+    ("bilan?repartition=Par+dispositif", "Bilan du 1er plan ESS (2020-2025)")],
+    ids=["accueil", "carte", "bilan"])
+def test_barres_d_outils_en_francais(tablette: Page, serveur, chemin, titre):
+    """plotly's toolbar (« Download plot as a PNG »…) and Streamlit's labels read in French."""
+    ouvrir(tablette, f"{serveur}/{chemin}", titre)
+    graphique = tablette.locator('[data-testid="stPlotlyChart"]').first
+    graphique.scroll_into_view_if_needed()
+    expect(graphique.locator(".modebar-btn").first).to_be_attached()
+    titres = graphique.evaluate(
+        "g => [...g.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
+    anglais = re.compile(r"\b(Download|plot|Zoom|Pan|Reset|Autoscale|Toggle|Select|hover|Produced)\b")
+    assert titres and not [t for t in titres if anglais.search(t or "")], titres
+    etiquettes = tablette.evaluate("""() => [...document.querySelectorAll('[aria-label], [title]')]
+        .map(e => e.getAttribute('aria-label') || e.getAttribute('title'))""")
+    assert not {"Link to heading", "Skip to main content", "Sidebar"} & set(etiquettes)
+    if chemin.startswith("bilan"):  # the amounts' axis in French: « 500 000 € », « 1 M€ »
+        axe = graphique.evaluate("g => [...g.querySelectorAll('.xtick text')].map(t => t.textContent)")
+        assert "1\u202fM€" in axe and "500\u202f000\u202f€" in axe, axe

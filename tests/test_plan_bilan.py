@@ -173,6 +173,20 @@ def test_rapport_xlsx_tous_les_indicateurs(rapport_2025):
     assert sum(r[1] for r in valeurs) == 161  # raw numbers, not text
 
 
+def test_rapport_xlsx_entiers_sans_decimale(rapport_2025):
+    """« 161 projets », « 2 EPCI »: a whole number never shows « ,0 » (the synthesis wrote every
+    value with #,##0.0); a decimal keeps its decimal."""
+    wb = load_workbook(io.BytesIO(rapport.ecrire(rapport_2025, "xlsx")))
+    table = wb[next(n for n in wb.sheetnames if n.startswith("Synthèse du 1er plan"))]
+    formats = {r[0].value: (r[1].value, r[1].number_format) for r in table.iter_rows(min_row=6)
+               if r[0].value and len(r) > 1}
+    assert formats["Projets ESS accueillis"] == (161, "#,##0")
+    assert formats["dont EPCI"] == (2, "#,##0")
+    assert formats["Taux de pérennisation"][1] == "#,##0.0"  # 94,6
+    premiere = {r[0].value: r[1].number_format for r in wb["Synthèse"].iter_rows() if len(r) > 1}
+    assert premiere["Emplois projetés (ETP)"] == "#,##0"  # 188, not « 188,0 »
+
+
 def test_cli_bilan(db_demo, tmp_path):
     env_suivi = tmp_path / "suivi.sqlite"
     for fmt in ("pdf", "docx", "xlsx"):

@@ -82,7 +82,7 @@ def test_bilan_liste_filtrable(suivi):
     at.session_state["repartition"] = "Liste des projets"  # lazy tabs: only the open one is drawn
     at.run()
     at.text_input(key="filtre_texte").input("Caissalim").run()
-    assert any(c.value.startswith("1 projet(s) sur 161") for c in at.caption)
+    assert any(c.value.startswith("1 projet sur 161") for c in at.caption)
 
 
 def test_suivi_sans_compte_lecture_seule(suivi):
@@ -177,3 +177,23 @@ def test_commande_comptes_usage():
     r = subprocess.run([sys.executable, "-m", "ess.suivi.comptes"], capture_output=True, text=True,
                        cwd=RACINE)
     assert r.returncode == 2 and "Usage" in r.stderr
+
+
+def test_refus_garde_la_saisie_et_dit_la_limite(suivi, empreinte):
+    """A refused new indicator keeps what was typed (the form was emptied on every submit); the
+    fields carry their limits (typing stops there, a counter shows it); a created one empties
+    the form."""
+    with store.ouvrir(suivi) as con:
+        ind.creer_indicateur(con, "1", "Porteurs accueillis", "porteurs", "paul")
+    at = _connecte(empreinte)
+    assert at.text_input(key="nouvel_nom").max_chars == ind.LONGUEURS["nom"]
+    assert at.text_input(key="nouvelle_unite").max_chars == ind.LONGUEURS["unite"]
+    at.text_input(key="nouvel_nom").input("Porteurs accueillis")
+    at.text_input(key="nouvelle_unite").input("porteurs reçus")
+    _bouton(at, "Créer l'indicateur").click().run()
+    assert any("existe déjà" in e.value for e in at.error)
+    assert at.text_input(key="nouvel_nom").value == "Porteurs accueillis"
+    assert at.text_input(key="nouvelle_unite").value == "porteurs reçus"
+    at.text_input(key="nouvel_nom").input("Porteurs accueillis au guichet")
+    _bouton(at, "Créer l'indicateur").click().run()
+    assert not at.error and at.text_input(key="nouvel_nom").value == ""

@@ -40,7 +40,7 @@ def test_valeur_version_et_conflit(con):
     assert ind.enregistrer_valeur(con, i, 2025, 10, 6, "S2", "SIES", 1, "marie") == 2
     with pytest.raises(ind.ConflitVersion) as e:
         ind.enregistrer_valeur(con, i, 2025, 10, 5, "ma saisie", "SIES", 1, "paul")
-    assert "modifié par marie" in str(e.value) and "n'a pas été enregistrée" in str(e.value)
+    assert "modifiée par marie" in str(e.value) and "n'a pas été enregistrée" in str(e.value)
     assert ind.lire_valeur(con, i, 2025)["valeur"] == 6  # Marie's value stands
     # Two people both creating the same year: the second one had read "no row" (version 0).
     ind.enregistrer_valeur(con, i, 2026, 12, None, "", "", 0, "marie")

@@ -23,6 +23,11 @@ def ouvrir(page: str, **params) -> AppTest:
     return at
 
 
+def comparer(at):
+    """The « Comparer avec » box (one per territory: its key holds the territory's code)."""
+    return next(s for s in at.sidebar.selectbox if s.label == "Comparer avec")
+
+
 def param(at, nom):
     v = at.query_params.get(nom)
     return v[0] if isinstance(v, list) else v
@@ -41,7 +46,7 @@ def test_typologies_ess_pese_plus_hors_metropole(con):
 
 def test_comparaison_groupe_et_rangs(con):
     t = comparaison.chiffres(con, "communes:31555,31069", 2021)
-    assert t["nom"] == "Groupe de 2 communes" and t["population"] > 479_000
+    assert t["nom"] == "Blagnac et Toulouse" and t["population"] > 479_000
     assert comparaison.rangs(con, "communes:31555,31069", 2021) is None
     r = comparaison.rangs(con, "epci:243100518", 2021)
     rang = r.loc[r["Indicateur"] == "Effectifs salariés de l'ESS", "Rang"].iloc[0]
@@ -75,7 +80,7 @@ def test_page_carte_lien_restaure_la_vue(env_db):
 def test_page_carte_valeurs_invalides(env_db):
     at = ouvrir("pages/carte.py", niveau="canton", metrique="pib", annee="1900", classes="99",
                 territoire="epci:'; DROP TABLE emploi")
-    avertissements = " ".join(w.value for w in at.sidebar.warning) + " ".join(w.value for w in at.warning)
+    avertissements = " ".join(w.value for w in at.warning)
     for attendu in ("canton", "pib", "1900", "99"):
         assert attendu in avertissements
     assert param(at, "niveau") == "epci" and param(at, "classes") == "5"
@@ -83,7 +88,7 @@ def test_page_carte_valeurs_invalides(env_db):
 
 def test_page_carte_sirene_sans_part(env_db):
     at = ouvrir("pages/carte.py", definition="sirene", metrique="part_ess_prive")
-    assert any("SIRENE" in i.value for i in at.sidebar.info)
+    assert any("SIRENE" in i.value for i in at.main.info)
     assert param(at, "metrique") == "effectifs_ess"
 
 
@@ -97,20 +102,20 @@ def test_page_territoires_lien_portrait(env_db):
     at = ouvrir("pages/territoires.py", territoire="epci:243100518", comparaison="metropole:hors-metropole",
                 annee="2017")
     assert at.title[0].value == "Portrait : Toulouse Métropole"
-    assert at.selectbox(key="comparaison").value == "metropole:hors-metropole"
+    assert comparer(at).value == "metropole:hors-metropole"
     assert "Chiffres clés 2017" in [s.value for s in at.header]
-    at.selectbox(key="comparaison").set_value("departement:31").run()
+    comparer(at).set_value("departement:31").run()
     assert param(at, "comparaison") == "departement:31"
 
 
 def test_page_territoires_groupe_et_invalide(env_db):
     at = ouvrir("pages/territoires.py", territoire="communes:31555,31069")
-    assert at.title[0].value == "Portrait : Groupe de 2 communes"
+    assert at.title[0].value == "Portrait : Blagnac et Toulouse"
     assert set(at.multiselect(key="groupe_communes").value) == {"commune:31069", "commune:31555"}
     assert param(at, "territoire") == "communes:31069,31555"
     at = ouvrir("pages/territoires.py", territoire="commune:00000", comparaison="x:y")
     assert any("inconnu" in w.value for w in at.warning)
-    assert any("comparaison" in w.value for w in at.sidebar.warning)
+    assert any("comparaison" in w.value for w in at.main.warning)  # in the page, not the folded sidebar
     assert param(at, "comparaison") == "departement:31"
 
 
@@ -125,11 +130,11 @@ def test_page_territoires_defaut_et_reference_qui_suit(env_db):
     at = ouvrir("pages/territoires.py")
     # the most populated EPCI against the département, not the first name of the alphabet
     assert at.title[0].value == "Portrait : Toulouse Métropole"
-    assert at.selectbox(key="comparaison").value == "departement:31"
+    assert comparer(at).value == "departement:31"
     at.selectbox(key="type_territoire").set_value("commune").run()
     at.selectbox(key="territoire_commune").set_value("commune:31483").run()
     assert at.title[0].value == "Portrait : Saint-Gaudens"
-    assert at.selectbox(key="comparaison").value == "petr:comminges-pyrenees"  # its own PETR
+    assert comparer(at).value == "petr:comminges-pyrenees"  # its own PETR
     assert param(at, "comparaison") == "petr:comminges-pyrenees"
 
 
@@ -218,7 +223,7 @@ def test_page_territoires_secteurs_non_publies_sans_graphique_vide(env_db):
     at = ouvrir("pages/territoires.py", territoire="commune:31555", annee="2021")
     assert len(at.get("plotly_chart")) == 2  # families and evolution only
     assert any("Secteurs de l'ESS de Toulouse : non diffusés" in i.value for i in at.info)
-    assert not any("Part des effectifs ESS" in h.value for h in at.html)
+    assert not any("Code NAF" in h.value for h in at.html)  # the sectors' table
     at = ouvrir("pages/territoires.py", territoire="epci:200068815", annee="2021")
     assert len(at.get("plotly_chart")) == 3
-    assert any("Part des effectifs ESS" in h.value for h in at.html)
+    assert any("Code NAF" in h.value for h in at.html)

@@ -40,6 +40,9 @@ def evolution(evo: pd.DataFrame, nom: str, ref: str) -> str:
     return (f"Part de l'ESS dans l'emploi privé {de(nom)} : {t}" + (f" ({ref} : {r})." if r else "."))
 
 
+GUILLEMETS = "«\u00a0{}\u00a0»"  # never a line break inside
+
+
 def secteurs(sec: pd.DataFrame, nom: str) -> str:
     """The first sector, then the sections under the secret by name: they are left out of the
     chart (a hidden value is never drawn as a bar of length zero)."""
@@ -55,8 +58,9 @@ def secteurs(sec: pd.DataFrame, nom: str) -> str:
     if not caches.empty:
         n = len(caches)
         quoi = f"{n} secteurs couverts" if n > 1 else "Un secteur couvert"
+        noms = fr.liste(GUILLEMETS.format(x[:1].lower() + x[1:]) for x in caches["libelle"])
         phrase += (f" {quoi} par le secret statistique (« s »), absent{'s' if n > 1 else ''} du "
-                   f"graphique : {fr.liste(f'« {x[:1].lower()}{x[1:]} »' for x in caches['libelle'])}.")
+                   f"graphique : {noms}.")
     return phrase
 
 

@@ -390,7 +390,7 @@ def test_secteurs_au_secret_jamais_dessines_comme_zero(tablette: Page, serveur):
             .map(p => p.getBoundingClientRect().width)})""")
     assert rangs["noms"] and not [n for n in rangs["noms"] if n.startswith(("Construction", "Transports"))]
     assert len(rangs["barres"]) == len(rangs["noms"]) and min(rangs["barres"]) > 0, rangs
-    phrase = re.compile(r"8 secteurs couverts par le secret statistique .*« construction »")
+    phrase = re.compile(r"8 secteurs couverts par le secret statistique .*«\s+construction\s+»")
     expect(tablette.get_by_text(phrase)).to_be_visible()
     tableau = tablette.locator("table.ess-tableau", has_text="Construction")
     expect(tableau.locator("thead th")).to_have_text([

@@ -31,7 +31,8 @@ def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
     return choroplethe(df, "projets_finances", "Projets financés",
                        {"Projets financés": "financés", "Projets accueillis": "accueillis",
                         "Montant accordé": "montant"}, voisins=carte.fond(con),
-                       etiquettes=carte_vue.etiquettes(con, "epci"))
+                       etiquettes=carte_vue.etiquettes(con, "epci"), hauteur=760)  # the width its names
+    # were placed for (geo.etiquettes), as the other EPCI maps: at 560 px they ran past its edge
 
 
 def carte_etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str,

@@ -63,7 +63,7 @@ def test_permalien_portrait(page: Page, serveur):
     page.goto(f"{serveur}/territoires?territoire={TOULOUSE_METROPOLE}"
               "&comparaison=metropole:hors-metropole&annee=2017")
     expect(page.get_by_role("heading", name="Portrait : Toulouse Métropole", level=1)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Comparé à\s+Hors métropole"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Comparé aux\s+communes hors métropole"))).to_be_visible()
     expect(page.get_by_role("heading", name="Chiffres clés 2017")).to_be_visible()
     expect(page).to_have_url(re.compile(r"comparaison=metropole(:|%3A)hors-metropole"))
     page.emulate_media(media="print")

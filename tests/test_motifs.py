@@ -9,7 +9,7 @@ import zipfile
 import pandas as pd
 
 from ess import carte_vue, comparaison, fiche, indicateurs, motifs
-from ess.codes_territoire import nom_groupe, resoudre
+from ess.codes_territoire import resoudre
 from ess.fiche import fichiers, mise_en_page
 
 GROUPE = "communes:31193,31204,31317"  # Le Fousseret, published; Fustignac, Marignac-Lasclares, hidden
@@ -83,6 +83,8 @@ def test_groupe_nomme_par_ses_communes(con):
     long = resoudre(con, "communes:31001,31002,31003,31004,31005,31006")
     assert long.nom == "Agassac, Aignes, Aigrefeuille et 3 autres communes"  # abbreviated, its count
     assert len(long.noms_communes) == 6  # every one kept, for the page and the fiche
+    from ess.codes_territoire import nom_groupe
+
     assert nom_groupe(("Écully", "Albi")) == "Écully et Albi"  # as given: resoudre sorts them
     t = comparaison.chiffres(con, GROUPE, 2021)
     assert t["nom"] == "Fustignac, Le Fousseret et Marignac-Lasclares"

@@ -94,8 +94,12 @@ def test_journal_reserve_au_sies_et_session_gardee(ipad: Page, serveur_sies):
     expect(ipad.locator('[aria-label="Show password"]')).to_have_count(0)
     panneau.get_by_label("Identifiant").fill("marie")
     panneau.get_by_label("Mot de passe", exact=True).fill(MDP)
-    panneau.get_by_role("button", name="Se connecter").tap()
-    expect(panneau.get_by_text("Connecté·e : Marie (SIES)")).to_be_visible()
+    # the browser trades its one-time code for the session cookie (web/cookie_session.py)
+    with ipad.expect_response(lambda r: r.url.endswith("/_ess/session") and r.request.method == "POST"
+                              ) as echange:
+        panneau.get_by_role("button", name="Se connecter").tap()
+        expect(panneau.get_by_text("Connecté·e : Marie (SIES)")).to_be_visible()
+    assert echange.value.status == 204
     attendre(ipad)
     cookie = next(c for c in ipad.context.cookies() if c["name"] == sessions.COOKIE)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
@@ -107,8 +111,10 @@ def test_journal_reserve_au_sies_et_session_gardee(ipad: Page, serveur_sies):
     expect(_panneau(ipad).get_by_text("Connecté·e : Marie (SIES)")).to_be_visible()
     expect(_journal(ipad)).to_contain_text("Mairie de Rieumes")
     # « Se déconnecter »: gone for good, a reload included
-    _panneau(ipad).get_by_role("button", name="Se déconnecter").tap()
-    expect(_panneau(ipad).get_by_role("button", name="Se connecter")).to_be_visible()
+    with ipad.expect_response(lambda r: r.url.endswith("/_ess/session") and r.request.method == "DELETE"):
+        _panneau(ipad).get_by_role("button", name="Se déconnecter").tap()
+        expect(_panneau(ipad).get_by_role("button", name="Se connecter")).to_be_visible()
+    assert not [c for c in ipad.context.cookies() if c["name"] == sessions.COOKIE]
     attendre(ipad)
     ipad.reload()
     expect(ipad.locator('[data-testid="stMainBlockContainer"] h1').first).to_have_text("Data ESS")

@@ -52,7 +52,7 @@ if vue == "territoires":
                  if m.sirene or definition == "statistique"}
     if definition == "sirene" and st.query_params.get(pl.METRIQUE) == "part_ess_prive":
         st.info("La part dans l'emploi privé n'existe pas avec le marqueur SIRENE "
-                        "(pas d'emploi privé dans ce répertoire).")
+                "(pas d'emploi privé dans ce répertoire).")
     metrique = pl.choix(pl.METRIQUE, "Indicateur", metriques, "part_ess_prive"
                         if definition == "statistique" else "effectifs_ess")
     m = carte.METRIQUES[metrique]
@@ -88,8 +88,8 @@ if vue == "territoires":
     ui.source(f"{source}, {annee}{f' et {depuis}' if depuis else ''}. Classes : "
               f"{METHODES_CLASSES[methode].lower()}. Blanc cerclé de noir « s » : valeur "
               "couverte par le secret statistique, jamais affichée : trop peu d'établissements ou un "
-              "établissement dominant, ou valeur masquée pour en protéger une autre ; chaque "
-              "territoire dit la sienne dans son info-bulle. Blanc cerclé de gris « n. c. » : non "
+              "établissement dominant, ou valeur masquée pour en protéger une autre ; toucher ou "
+              "survoler un territoire en donne la raison. Blanc cerclé de gris « n. c. » : non "
               "calculable, faute d'emploi privé ou avec zéro l'année de départ.")
     if territoire:
         ligne = df[df["territoire"] == territoire].iloc[0]

@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,17 +53,32 @@ class Lot:
                 z.writestr(info, octets, compresslevel=9)
         return tampon.getvalue()
 
-    def ecrire(self, dossier: Path) -> tuple[Path, Path]:
-        """The folder `dossier/<nom>/` and `dossier/<nom>.zip`, each swapped in whole."""
+    @classmethod
+    def depuis_zip(cls, octets: bytes) -> Lot:
+        """A bundle read back from its zip (a kept version's), files in the same order."""
+        with zipfile.ZipFile(io.BytesIO(octets)) as z:
+            infos = z.infolist()
+            fichiers = {i.filename.split("/", 1)[1]: z.read(i) for i in infos}
+        return cls(infos[0].filename.split("/", 1)[0], fichiers, datetime(*infos[0].date_time))
+
+    def ecrire(self, dossier: Path, verifier: Callable[[Path], list[str]] | None = None) -> tuple[Path, Path]:
+        """The folder `dossier/<nom>/` and `dossier/<nom>.zip`, each swapped in whole, once
+        `verifier` (e.g. controle.valider) found nothing wrong in the folder."""
         dossier = Path(dossier)
         cible, archive = dossier / self.nom, dossier / f"{self.nom}.zip"
         tmp = dossier / f".{self.nom}.{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        for nom, octets in self.fichiers.items():
-            (tmp / nom).write_bytes(octets)
-        shutil.rmtree(cible, ignore_errors=True)
-        os.replace(tmp, cible)
+        try:
+            for nom, octets in self.fichiers.items():
+                (tmp / nom).write_bytes(octets)
+            if verifier and (erreurs := verifier(tmp)):
+                raise PublicationRefusee(f"Validation du jeu de données en échec ({len(erreurs)} "
+                                         "erreur(s)) : " + " ; ".join(erreurs[:5]))
+            shutil.rmtree(cible, ignore_errors=True)
+            os.replace(tmp, cible)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         partiel = archive.with_name(f".{archive.name}.{os.getpid()}")
         partiel.write_bytes(self.zip())
         os.replace(partiel, archive)

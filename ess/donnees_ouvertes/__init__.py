@@ -29,7 +29,7 @@ from ess.exports.csv import table_csv
 from ess.exports.securite import nom_fichier
 from ess.provenance import infos_build, sources, sources_demo
 
-__all__ = ["Lot", "PublicationRefusee", "produire"]
+__all__ = ["Lot", "PublicationRefusee", "nom_du_lot", "produire", "refus"]
 
 DEPARTEMENT = "SELECT code, nom FROM territoires WHERE niveau = 'departement'"
 # the sources of the tables, in their order (the register of projects is not in the dataset)
@@ -85,6 +85,25 @@ class Lot:
         return cible, archive
 
 
+def refus(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the database gives no open dataset (it did not prove its secret), or None."""
+    try:
+        controle.exiger_audit(con, infos_build(con), None)
+    except PublicationRefusee as exc:
+        return str(exc)
+    return None
+
+
+def nom_du_lot(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> str:
+    """The folder's name (and the zip's, with .zip): département, build date, year, demo."""
+    info = infos_build(con)
+    nom_dep = con.execute(DEPARTEMENT).fetchone()[1]
+    date = datetime.fromisoformat(info["date_construction"])
+    return "-".join(x for x in ("donnees-ouvertes-ess", nom_fichier(nom_dep, "x").rsplit(".", 1)[0].lower(),
+                               f"{date:%Y%m%d}", str(annee or ""),
+                               "demonstration" if sources_demo(con) & set(ORDRE_SOURCES) else "") if x)
+
+
 def produire(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> Lot:
     """The open dataset of the database (one year, or all), checked against its secret audit."""
     info = infos_build(con)
@@ -100,8 +119,7 @@ def produire(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> Lot:
     code, nom_dep = con.execute(DEPARTEMENT).fetchone()
     emploi = next(df for t, df in lues if t.nom == "emploi")
     date = datetime.fromisoformat(info["date_construction"])
-    nom = "-".join(x for x in ("donnees-ouvertes-ess", nom_fichier(nom_dep, "x").rsplit(".", 1)[0].lower(),
-                               f"{date:%Y%m%d}", str(annee or ""), "demonstration" if demo else "") if x)
+    nom = nom_du_lot(con, annee)
     c = metadonnees.Contexte(
         nom=nom, territoire=nom_dep, departement=code, version=info["date_construction"], annees=annees,
         fictives=[t.nom for t, _df in lues if "donnees_fictives" in t.colonnes()],

@@ -67,8 +67,7 @@ def json_octets(objet) -> bytes:
 
 
 def schema(t: Table, c: Contexte) -> dict:
-    description = " ".join(x for x in (c.avertissement() if t.nom in c.fictives or not t.source else "",
-                                       t.description) if x)
+    description = " ".join(x for x in (c.avertissement(), t.description) if x)
     if t.regles:
         description += " Règles entre colonnes : " + " ; ".join(texte for _f, texte in t.regles) + "."
     d = {"name": t.nom, "title": t.titre, "description": description, "countryCode": "FR",

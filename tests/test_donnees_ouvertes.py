@@ -23,13 +23,14 @@ import pytest
 import streamlit.elements.widgets.button as bouton
 from streamlit.testing.v1 import AppTest
 
-from ess import carte, portrait
+from ess import carte, donnees, portrait
 from ess.db import connecter
 from ess.document.modele import identite_emetteur
 from ess.donnees_ouvertes import Lot, PublicationRefusee, controle, produire, tables, versions
 from ess.indicateurs import chiffres_cles, chiffres_departement
 from etl import historique
 from tests.conftest import RACINE
+from tests.registres import registre_plus_un
 from tests.test_documents_clients import _outils, _soffice
 
 
@@ -279,12 +280,14 @@ def test_le_csv_s_ouvre_dans_libreoffice(lot, dossier, tmp_path):
 # ---- reproducible, fictitious when it is, said in data.gouv.fr's words ----
 
 def test_meme_base_memes_octets(db_demo, lot, tmp_path):
-    """A second run, in another process (another hash seed), gives the same zip, byte for byte."""
+    """A second run, in another process (another hash seed) and seconds later, gives the same zip,
+    byte for byte."""
+    attendu = lot.zip()
     r = subprocess.run([sys.executable, "-m", "ess", "donnees-ouvertes", "--out", str(tmp_path),
                         "--db", str(db_demo)], cwd=RACINE, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "Validation frictionless : valide" in r.stdout
-    assert (tmp_path / f"{lot.nom}.zip").read_bytes() == lot.zip()
+    assert (tmp_path / f"{lot.nom}.zip").read_bytes() == attendu
     assert {p.name: p.read_bytes() for p in (tmp_path / lot.nom).iterdir()} == lot.fichiers
 
 
@@ -409,3 +412,22 @@ def test_chaque_version_gardee_garde_son_jeu(db_demo, lot, tmp_path, monkeypatch
     monkeypatch.setenv("ESS_HISTORIQUE", "1")
     historique.archiver(db, db)  # a newer version: the oldest goes, its bundle too
     assert not garde.exists() and not garde.with_name(f"{version}.duckdb").exists()
+
+
+def test_la_publication_garde_le_jeu_de_la_version_publiee(db_demo, tmp_path, monkeypatch):
+    """Publishing from the page « Données » stores the new version's open dataset at once, made
+    from its kept database."""
+    db = tmp_path / "ess.duckdb"
+    shutil.copy(db_demo, db)
+    monkeypatch.setenv("ESS_DB", str(db))
+    registre = registre_plus_un(db, tmp_path / "r.csv")
+    r = subprocess.run([sys.executable, "-m", "etl", "apercu", "--db", str(db), "--projets", str(registre),
+                        "--par", "marie"], cwd=RACINE, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    ok, message = donnees.publier("marie")
+    assert ok, message
+    publiee = next(v for v in donnees.versions() if v["en_service"])["version"]
+    con = connecter(versions.base(db, publiee))
+    attendu = produire(con).zip()
+    con.close()
+    assert versions.chemin(db, publiee).read_bytes() == attendu

@@ -74,11 +74,10 @@ def _requis(**autres) -> dict:
 def _territoire(avec_code: bool = True) -> list[Champ]:
     champs = [
         Champ("territoire", "string", "Territoire",
-              "Identifiant du territoire, « niveau:code » (commune:31555, epci:243100518…) : voir "
-              "territoires.csv.",
+              "Identifiant du territoire, « niveau:code » (commune:<code COG>, epci:<SIREN>…) : voir "
+              "territoires.csv.", _requis()),
+        Champ("niveau", "string", "Niveau géographique", "Échelon du territoire : voir niveaux.csv.",
               _requis()),
-        Champ("niveau", "string", "Niveau géographique", "Échelon du territoire : voir "
-                                                         "niveaux.csv.", _requis()),
     ]
     if avec_code:
         champs += [
@@ -216,8 +215,8 @@ def _emploi(demo: bool) -> Table:
         "(voir diffusion.csv) : ce n'est ni un zéro ni un secret.",
         [*_territoire(),
          Champ("annee", "integer", "Année", "Année ; les effectifs sont ceux du 31 décembre.", _requis()),
-         Champ("groupe", "string", "Groupe", "ESS, famille juridique de l'ESS ou privé : voir "
-                                             "groupes.csv.", _requis()),
+         Champ("groupe", "string", "Groupe", "ESS, famille juridique de l'ESS ou privé : voir groupes.csv.",
+               _requis()),
          Champ("nomenclature", "string", "Nomenclature d'activité",
                "ensemble (tous secteurs), a21 (sections de la NAF rév. 2) ou a38 (NAF rév. 2 en 38 postes).",
                _requis(enum=NOMENCLATURES)),
@@ -340,8 +339,8 @@ GROUPES_T = Table("groupes", "Groupes", "Groupes de l'emploi : l'ESS, ses famill
     Champ("groupe", "string", "Groupe", "Code du groupe.", _requis()),
     Champ("libelle", "string", "Libellé", "Libellé du groupe.", _requis(), libre=True),
     Champ("description", "string", "Description", "Ce que le groupe compte.", libre=True)], ["groupe"])
-SECTEURS_T = Table("secteurs", "Secteurs d'activité", "Sections (A21) et postes (A38) de la NAF rév. 2 "
-                                                      "(INSEE).", [
+SECTEURS_T = Table(
+    "secteurs", "Secteurs d'activité", "Sections (A21) et postes (A38) de la NAF rév. 2 (INSEE).", [
     Champ("nomenclature", "string", "Nomenclature", "ensemble, a21 ou a38.", _requis(enum=NOMENCLATURES)),
     Champ("secteur", "string", "Code", "Code du secteur (« _ » : tous secteurs).", _requis()),
     Champ("libelle", "string", "Libellé", "Libellé INSEE.", _requis(), libre=True),
@@ -364,9 +363,8 @@ CATEGORIES_T = Table(
               _requis(pattern="[0-9]{4}")),
         Champ("libelle", "string", "Libellé", "Libellé INSEE (vide si le code n'existe plus).", libre=True),
         Champ("famille", "string", "Famille de l'ESS", "Voir groupes.csv.", _requis()),
-        Champ("a_verifier", "boolean", "À vérifier", "Correspondance encore à vérifier contre la liste "
-                                                     "de l'INSEE.",
-              _requis()),
+        Champ("a_verifier", "boolean", "À vérifier",
+              "Correspondance encore à vérifier contre la liste de l'INSEE.", _requis()),
         Champ("commentaire", "string", "Commentaire", "Précision.", libre=True)],
     ["categorie_juridique"], [(["famille"], "groupes", ["groupe"])])
 EXCLUSIONS_T = Table(

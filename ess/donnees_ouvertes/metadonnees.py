@@ -54,8 +54,7 @@ class Contexte:
             return ""
         return (f"DONNÉES DE DÉMONSTRATION : les tables {', '.join(self.fictives)} sont FICTIVES (colonne "
                 "donnees_fictives) ; les territoires et les tables de codes sont réels. Ne pas les "
-                "publier ni "
-                "les utiliser comme des chiffres réels.")
+                "publier ni les utiliser comme des chiffres réels.")
 
 
 def empreinte(octets: bytes) -> str:
@@ -112,39 +111,32 @@ def _description(c: Contexte, avertir: bool = True) -> str:
     annees = f"{c.annees[0]} à {c.annees[-1]}" if len(c.annees) > 1 else str(c.annees[0])
     paragraphes = [
         c.avertissement() if avertir else "",
-        f"Emploi salarié et établissements employeurs de l'économie sociale et solidaire (ESS) en "
-        f"{c.territoire}, de la commune au département, {annees} : associations, coopératives, mutuelles, "
-        "fondations, comparées à tout l'emploi privé.",
+        # no « en »/« dans le » before the name: the preposition depends on the département
+        f"Emploi salarié et établissements employeurs de l'économie sociale et solidaire (ESS), "
+        f"territoire : {c.territoire}, de la commune au département, {annees} ; associations, "
+        "coopératives, mutuelles, fondations, comparées à tout l'emploi privé.",
         f"**Qui** : {e['emetteur']}, {e['service']}.",
-        "**Quoi** : l'emploi salarié au 31 décembre et les équivalents temps plein (emploi.csv) par "
-        "territoire, "
-        "groupe (ESS, famille juridique, privé) et secteur d'activité (NAF rév. 2) ; les établissements "
-        "employeurs de l'ESS du répertoire SIRENE (etablissements.csv) ; les territoires, leurs codes "
-        "officiels "
-        "et leurs communes ; les tables de codes. Chaque table a son schéma (Table Schema) ; "
-        "datapackage.json "
-        "les relie.",
+        "**Quoi** : l'emploi salarié au 31 décembre et les équivalents temps plein (emploi.csv) "
+        "par territoire, groupe (ESS, famille juridique, privé) et secteur d'activité (NAF rév. 2) ; "
+        "les établissements employeurs de l'ESS du répertoire SIRENE (etablissements.csv) ; les "
+        "territoires, leurs codes officiels et leurs communes ; les tables de codes. Chaque table a "
+        "son schéma (Table Schema) ; datapackage.json les relie.",
         "**Méthode** : périmètre statistique de l'ESS par catégorie juridique (familles), hors "
-        "administration "
-        "publique et organisations patronales, professionnelles, syndicales, religieuses et politiques "
-        "(categories_juridiques.csv, exclusions_naf.csv) ; établissements comptés aussi selon le "
-        "marqueur ESS "
-        "de SIRENE. Sources : " + " ; ".join(f"{d} (millésime {m})" for _t, d, m in c.sources) + ".",
+        "administration publique et organisations patronales, professionnelles, syndicales, "
+        "religieuses et politiques (categories_juridiques.csv, exclusions_naf.csv) ; établissements "
+        "comptés aussi selon le marqueur ESS de SIRENE. Sources : "
+        + " ; ".join(f"{d} (millésime {m})" for _t, d, m in c.sources) + ".",
         "**Secret statistique** : une cellule d'effectifs est masquée si moins de 3 établissements y "
-        "contribuent ou si un seul pèse plus de 85 % ; d'autres sont masquées pour qu'aucune ne puisse être "
-        "recalculée à partir de tout ce qui est publié (à tous les échelons), ce qu'un audit par "
-        "programmation "
-        f"linéaire vérifie à chaque construction. {c.masquees} cellules sur {c.cellules} sont masquées : "
-        "statut = secret, effectifs et EQTP vides, motif_secret dit pourquoi ; certains totaux masqués "
-        "ont une "
-        "fourchette publiée (effectifs_min, effectifs_max).",
+        "contribuent ou si un seul pèse plus de 85 % ; d'autres sont masquées pour qu'aucune ne "
+        "puisse être recalculée à partir de tout ce qui est publié (à tous les échelons), ce qu'un "
+        "audit par programmation linéaire vérifie à chaque construction. "
+        f"{c.masquees} cellules sur {c.cellules} sont masquées : statut = secret, effectifs et EQTP "
+        "vides, motif_secret dit pourquoi ; certains totaux masqués ont une fourchette publiée "
+        "(effectifs_min, effectifs_max).",
         "**Limites** : une combinaison absente d'emploi.csv n'est pas diffusée à cet échelon "
-        "(diffusion.csv), ce "
-        "n'est ni un zéro ni un secret ; les chiffres communaux sont fragiles ; les établissements des "
-        "années "
-        "passées sont comptés dans le répertoire SIRENE du millésime indiqué (les établissements "
-        "disparus depuis "
-        "n'y sont plus toujours).",
+        "(diffusion.csv), ce n'est ni un zéro ni un secret ; les chiffres communaux sont fragiles ; "
+        "les établissements des années passées sont comptés dans le répertoire SIRENE du millésime "
+        "indiqué (les établissements disparus depuis n'y sont plus toujours).",
         f"Version du {c.version} (date de construction de la base). Licence Ouverte 2.0 (etalab-2.0).",
     ]
     return "\n\n".join(p for p in paragraphes if p) + "\n"
@@ -194,8 +186,7 @@ def lisez_moi(fichiers: dict[str, bytes], tables: list[Table], c: Contexte) -> s
     e = c.emetteur
     alerte = f"> **{c.avertissement()}**\n\n" if c.demo else ""
     liste = "\n".join(f"- `{t.nom}.csv` : {t.titre} ({len(fichiers[f'{t.nom}.csv'].splitlines()) - 1} "
-                      f"lignes) ; "
-                      f"schéma `{t.nom}.schema.json`" for t in tables)
+                      f"lignes) ; schéma `{t.nom}.schema.json`" for t in tables)
     sommes = "\n".join(f"    {empreinte(o)}  {n}" for n, o in fichiers.items())
     contact = e["contact"]
     return f"""# {c.titre}

@@ -60,7 +60,6 @@ class Table:
     champs: list[Champ]
     cle: list[str]
     etrangeres: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
-    source: str | None = None  # its row in `sources` (vintage, demo flag)
     regles: list[tuple[str, str]] = field(default_factory=list)  # (formula, in French)
 
     def colonnes(self) -> list[str]:
@@ -253,7 +252,6 @@ def _emploi(demo: bool) -> Table:
         [(["territoire"], "territoires", ["territoire"]), (["niveau"], "niveaux", ["niveau"]),
          (["groupe"], "groupes", ["groupe"]),
          (["nomenclature", "secteur"], "secteurs", ["nomenclature", "secteur"])],
-        "emploi",
         [("(statut == 'secret' and effectifs is None and eqtp is None) or "
           "(statut == 'publie' and effectifs is not None and eqtp is not None)",
           "une cellule secrète n'a ni effectifs ni EQTP ; une cellule publiée a les deux"),
@@ -290,8 +288,7 @@ def _etablissements(demo: bool, familles: list[str]) -> Table:
                "établissements"),
          *_fictif(demo)],
         ["territoire", "annee", "famille", "marqueur_ess_sirene", "section_a21"],
-        [(["territoire"], "territoires", ["territoire"]), (["niveau"], "niveaux", ["niveau"])],
-        "etablissements")
+        [(["territoire"], "territoires", ["territoire"]), (["niveau"], "niveaux", ["niveau"])])
 
 
 def _territoires(demo: bool) -> Table:
@@ -314,7 +311,7 @@ def _territoires(demo: bool) -> Table:
          Champ("nb_communes", "integer", "Nombre de communes", "Communes du territoire.", {"minimum": 1},
                "communes"),
          *_fictif(demo)],
-        ["territoire"], [(["niveau"], "niveaux", ["niveau"])], "territoires")
+        ["territoire"], [(["niveau"], "niveaux", ["niveau"])])
 
 
 def _appartenance(demo: bool) -> Table:
@@ -328,8 +325,7 @@ def _appartenance(demo: bool) -> Table:
          *_fictif(demo)],
         ["code_commune", "territoire"],
         [(["territoire"], "territoires", ["territoire"]),
-         (["code_commune"], "territoires", ["code_commune"])],
-        "territoires")
+         (["code_commune"], "territoires", ["code_commune"])])
 
 
 NIVEAUX_T = Table("niveaux", "Niveaux géographiques", "Les échelons des territoires.", [

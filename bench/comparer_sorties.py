@@ -9,8 +9,8 @@ another tree renders: proof that a refactoring changed no output (issue 28).
 of one database, clock frozen (30/06/2025 10:00, Paris), into SORTIE:
 - `cli/`: `python -m ess chiffres` (text and JSON, five territories, both definitions),
   `plan --json`, `fiche` (five territories × pdf, xlsx, docx, csv; SIRENE definition and
-  headquarters unit; `--tous epci` and `--tous petr`, the batch path) and `bilan` (pdf, docx,
-  xlsx), with what each printed;
+  headquarters unit; `--tous epci` and `--tous petr`, the batch path), `bilan` (pdf, docx,
+  xlsx) and `donnees-ouvertes` (the open dataset's folder and zip), with what each printed;
 - `galerie/`: `bench/fiches_exemple.py` (the fiche gallery and the bilan report);
 - `pages/`: every page of the navigation in AppTest, in the states that show each of its
   download buttons, as a list of its elements (type, label, text, value) plus the bytes of
@@ -224,6 +224,7 @@ def rendre(arbre: Path, db: Path, sortie: Path) -> None:
     ]
     commandes += [(f"bilan_{f}", ["bilan", "--annee", "2025", "--format", f, "--out", str(cli / "bilan")])
                   for f in ("pdf", "docx", "xlsx")]
+    commandes.append(("donnees_ouvertes", ["donnees-ouvertes", "--out", str(cli / "donnees_ouvertes")]))
     for nom, args in commandes:
         _lancer(arbre, ess, args, env, cli / f"{nom}.txt")
         print("cli", nom, flush=True)

@@ -12,9 +12,12 @@ import sys
 from ess.codes_territoire import TerritoireInvalide
 from ess.commandes import COMMANDES
 from ess.db import BaseIndisponible
+from ess.donnees_ouvertes import PublicationRefusee
+from ess.donnees_ouvertes.versions import VersionInconnue
 from ess.indicateurs import AnneeIndisponible
 
-ERREURS_UTILISATEUR = (BaseIndisponible, TerritoireInvalide, AnneeIndisponible)
+ERREURS_UTILISATEUR = (BaseIndisponible, TerritoireInvalide, AnneeIndisponible, PublicationRefusee,
+                       VersionInconnue)
 
 
 def main(argv: list[str] | None = None) -> int:

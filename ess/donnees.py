@@ -23,6 +23,8 @@ import pandas as pd
 
 from ess import format as fr
 from ess.db import chemin_base
+from ess.donnees_ouvertes import PublicationRefusee
+from ess.donnees_ouvertes import versions as versions_ouvertes
 from ess.provenance import LIBELLES_SOURCES, millesime
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -210,7 +212,24 @@ def _executer(*args: str) -> tuple[bool, str]:
 
 
 def publier(par: str) -> tuple[bool, str]:
-    return _executer("publier", "--par", par)
+    """Swap the candidate in; then its open dataset is made from the version just kept and stored
+    beside it (ess.donnees_ouvertes.versions): what reusers get of it is what this code made."""
+    ok, message = _executer("publier", "--par", par)
+    if ok and (en_service := next((v for v in versions() if v["en_service"]), None)):
+        try:
+            donnees_ouvertes_version(en_service["version"])
+        except PublicationRefusee as exc:
+            message += f" Données ouvertes non produites : {exc}"
+    return ok, message
+
+
+def donnees_ouvertes_version(version: str) -> bytes:
+    """The open dataset (zip) of a kept version, as it was published."""
+    return versions_ouvertes.lot(chemin_base(), version).zip()
+
+
+def nom_donnees_ouvertes(version: str) -> str:
+    return f"donnees-ouvertes-version-{version}.zip"
 
 
 def restaurer(version: str, par: str) -> tuple[bool, str]:

@@ -4,7 +4,8 @@ restaurer VERSION`).
 Each successful build leaves a copy of its file in `historique/` next to the database (a copy,
 not a link: a file opened for writing later must not change what was kept) and a JSON card:
 who built it, when, from which files (name, size, sha256, from build_info), the secret audit.
-The oldest beyond `$ESS_HISTORIQUE` (default 5) are removed. Going back copies a version into place with the
+The oldest beyond `$ESS_HISTORIQUE` (default 5) are removed, with the open dataset kept beside each
+(ess/donnees_ouvertes/versions.py). Going back copies a version into place with the
 same atomic swap as a build, and the journal records who did it.
 """
 
@@ -21,6 +22,9 @@ from pathlib import Path
 import duckdb
 
 GARDEES_DEFAUT = 5
+# a kept version's files: its database, its card, and its open dataset once asked for
+# (ess/donnees_ouvertes/versions.py writes it there)
+SUFFIXES = (".duckdb", ".json", ".donnees-ouvertes.zip")
 
 
 class VersionInconnue(ValueError):
@@ -71,7 +75,7 @@ def archiver(nouveau: Path, db: Path, par: str | None = None) -> str:
     }
     (d / f"{version}.json").write_text(json.dumps(carte, ensure_ascii=False, indent=1), encoding="utf-8")
     for ancienne in versions(db)[gardees():]:
-        for suffixe in (".duckdb", ".json"):
+        for suffixe in SUFFIXES:
             (d / f"{ancienne['version']}{suffixe}").unlink(missing_ok=True)
     return version
 

@@ -168,6 +168,18 @@ else:
         if not v["en_service"]:
             libelle = donnees.libelle_version(v)  # two in the same minute: told apart by their id
             autres[libelle if libelle not in autres else f"{libelle} [{v['version']}]"] = v["version"]
+    toutes: dict[str, str] = {}
+    for v in versions:
+        libelle = donnees.libelle_version(v) + (" — en service" if v["en_service"] else "")
+        toutes[libelle if libelle not in toutes else f"{libelle} [{v['version']}]"] = v["version"]
+    ouverte = toutes[st.selectbox(
+        "Données ouvertes de la version", list(toutes), key="version_ouverte",
+        help="Le jeu de données ouvertes (CSV, schémas, métadonnées) tel qu'il a été publié avec cette "
+             "version : celui qui était en service à une date donnée (voir « Publications et retours »).")]
+    st.download_button("Télécharger ses données ouvertes (zip)",
+                       lambda: donnees.donnees_ouvertes_version(ouverte),
+                       file_name=donnees.nom_donnees_ouvertes(ouverte), mime="application/zip",
+                       key="donnees_ouvertes_version", on_click="ignore")
     if autres:
         choix = st.selectbox("Version à remettre en service", list(autres), key="version_choisie")
         if st.button("Revenir à cette version", key="restaurer"):

@@ -85,6 +85,16 @@ ui.tableau(ui.calcul(provenance.rapport_secret))
 st.header("Sources")
 # Static tables (ui.tableau): every row shows and prints, and the page loads no grid code.
 ui.tableau(ui.calcul(provenance.sources_lisibles))
+st.header("Données ouvertes")
+st.markdown(
+    "Les tableaux publiés par ce tableau de bord, en données ouvertes : un fichier CSV par table (emploi "
+    "salarié par territoire, groupe, secteur et année, avec le statut de secret de chaque cellule et les "
+    "fourchettes publiées ; établissements employeurs de l'ESS ; territoires et leurs communes ; tables de "
+    "codes), leur schéma (Table Schema), la description du jeu (datapackage.json), ses métadonnées au format "
+    "de data.gouv.fr et un LISEZ-MOI. CSV en UTF-8, séparateur virgule, point décimal (voir le LISEZ-MOI "
+    "pour l'ouvrir dans un tableur). Licence Ouverte 2.0. Le secret statistique y est le même que sur les "
+    "pages : le jeu est vérifié contre l'audit de la base avant d'être produit.")
+ui.bouton_donnees_ouvertes()
 st.header("Construction de la base")
 info = ui.calcul(provenance.infos_build_lisibles)
 ui.tableau(pd.DataFrame(info, columns=["Paramètre", "Valeur"]))

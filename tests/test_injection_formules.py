@@ -73,9 +73,10 @@ def piege(db_demo, tmp_path_factory):
 
 def _cellules(nom: str, contenu: bytes) -> list:
     """Every cell of a downloaded spreadsheet (CSV, zip of CSV, XLSX); [] for PDF and DOCX."""
-    if nom.endswith(".csv"):
-        return [c for ligne in csv.reader(io.StringIO(contenu.decode("utf-8-sig"), newline=""), delimiter=";")
-                for c in ligne]
+    if nom.endswith(".csv"):  # French spreadsheets' CSV (BOM, `;`) or open data (comma)
+        separateur = ";" if contenu.startswith(b"\xef\xbb\xbf") else ","
+        return [c for ligne in csv.reader(io.StringIO(contenu.decode("utf-8-sig"), newline=""),
+                                          delimiter=separateur) for c in ligne]
     if nom.endswith(".zip"):
         with zipfile.ZipFile(io.BytesIO(contenu)) as z:
             return [c for m in z.namelist() if m.endswith(".csv") for c in _cellules(m, z.read(m))]
@@ -109,7 +110,8 @@ ETATS = [
     ("pages/suivi.py", {}, {}, ["Télécharger les indicateurs (XLSX)"]),
     ("pages/data_ess.py", {"territoire": EPCI}, {}, ["Fiche PDF A4", "Classeur XLSX", "Document Word",
                                                       "CSV (zip, Excel FR)"]),
-    ("pages/sources.py", {}, {}, ["Télécharger les lignes écartées (CSV)"]),
+    ("pages/sources.py", {}, {}, ["Télécharger les lignes écartées (CSV)",
+                                  "Télécharger les données ouvertes (zip : CSV, schémas, métadonnées)"]),
     ("pages/donnees.py", {}, {"editeur": {"identifiant": "marie", "nom": "Marie"}},
      ["Télécharger le registre des projets en service (CSV)"]),
 ]

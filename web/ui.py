@@ -8,8 +8,8 @@ from html import escape
 
 import streamlit as st
 
+from ess import donnees_ouvertes, indicateurs
 from ess import format as fr
-from ess import indicateurs
 from ess.db import chemin_base, connecter
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.provenance import infos_build, millesime, sources_demo, sources_lisibles
@@ -209,3 +209,20 @@ def bouton_csv(libelle: str, df, nom_fichier: str, key: str | None = None) -> No
     only (a callable): no CSV built at every rerun."""
     st.download_button(libelle, lambda: table_csv(df, FIN_DE_LIGNE_TABLEAUX), file_name=nom_fichier,
                        mime="text/csv", key=key, on_click="ignore")
+
+
+def bouton_donnees_ouvertes() -> None:
+    """The open dataset of the database in service (ess.donnees_ouvertes), made on click and
+    kept per build; in its place, why not when the database did not prove its secret."""
+    if refus := calcul(donnees_ouvertes.refus):
+        st.warning(refus)
+        return
+    nom = calcul(donnees_ouvertes.nom_du_lot)
+    st.download_button("Télécharger les données ouvertes (zip : CSV, schémas, métadonnées)",
+                       lambda: _donnees_ouvertes(cle_base()), file_name=f"{nom}.zip", mime="application/zip",
+                       key="donnees_ouvertes", on_click="ignore")
+
+
+@st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
+def _donnees_ouvertes(cle: tuple) -> bytes:
+    return donnees_ouvertes.produire(connexion()).zip()

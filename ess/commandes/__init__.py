@@ -2,6 +2,6 @@
 subparser, whose `set_defaults(executer=...)` names the function run with the parsed args).
 Add a module to COMMANDES to add a command."""
 
-from ess.commandes import bilan, chiffres, fiche, plan
+from ess.commandes import bilan, chiffres, donnees_ouvertes, fiche, plan
 
-COMMANDES = [chiffres, plan, bilan, fiche]
+COMMANDES = [chiffres, plan, bilan, fiche, donnees_ouvertes]

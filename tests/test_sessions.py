@@ -5,6 +5,7 @@ for an HttpOnly cookie; only hashes stored; logout closes the session whatever t
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from ess.suivi import sessions, store
@@ -48,7 +49,9 @@ def _appeler(methode: str, corps: bytes, cookie: str = "", chemin: str = "/_ess/
 
     scope = {"type": "http", "method": methode, "path": chemin, "scheme": "http",
              "headers": [(b"cookie", cookie.encode())] if cookie else []}
-    asyncio.run(cookie_session.CookieSession(suite)(scope, recevoir, envoyer))
+    # in a thread of its own: Playwright's sync API keeps an event loop in the main thread
+    with ThreadPoolExecutor(1) as fil:
+        fil.submit(asyncio.run, cookie_session.CookieSession(suite)(scope, recevoir, envoyer)).result()
     return reponses
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from data import installer_regles
 from etl import codes, contrats, historique, secret
+from etl.demo import cibles as demo_cibles
 from etl.demo import generer
 from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
@@ -129,9 +130,11 @@ class Preparation:
 
 def preparer(
     departement: str, fichiers: Fichiers, prog: Progression, tolerer_rejets: bool = False,
+    graine: int | None = None,
 ) -> Preparation:
     """Sources → staging → intermediate tables (int_emploi…), in memory; the caller closes
-    `con`. Shared by the build and by the secret audit, which must see the same micro-data."""
+    `con`. Shared by the build and by the secret audit, which must see the same micro-data.
+    `graine`: another seed for the demo (the same calibration, other fictitious data)."""
     con = duckdb.connect()  # staging stays in memory
     installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
@@ -150,7 +153,8 @@ def preparer(
             annee_defaut = None
             sources = lecture.sources
         else:
-            demo = prog.etape("données de démonstration", generer, ref)
+            cibles = demo_cibles() | ({"seed": graine} if graine is not None else {})
+            demo = prog.etape("données de démonstration", generer, ref, cibles)
             _creer(con, "raw_sirene_etablissements", demo.sirene_etablissements)
             _creer(con, "raw_sirene_unites_legales", demo.sirene_unites_legales)
             _creer(con, "raw_flores", demo.flores)
@@ -183,7 +187,7 @@ def construire(
     db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
     fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
     garder: bool = True, reference_retrait: Path | None = None,
-    suivre: Callable[[str], None] | None = None,
+    suivre: Callable[[str], None] | None = None, graine: int | None = None,
 ) -> dict:
     """Build the database at `db` (atomically replaced) from the demo, or from the official
     files given (never both). Returns the build summary (build_info). `garder`: keep a copy in
@@ -192,7 +196,7 @@ def construire(
     db = Path(db)
     fichiers = fichiers or Fichiers()
     prog = Progression(afficher, suivre=suivre)
-    prep = preparer(departement, fichiers, prog, tolerer_rejets)
+    prep = preparer(departement, fichiers, prog, tolerer_rejets, graine)
     con, lecture = prep.con, prep.lecture
     try:
         prog.etape("positions", positions, con)
@@ -203,6 +207,8 @@ def construire(
                                          ignore_index=True))
         duree = time.perf_counter() - prog.debut
         info = _build_info(con, departement, prep.annee_defaut, duree, lecture is None)
+        if graine is not None and lecture is None:
+            info["graine_demo"] = str(graine)  # the audit rebuilds the same micro-data with it
         for option, emp in prep.empreintes.items():
             info[f"fichier_{option}"] = emp.texte()
         for option, path in fichiers.donnes().items():  # what the next partial update starts from

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ess.db import connecter
+from etl import build
 from etl.build import BuildError, construire
 from etl.sources import SourceInvalide, flores, sirene, zonages
 from etl.sources.chargement import Fichiers
@@ -171,6 +172,48 @@ def _etat(db: Path) -> tuple[str, int]:
 def _laisse_a_cote(db: Path) -> list[str]:
     """What lies beside the database besides itself and its kept versions (temporaries…)."""
     return sorted(p.name for p in db.parent.iterdir() if p.name not in (db.name, "historique"))
+
+
+def test_ecriture_en_echec_a_mi_chemin(base, tmp_path, monkeypatch):
+    """The new file fails after 7 of its tables are written: the served database keeps its bytes
+    and its inode (written in place, it would open with 7 tables), and nothing is left beside it."""
+    _dossier, db0, etab, ul = base
+    db = _en_service(db0, tmp_path)
+    avant = _etat(db)
+    monkeypatch.setattr(build, "MARTS", [*build.MARTS[:7], "table_absente", *build.MARTS[7:]])
+    with pytest.raises(duckdb.CatalogException, match="table_absente"):
+        construire(db, "31", afficher=lambda _m: None,
+                   fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+    assert _etat(db) == avant
+    assert _laisse_a_cote(db) == []
+
+
+@pytest.mark.parametrize(("breche", "attendu"), [
+    ("UPDATE etablissements SET nom = 'Nommé' WHERE NOT diffusible",
+     "établissement non diffusible localisé ou nommé"),
+    ("INSERT INTO etablissements SELECT * FROM etablissements LIMIT 1",
+     "etablissements : clé (siret) en double"),
+], ids=["non diffusible nommé", "clé répétée"])
+def test_construction_complete_arretee_par_ses_contrats(base, tmp_path, monkeypatch, breche, attendu):
+    """A whole build whose marts break a contract (a non-diffusible establishment named, a key
+    repeated) stops with the contract's message and never reaches the served file."""
+    _dossier, db0, etab, ul = base
+    db = _en_service(db0, tmp_path)
+    avant = _etat(db)
+    executer = build.executer_sql
+
+    def marts_casses(con, fichier):
+        executer(con, fichier)
+        if fichier == "03_marts.sql":
+            con.execute(breche)
+
+    monkeypatch.setattr(build, "executer_sql", marts_casses)
+    with pytest.raises(BuildError, match="Contrôles de la base en échec") as echec:
+        construire(db, "31", afficher=lambda _m: None,
+                   fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+    assert attendu in str(echec.value)
+    assert _etat(db) == avant
+    assert _laisse_a_cote(db) == []
 
 
 # A build that stops, as a test can make it, after writing `n` tables of the new file: it says so

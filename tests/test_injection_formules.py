@@ -2,7 +2,8 @@
 `=HYPERLINK(…)`), project names from the register, rejected lines of a loaded file, comments
 typed by staff — through every download button of every page (AppTest) and every export of
 the CLI. No spreadsheet cell may start like a formula (= + - @ tab CR) unless it is a number
-or our SIRET formula; no workbook cell may be a formula."""
+or our SIRET formula; no workbook cell may be a formula. Word runs no formula: there a name is
+written as it is (no spreadsheet apostrophe) and never becomes a field."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import zipfile
 
+import docx
 import duckdb
 import openpyxl
 import pytest
@@ -71,6 +73,19 @@ def piege(db_demo, tmp_path_factory):
     return db, suivi
 
 
+def _paragraphes_docx(contenu: bytes) -> list[str]:
+    """Every paragraph of a Word file (body, table cells, headers, footers), after checking that
+    its only fields are the footer's page numbers."""
+    with zipfile.ZipFile(io.BytesIO(contenu)) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+    champs = re.findall(rb"<w:instrText[^>]*>([^<]*)<", xml) + re.findall(rb'w:instr="([^"]*)"', xml)
+    assert {c.strip() for c in champs} <= {b"PAGE", b"NUMPAGES"}, champs
+    doc = docx.Document(io.BytesIO(contenu))
+    cellules = [c for t in doc.tables for r in t.rows for c in r.cells]
+    pieds = [p for s in doc.sections for part in (s.header, s.footer) for p in part.paragraphs]
+    return [p.text for p in [*doc.paragraphs, *(p for c in cellules for p in c.paragraphs), *pieds]]
+
+
 def _cellules(nom: str, contenu: bytes) -> list:
     """Every cell of a downloaded spreadsheet (CSV, zip of CSV, XLSX); [] for PDF and DOCX."""
     if nom.endswith(".csv"):
@@ -89,7 +104,13 @@ def _cellules(nom: str, contenu: bytes) -> list:
 
 
 def _verifier(nom: str, contenu: bytes) -> list[str]:
-    """The cells of a download that carry a hostile text (neutralised, or the test fails)."""
+    """The cells of a download that carry a hostile text (neutralised, or the test fails); in a
+    Word file, the paragraphs (written as they are, or the test fails)."""
+    if nom.endswith(".docx"):
+        textes = _paragraphes_docx(contenu)
+        deformes = [t for t in textes if t.startswith("'") and t[1:].startswith(DEBUTS_DANGEREUX)]
+        assert not deformes, f"{nom} : noms déformés {deformes[:5]}"
+        return [t for t in textes if any(m.strip() in t for m in MECHANTS)]
     cellules = [c for c in _cellules(nom, contenu) if isinstance(c, str)]
     dangereuses = [c for c in cellules if c.startswith(DEBUTS_DANGEREUX) and not LICITE.fullmatch(c)]
     assert not dangereuses, f"{nom} : {dangereuses[:5]}"
@@ -147,9 +168,10 @@ def test_telechargements_des_pages(piege, monkeypatch, page, parametres, etat, b
     assert sorted(b.label for b in at.download_button) == sorted(boutons)
     assert len(telecharges) == len(boutons)
     vus = {nom: _verifier(nom, contenu) for nom, contenu in telecharges.values()}
-    avec_texte = [b for b in boutons if b not in SANS_TEXTE_LIBRE and "PDF" not in b and "Word" not in b]
+    avec_texte = [b for b in boutons if b not in SANS_TEXTE_LIBRE and "PDF" not in b]
     if avec_texte:  # the hostile texts did reach the files (neutralised: _verifier)
         assert any(vus.values()), f"aucun texte piégé dans {list(vus)}"
+    assert all(vus[nom] for nom in vus if nom.endswith(".docx"))  # names in Word, as they are
 
 
 def _cli(piege, *args) -> str:
@@ -161,15 +183,18 @@ def _cli(piege, *args) -> str:
 
 
 @pytest.mark.parametrize("commande", [
-    ["fiche", "--territoire", EPCI, "--format", "csv", "--format", "xlsx"],
+    ["fiche", "--territoire", EPCI, "--format", "csv", "--format", "xlsx", "--format", "docx"],
     ["fiche", "--tous", "epci", "--format", "csv", "--processus", "1"],
     ["bilan", "--annee", "2025", "--format", "xlsx"],
+    ["bilan", "--annee", "2025", "--format", "docx"],
 ])
 def test_exports_de_la_ligne_de_commande(piege, tmp_path, commande):
     _cli(piege, *commande, "--out", str(tmp_path))
-    fichiers = [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".zip", ".xlsx")]
+    fichiers = [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".zip", ".xlsx", ".docx")]
     assert fichiers
-    assert [c for p in fichiers for c in _verifier(p.name, p.read_bytes())]  # hostile texts, neutralised
+    vus = {p.name: _verifier(p.name, p.read_bytes()) for p in fichiers}
+    assert any(vus.values())  # hostile texts, neutralised (spreadsheets) or as they are (Word)
+    assert all(vus[nom] for nom in vus if nom.endswith(".docx"))
 
 
 def test_chiffres_json_garde_les_noms(piege):

@@ -193,7 +193,7 @@ def test_ecriture_en_echec_a_mi_chemin(base, tmp_path, monkeypatch):
      "établissement non diffusible localisé ou nommé"),
     ("INSERT INTO etablissements SELECT * FROM etablissements LIMIT 1",
      "etablissements : clé (siret) en double"),
-], ids=["non diffusible nommé", "clé répétée"])
+], ids=["non-diffusible-nomme", "cle-repetee"])
 def test_construction_complete_arretee_par_ses_contrats(base, tmp_path, monkeypatch, breche, attendu):
     """A whole build whose marts break a contract (a non-diffusible establishment named, a key
     repeated) stops with the contract's message and never reaches the served file."""

@@ -116,22 +116,22 @@ def test_la_construction_garde_dates_etat_et_famille(con):
 # Every way the application counts the ESS employer establishments of the département at
 # 31/12: a number (or the SIRETs, where the path lists them).
 CHEMINS = {
-    "chiffres clés, SIRENE": lambda con, base: indicateurs.chiffres_cles(
+    "chiffres-cles-sirene": lambda con, base: indicateurs.chiffres_cles(
         con, DEPARTEMENT, ANNEE, "sirene")["etablissements_employeurs_ess"],
     # the employment table the build estimates from the size bands
-    "chiffres clés, statistique": lambda con, base: indicateurs.chiffres_cles(
+    "chiffres-cles-statistique": lambda con, base: indicateurs.chiffres_cles(
         con, DEPARTEMENT, ANNEE)["etablissements_employeurs_ess"],
-    "points de la carte, SIRENE": lambda con, base: set(carte.etablissements(con, ANNEE, "sirene")["siret"]),
-    "points de la carte, statistique": lambda con, base: set(carte.etablissements(con, ANNEE)["siret"]),
-    "couche SIRENE de la carte (EPCI)": lambda con, base: int(carte.donnees(
+    "carte-points-sirene": lambda con, base: set(carte.etablissements(con, ANNEE, "sirene")["siret"]),
+    "carte-points-statistique": lambda con, base: set(carte.etablissements(con, ANNEE)["siret"]),
+    "carte-couche-sirene-epci": lambda con, base: int(carte.donnees(
         con, "epci", "etablissements_ess", ANNEE, "sirene")["valeur"].sum()),
-    "couche SIRENE de la carte (communes)": lambda con, base: int(carte.donnees(
+    "carte-couche-sirene-communes": lambda con, base: int(carte.donnees(
         con, "commune", "etablissements_ess", ANNEE, "sirene")["valeur"].sum()),
-    "fiche, SIRENE": lambda con, base: _fiche(con, "sirene"),
-    "fiche, statistique": lambda con, base: _fiche(con, "statistique"),
-    "ligne de commande, SIRENE": lambda con, base: cli(
+    "fiche-sirene": lambda con, base: _fiche(con, "sirene"),
+    "fiche-statistique": lambda con, base: _fiche(con, "statistique"),
+    "cli-chiffres-sirene": lambda con, base: cli(
         base, "--perimetre", "sirene")["etablissements_employeurs_ess"],
-    "ligne de commande, statistique": lambda con, base: cli(base)["etablissements_employeurs_ess"],
+    "cli-chiffres-statistique": lambda con, base: cli(base)["etablissements_employeurs_ess"],
 }
 
 

@@ -31,6 +31,10 @@ from tests.conftest import RACINE
 
 MECHANTS = ['=HYPERLINK("http://exemple.invalid","clic")', "+33 1 23 45", "-2+3+cmd", "@SUM(A1)",
             "\tTabulation", "\rRetour"]
+# a vertical tab and a form feed, as a name pasted from Word brings them: XML (XLSX, DOCX) cannot
+# hold them, a workbook or Word file with one could not be written at all
+CONTROLE = "Entraide\x0bsolidaire\x0cdu quartier"
+PIEGES = [*MECHANTS, CONTROLE]
 EPCI = "epci:200068815"  # Cœur de Garonne: a mid-sized EPCI, quick fiches
 # a figure, or the formula that keeps a SIRET's leading zero: allowed to start with - or =
 LICITE = re.compile(r'-?\d+(,\d+)?|="\d+"')
@@ -40,7 +44,8 @@ LICITE = re.compile(r'-?\d+(,\d+)?|="\d+"')
 def piege(db_demo, tmp_path_factory):
     """A copy of the demo database and a staff store where hostile texts stand in every field
     a download may carry: establishments (names, a commune), territories (an EPCI, a PETR),
-    projects (name, holder, theme, funding scheme), rejected lines, plan indicators."""
+    projects (name, holder, theme, funding scheme), rejected lines, plan indicators; and a name,
+    a project, a rejected line and an indicator with control characters."""
     dossier = tmp_path_factory.mktemp("piege")
     db, suivi = dossier / "ess.duckdb", dossier / "suivi.sqlite"
     shutil.copy(db_demo, db)
@@ -49,8 +54,8 @@ def piege(db_demo, tmp_path_factory):
             "SELECT e.siret FROM etablissements e JOIN appartenance a USING (commune) "
             "WHERE a.territoire = ? AND e.employeur AND e.diffusible AND e.famille_ess IS NOT NULL "
             "AND e.lon IS NOT NULL AND e.date_fermeture IS NULL AND e.date_creation < DATE '2015-01-01' "
-            "ORDER BY e.siret LIMIT ?", [EPCI, len(MECHANTS)]).fetchall()]
-        for siret, nom in zip(sirets, MECHANTS, strict=True):
+            "ORDER BY e.siret LIMIT ?", [EPCI, len(PIEGES)]).fetchall()]
+        for siret, nom in zip(sirets, PIEGES, strict=True):
             con.execute("UPDATE etablissements SET nom = ? WHERE siret = ?", [nom, siret])
         (commune,) = con.execute("SELECT min(commune) FROM appartenance WHERE territoire = ?",
                                  [EPCI]).fetchone()
@@ -60,16 +65,19 @@ def piege(db_demo, tmp_path_factory):
         con.execute(renommer, [MECHANTS[0], EPCI])
         petr = con.execute("SELECT min(territoire) FROM territoires WHERE niveau = 'petr'").fetchone()[0]
         con.execute(renommer, [MECHANTS[3], petr])
-        projets = [p for (p,) in con.execute("SELECT id_projet FROM projets ORDER BY id_projet LIMIT 3")
+        projets = [p for (p,) in con.execute("SELECT id_projet FROM projets ORDER BY id_projet LIMIT 4")
                    .fetchall()]
-        for p, (nom, porteur) in zip(projets, [MECHANTS[:2], MECHANTS[2:4], MECHANTS[4:]], strict=True):
+        for p, (nom, porteur) in zip(projets, [MECHANTS[:2], MECHANTS[2:4], MECHANTS[4:], [CONTROLE] * 2],
+                                     strict=True):
             con.execute("UPDATE projets SET nom_projet = ?, porteur = ?, theme = ?, dispositif = ? "
                         "WHERE id_projet = ?", [nom, porteur, MECHANTS[3], MECHANTS[1], p])
         con.executemany("INSERT INTO rejets_lignes VALUES ('flores', 'flores.csv', ?, 'effectifs', ?, ?)",
-                        [[k + 2, m, m] for k, m in enumerate(MECHANTS)])
+                        [[k + 2, m, m] for k, m in enumerate(PIEGES)])
     with store.ouvrir(suivi) as con:
         i = ind.creer_indicateur(con, "1", MECHANTS[0], MECHANTS[3], "marie")
         ind.enregistrer_valeur(con, i, 2025, "12", "7", MECHANTS[0], MECHANTS[2], 0, "marie")
+        j = ind.creer_indicateur(con, "2", CONTROLE, "projets", "marie")
+        ind.enregistrer_valeur(con, j, 2025, "3", "2", CONTROLE, "", 0, "marie")
     return db, suivi
 
 
@@ -195,6 +203,9 @@ def test_exports_de_la_ligne_de_commande(piege, tmp_path, commande):
     vus = {p.name: _verifier(p.name, p.read_bytes()) for p in fichiers}
     assert any(vus.values())  # hostile texts, neutralised (spreadsheets) or as they are (Word)
     assert all(vus[nom] for nom in vus if nom.endswith(".docx"))
+    if "--territoire" in commande:  # the name with control characters, written and readable
+        classeur = next(p for p in fichiers if p.suffix == ".xlsx")
+        assert "Entraide solidaire du quartier" in _cellules(classeur.name, classeur.read_bytes())
 
 
 def test_chiffres_json_garde_les_noms(piege):

@@ -24,9 +24,25 @@ FORMATS = {  # format → (extension, MIME type)
 
 
 def rendre(doc: Document, format: str) -> bytes:
-    """The document in one format; only the writer asked for is imported."""
+    """The document in one format; only the writer asked for is imported. Its texts are made
+    `lisible` first: one name holding a control character would stop a workbook or Word file."""
     from importlib import import_module
 
     if format not in FORMATS:
         raise ValueError(f"Format inconnu : « {format} » (pdf, xlsx, docx ou csv).")
-    return import_module(f"ess.document.rendu_{format}").generer(doc.numeroter())
+    return import_module(f"ess.document.rendu_{format}").generer(_lisible(doc.numeroter()))
+
+
+def _lisible(x):
+    """A copy of a document's blocks (dataclasses, lists, tuples) with every text `lisible`."""
+    from dataclasses import fields, is_dataclass, replace
+
+    from ess.exports.securite import lisible
+
+    if isinstance(x, str):
+        return lisible(x)
+    if isinstance(x, list | tuple):
+        return type(x)(_lisible(v) for v in x)
+    if is_dataclass(x) and not isinstance(x, type):
+        return replace(x, **{f.name: _lisible(getattr(x, f.name)) for f in fields(x) if f.init})
+    return x

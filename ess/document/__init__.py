@@ -2,6 +2,8 @@
 (`ess.document.modele`) and the PDF, DOCX, XLSX and CSV writers only render those blocks, so a
 fix to a table or a note lands in every format."""
 
+from dataclasses import fields, is_dataclass, replace
+
 from ess.document.modele import (  # noqa: F401 (the package's vocabulary)
     LEGENDE,
     NON_DIFFUSE,
@@ -14,6 +16,7 @@ from ess.document.modele import (  # noqa: F401 (the package's vocabulary)
     Section,
     Tableau,
 )
+from ess.exports.securite import lisible
 
 FORMATS = {  # format → (extension, MIME type)
     "pdf": ("pdf", "application/pdf"),
@@ -35,10 +38,6 @@ def rendre(doc: Document, format: str) -> bytes:
 
 def _lisible(x):
     """A copy of a document's blocks (dataclasses, lists, tuples) with every text `lisible`."""
-    from dataclasses import fields, is_dataclass, replace
-
-    from ess.exports.securite import lisible
-
     if isinstance(x, str):
         return lisible(x)
     if isinstance(x, list | tuple):

@@ -7,6 +7,7 @@ only the marts are copied into the output file, so nothing unpublishable ever re
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -221,7 +222,7 @@ def construire(
         if erreurs:
             raise BuildError("Contrôles de la base en échec :\n- " + "\n- ".join(erreurs))
         garde_retrait(reference_retrait or db, info, force)
-        afficher("  écriture de la base…")  # a progress mark (the kill test waits for it)
+        afficher("  écriture de la base…")
         prog.etape("écriture", _ecrire, con, db, garder)
         return info
     finally:
@@ -253,8 +254,31 @@ def garde_retrait(db: Path, info: dict, force: bool) -> None:
             )
 
 
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def temporaires_abandonnes(db: Path) -> list[Path]:
+    """Half-written files of builds (and restorations) into `db` whose process is gone: killed
+    while writing (SIGKILL, out of memory, a server stopped), it never touched the served file
+    but could not remove its temporary, as large as the database. A live build's are kept."""
+    motif = re.compile(re.escape(f".{db.name}.") + r"(\d+)\.(?:tmp|tmp\.wal|restauration)")
+    if not db.parent.is_dir():
+        return []
+    return sorted(p for p in db.parent.iterdir()
+                  if (m := motif.fullmatch(p.name)) and not _vivant(int(m.group(1))))
+
+
 def _ecrire(con: duckdb.DuckDBPyConnection, db: Path, garder: bool = True) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
+    for abandonne in temporaires_abandonnes(db):
+        abandonne.unlink(missing_ok=True)
     tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:

@@ -1,11 +1,11 @@
-# Dev loop: make run | make test | make lint | make bench | make fiches-exemple
+# Dev loop: make run | make test | make lint | make bench | make fiches-exemple | make mutations
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/ess.duckdb
 STAMP := $(VENV)/.installe
 
-.PHONY: run test lint bench build clean fiches-exemple
+.PHONY: run test lint bench build clean fiches-exemple mutations
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: $(STAMP) $(DB)
 # Five representative fiches and the bilan in every format, for a human look (bench/out/).
 fiches-exemple: $(STAMP) $(DB)
 	$(PY) bench/fiches_exemple.py --db $(DB)
+
+# Deliberate breakages (bench/mutations.toml), one at a time on a scratch copy: each must make
+# its tests fail. Some: make mutations MUTANTS="ecriture-en-place contrats-sautes"
+mutations: $(STAMP)
+	$(PY) bench/mutations.py $(MUTANTS)
 
 clean:
 	rm -rf $(VENV) $(DB)

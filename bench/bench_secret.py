@@ -1,13 +1,16 @@
-"""Banc d'essai du secret statistique (`make bench`) : pour chaque année, la protection (masquage
-secondaire) et l'audit, à froid (sans le cache des protections déjà calculées), sur les deux
-processus de la construction ; puis la part de cellules masquées par échelon, face à la part des
-seules cellules sensibles (les cibles de l'issue 11).
+"""Banc d'essai du secret statistique (`make bench`) : pour chaque tirage de la démonstration
+(défaut, graines 7 et 2024) et chaque année, la protection (masquage secondaire, contre
+l'attaquant extérieur et chaque établissement seul dans sa ligne) et son audit, à froid (sans
+le cache des protections déjà calculées), sur les deux processus de la construction ; puis la
+part de cellules masquées par échelon, face à la part des seules cellules sensibles (les
+cibles de l'issue 25).
 
-Lancer depuis la racine du dépôt : `.venv/bin/python bench/bench_secret.py [ANNEE ...]`.
+Lancer depuis la racine du dépôt : `.venv/bin/python bench/bench_secret.py [--graine N ...] [ANNEE ...]`.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -25,30 +28,32 @@ from etl.build import Progression, preparer  # noqa: E402
 from etl.secret import emploi  # noqa: E402
 from etl.sources.chargement import Fichiers  # noqa: E402
 
-# (échelon, groupes, nomenclature) suivis par l'issue 11, avec l'écart visé en points
+# (échelon, niveau, groupes, nomenclature, écart visé en points)
 CIBLES = [
     ("privé des communes", "commune", ["prive"], "ensemble", 3.0),
     ("ESS × A21 des EPCI", "epci", ["ess"], "a21", 6.0),
-    ("familles des EPCI", "epci", ["association", "cooperative", "mutuelle", "fondation"], "ensemble", 4.0),
+    ("familles des EPCI", "epci", list(emploi.FAMILLES), "ensemble", 4.0),
+    ("ESS × A21 des PETR", "petr", ["ess"], "a21", 12.0),
     ("ESS des EPCI", "epci", ["ess"], "ensemble", None),
-    ("ESS × A21 des PETR", "petr", ["ess"], "a21", None),
+    ("familles des PETR", "petr", list(emploi.FAMILLES), "ensemble", None),
 ]
+GRAINES = [None, 7, 2024]  # None : la démonstration par défaut
 
 
 def fr(x: float, d: int = 1) -> str:
     return f"{x:,.{d}f}".replace(",", "\u202f").replace(".", ",")
 
 
-def main(annees: list[int]) -> None:
-    os.environ["ESS_CACHE_SECRET"] = ""  # à froid
+def un_tirage(graine: int | None, annees: list[int]) -> pd.DataFrame:
+    nom = "démonstration par défaut" if graine is None else f"graine {graine}"
     t = time.perf_counter()
-    prep = preparer("31", Fichiers(), Progression(lambda _m: None))
+    prep = preparer("31", Fichiers(), Progression(lambda _m: None), graine=graine)
     try:
         modele = emploi.annees(prep.con)
     finally:
         prep.con.close()
-    print(f"Modèle (cellules publiées en sommes de lignes sources) : {fr(time.perf_counter() - t)} s")
     modele = {a: m for a, m in modele.items() if not annees or a in annees}
+    print(f"\n== {nom} : modèle en {fr(time.perf_counter() - t)} s", flush=True)
     debut = time.perf_counter()
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
         resultats = dict(zip(modele, pool.map(emploi.proteger, modele.values()), strict=True))
@@ -56,27 +61,38 @@ def main(annees: list[int]) -> None:
     lignes = []
     for an, (cache, r) in resultats.items():
         a = modele[an]
-        audit = "réussi" if all(r[f"audit_{m}"].sur for m in emploi.MESURES) else "ÉCHEC"
+        constats = [r[f"audit_{m}"] for m in emploi.MESURES]
+        audit = "réussi" if all(c.sur for c in constats) else "ÉCHEC"
+        initie = sum(c.initie_lp for c in constats)
         print(f"{an} : protection {fr(r['duree_protection'])} s ({r['lp']} programmes linéaires), audit "
-              f"{fr(r['duree_audit'])} s — {r['primaires']} sensibles, {int(cache.sum())} masquées sur "
-              f"{len(cache)} ; audit : {audit}")
-        c = a.cellules.assign(cache=cache, primaire=a.tableaux["effectifs"].primaire()[a.classe], annee=an)
-        lignes.append(c)
+              f"{fr(r['duree_audit'])} s ({initie} initiés bornés à part) — {r['primaires']} sensibles, "
+              f"{int(cache.sum())} masquées sur {len(cache)} ; audit : {audit}", flush=True)
+        lignes.append(a.cellules.assign(cache=cache, primaire=a.tableaux["effectifs"].primaire()[a.classe],
+                                        annee=an))
     print(f"Secret statistique, {len(modele)} années sur 2 processus : {fr(total)} s")
     c = pd.concat(lignes)
-    for libelle, niveau, groupes, nomenclature, ecart in CIBLES:
+    ecarts = {}
+    for libelle, niveau, groupes, nomenclature, cible in CIBLES:
         sel = c[(c["niveau"] == niveau) & c["groupe"].isin(groupes) & (c["nomenclature"] == nomenclature)]
-        masque, prim = 100 * sel["cache"].mean(), 100 * sel["primaire"].mean()
-        cible = f" (cible ≤ +{fr(ecart)})" if ecart is not None else ""
-        print(f"  {libelle} : {fr(masque)} % masquées, {fr(prim)} % sensibles, "
-              f"+{fr(masque - prim)} points{cible}")
-    ess = c[(c["niveau"] == "epci") & (c["groupe"] == "ess") & (c["nomenclature"] == "ensemble")]
-    complements = ess[ess["cache"] & ~ess["primaire"]].groupby("annee")["territoire"].apply(list)
-    print("  compléments parmi les totaux ESS des EPCI, par année : "
-          + "; ".join(f"{an} : {', '.join(v) or 'aucun'}" for an, v in complements.items()))
-    print(f"  toutes cellules : {fr(100 * c['cache'].mean())} % masquées, "
-          f"{fr(100 * c['primaire'].mean())} % sensibles")
+        ecarts[libelle] = 100 * (sel["cache"].mean() - sel["primaire"].mean())
+        visee = f" (cible ≤ +{fr(cible)})" if cible is not None else ""
+        masque, sensible = 100 * sel["cache"].mean(), 100 * sel["primaire"].mean()
+        print(f"  {libelle} : {fr(masque)} % masquées, {fr(sensible)} % sensibles, "
+              f"+{fr(ecarts[libelle])} points{visee}")
+    return pd.Series(ecarts, name=nom)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graine", type=int, action="append", help="un seul tirage (répétable)")
+    parser.add_argument("annees", type=int, nargs="*")
+    args = parser.parse_args()
+    os.environ["ESS_CACHE_SECRET"] = ""  # à froid
+    graines = args.graine or GRAINES
+    tableau = pd.concat([un_tirage(g, args.annees) for g in graines], axis=1)
+    print("\nPoints de cellules masquées au-delà des seules sensibles, 2017-2023 :")
+    print(tableau.map(fr).to_string())
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]])
+    main()

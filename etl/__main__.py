@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--tolerer-rejets", action="store_true",
                        help="écarter les lignes en erreur (code inconnu, valeur invalide, doublon…) "
                             "au lieu de refuser le fichier ; chacune est listée avec sa ligne et son motif")
+    build.add_argument("--graine", type=int, metavar="N",
+                       help="démonstration : autre tirage des données fictives (même calage)")
     build.add_argument("--force", action="store_true",
                        help="accepter une baisse de plus de 2 %% des lignes par rapport à la base précédente")
     audit = sous.add_parser(
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--departement", default="31")
     audit.add_argument("--annee", type=int, action="append",
                        help="année à auditer (répétable ; défaut : toutes)")
+    audit.add_argument("--graine", type=int, metavar="N",
+                       help="démonstration : le tirage de la construction (python -m etl build --graine)")
     for option, aide in OPTIONS_FICHIERS.items():
         audit.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F",
                            help=f"{aide} (les mêmes fichiers que la construction)")
@@ -92,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     debut = time.perf_counter()
     try:
         info = construire(args.db, args.departement, afficher=lambda m: print(m, flush=True),
-                          fichiers=fichiers, force=args.force, tolerer_rejets=args.tolerer_rejets)
+                          fichiers=fichiers, force=args.force, tolerer_rejets=args.tolerer_rejets,
+                          graine=args.graine)
     except ERREURS_UTILISATEUR as exc:
         print(f"Erreur : {exc}\nLa base existante n'a pas été modifiée.", file=sys.stderr)
         return 2
@@ -151,6 +156,7 @@ def _chantier(args) -> int:
 
 def _audit(args, fichiers: Fichiers) -> int:
     from etl.audit_secret import auditer_base
+    from etl.secret.tableau import exigences_en_clair
 
     if not args.db.exists():
         print(f"Erreur : base introuvable : {args.db}", file=sys.stderr)
@@ -158,12 +164,11 @@ def _audit(args, fichiers: Fichiers) -> int:
     print(f"Audit du secret statistique de {args.db} (attaquant : tout ce que la base publie)", flush=True)
     try:
         sur = auditer_base(args.db, fichiers, args.departement, args.annee,
-                           afficher=lambda m: print(m, flush=True))
+                           afficher=lambda m: print(m, flush=True), graine=args.graine)
     except (*ERREURS_UTILISATEUR, duckdb.Error) as exc:  # the database audited may be unreadable
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
-    print("Audit réussi : aucune cellule masquée recalculable, chaque cellule sensible protégée à ±10 %."
-          if sur else "Audit en échec : voir ci-dessus.")
+    print(f"Audit réussi : {exigences_en_clair()}." if sur else "Audit en échec : voir ci-dessus.")
     return 0 if sur else 3
 
 

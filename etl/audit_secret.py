@@ -2,8 +2,10 @@
 
 Rebuilds the micro-data in memory from the same sources as the build (the demo, or the
 files given), reads what the database publishes, and for every year and measure runs the
-rank test and the LP bounds of every primary-sensitive cell — without the witnesses
-the protection found, so nothing of the protection is taken on trust."""
+rank test and the LP bounds of every primary-sensitive cell, from outside (everything
+published, SIRENE counts and size bands of every micro-cell) and for every establishment
+alone in its micro-cell knowing its own figure — without the witnesses the protection found,
+so nothing of the protection is taken on trust."""
 
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ from etl.sources.chargement import Fichiers
 
 
 def auditer_base(
-    db: Path, fichiers: Fichiers, departement: str = "31", annees: list[int] | None = None, afficher=print
+    db: Path, fichiers: Fichiers, departement: str = "31", annees: list[int] | None = None, afficher=print,
+    graine: int | None = None,
 ) -> bool:
-    prep = preparer(departement, fichiers, Progression(lambda _m: None))
+    prep = preparer(departement, fichiers, Progression(lambda _m: None), graine=graine)
     try:
         modele = emploi.annees(prep.con)
     finally:
@@ -66,8 +69,10 @@ def auditer_base(
             afficher(
                 f"{an} {mesure:9} : {int(cache.sum())} cellules masquées, {c.bornes_calculees} "
                 f"cellules sensibles bornées par programmation linéaire ({c.lp_complets} sur tout le "
-                f"tableau), {len(c.determinees)} recalculable(s) exactement, {len(c.sous_protegees)} "
-                f"insuffisamment protégée(s), {c.incoherentes} incohérente(s) : {etat} "
+                f"tableau), {c.initie_lp} fois pour un établissement seul dans sa ligne ; "
+                f"{len(c.determinees)} recalculable(s) exactement, {len(c.sous_protegees)} "
+                f"insuffisamment protégée(s), {len(c.par_initie)} encadrée(s) de trop près par un "
+                f"établissement connaissant son propre chiffre, {c.incoherentes} incohérente(s) : {etat} "
                 f"({time.perf_counter() - debut:.1f} s)"
             )
             for i in c.determinees[:5]:
@@ -76,6 +81,9 @@ def auditer_base(
                 afficher(
                     f"    sous-protégée : {_nom(a, i)} = {v:g}, l'attaquant l'encadre entre {lo:g} et {hi:g}"
                 )
+            for i, m, v, lo, hi in c.par_initie[:5]:
+                afficher(f"    divulguée à un initié : {_nom(a, i)} = {v:g}, {a.micro_noms[m]} l'encadre "
+                         f"entre {lo:g} et {hi:g}")
             sur &= c.sur
         sur &= _verifier_fourchettes(a, intervalles[intervalles["annee"] == an], cache, afficher)
     return sur

@@ -7,6 +7,7 @@ only the marts are copied into the output file, so nothing unpublishable ever re
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import pandas as pd
 
 from data import installer_regles
 from etl import codes, contrats, historique, secret
+from etl.demo import cibles as demo_cibles
 from etl.demo import generer
 from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
@@ -129,9 +131,11 @@ class Preparation:
 
 def preparer(
     departement: str, fichiers: Fichiers, prog: Progression, tolerer_rejets: bool = False,
+    graine: int | None = None,
 ) -> Preparation:
     """Sources → staging → intermediate tables (int_emploi…), in memory; the caller closes
-    `con`. Shared by the build and by the secret audit, which must see the same micro-data."""
+    `con`. Shared by the build and by the secret audit, which must see the same micro-data.
+    `graine`: another seed for the demo (the same calibration, other fictitious data)."""
     con = duckdb.connect()  # staging stays in memory
     installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
@@ -150,7 +154,8 @@ def preparer(
             annee_defaut = None
             sources = lecture.sources
         else:
-            demo = prog.etape("données de démonstration", generer, ref)
+            cibles = demo_cibles() | ({"seed": graine} if graine is not None else {})
+            demo = prog.etape("données de démonstration", generer, ref, cibles)
             _creer(con, "raw_sirene_etablissements", demo.sirene_etablissements)
             _creer(con, "raw_sirene_unites_legales", demo.sirene_unites_legales)
             _creer(con, "raw_flores", demo.flores)
@@ -183,7 +188,7 @@ def construire(
     db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
     fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
     garder: bool = True, reference_retrait: Path | None = None,
-    suivre: Callable[[str], None] | None = None,
+    suivre: Callable[[str], None] | None = None, graine: int | None = None,
 ) -> dict:
     """Build the database at `db` (atomically replaced) from the demo, or from the official
     files given (never both). Returns the build summary (build_info). `garder`: keep a copy in
@@ -192,7 +197,7 @@ def construire(
     db = Path(db)
     fichiers = fichiers or Fichiers()
     prog = Progression(afficher, suivre=suivre)
-    prep = preparer(departement, fichiers, prog, tolerer_rejets)
+    prep = preparer(departement, fichiers, prog, tolerer_rejets, graine)
     con, lecture = prep.con, prep.lecture
     try:
         prog.etape("positions", positions, con)
@@ -203,6 +208,8 @@ def construire(
                                          ignore_index=True))
         duree = time.perf_counter() - prog.debut
         info = _build_info(con, departement, prep.annee_defaut, duree, lecture is None)
+        if graine is not None and lecture is None:
+            info["graine_demo"] = str(graine)  # the audit rebuilds the same micro-data with it
         for option, emp in prep.empreintes.items():
             info[f"fichier_{option}"] = emp.texte()
         for option, path in fichiers.donnes().items():  # what the next partial update starts from
@@ -215,7 +222,7 @@ def construire(
         if erreurs:
             raise BuildError("Contrôles de la base en échec :\n- " + "\n- ".join(erreurs))
         garde_retrait(reference_retrait or db, info, force)
-        afficher("  écriture de la base…")  # a progress mark (the kill test waits for it)
+        afficher("  écriture de la base…")
         prog.etape("écriture", _ecrire, con, db, garder)
         return info
     finally:
@@ -247,8 +254,31 @@ def garde_retrait(db: Path, info: dict, force: bool) -> None:
             )
 
 
+def _vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def temporaires_abandonnes(db: Path) -> list[Path]:
+    """Half-written files of builds (and restorations) into `db` whose process is gone: killed
+    while writing (SIGKILL, out of memory, a server stopped), it never touched the served file
+    but could not remove its temporary, as large as the database. A live build's are kept."""
+    motif = re.compile(re.escape(f".{db.name}.") + r"(\d+)\.(?:tmp|tmp\.wal|restauration)")
+    if not db.parent.is_dir():
+        return []
+    return sorted(p for p in db.parent.iterdir()
+                  if (m := motif.fullmatch(p.name)) and not _vivant(int(m.group(1))))
+
+
 def _ecrire(con: duckdb.DuckDBPyConnection, db: Path, garder: bool = True) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
+    for abandonne in temporaires_abandonnes(db):
+        abandonne.unlink(missing_ok=True)
     tmp = db.with_name(f".{db.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:

@@ -4,6 +4,7 @@ fixtures), read-only connections on it, and a Streamlit server on loopback for b
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="session")
 def db_demo(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("db") / "ess.duckdb"
-    construire(path, "31", afficher=lambda _msg: None)
+    deja = os.environ.get("ESS_TESTS_BASE_DEMO")  # built beforehand by this very tree (bench/mutations.py)
+    if deja:
+        shutil.copyfile(deja, path)
+    else:
+        construire(path, "31", afficher=lambda _msg: None)
     return path
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ess.db import connecter
+from etl import build
 from etl.build import BuildError, construire
 from etl.sources import SourceInvalide, flores, sirene, zonages
 from etl.sources.chargement import Fichiers
@@ -156,25 +158,106 @@ def test_garde_contre_les_baisses(base, tmp_path):
     assert int(info["lignes_etablissements"]) < len(ETABLISSEMENTS)
 
 
+def _en_service(db: Path, dossier: Path) -> Path:
+    """A copy of a built database, alone in its folder: the file a server would be reading."""
+    (dossier / "service").mkdir()
+    return Path(shutil.copy2(db, dossier / "service" / "ess.duckdb"))
+
+
+def _etat(db: Path) -> tuple[str, int]:
+    """The served file's bytes and inode (a reader holding it open keeps reading this file)."""
+    return empreinte(db), db.stat().st_ino
+
+
+def _laisse_a_cote(db: Path) -> list[str]:
+    """What lies beside the database besides itself and its kept versions (temporaries…)."""
+    return sorted(p.name for p in db.parent.iterdir() if p.name not in (db.name, "historique"))
+
+
+def test_ecriture_en_echec_a_mi_chemin(base, tmp_path, monkeypatch):
+    """The new file fails after 7 of its tables are written: the served database keeps its bytes
+    and its inode (written in place, it would open with 7 tables), and nothing is left beside it."""
+    _dossier, db0, etab, ul = base
+    db = _en_service(db0, tmp_path)
+    avant = _etat(db)
+    monkeypatch.setattr(build, "MARTS", [*build.MARTS[:7], "table_absente", *build.MARTS[7:]])
+    with pytest.raises(duckdb.CatalogException, match="table_absente"):
+        construire(db, "31", afficher=lambda _m: None,
+                   fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+    assert _etat(db) == avant
+    assert _laisse_a_cote(db) == []
+
+
+@pytest.mark.parametrize(("breche", "attendu"), [
+    ("UPDATE etablissements SET nom = 'Nommé' WHERE NOT diffusible",
+     "établissement non diffusible localisé ou nommé"),
+    ("INSERT INTO etablissements SELECT * FROM etablissements LIMIT 1",
+     "etablissements : clé (siret) en double"),
+], ids=["non-diffusible-nomme", "cle-repetee"])
+def test_construction_complete_arretee_par_ses_contrats(base, tmp_path, monkeypatch, breche, attendu):
+    """A whole build whose marts break a contract (a non-diffusible establishment named, a key
+    repeated) stops with the contract's message and never reaches the served file."""
+    _dossier, db0, etab, ul = base
+    db = _en_service(db0, tmp_path)
+    avant = _etat(db)
+    executer = build.executer_sql
+
+    def marts_casses(con, fichier):
+        executer(con, fichier)
+        if fichier == "03_marts.sql":
+            con.execute(breche)
+
+    monkeypatch.setattr(build, "executer_sql", marts_casses)
+    with pytest.raises(BuildError, match="Contrôles de la base en échec") as echec:
+        construire(db, "31", afficher=lambda _m: None,
+                   fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+    assert attendu in str(echec.value)
+    assert _etat(db) == avant
+    assert _laisse_a_cote(db) == []
+
+
+# A build that stops, as a test can make it, after writing `n` tables of the new file: it says so
+# on stdout, then waits for a line on stdin that never comes (the test kills it there).
+ARRET_EN_COURS = """
+import sys
+from etl import build
+from etl.__main__ import main
+
+class Arret(list):
+    def __iter__(self):
+        for i, table in enumerate(list.__iter__(self)):
+            if i == int(sys.argv[1]):
+                print(f"{i} tables écrites", flush=True)
+                sys.stdin.readline()
+            yield table
+
+build.MARTS = Arret(build.MARTS)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
 def test_construction_tuee_en_cours(base, tmp_path):
-    """SIGKILL while the new file is written: the previous database still opens and serves."""
-    _dossier, db, etab, ul = base
-    avant = empreinte(db)
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "etl", "build", "--db", str(db), "--force",
-         "--sirene-etablissements", str(etab), "--sirene-unites-legales", str(ul)],
-        cwd=RACINE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        start_new_session=True,
-    )
+    """SIGKILL once 7 tables of the new file are written: the served database keeps its bytes
+    and inode, opens and serves; the next build removes what the dead one left (its temporary,
+    as large as a database), not a live build's."""
+    _dossier, db0, etab, ul = base
+    db = _en_service(db0, tmp_path)
+    avant = _etat(db)
+    options = ["build", "--db", str(db), "--force", "--sirene-etablissements", str(etab),
+               "--sirene-unites-legales", str(ul)]
+    proc = subprocess.Popen([sys.executable, "-c", ARRET_EN_COURS, "7", *options], cwd=RACINE,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, start_new_session=True)
     try:
         for ligne in proc.stdout:
-            if "écriture de la base" in ligne:
+            if "7 tables écrites" in ligne:
                 os.kill(proc.pid, signal.SIGKILL)
                 break
     finally:
-        proc.wait(timeout=60)
+        proc.wait(timeout=120)
     assert proc.returncode == -signal.SIGKILL
-    assert empreinte(db) == avant
+    assert _etat(db) == avant
+    assert _laisse_a_cote(db)  # the dead build's temporary
     con = connecter(db)
     try:
         assert con.execute("SELECT valeur FROM build_info WHERE cle = 'demo'").fetchall() == [("non",)]
@@ -184,6 +267,12 @@ def test_construction_tuee_en_cours(base, tmp_path):
                         "--perimetre", "sirene", "--json", "--db", str(db)],
                        cwd=RACINE, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+    vivant = db.with_name(f".{db.name}.{os.getppid()}.tmp")  # a build still running
+    vivant.write_bytes(b"en cours")
+    construire(db, "31", afficher=lambda _m: None, force=True,
+               fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul))
+    assert _laisse_a_cote(db) == [vivant.name]
 
 
 # Random or mutated bytes: a reader either reads them or says why in French, nothing else.

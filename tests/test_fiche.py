@@ -307,3 +307,34 @@ def test_total_masque_renvoie_au_departement_nomme(con):
     phrases += [c.phrase for c in getattr(doc, "chiffres", []) or []]
     masque = next(p for p in phrases if p.startswith("Masqué pour protéger"))
     assert "; la Haute-Garonne en compte 55\u202f100." in masque
+
+
+@pytest.mark.parametrize("code", ["departement:31", "epci:200068815", "petr:comminges-pyrenees",
+                                  "commune:31483"])
+def test_evolution_egale_aux_chiffres_cles(con, monkeypatch, code):
+    """The evolution table of a fiche (a year that is not the default one) holds, for the chosen
+    year and the first year of its trend, the key figures of those years, ESS and private in
+    their own columns; the jobs' trend reads the change between them with its sign (up or down
+    depending on the territory), and the « Salariés de l'ESS » chart draws ESS jobs."""
+    from ess import indicateurs
+    from ess.fiche.comparaisons import annee_debut
+    from ess.format import nombre
+
+    annee = 2022
+    courbes = []
+    monkeypatch.setattr(mise_en_page.graphiques, "courbe",
+                        lambda x, y, *a, **k: courbes.append((list(x), list(y))) or b"png")
+    f = fiche.fiche(con, code, annee)
+    doc = mise_en_page.document(f, con)
+    serie = {ligne[0]: ligne[1:] for ligne in f.tableau("evolution").lignes}
+    debut = annee_debut(list(serie), annee)
+    cles = {a: indicateurs.chiffres_cles(con, code, a) for a in serie}
+    for a in (debut, annee):
+        c = cles[a]
+        assert serie[a] == [c["etablissements_employeurs_ess"], c["effectifs_ess"], c["effectifs_prive"],
+                            round(c["part_ess_emploi_prive"] / 100, 4)], a
+    ecart = 100 * (cles[annee]["effectifs_ess"] / cles[debut]["effectifs_ess"] - 1)
+    signe = "+" if ecart > 0 else "\u2212"
+    emplois = next(c for c in doc.chiffres if c.libelle == "Effectifs salariés de l'ESS")
+    assert emplois.tendance == f"{signe}{nombre(abs(ecart), 1)}\u202f% depuis {debut}"
+    assert courbes[0] == (list(serie), [cles[a]["effectifs_ess"] for a in serie])

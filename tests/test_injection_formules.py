@@ -2,7 +2,8 @@
 `=HYPERLINK(…)`), project names from the register, rejected lines of a loaded file, comments
 typed by staff — through every download button of every page (AppTest) and every export of
 the CLI. No spreadsheet cell may start like a formula (= + - @ tab CR) unless it is a number
-or our SIRET formula; no workbook cell may be a formula."""
+or our SIRET formula; no workbook cell may be a formula. Word runs no formula: there a name is
+written as it is (no spreadsheet apostrophe) and never becomes a field."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import zipfile
 
+import docx
 import duckdb
 import openpyxl
 import pytest
@@ -29,6 +31,10 @@ from tests.conftest import RACINE
 
 MECHANTS = ['=HYPERLINK("http://exemple.invalid","clic")', "+33 1 23 45", "-2+3+cmd", "@SUM(A1)",
             "\tTabulation", "\rRetour"]
+# a vertical tab and a form feed, as a name pasted from Word brings them: XML (XLSX, DOCX) cannot
+# hold them, a workbook or Word file with one could not be written at all
+CONTROLE = "Entraide\x0bsolidaire\x0cdu quartier"
+PIEGES = [*MECHANTS, CONTROLE]
 EPCI = "epci:200068815"  # Cœur de Garonne: a mid-sized EPCI, quick fiches
 # a figure, or the formula that keeps a SIRET's leading zero: allowed to start with - or =
 LICITE = re.compile(r'-?\d+(,\d+)?|="\d+"')
@@ -38,7 +44,8 @@ LICITE = re.compile(r'-?\d+(,\d+)?|="\d+"')
 def piege(db_demo, tmp_path_factory):
     """A copy of the demo database and a staff store where hostile texts stand in every field
     a download may carry: establishments (names, a commune), territories (an EPCI, a PETR),
-    projects (name, holder, theme, funding scheme), rejected lines, plan indicators."""
+    projects (name, holder, theme, funding scheme), rejected lines, plan indicators; and a name,
+    a project, a rejected line and an indicator with control characters."""
     dossier = tmp_path_factory.mktemp("piege")
     db, suivi = dossier / "ess.duckdb", dossier / "suivi.sqlite"
     shutil.copy(db_demo, db)
@@ -47,8 +54,8 @@ def piege(db_demo, tmp_path_factory):
             "SELECT e.siret FROM etablissements e JOIN appartenance a USING (commune) "
             "WHERE a.territoire = ? AND e.employeur AND e.diffusible AND e.famille_ess IS NOT NULL "
             "AND e.lon IS NOT NULL AND e.date_fermeture IS NULL AND e.date_creation < DATE '2015-01-01' "
-            "ORDER BY e.siret LIMIT ?", [EPCI, len(MECHANTS)]).fetchall()]
-        for siret, nom in zip(sirets, MECHANTS, strict=True):
+            "ORDER BY e.siret LIMIT ?", [EPCI, len(PIEGES)]).fetchall()]
+        for siret, nom in zip(sirets, PIEGES, strict=True):
             con.execute("UPDATE etablissements SET nom = ? WHERE siret = ?", [nom, siret])
         (commune,) = con.execute("SELECT min(commune) FROM appartenance WHERE territoire = ?",
                                  [EPCI]).fetchone()
@@ -58,17 +65,33 @@ def piege(db_demo, tmp_path_factory):
         con.execute(renommer, [MECHANTS[0], EPCI])
         petr = con.execute("SELECT min(territoire) FROM territoires WHERE niveau = 'petr'").fetchone()[0]
         con.execute(renommer, [MECHANTS[3], petr])
-        projets = [p for (p,) in con.execute("SELECT id_projet FROM projets ORDER BY id_projet LIMIT 3")
+        projets = [p for (p,) in con.execute("SELECT id_projet FROM projets ORDER BY id_projet LIMIT 4")
                    .fetchall()]
-        for p, (nom, porteur) in zip(projets, [MECHANTS[:2], MECHANTS[2:4], MECHANTS[4:]], strict=True):
+        for p, (nom, porteur) in zip(projets, [MECHANTS[:2], MECHANTS[2:4], MECHANTS[4:], [CONTROLE] * 2],
+                                     strict=True):
             con.execute("UPDATE projets SET nom_projet = ?, porteur = ?, theme = ?, dispositif = ? "
                         "WHERE id_projet = ?", [nom, porteur, MECHANTS[3], MECHANTS[1], p])
         con.executemany("INSERT INTO rejets_lignes VALUES ('flores', 'flores.csv', ?, 'effectifs', ?, ?)",
-                        [[k + 2, m, m] for k, m in enumerate(MECHANTS)])
+                        [[k + 2, m, m] for k, m in enumerate(PIEGES)])
     with store.ouvrir(suivi) as con:
         i = ind.creer_indicateur(con, "1", MECHANTS[0], MECHANTS[3], "marie")
         ind.enregistrer_valeur(con, i, 2025, "12", "7", MECHANTS[0], MECHANTS[2], 0, "marie")
+        j = ind.creer_indicateur(con, "2", CONTROLE, "projets", "marie")
+        ind.enregistrer_valeur(con, j, 2025, "3", "2", CONTROLE, "", 0, "marie")
     return db, suivi
+
+
+def _paragraphes_docx(contenu: bytes) -> list[str]:
+    """Every paragraph of a Word file (body, table cells, headers, footers), after checking that
+    its only fields are the footer's page numbers."""
+    with zipfile.ZipFile(io.BytesIO(contenu)) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+    champs = re.findall(rb"<w:instrText[^>]*>([^<]*)<", xml) + re.findall(rb'w:instr="([^"]*)"', xml)
+    assert {c.strip() for c in champs} <= {b"PAGE", b"NUMPAGES"}, champs
+    doc = docx.Document(io.BytesIO(contenu))
+    cellules = [c for t in doc.tables for r in t.rows for c in r.cells]
+    pieds = [p for s in doc.sections for part in (s.header, s.footer) for p in part.paragraphs]
+    return [p.text for p in [*doc.paragraphs, *(p for c in cellules for p in c.paragraphs), *pieds]]
 
 
 def _cellules(nom: str, contenu: bytes) -> list:
@@ -90,7 +113,13 @@ def _cellules(nom: str, contenu: bytes) -> list:
 
 
 def _verifier(nom: str, contenu: bytes) -> list[str]:
-    """The cells of a download that carry a hostile text (neutralised, or the test fails)."""
+    """The cells of a download that carry a hostile text (neutralised, or the test fails); in a
+    Word file, the paragraphs (written as they are, or the test fails)."""
+    if nom.endswith(".docx"):
+        textes = _paragraphes_docx(contenu)
+        deformes = [t for t in textes if t.startswith("'") and t[1:].startswith(DEBUTS_DANGEREUX)]
+        assert not deformes, f"{nom} : noms déformés {deformes[:5]}"
+        return [t for t in textes if any(m.strip() in t for m in MECHANTS)]
     cellules = [c for c in _cellules(nom, contenu) if isinstance(c, str)]
     dangereuses = [c for c in cellules if c.startswith(DEBUTS_DANGEREUX) and not LICITE.fullmatch(c)]
     assert not dangereuses, f"{nom} : {dangereuses[:5]}"
@@ -149,9 +178,10 @@ def test_telechargements_des_pages(piege, monkeypatch, page, parametres, etat, b
     assert sorted(b.label for b in at.download_button) == sorted(boutons)
     assert len(telecharges) == len(boutons)
     vus = {nom: _verifier(nom, contenu) for nom, contenu in telecharges.values()}
-    avec_texte = [b for b in boutons if b not in SANS_TEXTE_LIBRE and "PDF" not in b and "Word" not in b]
+    avec_texte = [b for b in boutons if b not in SANS_TEXTE_LIBRE and "PDF" not in b]
     if avec_texte:  # the hostile texts did reach the files (neutralised: _verifier)
         assert any(vus.values()), f"aucun texte piégé dans {list(vus)}"
+    assert all(vus[nom] for nom in vus if nom.endswith(".docx"))  # names in Word, as they are
 
 
 def _cli(piege, *args) -> str:
@@ -163,15 +193,21 @@ def _cli(piege, *args) -> str:
 
 
 @pytest.mark.parametrize("commande", [
-    ["fiche", "--territoire", EPCI, "--format", "csv", "--format", "xlsx"],
+    ["fiche", "--territoire", EPCI, "--format", "csv", "--format", "xlsx", "--format", "docx"],
     ["fiche", "--tous", "epci", "--format", "csv", "--processus", "1"],
     ["bilan", "--annee", "2025", "--format", "xlsx"],
+    ["bilan", "--annee", "2025", "--format", "docx"],
 ])
 def test_exports_de_la_ligne_de_commande(piege, tmp_path, commande):
     _cli(piege, *commande, "--out", str(tmp_path))
-    fichiers = [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".zip", ".xlsx")]
+    fichiers = [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".zip", ".xlsx", ".docx")]
     assert fichiers
-    assert [c for p in fichiers for c in _verifier(p.name, p.read_bytes())]  # hostile texts, neutralised
+    vus = {p.name: _verifier(p.name, p.read_bytes()) for p in fichiers}
+    assert any(vus.values())  # hostile texts, neutralised (spreadsheets) or as they are (Word)
+    assert all(vus[nom] for nom in vus if nom.endswith(".docx"))
+    if "--territoire" in commande:  # the name with control characters, written and readable
+        classeur = next(p for p in fichiers if p.suffix == ".xlsx")
+        assert "Entraide solidaire du quartier" in _cellules(classeur.name, classeur.read_bytes())
 
 
 def test_chiffres_json_garde_les_noms(piege):

@@ -1,10 +1,13 @@
-"""Safety of exported files: spreadsheet formula injection and file names.
+"""Safety of exported files: spreadsheet formula injection, characters XML cannot hold, and
+file names.
 
 A text cell beginning with = + - @ (or tab, carriage return) is run as a formula by Excel
 and LibreOffice when the file is opened (OWASP "CSV injection"): such cells get a leading
 apostrophe, which spreadsheets show as text. The CSV writer (ess.exports.csv) and the workbook
-writers (ess.document.rendu_xlsx, ess.suivi.classeur) call it on every text cell. File names
-keep ASCII letters, digits and -_.
+writers (ess.document.rendu_xlsx, ess.suivi.classeur) call `neutraliser` on every text cell.
+A control character XML cannot hold becomes a space (`lisible`) in every document
+(ess.document.rendre) and in the plan-indicators workbook. File names keep ASCII letters,
+digits and -_.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import unicodedata
 
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 LONGUEUR_MAX = 120
+# Control characters XML 1.0 cannot hold (tab, LF and CR aside): a vertical tab or a form feed
+# comes with a name pasted from Word; a workbook or a Word file holding one cannot be written.
+ILLISIBLES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutraliser(valeur):
@@ -21,6 +27,11 @@ def neutraliser(valeur):
     if isinstance(valeur, str) and valeur.startswith(DEBUTS_DANGEREUX):
         return "'" + valeur
     return valeur
+
+
+def lisible(texte: str) -> str:
+    """The text with each control character XML cannot hold replaced by a space."""
+    return ILLISIBLES.sub(" ", texte)
 
 
 def retablir(valeur):

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ess import format as fr
-from ess.exports.securite import neutraliser, retablir
+from ess.exports.securite import lisible, neutraliser, retablir
 from ess.suivi import saisies as ind
 from ess.suivi.store import lire_journal, transaction
 from ess.suivi.structure import STATUTS, Plan, charger_plan
@@ -75,8 +75,10 @@ def tableau_activites(con: sqlite3.Connection, plan: Plan | None = None) -> pd.D
 
 def _valeur(v):
     """A cell: nothing for a missing value; text neutralised (comments and names are typed by
-    staff: « =HYPERLINK(…) » would be a live formula), numbers as numbers."""
-    return None if (isinstance(v, float) and pd.isna(v)) or v is pd.NA else neutraliser(v)
+    staff: « =HYPERLINK(…) » would be a live formula) and lisible, numbers as numbers."""
+    if (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return None
+    return neutraliser(lisible(v)) if isinstance(v, str) else v
 
 
 def _feuille(wb: Workbook, titre: str, df: pd.DataFrame) -> None:

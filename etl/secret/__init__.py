@@ -1,13 +1,17 @@
 """Secret statistique, applied when the marts are built (sources.md §5), with its proof.
 
+- `connaissance`: what the attacker knows a priori (SIRENE counts and size bands of every
+  micro-cell; one insider at a time, alone in its micro-cell).
 - `tableau`: the published table as linear forms over micro-cells (the attacker's model);
-  primary rules (frequency, dominance) and protection levels.
-- `suppression`: secondary suppression at least cost (LP heuristic, certificates).
-- `secteurs`: the sector cells (A21, A38) chosen again all together, by an exact MIP.
+  primary rules (frequency, dominance) and protection levels, outsider and insider.
+- `temoins`: witnesses (changes the publication cannot tell from the truth), of least move.
+- `secteurs`: secondary suppression at least cost, all cells together, by an exact MIP
+  (Fischetti–Salazar cuts, insiders included).
+- `suppression`: the LP heuristic (certificates), for what the exact model leaves and EQTP.
 - `emploi`: from the staging tables to that model, per year and measure.
-- `audit`: the attacker — LP bounds of every sensitive cell and a rank test (least squares on
-  the 0/1 system) that no hidden cell is determined — run by the build before it swaps the
-  database in.
+- `audit`: the attacker — LP bounds of every sensitive cell, from outside and for every
+  insider, and a rank test (least squares on the 0/1 system) that no hidden cell is
+  determined — run by the build before it swaps the database in.
 """
 
 from __future__ import annotations
@@ -21,10 +25,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data import DATA
 from etl.secret import emploi
 from etl.secret.tableau import SEUIL_DOMINANCE, SEUIL_FREQUENCE
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 __all__ = ["MOTIFS", "SEUIL_DOMINANCE", "SEUIL_FREQUENCE", "echecs", "publier", "resume", "tableau_rapport"]
 
@@ -95,8 +98,8 @@ def _table_fourchettes(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
 
 def echecs(rapports: dict) -> list[str]:
     """What the audit found, in French: any hidden cell the attacker determines exactly, any
-    primary cell whose interval is too narrow (except those no suppression can protect, which
-    the report lists)."""
+    primary cell whose interval is too narrow, from outside or for one establishment knowing
+    its own figure (except those no suppression can protect, which the report lists)."""
     out = []
     for an, r in rapports.items():
         for mesure in emploi.MESURES:
@@ -111,6 +114,13 @@ def echecs(rapports: dict) -> list[str]:
                 out.append(
                     f"{an}, {mesure} : {len(c.sous_protegees)} cellule(s) sensible(s) insuffisamment "
                     f"protégée(s) (ex. {nom} = {v:g}, encadrée entre {lo:g} et {hi:g})"
+                )
+            if c.par_initie:
+                nom, initie, v, lo, hi = c.par_initie[0]
+                out.append(
+                    f"{an}, {mesure} : {len(c.par_initie)} cellule(s) sensible(s) qu'un établissement "
+                    f"connaissant son propre chiffre encadre de trop près (ex. {nom} = {v:g}, encadrée "
+                    f"entre {lo:g} et {hi:g} par {initie})"
                 )
             if c.incoherentes:
                 out.append(
@@ -135,10 +145,13 @@ def tableau_rapport(rapports: dict) -> pd.DataFrame:
                     "masquees": r["masquees"],
                     "impossibles": len(r["impossibles"]),
                     "exemples_impossibles": "; ".join(r["impossibles"][:5]),
+                    "impossibles_initie": len(r["impossibles_initie"]),
                     "determinees": len(c.determinees),
                     "sous_protegees": len(c.sous_protegees),
+                    "divulguees_initie": len(c.par_initie),
                     "prouvees_par_temoin": c.temoins,
                     "bornes_lp": c.bornes_calculees,
+                    "initie_lp": c.initie_lp,
                     "duree_protection_s": round(r["duree_protection"], 2),
                     "duree_audit_s": round(r["duree_audit"], 2),
                 }
@@ -155,5 +168,6 @@ def resume(rapports: dict) -> dict[str, str]:
         "secret_primaires": str(sum(r["primaires"] for r in rapports.values())),
         "secret_masquees": str(masquees),
         "secret_impossibles": str(sum(len(r["impossibles"]) for r in rapports.values())),
+        "secret_impossibles_initie": str(sum(len(r["impossibles_initie"]) for r in rapports.values())),
         "secret_audit": "réussi" if not echecs(rapports) else "échec",
     }

@@ -14,13 +14,24 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from etl.secret import audit, secteurs, suppression
-from etl.secret.tableau import Tableau, dominante_micro, dominante_par_cellule, fusionner_micro, signatures
+from etl.secret import audit, connaissance, secteurs, suppression
+from etl.secret.tableau import (
+    PROTECTION,
+    PROTECTION_MIN,
+    SEUIL_DOMINANCE,
+    SEUIL_FREQUENCE,
+    Tableau,
+    dominante_micro,
+    dominante_par_cellule,
+    fusionner_micro,
+    signatures,
+    sommer,
+)
 
 MESURES = ("effectifs", "eqtp")
 CLE = ["territoire", "annee", "groupe", "nomenclature", "secteur"]  # a published cell
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
-VERSION = "secret-8"  # changes whenever the protection method does (a cache key part)
+VERSION = "secret-9"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {
@@ -35,13 +46,14 @@ POIDS_NIVEAU = {
 # Each hidden cell also costs as many jobs as this: one complement rather than two smaller
 COUT_FIXE = 20.0
 # Within the headline cells of EPCI and PETR: the famille juridique totals are the ESS lens
-# every portrait opens with (four cells), the A21 sections of an EPCI its detail (about
-# twelve, what the EPCI maps and portraits show): hiding a family total costs 4 times its
-# level's weight, an EPCI section 3 times (a PETR section once: the PETR pays for its EPCIs).
-# Measured on the demo, 2017-2023, with the exact model of the sectors: EPCI sections ×2 →
-# ×3, EPCI section complements 87 → 74, PETR section complements about 69 → 96.
+# every portrait opens with (four cells), the A21 sections their detail (about twelve, what
+# the maps and portraits show): hiding a family total costs 4 times its level's weight, a
+# section 3 times. A PETR section cost once its level's weight until the SIRENE-aware attacker
+# and the insiders (issue 25): the model then hid a quarter of the PETR sections (+24 points
+# over the sensitive ones, default demo 2017); as dear as an EPCI's, +14 (EPCI sections +8 →
+# +10).
 FACTEUR_FAMILLES = 4.0
-FACTEUR_A21_EPCI = 3.0
+FACTEUR_A21 = 3.0
 FAMILLES = ("association", "cooperative", "mutuelle", "fondation")
 
 CELLULES = """
@@ -54,23 +66,31 @@ JOIN ref_diffusion_emploi d ON d.niveau = t.niveau AND d.groupe = e.groupe
 ORDER BY e.annee, e.territoire, e.groupe, e.nomenclature, e.secteur
 """
 
-# Micro-cells: the input rows of every family a published group contains; the size bands of
-# the listed establishments of the cell (public SIRENE) give each a lower bound.
+# Micro-cells: the input rows of every family a published group contains, with what public
+# SIRENE says of each (etl.secret.connaissance): how many establishments are listed with a size
+# band of that year, the sums of their bands' minimums and maximums (NULL: a band without one).
 MICRO = """
 WITH bandes AS (
-    SELECT e.commune, e.a38, coalesce(e.famille_ess, 'prive_hors_ess') AS famille, y.annee,
-           sum(t.effectif_min::INTEGER) AS minimum
+    SELECT e.commune, e.a38,
+           CASE WHEN e.famille_ess IS NOT NULL THEN e.famille_ess
+                WHEN starts_with(e.categorie_juridique, '7') THEN 'public'
+                ELSE 'prive_hors_ess' END AS famille,
+           y.annee,
+           count(*) AS bande_nb,
+           sum(t.effectif_min::INTEGER) AS bande_min,
+           CASE WHEN count(nullif(t.effectif_max, '')) = count(*)
+                THEN sum(try_cast(nullif(t.effectif_max, '') AS INTEGER)) END AS bande_max
     FROM int_etablissements e
     JOIN ref_tranches_effectifs t USING (tranche)
     CROSS JOIN (SELECT DISTINCT annee FROM stg_flores) y
-    WHERE e.employeur AND e.diffusible AND e.a38 IS NOT NULL
-      AND e.date_creation <= make_date(y.annee, 12, 31)
-      AND (e.date_fermeture IS NULL OR e.date_fermeture > make_date(y.annee, 12, 31))
+    WHERE e.employeur AND e.a38 IS NOT NULL
+      AND actif_au_31_12(e.date_creation, e.date_fermeture, y.annee)
       AND e.annee_effectifs = y.annee
     GROUP BY ALL
 )
 SELECT f.annee, f.commune, f.famille, f.a38, s.a21, f.nb_etablissements, f.effectifs, f.eqtp,
-       f.effectif_max, coalesce(b.minimum, 0) AS minimum
+       f.effectif_max, coalesce(b.bande_nb, 0) AS bande_nb, coalesce(b.bande_min, 0) AS bande_min,
+       coalesce(b.bande_max, 'infinity'::DOUBLE) AS bande_max
 FROM stg_flores f
 JOIN ref_naf_a38 s USING (a38)
 LEFT JOIN bandes b USING (annee, commune, a38, famille)
@@ -122,6 +142,7 @@ class Annee:
     cellules: pd.DataFrame
     classe: np.ndarray
     tableaux: dict[str, Tableau]
+    micro_noms: list[str]  # per micro-cell of the model, its rows (an insider's, in the reports)
 
 
 def charger(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -159,7 +180,9 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     )
     classe, premier = signatures(A)  # cells with the same micro-cells are one cell of the model
     Ak = A[premier]
-    z = zones.reindex(m["commune"])
+    A2, groupe, representant = fusionner_micro(Ak.tocsc())
+    n = A2.shape[1]
+    z = zones.reindex(m["commune"].iloc[representant])
     zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0]
                                 for col in ("epci", "petr", "dans_metropole")])
     cout = np.bincount(classe, weights=_cout(c), minlength=len(premier))
@@ -169,21 +192,32 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     nb = Ak @ m["nb_etablissements"].to_numpy(dtype=float)
     tableaux = {}
     for mesure in MESURES:
-        minimum = m["minimum"].to_numpy(dtype=float) if mesure == "effectifs" else np.zeros(len(m))
         valeurs = np.nan_to_num(m[mesure].to_numpy(dtype=float))  # EQTP may be absent from a file
-        A2, valeurs, minimum, zones2 = fusionner_micro(
-            Ak.tocsc(), valeurs, np.minimum(minimum, valeurs), zones=zone_ids
-        )
+        if mesure == "effectifs":
+            bornes = connaissance.effectifs(valeurs, m["nb_etablissements"], m["bande_min"], m["bande_max"],
+                                            m["bande_nb"])
+        else:
+            bornes = connaissance.eqtp(valeurs, m["nb_etablissements"])
+        initie, initie_min, initie_max = connaissance.initie(valeurs, bornes, groupe, n)
         tableaux[mesure] = Tableau(
             A=A2,
-            micro=valeurs,
-            micro_min=minimum,
+            micro=sommer(groupe, n, valeurs),
+            micro_min=sommer(groupe, n, bornes.min),
+            micro_max=sommer(groupe, n, bornes.max),
             nb=nb if mesure == "effectifs" else np.zeros(len(nb)),
             dominante=dom if mesure == "effectifs" else np.zeros(len(nb)),
             cout=cout,
-            zones=zones2,
+            zones=zone_ids,
+            initie=initie,
+            initie_min=initie_min,
+            initie_max=initie_max,
         )
-    return Annee(c, classe, tableaux)
+    lignes = m.iloc[representant]
+    taille = np.bincount(groupe, minlength=n)
+    noms = [f"l'établissement seul de commune:{r.commune} {r.famille} {r.a38}" if k == 1 else
+            f"un établissement seul dans sa ligne parmi commune:{r.commune} {r.famille} ({k} lignes)"
+            for r, k in zip(lignes.itertuples(), taille, strict=True)]
+    return Annee(c, classe, tableaux, noms)
 
 
 def _cout(c: pd.DataFrame) -> np.ndarray:
@@ -194,30 +228,35 @@ def _cout(c: pd.DataFrame) -> np.ndarray:
     tete = (c["nomenclature"] == "ensemble") | ((c["nomenclature"] == "a21") & groupement)
     facteur = np.select(
         [groupement & c["groupe"].isin(FAMILLES) & (c["nomenclature"] == "ensemble"),
-         (c["niveau"] == "epci") & (c["nomenclature"] == "a21")],
-        [FACTEUR_FAMILLES, FACTEUR_A21_EPCI],
+         groupement & (c["nomenclature"] == "a21")],
+        [FACTEUR_FAMILLES, FACTEUR_A21],
         1.0,
     )
     return (c["effectifs"].to_numpy(dtype=float) + COUT_FIXE) * np.where(tete, poids * facteur, 1.0)
 
 
 def empreinte(annee: Annee) -> str:
-    """sha256 of everything the protection depends on: the same table gives the same key."""
-    h = hashlib.sha256(VERSION.encode())
+    """sha256 of everything the protection depends on: the table, the attacker's knowledge and
+    every parameter of the method (a change of any of them computes the protection again)."""
+    parametres = (VERSION, SEUIL_FREQUENCE, SEUIL_DOMINANCE, PROTECTION, PROTECTION_MIN, COUT_FIXE,
+                  FACTEUR_FAMILLES, FACTEUR_A21, sorted(POIDS_NIVEAU.items()))
+    h = hashlib.sha256(repr(parametres).encode())
     for mesure in MESURES:
         t = annee.tableaux[mesure]
-        for a in (t.A.indptr, t.A.indices, t.micro, t.micro_min, t.nb, t.dominante, t.cout, t.zones):
+        for a in (t.A.indptr, t.A.indices, t.micro, t.micro_min, t.micro_max, t.nb, t.dominante, t.cout,
+                  t.zones, t.initie, t.initie_min, t.initie_max):
             h.update(np.ascontiguousarray(a).tobytes())
     return h.hexdigest()
 
 
-def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, list[int], int]:
-    """Effectifs: the LP heuristic for the primary cells outside the sector tables, then the
-    exact model for the sector cells (the heuristic for those it leaves, or for all of them
-    when it cannot conclude); EQTP: the heuristic, from the cells and certificates of
-    effectifs."""
+def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, list[int], list, int]:
+    """Effectifs: the exact model over every cell (the LP heuristic for the cells it leaves,
+    or for all of them when it cannot conclude); EQTP: the heuristic, from the cells and
+    witnesses of effectifs. Returns the hidden cells, the witnesses per measure, the cells and
+    the (cell, insider's micro-cell) pairs no suppression protects, the number of LPs."""
     cache = primaire.copy()
     impossibles: list[int] = []
+    initie: set[tuple[int, int]] = set()
     nb_lp = 0
 
     def heuristique(tm: Tableau, cellules: np.ndarray, precedents: list[np.ndarray]) -> list[np.ndarray]:
@@ -225,30 +264,20 @@ def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, lis
         res = suppression.proteger(tm, cache, _ordre(tm, cellules), precedents)
         cache, nb_lp = res.cache, nb_lp + res.nb_lp
         impossibles.extend(int(i) for i in res.impossibles)
+        initie.update((p, int(tm.initie[k])) for p, k in res.impossibles_initie)
         return res.certificats  # the precedents included
 
     effectifs, eqtp = (annee.tableaux[m] for m in MESURES)
-    secteur = _secteurs(annee)
-    trouves = heuristique(effectifs, primaire & ~secteur, [])
-    a_proteger = primaire.copy()
-    a_proteger[impossibles] = False
-    exact = secteurs.proteger(effectifs, cache, a_proteger, np.flatnonzero(secteur & ~primaire), trouves)
+    exact = secteurs.proteger(effectifs, cache, primaire, np.flatnonzero(~primaire), [])
     if exact is None:
-        trouves = heuristique(effectifs, primaire & secteur, trouves)
+        trouves = heuristique(effectifs, primaire, [])
     else:
-        cache, trouves, nb_lp = exact.cache, exact.certificats, nb_lp + exact.nb_lp
-        if exact.hors_modele:  # sector cells that need a complement of another kind
+        cache, trouves, nb_lp = exact.cache, exact.certificats, exact.nb_lp
+        if exact.hors_modele:  # cells no pattern protects (a-priori bounds): reported by it
             trouves = heuristique(effectifs, np.isin(np.arange(len(cache)), exact.hors_modele), trouves)
     certificats = {"effectifs": trouves, "eqtp": heuristique(eqtp, primaire, trouves)}
     certificats = {m: np.array(c).reshape(-1, effectifs.A.shape[1]) for m, c in certificats.items()}
-    return cache, certificats, sorted(set(impossibles)), nb_lp
-
-
-def _secteurs(annee: Annee) -> np.ndarray:
-    """Model cells that are sector cells (A21 sections, A38 divisions) in every row."""
-    n = annee.tableaux["effectifs"].A.shape[0]
-    secteur = annee.cellules["nomenclature"].isin(["a21", "a38"]).to_numpy()
-    return np.bincount(annee.classe, weights=secteur, minlength=n) == np.bincount(annee.classe, minlength=n)
+    return cache, certificats, sorted(set(impossibles)), sorted(initie), nb_lp
 
 
 def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:
@@ -268,8 +297,9 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
             cache = f["cache"]
             certificats = {m: f[f"certificats_{m}"] for m in MESURES}
             impossibles = [int(i) for i in f["impossibles"]]
+            impossibles_initie = [tuple(map(int, x)) for x in f["impossibles_initie"]]
     else:
-        cache, certificats, impossibles, rapport["lp"] = _calculer(annee, primaire)
+        cache, certificats, impossibles, impossibles_initie, rapport["lp"] = _calculer(annee, primaire)
         if fichier is not None:
             fichier.parent.mkdir(parents=True, exist_ok=True)
             tmp = fichier.with_suffix(f".{os.getpid()}.tmp.npz")
@@ -277,6 +307,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
                 tmp,
                 cache=cache,
                 impossibles=np.array(impossibles, dtype=np.int64),
+                impossibles_initie=np.array(impossibles_initie, dtype=np.int64).reshape(-1, 2),
                 **{f"certificats_{m}": c for m, c in certificats.items()},
             )
             os.replace(tmp, fichier)
@@ -290,15 +321,20 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
         publiees[annee.classe] = np.nan_to_num(annee.cellules[mesure].to_numpy(dtype=float))
         rapport[f"audit_{mesure}"] = audit.auditer(
             tm, cache, primaire & ~np.isin(np.arange(len(cache)), impossibles),
-            valeurs_publiees=publiees, temoins=list(certificats[mesure]), arrondi=ARRONDI[mesure])
+            valeurs_publiees=publiees, temoins=list(certificats[mesure]), arrondi=ARRONDI[mesure],
+            exclus_initie=frozenset(impossibles_initie))
     rapport["duree_audit"] = time.perf_counter() - debut
     rapport["fourchettes"] = _fourchettes(annee, cache, primaire)
     # report cells by their published rows, not by model index
     rapport["impossibles"] = _lignes(annee, rapport["impossibles"])
+    rapport["impossibles_initie"] = [f"{_lignes(annee, [p])[0]} face à {annee.micro_noms[m]}"
+                                     for p, m in impossibles_initie]
     for mesure in MESURES:
         c = rapport[f"audit_{mesure}"]
         c.determinees = _lignes(annee, c.determinees)
         c.sous_protegees = [(_lignes(annee, [i])[0], *reste) for i, *reste in c.sous_protegees]
+        c.par_initie = [(_lignes(annee, [i])[0], annee.micro_noms[m], *reste)
+                        for i, m, *reste in c.par_initie]
     return cache[annee.classe], rapport
 
 

@@ -84,14 +84,25 @@ class Repete:
         self.h.setOptionValue("simplex_strategy", 4)  # primal
         self.h.passModel(_modele(np.zeros(self.n), M, ligne_min, ligne_max, col_min, col_max))
 
-    def resoudre(self, colonnes: np.ndarray, c, col_min, col_max):
-        """min c·x after setting the cost and bounds of `colonnes` (the other costs are 0):
-        (x, objective, reduced costs) or None."""
+    def resoudre(self, colonnes: np.ndarray, c, col_min, col_max, autres=None):
+        """min c·x after setting the cost and bounds of `colonnes` (the other costs are 0);
+        `autres`: (columns, min, max, min after, max after), bounds of other columns for this
+        solve only. (x, objective, reduced costs) or None."""
         colonnes = np.asarray(colonnes, dtype=np.int32)
         cout = np.zeros(self.n)
         cout[colonnes] = c
         self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cout)
         self.h.changeColsBounds(len(colonnes), colonnes, _fini(col_min), _fini(col_max))
+        if autres is not None:
+            cols = np.asarray(autres[0], dtype=np.int32)
+            self.h.changeColsBounds(len(cols), cols, _fini(autres[1]), _fini(autres[2]))
+        try:
+            return self._resoudre()
+        finally:
+            if autres is not None:
+                self.h.changeColsBounds(len(cols), cols, _fini(autres[3]), _fini(autres[4]))
+
+    def _resoudre(self):
         self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             self.h.clearSolver()  # a warm start gone wrong: once more from scratch
@@ -100,3 +111,34 @@ class Repete:
                 return None
         s = self.h.getSolution()
         return np.asarray(s.col_value), self.h.getInfo().objective_function_value, np.asarray(s.col_dual)
+
+
+class Bornes:
+    """One LP with fixed costs solved again and again with other bounds on its rows and
+    columns, each solve from the previous basis by the dual simplex (still dual feasible when
+    only bounds change): the witness searches of the protection and the audit, 10 ms on the
+    whole demo table against 70 ms for a cold solve."""
+
+    def __init__(self, c, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max):
+        self.m, self.n = M.shape
+        self.lignes = np.arange(self.m, dtype=np.int32)
+        self.colonnes = np.arange(self.n, dtype=np.int32)
+        self.h = _highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("threads", 1)
+        self.h.setOptionValue("simplex_strategy", 1)  # dual
+        self.h.passModel(_modele(c, M, ligne_min, ligne_max, col_min, col_max))
+
+    def resoudre(self, ligne_min, ligne_max, col_min, col_max) -> np.ndarray | None:
+        """The optimal x under these bounds, or None when infeasible."""
+        self.h.changeRowsBounds(self.m, self.lignes, _fini(ligne_min), _fini(ligne_max))
+        self.h.changeColsBounds(self.n, self.colonnes, _fini(col_min), _fini(col_max))
+        self.h.run()
+        statut = self.h.getModelStatus()
+        if statut not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+            self.h.clearSolver()  # a warm start gone wrong: once more from scratch
+            self.h.run()
+            statut = self.h.getModelStatus()
+        if statut != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(self.h.getSolution().col_value)

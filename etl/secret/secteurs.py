@@ -31,10 +31,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from etl.secret import audit, lp
-from etl.secret.tableau import Tableau
+from etl.secret.tableau import Tableau, initie_max
+from etl.secret.temoins import Chercheur, proprietaires
 
 TOLERANCE = 1e-7
-CAPACITE = 10.0  # how far a sector cell may move in a certificate, in protection levels
+CAPACITE = 10.0  # how far a free sector cell may move in a certificate, in protection levels
 DUAL_TOLERANCE = 1e-7  # HiGHS' dual feasibility tolerance: smaller reduced costs are noise
 MAX_TOURS = 400  # master problems before giving the cells back to the heuristic
 
@@ -48,33 +49,83 @@ class Resultat:
 
 
 class _Temoins:
-    """Changes of the micro-data known to move a primary cell far enough, by (cell, side):
-    valid while every cell they move is hidden."""
+    """Changes of the micro-data known to move a primary cell far enough, by (cell, side), and
+    by (cell, side, insider) for those found within an insider's knowledge: valid while every
+    cell they move is hidden (`fixer` says which are, under a hiding pattern)."""
 
     def __init__(self, t: Tableau, exigence: dict[float, np.ndarray]):
         self.A = t.A.tocsr()
         self.t, self.exigence = t, exigence
         self.v = t.valeur
-        self.par_cellule: dict[tuple[int, float], list[np.ndarray]] = {}
-        self.changes: list[np.ndarray] = []
+        self.par_cellule: dict[tuple, list[int]] = {}
+        self.changes: list[tuple[np.ndarray, np.ndarray]] = []  # (d, A·d)
+        self.alphas: list[tuple[float, float]] = []  # how far each may be scaled, either way
+        self.deplacees: list[np.ndarray] = []  # the cells each moves
+        self.valide = np.zeros(0, dtype=bool)
 
-    def ajouter(self, d: np.ndarray, primaires: np.ndarray) -> None:
+    def fixer(self, cache: np.ndarray) -> None:
+        """The witnesses valid under this pattern: every cell they move is hidden."""
+        n = len(self.deplacees)
+        if not n:
+            self.valide = np.zeros(0, dtype=bool)
+            return
+        lignes = np.repeat(np.arange(n), [len(x) for x in self.deplacees])
+        M = sp.csr_matrix((np.ones(len(lignes)), (lignes, np.concatenate(self.deplacees))),
+                          shape=(n, len(cache)))
+        self.valide = (M @ (~cache).astype(float)) == 0
+
+    def ajouter(self, d: np.ndarray, primaires: np.ndarray, initie: tuple | None = None) -> None:
         """Keep d for every primary cell it moves far enough, in either direction, once scaled
-        to the largest multiple the a-priori bounds allow."""
+        to the largest multiple the a-priori bounds allow; `initie`: the (cell, side, insider)
+        it was found for. Found under the current pattern, it is valid under it."""
         s = self.A @ d
-        sup = np.flatnonzero(np.abs(s) > 1e-6 * np.maximum(1.0, np.abs(self.v)))  # cells it moves
-        for signe in (1.0, -1.0):
-            alpha = self.t.echelle_max(signe * d, signe * s)
-            portee = signe * alpha * s
+        i = len(self.changes)
+        self.changes.append((d, s))
+        self.deplacees.append(np.flatnonzero(np.abs(s) > 1e-6 * np.maximum(1.0, np.abs(self.v))))
+        self.valide = np.r_[self.valide, True]
+        self.alphas.append((self.t.echelle_max(d, s), self.t.echelle_max(-d, -s)))
+        portee = {cote: np.zeros(len(primaires)) for cote in (1.0, -1.0)}
+        for signe, alpha in zip((1.0, -1.0), self.alphas[i], strict=True):
             for cote in (1.0, -1.0):
-                besoin = self.exigence[cote][primaires]
-                ok = primaires[(besoin > 0) & (cote * portee[primaires] >= besoin * (1 - 1e-9))]
-                for p in ok:
-                    self.par_cellule.setdefault((int(p), cote), []).append(sup)
-        self.changes.append(d)
+                portee[cote] = np.maximum(portee[cote], cote * signe * alpha * s[primaires])
+        for cote in (1.0, -1.0):
+            besoin = self.exigence[cote][primaires]
+            a_voir = besoin > 0
+            for p, r, b in zip(primaires[a_voir], portee[cote][a_voir], besoin[a_voir], strict=True):
+                if r >= b * (1 - 1e-9):
+                    self.par_cellule.setdefault((int(p), cote), []).append(i)
+                elif r >= initie_max(b) * (1 - 1e-9):  # enough against an insider
+                    self.par_cellule.setdefault((int(p), cote, "initie"), []).append(i)
+        if initie is not None:
+            self.par_cellule.setdefault(initie, []).append(i)
 
-    def protege(self, p: int, cote: float, cache: np.ndarray) -> bool:
-        return any(cache[sup].all() for sup in self.par_cellule.get((p, cote), ()))
+    def valides(self, cle: tuple) -> np.ndarray:
+        i = np.asarray(self.par_cellule.get(cle, ()), dtype=np.int64)
+        return i[self.valide[i]]
+
+    def protege(self, p: int, cote: float) -> bool:
+        return bool(len(self.valides((p, cote))))
+
+    def pour_initie(self, p: int, cote: float) -> np.ndarray:
+        """Valid witnesses of (p, side) that may hold against insiders: the outsider's, and
+        those reaching only an insider's requirement."""
+        return np.r_[self.valides((p, cote)), self.valides((p, cote, "initie"))].astype(np.int64)
+
+    def initie_a_verifier(self, p: int, cote: float, initie_de: np.ndarray) -> list[int]:
+        """Insiders whose micro-cell every such witness moves."""
+        commun = np.arange(self.A.shape[1])
+        for i in self.pour_initie(p, cote):
+            commun = commun[np.abs(self.changes[i][0][commun]) > 1e-9]
+            if not len(commun):
+                return []
+        k = initie_de[commun]
+        return k[k >= 0].tolist()
+
+    def protege_initie(self, p: int, cote: float, k: int, besoin: float) -> bool:
+        if len(self.valides((p, cote, k))):
+            return True
+        return any(self.t.portee(*self.changes[i], self.alphas[i], p, cote, k) >= besoin * (1 - 1e-9)
+                   for i in self.pour_initie(p, cote))
 
 
 class _Echec(Exception):
@@ -84,50 +135,65 @@ class _Echec(Exception):
 class _Coupes:
     """The protection LP of one primary cell under a hiding pattern, on the whole table: a
     witness when the pattern protects it, else a cut over the free cells. One model, solved
-    again for each cell and side with other bounds (columns [d, s], rows A d − s = 0)."""
+    again for each cell, side and insider with other bounds (columns [d, s], rows A d − s = 0)."""
 
-    def __init__(self, t: Tableau, libres: np.ndarray, exigence: dict[float, np.ndarray]):
+    def __init__(self, t: Tableau, libres: np.ndarray):
+        self.t = t
         self.nm, self.nk = t.A.shape[1], t.A.shape[0]
         self.marge = t.valeur - t.borne_min  # how far each cell may go down
-        self.dmin = t.micro_min - t.micro  # how far each micro-cell may go down
+        self.monte = t.borne_max - t.valeur  # and up (inf: no ceiling)
+        self.dmin, self.dmax = t.micro_min - t.micro, t.micro_max - t.micro
         self.libre = np.zeros(self.nk, dtype=bool)
         self.libre[libres] = True
         self.libres = libres
-        self.exigence = exigence
         M = sp.hstack([t.A, -sp.identity(self.nk)])
         zero = np.zeros(self.nk)
-        self.lp = lp.Repete(M, zero, zero, np.r_[self.dmin, zero], np.r_[np.full(self.nm, np.inf), zero])
+        self.lp = lp.Repete(M, zero, zero, np.r_[self.dmin, zero], np.r_[self.dmax, zero])
         self.colonnes_s = np.arange(self.nm, self.nm + self.nk)
+        self.chercheur = Chercheur(t)
         self.nb_lp = 0
 
-    def resoudre(self, p: int, cote: float, cache: np.ndarray):
-        """max cote·s_p, s_p capped at the requirement so the LP is bounded: ('temoin', d), or
-        ('coupe', (coefficients over the free cells, right-hand side)), or None when hiding
-        every free cell would not protect p."""
-        cible = float(self.exigence[cote][p])
+    def resoudre(self, p: int, cote: float, cible: float, cache: np.ndarray, k: int | None = None):
+        """max cote·s_p, s_p capped at the requirement `cible` so the LP is bounded, within
+        insider k's knowledge when given: ('temoin', d), or ('coupe', (coefficients over the free
+        cells, right-hand side)), or None when hiding every free cell would not protect p."""
         U = CAPACITE * max(cible, 1.0)
+        plafond = np.where(self.libre, np.minimum(U, self.monte), self.monte)
         bas = np.where(cache, -self.marge, 0.0)
-        haut = np.where(cache, np.where(self.libre, U, np.inf), 0.0)
+        haut = np.where(cache, plafond, 0.0)
         if cote > 0:
             bas[p], haut[p] = -self.marge[p], cible
         else:
-            bas[p], haut[p] = -cible, np.inf
+            bas[p], haut[p] = -cible, self.monte[p]
         c = np.zeros(self.nk)
         c[p] = -cote
+        dmin, dmax = self.dmin, self.dmax
+        autres = None
+        if k is not None:
+            m = int(self.t.initie[k])
+            dmin, dmax = dmin.copy(), dmax.copy()
+            dmin[m] = self.t.initie_min[k] - self.t.micro[m]
+            dmax[m] = self.t.initie_max[k] - self.t.micro[m]
+            autres = (np.array([m]), dmin[[m]], dmax[[m]], self.dmin[[m]], self.dmax[[m]])
+        # a witness of least move in p's neighbourhoods, else the whole table's LP (warm)
+        d = self.chercheur.trouver(cache, p, cote * cible, k, niveaux=slice(-1))
+        if d is not None:
+            return "temoin", d
         self.nb_lp += 1
-        r = self.lp.resoudre(self.colonnes_s, c, bas, haut)
+        r = self.lp.resoudre(self.colonnes_s, c, bas, haut, autres=autres)
         if r is None:  # the zero change is always feasible: only a solver failure
             raise _Echec
         x, objectif, reduits = r
         if -objectif >= cible * (1 - 1e-7):
             d = x[: self.nm].copy()
             d[np.abs(d) < TOLERANCE] = 0.0
-            return "temoin", d
+            return "temoin", self.chercheur.reduire(d, cache, p, cote * cible, k)
         # Weak duality: for any bounds, max cote·s_p ≤ Σ_j −max(r_j,0)·min_j − min(r_j,0)·max_j
         # (r: reduced costs). Free cells' bounds are −marge·x and U·x; the rest is a constant.
         r = np.where(np.abs(reduits) < DUAL_TOLERANCE, 0.0, reduits)
         r_d, r_s = r[: self.nm], r[self.nm :]
-        constante = float(-np.maximum(r_d, 0) @ self.dmin)
+        borne = np.isfinite(dmax)  # an unbounded column has no negative reduced cost at the optimum
+        constante = float(-np.maximum(r_d, 0) @ dmin - np.minimum(r_d[borne], 0) @ dmax[borne])
         fixes = ~self.libre
         fixes[p] = True
         termes = np.zeros(self.nk)
@@ -135,7 +201,7 @@ class _Coupes:
         termes[r_s < 0] = -r_s[r_s < 0] * haut[r_s < 0]  # +inf: p cannot fail that way (no cut)
         constante += float(termes[fixes].sum())
         rl = r_s[self.libres]
-        coef = np.maximum(rl, 0) * self.marge[self.libres] + np.maximum(-rl, 0) * U
+        coef = np.maximum(rl, 0) * self.marge[self.libres] + np.maximum(-rl, 0) * plafond[self.libres]
         rhs = cible - constante
         if not coef.sum() >= rhs:
             return None
@@ -143,13 +209,15 @@ class _Coupes:
 
 
 def proteger(
-    t: Tableau, cache: np.ndarray, primaire: np.ndarray, libres: np.ndarray, certificats: list[np.ndarray]
+    t: Tableau, cache: np.ndarray, primaire: np.ndarray, libres: np.ndarray, certificats: list[np.ndarray],
+    plafonds: list[tuple[np.ndarray, int]] = (),
 ) -> Resultat | None:
     """Hide the fewest-cost cells among `libres` (indices) so that every primary cell is
-    protected, every other cell keeping its state in `cache`; `certificats`: changes already
-    found (the heuristic's), reused as witnesses. A primary cell no pattern of the free cells
-    protects (it needs another kind of complement) is left out and listed. None when the
-    model cannot conclude (inexact duals, too many rounds): the caller falls back."""
+    protected, against the outsider and every insider, every other cell keeping its state in
+    `cache`; `certificats`: changes already found (the heuristic's), reused as witnesses. A
+    primary cell no pattern of the free cells protects (it needs another kind of complement)
+    is left out and listed. None when the model cannot conclude (inexact duals, too many
+    rounds): the caller falls back."""
     haut, descente = t.exigences()
     exigence = {1.0: haut, -1.0: descente}
     primaires = np.flatnonzero(primaire)
@@ -158,49 +226,101 @@ def proteger(
     temoins = _Temoins(t, exigence)
     for d in certificats:
         temoins.ajouter(d, primaires)
-    coupes = _Coupes(t, libres, exigence)
+    coupes = _Coupes(t, libres)
+    initie_de = np.full(t.A.shape[1], -1)
+    initie_de[t.initie] = np.arange(len(t.initie))
     lignes, seconds = [], []
-    hors_modele: list[int] = []
-    for _ in range(MAX_TOURS):
-        x = _maitre(t.cout[libres], lignes, seconds)
+    hors_modele: set[int] = set()
+    for tour in range(MAX_TOURS):
+        x = _maitre(t.cout[libres], lignes, seconds, plafonds)
         if x is None:
             return None
         courant = fixe.copy()
         courant[libres[x]] = True
+        temoins.fixer(courant)
         nouvelles = 0
-        for p in primaires:
-            for cote in (1.0, -1.0):
-                if exigence[cote][p] <= 0 or p in hors_modele or temoins.protege(int(p), cote, courant):
-                    continue
-                try:
-                    r = coupes.resoudre(int(p), cote, courant)
-                except _Echec:
-                    return None
-                if r is None:
-                    hors_modele.append(int(p))
-                elif r[0] == "temoin":
-                    temoins.ajouter(r[1], primaires)
-                elif r[1][0][x].sum() >= r[1][1]:
-                    return None  # a cut the pattern already meets: the duals were not exact
-                else:
-                    lignes.append(r[1][0])
-                    seconds.append(r[1][1])
-                    nouvelles += 1
+
+        def examiner(p: int, cote: float, besoin: float, k: int | None, courant=courant, x=x) -> int:
+            """LP of (p, side, insider) under the pattern: a witness, or a new cut (returns 1)."""
+            r = coupes.resoudre(p, cote, besoin, courant, k)
+            if r is None:
+                hors_modele.add(p)
+            elif r[0] == "temoin":
+                temoins.ajouter(r[1], primaires, None if k is None else (p, cote, k))
+            elif r[1][0][x].sum() >= r[1][1]:
+                raise _Echec  # a cut the pattern already meets: the duals were not exact
+            else:
+                lignes.append(r[1][0])
+                seconds.append(r[1][1])
+                return 1
+            return 0
+
+        try:
+            for p in map(int, primaires):
+                for cote in (1.0, -1.0):
+                    if exigence[cote][p] <= 0 or p in hors_modele:
+                        continue
+                    if not temoins.protege(p, cote):
+                        nouvelles += examiner(p, cote, float(exigence[cote][p]), None)
+                        if not temoins.protege(p, cote):
+                            continue  # a cut (or out of the model): insiders next round
+                    if not tour and len(lignes) > 0:
+                        continue  # the first pattern hides primary cells only: insiders next round
+                    for k, besoin in _initie_a_couvrir(t, temoins, coupes.chercheur, courant, p, cote,
+                                                       initie_de):
+                        if p not in hors_modele and not temoins.protege_initie(p, cote, k, besoin):
+                            nouvelles += examiner(p, cote, besoin, k)
+        except _Echec:
+            return None
         if not nouvelles:
             # a hidden cell the published equalities determine tells nothing once published
             determinees = np.array(audit.rang(t, courant), dtype=np.int64)
             courant[determinees[np.isin(determinees, libres)]] = False
-            return Resultat(courant, temoins.changes, coupes.nb_lp, hors_modele)
+            changes = [d for d, _s in temoins.changes]
+            return Resultat(courant, changes, coupes.nb_lp + coupes.chercheur.nb_lp, sorted(hors_modele))
     return None
+def _initie_a_couvrir(t: Tableau, temoins: _Temoins, chercheur: Chercheur, courant: np.ndarray, p: int,
+                      cote: float, initie_de: np.ndarray) -> list[tuple[int, float]]:
+    """(insider, its requirement) for the insiders no valid witness of (p, side) holds against;
+    those outside p first covered together, by one witness leaving all their micro-cells
+    alone, when there is one."""
+    def restants() -> list[tuple[int, float]]:
+        out = []
+        for k in temoins.initie_a_verifier(p, cote, initie_de):
+            besoin = t.exigence_initie(p, k)[0 if cote > 0 else 1]
+            if besoin > 0 and not temoins.protege_initie(p, cote, k, besoin):
+                out.append((k, besoin))
+        return out
+
+    ks = restants()
+    _dans_p, hors_p = proprietaires(t, p, [k for k, _b in ks])
+    if len(hors_p) > 1:
+        besoin = initie_max(temoins.exigence[cote][p])
+        d = chercheur.trouver(courant, p, cote * besoin, hors_p, niveaux=slice(-1))
+        if d is not None:
+            temoins.ajouter(d, np.array([p]))
+            ks = restants()
+    return ks
 
 
-def _maitre(cout: np.ndarray, lignes: list[np.ndarray], seconds: list[float]) -> np.ndarray | None:
+def _maitre(cout: np.ndarray, lignes: list[np.ndarray], seconds: list[float],
+            plafonds: list[tuple[np.ndarray, int]] = ()) -> np.ndarray | None:
     """min cout·x subject to the cuts, x binary (HiGHS branch and bound, one thread:
-    deterministic)."""
+    deterministic). `plafonds`: (free cells, how many of them) — reader-facing tables where
+    hiding is budgeted; each cell beyond a budget costs more than any pattern within them."""
     n = len(cout)
-    if not lignes:
+    if not lignes and not len(plafonds):
         return np.zeros(n, dtype=bool)
-    C = sp.csr_matrix(np.vstack(lignes))
-    r = lp.resoudre(cout, C, np.array(seconds), np.full(len(seconds), np.inf), np.zeros(n), np.ones(n),
-                    entiers=True)
-    return None if r is None else r[0] > 0.5
+    g = len(plafonds)
+    depassement = 1.0 + float(np.sum(cout))
+    rangs = [np.r_[ligne, np.zeros(g)] for ligne in lignes]
+    for j, (cellules, _b) in enumerate(plafonds):
+        rang = np.zeros(n + g)
+        rang[cellules] = -1.0
+        rang[n + j] = 1.0  # −Σ x + overshoot ≥ −budget
+        rangs.append(rang)
+    C = sp.csr_matrix(np.vstack(rangs))
+    bas = np.r_[seconds, [-b for _c, b in plafonds]]
+    r = lp.resoudre(np.r_[cout, np.full(g, depassement)], C, bas, np.full(len(bas), np.inf),
+                    np.zeros(n + g), np.r_[np.ones(n), np.full(g, np.inf)], entiers=True)
+    return None if r is None else r[0][:n] > 0.5

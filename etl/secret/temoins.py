@@ -1,0 +1,95 @@
+"""Witnesses: changes of the micro-data that the publication cannot tell from the truth.
+
+A witness for cell p moves p by its protection requirement while every published cell stays
+still, every hidden cell within its a-priori bounds and every micro-cell within what the
+attacker knows. Many changes do that; an insider whose micro-cell a witness moves cannot use
+it, so the witnesses sought are changes of least total move (L1): they leave most insiders
+alone, and those need no LP of their own. The LPs that weigh hiding costs return whatever
+optimal change comes first: theirs are reduced the same way, within the micro-cells they move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from etl.secret import lp
+from etl.secret.tableau import Tableau
+
+TOLERANCE = 1e-7
+
+
+class Chercheur:
+    """The least-move witness LP (d = u − w, cost u + w), on p's neighbourhoods from the finest
+    (its EPCI's communes…) to the whole table: one LP per neighbourhood, kept warm, each search
+    only changing bounds (which cells are hidden, p's move, the insiders' knowledge)."""
+
+    def __init__(self, t: Tableau):
+        self.t = t
+        self.v = t.valeur
+        self.nb_lp = 0
+        self._lps: dict[tuple, tuple[np.ndarray, np.ndarray, lp.Bornes]] = {}  # built when first used
+
+    def _lp(self, cle: tuple, N: np.ndarray) -> tuple[np.ndarray, np.ndarray, lp.Bornes]:
+        """(micro-cells, cells they lie in, the LP over them) of one neighbourhood."""
+        if cle not in self._lps:
+            A = self.t.par_colonnes[:, N].tocsr()
+            K = np.flatnonzero(np.diff(A.indptr))
+            B = A[K]
+            n = len(N)
+            self._lps[cle] = (N, K, lp.Bornes(np.ones(2 * n), sp.hstack([B, -B]), np.zeros(len(K)),
+                                              np.zeros(len(K)), np.zeros(2 * n), np.zeros(2 * n)))
+        return self._lps[cle]
+
+    def trouver(self, cache: np.ndarray, p: int, cible: float, k=None,
+                dans: np.ndarray | None = None, niveaux: slice = slice(None)) -> np.ndarray | None:
+        """The least change moving cell p by `cible` (signed), moving no published cell, hidden
+        cells within their a-priori bounds and micro-cells within theirs (as insider k knows
+        them, or each insider of a list k: `Tableau.bornes_micro`), moving only micro-cells
+        `dans` when given, from the smallest neighbourhood of p that has one (`niveaux`: which
+        of p's neighbourhoods, the whole table last, to try); None when none has."""
+        t = self.t
+        lo, hi = t.bornes_micro(k)
+        monte, descend = np.maximum(0.0, hi - t.micro), np.maximum(0.0, t.micro - lo)
+        if dans is not None:
+            hors = np.ones(len(t.micro), bool)
+            hors[dans] = False
+            monte, descend = np.where(hors, 0.0, monte), np.where(hors, 0.0, descend)
+        micro_p = t.A.indices[t.A.indptr[p] : t.A.indptr[p + 1]]
+        voisinages = [((niveau, *np.unique(t.zones[micro_p, niveau])), N)
+                      for niveau, N in enumerate(t.voisinages(p))]
+        for cle, N in [*voisinages, (("tout",), np.arange(len(t.micro)))][niveaux]:
+            if dans is not None and not np.isin(dans, N).all():
+                continue
+            N, K, modele = self._lp(cle, N)
+            ligne_min = np.where(cache[K], t.borne_min[K] - self.v[K], 0.0)
+            ligne_max = np.where(cache[K], t.borne_max[K] - self.v[K], 0.0)
+            ip = np.searchsorted(K, p)
+            ligne_min[ip] = ligne_max[ip] = cible
+            self.nb_lp += 1
+            x = modele.resoudre(ligne_min, ligne_max, np.zeros(2 * len(N)), np.r_[monte[N], descend[N]])
+            if x is not None:
+                d = np.zeros(len(t.micro))
+                d[N] = x[: len(N)] - x[len(N) :]
+                d[np.abs(d) < TOLERANCE] = 0.0
+                return d
+        return None
+
+    def reduire(self, d: np.ndarray, cache: np.ndarray, p: int, cible: float, k=None) -> np.ndarray:
+        """Witness d reduced to the least change within the micro-cells it moves (d itself when
+        the LP fails: it is valid)."""
+        S = np.flatnonzero(np.abs(d) > TOLERANCE)
+        if len(S) <= 1:
+            return d
+        r = self.trouver(cache, p, cible, k, dans=S)
+        return d if r is None else r
+
+
+def proprietaires(t: Tableau, p: int, ks: list[int]) -> tuple[list[int], list[int]]:
+    """Insiders `ks` split into those whose micro-cell lies in cell p (each knows part of p:
+    their requirement is their own) and the others (who all face p's whole requirement: one
+    witness leaving all their micro-cells alone holds against every one of them)."""
+    micro = t.A.indices[t.A.indptr[p] : t.A.indptr[p + 1]]
+    dans = np.isin(t.initie[ks], micro) if ks else np.zeros(0, bool)
+    return ([k for k, x in zip(ks, dans, strict=True) if x],
+            [k for k, x in zip(ks, dans, strict=True) if not x])

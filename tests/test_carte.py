@@ -222,7 +222,7 @@ def test_survol_total_masque_en_fourchette(con):
 
     v = carte_vue.vue(con, "epci", "effectifs_ess", 2021)
     survol = dict(zip(v.df["territoire"], v.survol["valeur"], strict=True))
-    assert survol["epci:243100781"].endswith("s (secret statistique ; entre 801 et 815 salariés d'après "
+    assert survol["epci:243100781"].endswith("s (secret statistique ; entre 812 et 815 salariés d'après "
                                              "les chiffres publiés)")
     assert survol["epci:200034023"].endswith("s (secret statistique : trop peu d'établissements ou un "
                                              "établissement dominant)")  # its own reason
@@ -232,7 +232,7 @@ def test_survol_total_masque_en_fourchette(con):
 
 def test_part_masquee_placee_dans_sa_classe(con):
     """Le Grand Ouest Toulousain's share of ESS jobs is hidden but bounded by what is published
-    (ESS jobs between 801 and 815, private jobs published): the Accueil map colours it in the
+    (ESS jobs between 812 and 815, private jobs published): the Accueil map colours it in the
     class that holds the whole interval, whose legend reaches down to it, with the interval in
     its tooltip, the table and the map's sentence; Tarn-Agout stays a white « s »."""
     from ess import carte_vue
@@ -244,7 +244,7 @@ def test_part_masquee_placee_dans_sa_classe(con):
     lo, hi = v.df.loc[got, ["valeur_min", "valeur_max"]]
     # the published ESS interval over the published private jobs, rounded outward (its holding the
     # true value: test_secret_build)
-    assert (lo, hi) == (np.floor(1000 * 801 / prive) / 10, np.ceil(1000 * 815 / prive) / 10)
+    assert (lo, hi) == (np.floor(1000 * 812 / prive) / 10, np.ceil(1000 * 815 / prive) / 10)
     assert pd.isna(v.df.loc[got, "valeur"])
     from ess import indicateurs  # the portrait and the fiche say the same interval
 

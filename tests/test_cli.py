@@ -37,12 +37,12 @@ def test_chiffres_total_masque_en_fourchette(db_demo):
     """Le Grand Ouest Toulousain's hidden total and share read as the published intervals."""
     r = run("ess", "chiffres", "--territoire", "epci:243100781", "--annee", "2021", "--db", str(db_demo))
     assert r.returncode == 0, r.stderr
-    assert ("entre 801 et 815 d'après les seuls chiffres publiés, soit entre 5,7\u202f% et 5,9\u202f% "
+    assert ("entre 812 et 815 d'après les seuls chiffres publiés, soit entre 5,8\u202f% et 5,9\u202f% "
             "de l'emploi privé.") in r.stdout
     c = json.loads(run("ess", "chiffres", "--territoire", "epci:243100781", "--annee", "2021", "--json",
                        "--db", str(db_demo)).stdout)
-    assert c["fourchette_effectifs_ess"] == [801, 815]
-    assert c["fourchette_part_ess_emploi_prive"] == [5.7, 5.9]
+    assert c["fourchette_effectifs_ess"] == [812, 815]
+    assert c["fourchette_part_ess_emploi_prive"] == [5.8, 5.9]
 
 
 def test_chiffres_perimetre_sirene(db_demo):

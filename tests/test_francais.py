@@ -60,7 +60,7 @@ def test_phrase_de_la_carte_sans_parentheses_imbriquees(con):
             phrase = carte_vue.resume(carte_vue.vue(con, "epci", metrique, annee), "EPCI")
             assert not imbriquees(phrase), phrase
     phrase = carte_vue.resume(carte_vue.vue(con, "epci", "part_ess_prive", 2021), "EPCI")
-    assert "dont la Communauté d'agglomération Le Grand Ouest Toulousain, entre 5,7" in phrase
+    assert "dont la Communauté d'agglomération Le Grand Ouest Toulousain, entre 5,8" in phrase
     assert carte_vue.texte("effectifs_ess", 0) == "0 salarié"
 
 

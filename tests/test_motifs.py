@@ -57,7 +57,7 @@ def test_commune_et_epci_leur_propre_motif(con):
     petit = fiche.fiche(con, TROP_PETIT, 2021)
     assert any("moins de 3 établissements" in a for a in petit.alertes)
     voisin = fiche.fiche(con, COMPLEMENT, 2021)
-    assert any("protéger un territoire voisin : entre 801 et 815" in a for a in voisin.alertes)
+    assert any("protéger un territoire voisin : entre 812 et 815" in a for a in voisin.alertes)
     assert not any("moins de 3" in a for a in voisin.alertes)
     agassac = fiche.fiche(con, "commune:31001", 2021)  # 118 inhabitants
     assert any("Consultez ceux de la Communauté de communes" in a for a in agassac.alertes)
@@ -68,7 +68,7 @@ def test_carte_info_bulle_dit_le_motif(con):
     survol = dict(zip(v.df["territoire"], v.survol["valeur"], strict=True))
     assert survol[TROP_PETIT].endswith("s (secret statistique : trop peu d'établissements ou un "
                                       "établissement dominant)")
-    assert "trop peu" not in survol[COMPLEMENT] and "entre 5,7" in survol[COMPLEMENT]
+    assert "trop peu" not in survol[COMPLEMENT] and "entre 5,8" in survol[COMPLEMENT]
     communes = carte_vue.vue(con, "commune", "effectifs_ess", 2021)
     motif = communes.df.set_index("territoire")["motif_secret"]
     assert motif["commune:31204"] == "sensible" and pd.isna(motif["commune:31193"])

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.secret import audit, secteurs, suppression
+from etl.secret import audit, exact, suppression
 from etl.secret.tableau import Tableau, dominante_micro
 from tests.secret_tables import Table, divulgations, intervalle
 
@@ -18,10 +18,10 @@ def proteger(t: Tableau) -> np.ndarray:
     return suppression.proteger(t, primaire, np.flatnonzero(primaire)).cache
 
 
-def exacte(t: Tableau) -> secteurs.Resultat:
+def exacte(t: Tableau) -> exact.Resultat:
     """The exact model with every cell that is not primary free (as the build does)."""
     primaire = t.primaire()
-    return secteurs.proteger(t, primaire.copy(), primaire, np.flatnonzero(~primaire), [])
+    return exact.proteger(t, primaire.copy(), primaire, np.flatnonzero(~primaire), [])
 
 
 def exemple() -> Table:
@@ -179,6 +179,6 @@ def test_le_modele_exact_rend_a_l_heuristique_ce_qu_il_ne_peut_proteger():
     # only the commune's other families may be hidden: the EPCI column cannot be closed
     libres = np.array([i for i, (ter, g, _c, _f) in enumerate(table.cellules())
                        if ter == "commune:0" and g != "f1"])
-    res = secteurs.proteger(t, primaire.copy(), primaire, libres, [])
+    res = exact.proteger(t, primaire.copy(), primaire, libres, [])
     assert res is not None and res.hors_modele == list(np.flatnonzero(primaire))
     assert not (res.cache & ~primaire).any()  # nothing hidden for a cell it does not protect

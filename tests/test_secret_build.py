@@ -15,7 +15,7 @@ import pytest
 
 from etl import secret
 from etl.build import BuildError, Progression, construire, preparer
-from etl.secret import emploi, suppression
+from etl.secret import emploi, exact, suppression
 from etl.sources.chargement import Fichiers
 from tests.conftest import RACINE
 from tests.test_sources_flores import LIGNES, ecrire_flores
@@ -100,6 +100,7 @@ def test_une_base_qui_echoue_a_l_audit_n_est_jamais_publiee(base, tmp_path, monk
     def primaire_seule(t, cache, ordre, certificats=()):
         return suppression.Resultat(cache.copy())
     monkeypatch.setattr(suppression, "proteger", primaire_seule)
+    monkeypatch.setattr(exact, "proteger", lambda *_a, **_k: None)  # the heuristic decides all
     monkeypatch.setenv("ESS_CACHE_SECRET", "")
     original = secret.publier
     monkeypatch.setattr(secret, "publier", lambda con: original(con, processus=1))  # in this process

@@ -186,7 +186,7 @@ def test_page_territoires_total_masque_lu_en_fourchette(env_db):
     valeurs = {m.label: m.value for m in at.metric}
     assert valeurs["Effectifs salariés de l'ESS"] == "s"
     note = next(i.value for i in at.info if "protéger un territoire voisin" in i.value)
-    assert "voisin : entre 801 et 815 d'après les seuls chiffres publiés, soit entre 5,7\u202f% et " \
+    assert "voisin : entre 812 et 815 d'après les seuls chiffres publiés, soit entre 5,8\u202f% et " \
            "5,9\u202f% de l'emploi privé." in note
     at = ouvrir("pages/territoires.py", territoire="epci:200034023", annee="2021")
     assert not any("entre" in i.value for i in at.info)

@@ -5,7 +5,7 @@
 - `tableau`: the published table as linear forms over micro-cells (the attacker's model);
   primary rules (frequency, dominance) and protection levels, outsider and insider.
 - `temoins`: witnesses (changes the publication cannot tell from the truth), of least move.
-- `secteurs`: secondary suppression at least cost, all cells together, by an exact MIP
+- `exact`: secondary suppression at least cost, all cells together, by an exact MIP
   (Fischetti–Salazar cuts, insiders included).
 - `suppression`: the LP heuristic (certificates), for what the exact model leaves and EQTP.
 - `emploi`: from the staging tables to that model, per year and measure.

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from etl.secret import audit, connaissance, secteurs, suppression
+from etl.secret import audit, connaissance, exact, suppression
 from etl.secret.tableau import (
     PROTECTION,
     PROTECTION_MIN,
@@ -268,13 +268,13 @@ def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, lis
         return res.certificats  # the precedents included
 
     effectifs, eqtp = (annee.tableaux[m] for m in MESURES)
-    exact = secteurs.proteger(effectifs, cache, primaire, np.flatnonzero(~primaire), [])
-    if exact is None:
+    modele = exact.proteger(effectifs, cache, primaire, np.flatnonzero(~primaire), [])
+    if modele is None:
         trouves = heuristique(effectifs, primaire, [])
     else:
-        cache, trouves, nb_lp = exact.cache, exact.certificats, exact.nb_lp
-        if exact.hors_modele:  # cells no pattern protects (a-priori bounds): reported by it
-            trouves = heuristique(effectifs, np.isin(np.arange(len(cache)), exact.hors_modele), trouves)
+        cache, trouves, nb_lp = modele.cache, modele.certificats, modele.nb_lp
+        if modele.hors_modele:  # cells no pattern protects (a-priori bounds): reported by it
+            trouves = heuristique(effectifs, np.isin(np.arange(len(cache)), modele.hors_modele), trouves)
     certificats = {"effectifs": trouves, "eqtp": heuristique(eqtp, primaire, trouves)}
     certificats = {m: np.array(c).reshape(-1, effectifs.A.shape[1]) for m, c in certificats.items()}
     return cache, certificats, sorted(set(impossibles)), sorted(initie), nb_lp

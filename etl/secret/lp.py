@@ -115,9 +115,9 @@ class Repete:
 
 class Bornes:
     """One LP with fixed costs solved again and again with other bounds on its rows and
-    columns, each solve from the previous basis by the dual simplex (still dual feasible when
-    only bounds change): the witness searches of the protection and the audit, 10 ms on the
-    whole demo table against 70 ms for a cold solve."""
+    columns: the model is built once, each solve starts afresh (dual simplex from the slack
+    basis, no presolve). On the witness searches of the demo (1 585 searches replayed, 2017)
+    15,8 s, against 18,9 s from the previous basis and about 60 s rebuilding each LP."""
 
     def __init__(self, c, M: sp.spmatrix, ligne_min, ligne_max, col_min, col_max):
         self.m, self.n = M.shape
@@ -127,18 +127,15 @@ class Bornes:
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
         self.h.setOptionValue("simplex_strategy", 1)  # dual
+        self.h.setOptionValue("presolve", "off")
         self.h.passModel(_modele(c, M, ligne_min, ligne_max, col_min, col_max))
 
     def resoudre(self, ligne_min, ligne_max, col_min, col_max) -> np.ndarray | None:
         """The optimal x under these bounds, or None when infeasible."""
         self.h.changeRowsBounds(self.m, self.lignes, _fini(ligne_min), _fini(ligne_max))
         self.h.changeColsBounds(self.n, self.colonnes, _fini(col_min), _fini(col_max))
+        self.h.clearSolver()
         self.h.run()
-        statut = self.h.getModelStatus()
-        if statut not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
-            self.h.clearSolver()  # a warm start gone wrong: once more from scratch
-            self.h.run()
-            statut = self.h.getModelStatus()
-        if statut != highspy.HighsModelStatus.kOptimal:
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return np.asarray(self.h.getSolution().col_value)

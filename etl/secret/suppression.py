@@ -21,7 +21,7 @@ EQTP, which reuses the cells hidden for effectifs), a feasibility LP asks whethe
 protected with no new hidden cell: the cost LP's optimum then, for a fraction of its time.
 
 The sector cells (A21, A38), where one choice at a time falls short, are then chosen again
-all together by the exact model of `secteurs`.
+all together by the exact model of `exact`.
 """
 
 from __future__ import annotations

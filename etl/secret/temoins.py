@@ -21,7 +21,7 @@ TOLERANCE = 1e-7
 
 class Chercheur:
     """The least-move witness LP (d = u − w, cost u + w), on p's neighbourhoods from the finest
-    (its EPCI's communes…) to the whole table: one LP per neighbourhood, kept warm, each search
+    (its EPCI's communes…) to the whole table: one LP per neighbourhood, built once, each search
     only changing bounds (which cells are hidden, p's move, the insiders' knowledge)."""
 
     def __init__(self, t: Tableau):

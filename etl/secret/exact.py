@@ -1,13 +1,12 @@
-"""Exact secondary suppression of the sector cells (A21 sections, A38 divisions): the
-mixed-integer model of Fischetti and Salazar (2001), solved by cuts (Benders).
+"""Exact secondary suppression: the mixed-integer model of Fischetti and Salazar (2001),
+solved by cuts (Benders), over every cell that is not primary.
 
-Why not the LP heuristic (`suppression`) there: it protects one primary cell at a time, and
+Why not the LP heuristic (`suppression`) alone: it protects one primary cell at a time, and
 in the EPCI × A21 table, where a third of the cells are sensitive, each choice ignores the
 next ones (2021 demo: 29 complements among the EPCI sections, 19 with this model).
 
-Model: one binary x per sector cell that is not primary (hide it or not), costing its
-weight (`emploi._cout`); every other cell keeps what the heuristic decided for the other
-primary cells. A primary cell p is protected upward when some change of the micro-data
+Model: one binary x per free cell (hide it or not), costing its weight (`emploi._cout`);
+every other cell keeps its state. A primary cell p is protected upward when some change of the micro-data
 raises p by its protection level while no published cell moves, every hidden cell stays
 above its a-priori floor and every sector cell moves by at most U·x (U = 10 protection
 levels: a restriction that keeps the cuts finite; the audit knows no such bound). The master
@@ -210,7 +209,6 @@ class _Coupes:
 
 def proteger(
     t: Tableau, cache: np.ndarray, primaire: np.ndarray, libres: np.ndarray, certificats: list[np.ndarray],
-    plafonds: list[tuple[np.ndarray, int]] = (),
 ) -> Resultat | None:
     """Hide the fewest-cost cells among `libres` (indices) so that every primary cell is
     protected, against the outsider and every insider, every other cell keeping its state in
@@ -232,7 +230,7 @@ def proteger(
     lignes, seconds = [], []
     hors_modele: set[int] = set()
     for tour in range(MAX_TOURS):
-        x = _maitre(t.cout[libres], lignes, seconds, plafonds)
+        x = _maitre(t.cout[libres], lignes, seconds)
         if x is None:
             return None
         courant = fixe.copy()
@@ -303,24 +301,13 @@ def _initie_a_couvrir(t: Tableau, temoins: _Temoins, chercheur: Chercheur, coura
     return ks
 
 
-def _maitre(cout: np.ndarray, lignes: list[np.ndarray], seconds: list[float],
-            plafonds: list[tuple[np.ndarray, int]] = ()) -> np.ndarray | None:
+def _maitre(cout: np.ndarray, lignes: list[np.ndarray], seconds: list[float]) -> np.ndarray | None:
     """min cout·x subject to the cuts, x binary (HiGHS branch and bound, one thread:
-    deterministic). `plafonds`: (free cells, how many of them) — reader-facing tables where
-    hiding is budgeted; each cell beyond a budget costs more than any pattern within them."""
+    deterministic)."""
     n = len(cout)
-    if not lignes and not len(plafonds):
+    if not lignes:
         return np.zeros(n, dtype=bool)
-    g = len(plafonds)
-    depassement = 1.0 + float(np.sum(cout))
-    rangs = [np.r_[ligne, np.zeros(g)] for ligne in lignes]
-    for j, (cellules, _b) in enumerate(plafonds):
-        rang = np.zeros(n + g)
-        rang[cellules] = -1.0
-        rang[n + j] = 1.0  # −Σ x + overshoot ≥ −budget
-        rangs.append(rang)
-    C = sp.csr_matrix(np.vstack(rangs))
-    bas = np.r_[seconds, [-b for _c, b in plafonds]]
-    r = lp.resoudre(np.r_[cout, np.full(g, depassement)], C, bas, np.full(len(bas), np.inf),
-                    np.zeros(n + g), np.r_[np.ones(n), np.full(g, np.inf)], entiers=True)
-    return None if r is None else r[0][:n] > 0.5
+    C = sp.csr_matrix(np.vstack(lignes))
+    r = lp.resoudre(cout, C, np.asarray(seconds), np.full(len(seconds), np.inf), np.zeros(n), np.ones(n),
+                    entiers=True)
+    return None if r is None else r[0] > 0.5

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from ess import noms
 from ess.db import COMMANDE_BUILD, BaseIndisponible
 from web import ui
 
 # The favicon stays an emoji: a Material icon favicon is fetched from fonts.gstatic.com.
-st.set_page_config(page_title="ESS en Haute-Garonne", page_icon="🤝", layout="wide")
+st.set_page_config(page_title="Tableau de bord de l'ESS", page_icon="🤝", layout="wide")
 
 # Each page's URL is its file name: on a cold start Streamlit resolves the first URL against
 # the pages/ folder before st.navigation runs, and an explicit url_path that differs from
@@ -32,17 +33,20 @@ navigation = st.navigation({
     ],
 })
 
-# One document title per page (screen readers, tabs, history): "Carte — ESS en Haute-Garonne".
-st.set_page_config(page_title=f"{navigation.title} — ESS en Haute-Garonne")
 ui.habillage()
 
 try:
     ui.connexion()
 except BaseIndisponible as exc:
+    st.set_page_config(page_title=f"{navigation.title} — Tableau de bord de l'ESS")
     st.title("Tableau de bord de l'ESS")
     st.error(str(exc))
     st.markdown(f"Pour construire la base de démonstration : `{COMMANDE_BUILD}`")
     st.stop()
+
+# One document title per page (screen readers, tabs, history): "Carte — ESS en Haute-Garonne",
+# the département read from the database.
+st.set_page_config(page_title=f"{navigation.title} — ESS {noms.dans(ui.departement()[1])}")
 
 ui.bandeau_demo()
 navigation.run()

@@ -10,6 +10,7 @@ import duckdb
 
 from data import libelles
 from ess import format as fr
+from ess import noms
 
 NIVEAUX = tuple(n for n in libelles("niveaux") if n != "communes")  # a group is parsed apart
 _FORMAT = re.compile(rf"^({'|'.join(NIVEAUX)}):([0-9A-Za-z-]{{1,40}})$")
@@ -34,6 +35,7 @@ SELECT territoire FROM appartenance WHERE list_contains(?, commune) AND territoi
 GROUP BY territoire HAVING count(*) * 2 > ? ORDER BY count(*) DESC, territoire LIMIT 1
 """
 DEPARTEMENT = "SELECT code FROM territoires WHERE niveau = 'departement' LIMIT 1"
+DEPARTEMENT_NOM = "SELECT code, nom FROM territoires WHERE niveau = 'departement' LIMIT 1"
 
 
 class TerritoireInvalide(ValueError):
@@ -130,3 +132,28 @@ def reference_naturelle(con: duckdb.DuckDBPyConnection, code: str) -> str:
 
 def _departement(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute(DEPARTEMENT).fetchone()[0]
+
+
+def departement_base(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(code, name) of the département the database was built for: every title, document and
+    sentence that names it reads it here, never a constant."""
+    code, nom = con.execute(DEPARTEMENT_NOM).fetchone()
+    return str(code), str(nom)
+
+
+NIVEAUX_PRESENTS = "SELECT DISTINCT niveau FROM territoires"
+
+
+def niveaux_presents(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The geographic levels this database holds (no PETR where data/petr.csv names none of
+    the département's EPCI, no métropole where none of its EPCI is one)."""
+    return {n for (n,) in con.execute(NIVEAUX_PRESENTS).fetchall()}
+
+
+def message_petr_absent(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What the pages say where the PETR level is absent, None where it is there."""
+    if "petr" in niveaux_presents(con):
+        return None
+    nom = departement_base(con)[1]
+    return (f"Aucun PETR n'est défini {noms.dans(nom)} : l'échelon PETR est absent de cette base "
+            "(l'appartenance des EPCI aux PETR se déclare dans le fichier data/petr.csv).")

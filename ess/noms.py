@@ -4,6 +4,10 @@ The computed sentences beside the charts read « À Communauté de communes … 
 
 from __future__ import annotations
 
+from functools import cache
+
+from data import table
+
 # Article of a name by its first word (code table: a new kind of territory is one line here)
 ARTICLES = {"Communauté": "la ", "Métropole": "la ", "PETR": "le ", "Pays": "le ", "Groupe": "le "}
 # Common nouns, not official names: lower case inside a sentence (« le groupe de 3 communes »)
@@ -13,8 +17,21 @@ NOMS_COMMUNS = ("Groupe ",)
 EN_PHRASE = {"Rural": "communes rurales", "Urbain dense": "communes urbaines denses",
              "Urbain intermédiaire": "communes urbaines intermédiaires",
              "Hors métropole": "communes hors métropole"}
-# Départements: article and how one says "in" (« en Haute-Garonne », « dans le Gers »)
-DEPARTEMENTS = {"Haute-Garonne": ("la ", "en Haute-Garonne")}
+
+
+@cache
+def _departements_regions() -> dict[str, tuple[str, str]]:
+    """Départements and régions: article and how one says "in" (« en Haute-Garonne », « dans le
+    Gers », « en Occitanie »), from data/departements.csv and data/regions.csv. A commune that
+    bears a département's name (Vienne, Mayenne…) would read as the département: none of the
+    built territories does so beside its namesake."""
+    formes = {}
+    for nom in ("departements", "regions"):
+        t = table(nom)
+        for n, article, dans in zip(t["nom"], t["article"], t["dans"], strict=True):
+            formes[n] = (article if not article or article.endswith("'") else article + " ", dans)
+    return formes
+
 VOYELLES = "AEIOUYÂÀÉÈÊÎÏÔŒÛÜ"
 
 
@@ -27,8 +44,8 @@ def _dans_la_phrase(nom: str) -> str:
 def _article(nom: str) -> str:
     if nom in EN_PHRASE:
         return "les "
-    if nom in DEPARTEMENTS:
-        return DEPARTEMENTS[nom][0]
+    if nom in _departements_regions():
+        return _departements_regions()[nom][0]
     return ARTICLES.get(nom.split(" ", 1)[0], "")
 
 
@@ -49,8 +66,8 @@ def a(nom: str) -> str:
 
 
 # « de » and « à » merged with the article that follows
-CONTRACTIONS = {"de": {"le ": "du ", "les ": "des ", "la ": "de la ", "": "de "},
-                "à": {"le ": "au ", "les ": "aux ", "la ": "à la ", "": "à "}}
+CONTRACTIONS = {"de": {"le ": "du ", "les ": "des ", "la ": "de la ", "l'": "de l'", "": "de "},
+                "à": {"le ": "au ", "les ": "aux ", "la ": "à la ", "l'": "à l'", "": "à "}}
 
 
 def _precede(preposition: str, nom: str) -> str:
@@ -66,8 +83,8 @@ def _precede(preposition: str, nom: str) -> str:
 def dans(nom: str) -> str:
     """Where: « dans la Communauté … », « dans le PETR … », « en Haute-Garonne », « à Toulouse »,
     « au Fousseret », « aux Tourreilles »."""
-    if nom in DEPARTEMENTS:
-        return DEPARTEMENTS[nom][1]
+    if nom in _departements_regions():
+        return _departements_regions()[nom][1]
     return f"dans {le(nom)}" if _article(nom) else a(nom)
 
 

@@ -118,6 +118,7 @@ LIBELLES_BUILD = {
     "annees_emploi": "Années d'emploi", "emploi": "Emploi", "secret_cellules": "Secret : cellules d'emploi",
     "secret_primaires": "Secret : cellules sensibles", "secret_masquees": "Secret : cellules masquées",
     "secret_impossibles": "Secret : cellules impossibles à protéger", "secret_audit": "Secret : audit",
+    "demo_sans_calage": "Démonstration sans chiffre publié (structure rapportée à la population)",
 }
 
 

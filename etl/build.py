@@ -22,6 +22,7 @@ from data import installer_regles
 from etl import codes, contrats, historique, secret
 from etl.demo import cibles as demo_cibles
 from etl.demo import generer
+from etl.demo.emploi import CalibrationImpossible
 from etl.sources import SourceInvalide
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
 from geo import reference
@@ -43,7 +44,7 @@ class BuildError(Exception):
 
 # What a user's files or options can raise: a French message (file, line, column), exit
 # status 2, the database in service unchanged.
-ERREURS_UTILISATEUR = (BuildError, SourceInvalide, reference.TerritoireInconnu)
+ERREURS_UTILISATEUR = (BuildError, SourceInvalide, reference.TerritoireInconnu, CalibrationImpossible)
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Preparation:
     lecture: object | None
     sources: pd.DataFrame
     annee_defaut: int | None
+    demo_calee: bool = False  # a demo calibrated on the département's published figures
 
 
 def preparer(
@@ -178,7 +180,8 @@ def preparer(
         if lecture is not None and lecture.estimation_emploi:
             executer_sql(con, "02_estimation_emploi.sql")
         prog.etape("02_emploi.sql", executer_sql, con, "02_emploi.sql")
-        return Preparation(con, empreintes, provenance, lecture, sources, annee_defaut)
+        return Preparation(con, empreintes, provenance, lecture, sources, annee_defaut,
+                           lecture is None and demo.cibles["calibre"])
     except BaseException:
         con.close()
         raise
@@ -208,6 +211,8 @@ def construire(
                                          ignore_index=True))
         duree = time.perf_counter() - prog.debut
         info = _build_info(con, departement, prep.annee_defaut, duree, lecture is None)
+        if lecture is None and not prep.demo_calee:  # no published figure: said on the banner
+            info["demo_sans_calage"] = "oui"
         if graine is not None and lecture is None:
             info["graine_demo"] = str(graine)  # the audit rebuilds the same micro-data with it
         for option, emp in prep.empreintes.items():
@@ -295,16 +300,22 @@ def _ecrire(con: duckdb.DuckDBPyConnection, db: Path, garder: bool = True) -> No
 
 def _sources(cibles: dict, departement: str) -> pd.DataFrame:
     annees = cibles["annees"]
-    return pd.DataFrame([
+    emploi = ("Emploi salarié au 31/12 et EQTP, format FLORES (INSEE) — données fictives "
+              + ("calées sur CRESS Occitanie d'après INSEE FLORES 2017 et 2021" if cibles["calibre"] else
+                 "sans chiffre publié pour ce département : structure de la démonstration calée "
+                 f"({reference.nom_departement(cibles.get('departement_calage', ''))}) rapportée à sa "
+                 "population"))
+    lignes = [
         ("territoires", reference.SOURCE, str(reference.MILLESIME_POPULATION), False),
         ("etablissements", "SIRENE (format stock INSEE) — établissements fictifs",
          cibles["millesime_sirene"], True),
-        ("emploi", "Emploi salarié au 31/12 et EQTP, format FLORES (INSEE) — données fictives "
-         "calées sur CRESS Occitanie d'après INSEE FLORES 2017 et 2021",
-         f"{annees[0]}-{annees[-1]}", True),
-        ("projets", "Registre des projets du 1er plan ESS (SIES) — données fictives, "
-         "initiatives citées par le plan 2025-2028", "2020-2025", True),
-    ], columns=["source", "description", "millesime", "demo"]).assign(departement=departement)
+        ("emploi", emploi, f"{annees[0]}-{annees[-1]}", True),
+    ]
+    if cibles["calibre"]:  # the plan's register: only the département whose plan it is
+        lignes.append(("projets", "Registre des projets du 1er plan ESS (SIES) — données fictives, "
+                       "initiatives citées par le plan 2025-2028", "2020-2025", True))
+    return pd.DataFrame(lignes, columns=["source", "description", "millesime", "demo"]).assign(
+        departement=departement)
 
 
 def _build_info(

@@ -44,14 +44,14 @@ def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") ->
     gdf["departement"] = departement
     petr = charger_petr(petr_path)
     gdf = gdf.merge(petr[["epci", "petr"]], on="epci", how="left")
-    metro = typologies.metropole_du_departement(departement)
+    metro = typologies.metropole(gdf)
     if metro:
-        dans_metro = gdf["epci"].eq(metro["epci"])
+        dans_metro = gdf["epci"].eq(metro[0])
         gdf["metropole"] = dans_metro.map(
-            {True: typologies.slug_metropole(metro["nom_court"]), False: typologies.HORS_METROPOLE}
+            {True: typologies.slug_metropole(metro[1]), False: typologies.HORS_METROPOLE}
         )
         gdf["metropole_nom"] = dans_metro.map(
-            {True: metro["nom_court"], False: typologies.LIBELLES[typologies.HORS_METROPOLE]}
+            {True: metro[1], False: typologies.LIBELLES[typologies.HORS_METROPOLE]}
         )
     else:
         gdf["metropole"] = gdf["metropole_nom"] = None

@@ -8,14 +8,13 @@ aggregated levels in order of magnitude (urbain dense / urbain intermédiaire / 
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
+import re
+import unicodedata
 
 import pandas as pd
 
-from data import DATA
-
 HORS_METROPOLE = "hors-metropole"
+NATURE_METROPOLE = "ME"  # nature of the EPCI in the COG (CC, CA, CU, ME)
 SEUILS_DENSITE = ((1000.0, "urbain-dense"), (150.0, "urbain-intermediaire"), (0.0, "rural"))
 LIBELLES = {
     "urbain-dense": "Urbain dense",
@@ -30,13 +29,16 @@ SOURCE_DENSITE_APPROX = (
 )
 
 
-def metropole_du_departement(departement: str, path: Path = DATA / "metropoles.csv") -> dict | None:
-    """The métropole (EPCI) of a département, from the versioned data file, if any."""
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["departement"] == departement:
-                return row
-    return None
+def metropole(communes: pd.DataFrame) -> tuple[str, str] | None:
+    """(SIREN, name) of the métropole among the communes' EPCI, from the COG's nature of the
+    EPCI (`ME`), or None. Where two would meet (none does today), the most populated: the
+    typology opposes one métropole to the rest of the département."""
+    me = communes[communes["epci_type"].eq(NATURE_METROPOLE)]
+    if me.empty:
+        return None
+    siren = me.groupby("epci")["population"].sum().idxmax()
+    nom = str(me.loc[me["epci"] == siren, "epci_nom"].iloc[0])
+    return siren, nom.split(" (partie ")[0]  # the name, not « (partie haut-garonnaise) »
 
 
 def classe_densite(densite_hab_km2: pd.Series) -> pd.Series:
@@ -47,7 +49,10 @@ def classe_densite(densite_hab_km2: pd.Series) -> pd.Series:
 
 
 def slug_metropole(nom: str) -> str:
-    return nom.lower().replace(" ", "-").replace("é", "e")
+    """« Toulouse Métropole » → toulouse-metropole, « Métropole d'Aix-Marseille-Provence » →
+    metropole-d-aix-marseille-provence (the code in territory ids and URLs)."""
+    sans_accents = unicodedata.normalize("NFKD", nom.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", sans_accents).strip("-")
 
 
 # INSEE grille communale de densité: label (7 or 4 levels, codes differ between vintages,

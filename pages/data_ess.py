@@ -9,7 +9,7 @@ import streamlit as st
 from ess import fiche as fiches
 from ess import format as fr
 from ess import journal
-from ess.codes_territoire import TerritoireInvalide, plus_peuple
+from ess.codes_territoire import TerritoireInvalide, message_petr_absent, plus_peuple
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
 from ess.fiche import fichiers, mise_en_page
@@ -20,12 +20,13 @@ from web import session, ui
 ui.cadre_application()
 qui = session.panneau_connexion()  # the journal's lines are for the SIES staff
 
-NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n] for n in ("commune", "epci", "petr", "departement", "communes")}
-
 # a cursor of its own: DuckDB connections are not shared safely between concurrent runs
 con = ui.connexion().cursor()
 cle = ui.cle_base()
 annee = ui.annee_selectionnee()
+SANS_PETR = ui.calcul(message_petr_absent)  # a département whose EPCI belong to no PETR
+NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n] for n in ("commune", "epci", "petr", "departement", "communes")
+                 if n != "petr" or not SANS_PETR}
 
 st.title("Data ESS")
 st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, du département ou d'un groupe de "
@@ -76,6 +77,8 @@ if "niveau" not in st.session_state:
     st.session_state["niveau"] = niveau_lien
 niveau = st.radio("Type de territoire", list(NIVEAUX_CHOIX), horizontal=True, key="niveau",
                   format_func=NIVEAUX_CHOIX.get)
+if SANS_PETR:
+    st.caption(SANS_PETR)
 if niveau == "communes":
     communes = {t.split(":")[1]: nom for t, nom in fiches.options_niveau(con, "commune").items()}
     if "communes" not in st.session_state and niveau_lien == "communes":

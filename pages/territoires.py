@@ -6,7 +6,7 @@ import streamlit as st
 from data import libelles
 from ess import comparaison, motifs, noms, portrait, resumes, rural_metropole
 from ess import format as fr
-from ess.codes_territoire import noms_des_niveaux, plus_peuple, reference_naturelle
+from ess.codes_territoire import message_petr_absent, noms_des_niveaux, plus_peuple, reference_naturelle
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
@@ -15,7 +15,9 @@ ui.cadre_application()
 
 con = ui.connexion()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
-TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departement", "communes")}
+SANS_PETR = ui.calcul(message_petr_absent)  # a département whose EPCI belong to no PETR
+TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departement", "communes")
+         if n != "petr" or not SANS_PETR}
 
 
 def tableau_et_csv(df, nom_fichier: str, source: str = "", grand: int = 40) -> None:
@@ -98,6 +100,8 @@ else:
     code = st.sidebar.selectbox(TYPES[type_choisi], list(options), index=index,
                                 format_func=options.get, key=f"territoire_{type_choisi}")
 st.query_params[pl.TERRITOIRE] = code
+if SANS_PETR:
+    st.sidebar.caption(SANS_PETR)
 
 references = ui.calcul(noms_des_niveaux, ("departement", "metropole", "densite", "petr", "epci"))
 ref_lien, message = pl.lire_territoire(con, params, pl.COMPARAISON, None, "Territoire de comparaison")

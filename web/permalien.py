@@ -18,6 +18,7 @@ import duckdb
 import streamlit as st
 
 from ess.codes_territoire import TerritoireInvalide, resoudre
+from ess.noms import dans as dans_la_phrase
 
 # Query-string names shared by the pages.
 TERRITOIRE, COMPARAISON, METRIQUE, ANNEE, NIVEAU, VUE = (
@@ -92,13 +93,17 @@ def bouton_lien(noms: list[str], source: str | None = None) -> None:
     print stylesheet)."""
     params = {n: st.query_params.get(n) for n in noms}
     url = lien(st.context.url, params)
-    st.html(html_lien(url, source, datetime.now(ZoneInfo("Europe/Paris"))))
+    from web.ui import departement  # web.ui imports this module
+
+    st.html(html_lien(url, source, datetime.now(ZoneInfo("Europe/Paris")), dans_la_phrase(departement()[1])))
 
 
-def html_lien(url: str, source: str | None, quand: datetime) -> str:
+def html_lien(url: str, source: str | None, quand: datetime, ou: str = "") -> str:
+    """`ou`: where the dashboard is about (« en Haute-Garonne »), printed under the view."""
     u = escape(url, quote=True)
+    tableau = f"Tableau de bord de l'ESS {ou}" if ou else "Tableau de bord de l'ESS"
     imprime = (f"Lien de cette vue : {escape(url)}" + (f" · Source : {escape(source)}" if source else "")
-               + f" · Tableau de bord de l'ESS en Haute-Garonne, consulté le {quand:%d/%m/%Y à %H h %M}.")
+               + f" · {escape(tableau)}, consulté le {quand:%d/%m/%Y à %H h %M}.")
     return (
         '<div class="ess-lien">'
         f'<button type="button" class="ess-copier" data-lien="{u}">Copier le lien</button>'

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ess import donnees_ouvertes, indicateurs
 from ess import format as fr
+from ess.codes_territoire import departement_base
 from ess.db import chemin_base, connecter
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.provenance import infos_build, millesime, sources_demo, sources_lisibles
@@ -47,6 +48,16 @@ def _connexion(chemin: str, mtime: float):
 def connexion():
     """A cursor per call: one DuckDB connection must not serve concurrent script runs."""
     return _connexion(*cle_base()).cursor()
+
+
+@st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
+def _departement(cle: tuple) -> tuple[str, str]:
+    return departement_base(connexion())
+
+
+def departement() -> tuple[str, str]:
+    """(code, name) of the database's département: titles and sentences name it from here."""
+    return _departement(cle_base())
 
 
 # `cle` (database path, mtime) is hashed on purpose: a rebuilt database is read anew.
@@ -114,9 +125,12 @@ def bandeau_demo() -> None:
     if not fictives:
         return
     liste = fictives[0] if len(fictives) == 1 else f"{', '.join(fictives[:-1])} et {fictives[-1]}"
+    calage = ("aucun chiffre publié pour ce département : la structure de la démonstration est "
+              "rapportée à sa population" if calcul(infos_build).get("demo_sans_calage") == "oui"
+              else "calés sur les chiffres publiés du plan")
     st.warning(
         f"**Données de démonstration** : {liste} sont "
-        "fictifs (calés sur les chiffres publiés du plan). Chargez les fichiers officiels pour des "
+        f"fictifs ({calage}). Chargez les fichiers officiels pour des "
         "données réelles.",
         icon=":material/warning:",
     )

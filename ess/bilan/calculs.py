@@ -75,7 +75,7 @@ def _parts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def par_zone(con, annee=None) -> pd.DataFrame:
-    """Toulouse Métropole vs the rest of the département."""
+    """The métropole (Toulouse Métropole in the 31) vs the rest of the département."""
     return _parts(_df(con, requetes.PAR_ZONE, annee))
 
 

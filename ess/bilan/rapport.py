@@ -13,8 +13,9 @@ import pandas as pd
 
 from ess import document as doc
 from ess import format as fr
-from ess import provenance
+from ess import noms, provenance
 from ess.bilan import calculs
+from ess.codes_territoire import departement_base
 from ess.document import graphiques
 from ess.document.modele import Chiffre, Colonne, Document, Graphique, Paragraphe, Section, Tableau
 from ess.suivi import classeur
@@ -22,7 +23,13 @@ from ess.suivi import saisies as suivi
 from ess.suivi.structure import STATUTS, Plan, charger_plan
 
 FORMATS = {f: doc.FORMATS[f][1] for f in ("pdf", "docx", "xlsx")}
-SOURCE_REGISTRE = "Registre des projets du 1er plan ESS (SIES, Département de la Haute-Garonne)"
+
+
+def source_registre(departement: str) -> str:
+    return f"Registre des projets du 1er plan ESS (SIES, Département {noms.de(departement)})"
+
+
+METROPOLE = "SELECT nom FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole' LIMIT 1"
 LIBELLES = {"annee": "Année", "projets_accueillis": "Projets accueillis",
             "projets_finances": "Projets financés",
             "montant_eur": "Montant accordé", "etp_projetes": "Emplois projetés (ETP)",
@@ -158,7 +165,9 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
     maintenant = datetime.now(UTC)
     base = info.get("date_construction", "")
     quand = fr.date_heure(datetime.fromisoformat(base)) if base else "?"
-    source = f"{SOURCE_REGISTRE}, projets accueillis de 2020 à {annee} ; base du {quand}"
+    departement = departement_base(con)[1]
+    metropole = con.execute(METROPOLE).fetchone()
+    source = f"{source_registre(departement)}, projets accueillis de 2020 à {annee} ; base du {quand}"
     an, th = calculs.par_annee(con, annee), calculs.par_theme(con, annee)
     di = calculs.par_dispositif(con, annee)
     zo, de, ep = calculs.par_zone(con, annee), calculs.par_densite(con, annee), calculs.par_epci(con, annee)
@@ -189,7 +198,7 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
         Section("Projets accueillis et financés par année", s_annee),
         Section("Par thématique", s_theme),
         Section("Par dispositif de financement", s_disp),
-        Section("Toulouse Métropole et le reste du département", [
+        Section(f"{metropole[0] if metropole else 'La métropole'} et le reste du département", [
             Paragraphe("Le plan 2025-2028 recentre les fonds sur le périurbain, le rural, la montagne "
                        "et les quartiers politique de la ville : où sont allés projets et montants."),
             tableau("par_zone", "Projets par zone", zo, champ + ", métropole ou non", source)]),
@@ -218,9 +227,9 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
                     imprime=False)]),
     ]
     d = Document(
-        titre=f"Rapport de bilan — Plan ESS de la Haute-Garonne ({annee})",
+        titre=f"Rapport de bilan — Plan ESS {noms.de(departement)} ({annee})",
         sous_titre=f"Plan départemental de l'économie sociale et solidaire · bilan {annee}",
-        territoire="Haute-Garonne", annee=annee, genere_le=maintenant,
+        territoire=departement, departement=departement, annee=annee, genere_le=maintenant,
         nom_fichier=f"rapport_bilan_ess_{annee}",
         chiffres=_chiffres(s, annee), sections=sections,
         messages=[f"Chiffres du 1er plan (2020-2025) arrêtés à {annee} ; suivi du plan 2025-2028 "
@@ -229,7 +238,7 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
         sources=[("Registre des projets", source), ("Suivi du plan 2025-2028", "base de suivi du SIES")],
         avertissement="Données de démonstration : les projets du registre sont fictifs (sauf les initiatives "
         "citées par le plan), calés sur les chiffres publiés du plan." if demo else "",
-        source_pied=SOURCE_REGISTRE,
+        source_pied=source_registre(departement),
     )
     return Rapport(annee, d)
 

@@ -146,6 +146,7 @@ class Document:
     contact: str = field(default_factory=lambda: identite_emetteur()["contact"])
     auteur: str = field(default_factory=lambda: identite_emetteur()["auteur"])
     source_pied: str = ""  # short source line of page footers
+    departement: str = ""  # the département's name (document keywords)
 
     def numeroter(self) -> Document:
         n = 0

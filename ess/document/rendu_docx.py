@@ -220,7 +220,7 @@ def generer(d: Document) -> bytes:
     props.title, props.subject = d.titre, d.sous_titre
     props.author = props.last_modified_by = d.auteur
     props.language = "fr-FR"
-    props.keywords = "économie sociale et solidaire; Haute-Garonne"
+    props.keywords = "; ".join(m for m in ("économie sociale et solidaire", d.departement) if m)
     moment = d.genere_le.astimezone(UTC).replace(tzinfo=None)  # core properties are UTC
     props.created = props.modified = moment
     props.revision = 1

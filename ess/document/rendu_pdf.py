@@ -41,7 +41,7 @@ class _Pdf(FPDF):
         self.set_title(doc.titre)
         self.set_author(doc.auteur)
         self.set_subject(doc.sous_titre)
-        self.set_creator("Tableau de bord ESS — Département de la Haute-Garonne")
+        self.set_creator(f"Tableau de bord ESS — {doc.emetteur}")
         self.set_creation_date(doc.genere_le)
         self.set_display_mode("fullwidth")
         self.viewer_preferences = _preferences()

@@ -31,7 +31,7 @@ def _carte(f: Fiche, con) -> Graphique | None:
     if con is None:
         return None
     t = f.territoire
-    departement = next((n for _c, niv, n in f.parents if niv == "departement"), t.nom)
+    departement = _departement(f)
     epcis = dict(con.execute(GEO_EPCI).fetchall())
     parents = [c for c, niv, _n in f.parents if niv == "epci"]
     if t.niveau in ("commune", "communes"):
@@ -42,7 +42,7 @@ def _carte(f: Fiche, con) -> Graphique | None:
         fond = [g for k, g in geo.items() if k not in cibles]
         contexte = [epcis[c] for c in contexte_ids if c in epcis] if parents else []
         # « dans la Communauté de communes … », « en <département> » (ess.noms)
-        dans = noms.dans(f.parents[0][2]) if parents else f"dans {departement}"
+        dans = noms.dans(f.parents[0][2] if parents else departement)
         titre = f"{f.titre} (en bleu foncé) {dans}"
         png = graphiques.carte_situation(fond, contexte, [geo[c] for c in cibles if c in geo])
     else:
@@ -142,14 +142,21 @@ def document(f: Fiche, con=None, images: bool = True) -> Document:
         Section("Définitions comparées", [t("definitions_comparees")]),
     ]
     nature = NATURE.get(f.territoire.niveau, "")
+    departement = _departement(f)
     return Document(
         titre=f"Data ESS — {f.titre}",
-        sous_titre=f"{nature} · Haute-Garonne · économie sociale et solidaire, données {f.annee}",
+        sous_titre=f"{nature} · {departement} · économie sociale et solidaire, données {f.annee}",
         territoire=f.titre, annee=f.annee, genere_le=f.genere_le, nom_fichier=nom_document(f),
         chiffres=chiffres(f, con), messages=_messages(f),
         carte=_carte(f, con) if images else None, sections=sections,
         notes=[n for n in f.notes if n not in f.alertes], methodes=f.definitions, sources=_sources(f),
         avertissement="Données de démonstration : établissements, emplois par commune et projets fictifs."
         if f.demo else "",
-        source_pied="INSEE (SIRENE, FLORES), Département de la Haute-Garonne",
+        source_pied=f"INSEE (SIRENE, FLORES), Département {noms.de(departement)}",
+        departement=departement,
     )
+
+
+def _departement(f: Fiche) -> str:
+    """The département's name: a parent of the territory, or the territory itself."""
+    return next((n for _c, niv, n in f.parents if niv == "departement"), f.territoire.nom)

@@ -30,6 +30,7 @@ class Fiche:
 
 @dataclass(frozen=True)
 class Plan:
+    departement: str
     version: str
     titre: str
     source: str
@@ -58,5 +59,15 @@ def charger_plan(path: Path = FICHIER) -> Plan:
               f.get("publics", ""), tuple(f.get("liens", ())))
         for f in d["fiches"]
     )
-    return Plan(d["version"], d["titre"], d["source"], tuple(d["leviers"]), tuple(d["enjeux"]),
-                tuple(d["thematiques"]), fiches)
+    return Plan(str(d["departement"]), d["version"], d["titre"], d["source"], tuple(d["leviers"]),
+                tuple(d["enjeux"]), tuple(d["thematiques"]), fiches)
+
+
+def plan_du_departement(departement: str) -> Plan | None:
+    """The plan of a département among the plan files of data/ (plan_*.toml), or None: the
+    plan pages of a département without one say so."""
+    for path in sorted(DATA.glob("plan_*.toml")):
+        plan = charger_plan(path)
+        if plan.departement == departement:
+            return plan
+    return None

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from data import DATA
-from etl.demo import etablissements, flores, projets, sirene
+from etl.demo import etablissements, flores, projets, sirene, structure
 from etl.demo.emploi import emploi_reference
 from geo.territoires import Referentiel
 
@@ -34,7 +34,14 @@ def cibles() -> dict:
 
 
 def generer(ref: Referentiel, cib: dict | None = None) -> Demo:
+    """The demo of the referentiel's département: calibrated where cibles.toml describes it,
+    else scaled from that structure with no target to miss (etl/demo/structure.py)."""
     cib = cib or cibles()
+    departement = str(ref.communes["departement"].iloc[0])
+    if structure.calee(cib, departement):
+        cib = cib | {"calibre": True}
+    else:
+        cib = structure.sans_calage(cib, ref.communes)
     rng = np.random.default_rng(cib["seed"])
     annees, annee_ref = cib["annees"], cib["annee_reference"]
     communes = ref.communes
@@ -42,6 +49,8 @@ def generer(ref: Referentiel, cib: dict | None = None) -> Demo:
     emploi = emploi_reference(communes, cib, rng)
     cells = etablissements.cellules_ess(emploi)
     total = cib["emploi_2021"]["etablissements_employeurs_ess"]
+    if not cib["calibre"]:  # small communes: at least one establishment per non-empty cell
+        total = max(total, len(cells))
     etab = etablissements.etablissements_reference(cells, total, rng)
     etab, annuel = etablissements.dynamique(etab, communes, annees, annee_ref, rng)
     hors = flores.hors_ess(emploi, communes, annees, annee_ref, rng)
@@ -51,14 +60,19 @@ def generer(ref: Referentiel, cib: dict | None = None) -> Demo:
 
     table_flores = flores.format_flores(pd.concat([flores.ess(etab, annuel), hors]))
     stock_etab, stock_ul = sirene.stocks(etab, annuel, emploi, ref.frame, annee_ref, rng)
-    initiatives = pd.read_csv(DATA / "initiatives.csv", dtype=str, keep_default_na=False)
     micro = annuel.merge(etab, left_on="etab", right_index=True)
+    if "plan1" in cib:  # the first plan's register: only the département whose plan it is
+        initiatives = pd.read_csv(DATA / "initiatives.csv", dtype=str, keep_default_na=False)
+        registre = projets.registre(communes, initiatives, cib, rng)
+        accompagnements = projets.accompagnements(communes, cib, rng)
+    else:
+        registre, accompagnements = projets.registre_vide(), projets.accompagnements_vides()
     return Demo(
         sirene_etablissements=stock_etab,
         sirene_unites_legales=stock_ul,
         flores=table_flores,
-        projets=projets.registre(communes, initiatives, cib, rng),
-        accompagnements=projets.accompagnements(communes, cib, rng),
+        projets=registre,
+        accompagnements=accompagnements,
         micro=micro,
         cibles=cib,
     )

@@ -2,7 +2,9 @@
 
 Produces, per commune, private non-ESS jobs, public jobs and ESS jobs by family, calibrated
 on the published figures (cibles.toml): totals are exact, territorial shares are aimed at
-by construction (métropole vs rest, ESS share by EPCI, rural communes higher).
+by construction (métropole vs rest, ESS share by EPCI, rural communes higher). A département
+without published figures has no territorial target (etl/demo/structure.py): its jobs follow
+population and density only, so there is nothing to miss.
 """
 
 from __future__ import annotations
@@ -15,10 +17,19 @@ from etl.demo.arrondi import arrondi_controle, repartir
 
 FAMILLES_ESS = list(familles_ess())
 FACTEUR_DENSITE_EMPLOI = {"urbain-dense": 1.4, "urbain-intermediaire": 1.0, "rural": 0.55}
+PRIME_RURALE = 1.6  # uncalibrated demo: rural ESS weighs more, as in every published panorama
+POPULATION_ESS_CERTAINE = 1500  # uncalibrated demo: a commune this large always has ESS employers
 
 
-def _split_metropole(total: int, part_metro: float, metro: np.ndarray, poids: np.ndarray):
-    """Allocate `total` to communes: `part_metro` of it inside the métropole, by weights."""
+class CalibrationImpossible(ValueError):
+    """Published figures the demo generator cannot reach: a message for the user, in French."""
+
+
+def _split_metropole(total: int, part_metro: float | None, metro: np.ndarray, poids: np.ndarray):
+    """Allocate `total` to communes: `part_metro` of it inside the métropole, by weights
+    (no target: by weights alone)."""
+    if part_metro is None:
+        return repartir(total, poids)
     out = np.zeros(len(poids), dtype=np.int64)
     dans = round(total * part_metro)
     out[metro] = repartir(dans, poids[metro])
@@ -36,10 +47,10 @@ def emploi_reference(communes: pd.DataFrame, cibles: dict, rng: np.random.Genera
 
     poids_prive = pop**1.1 * densite * rng.lognormal(0, 0.35, len(pop))
     prive = _split_metropole(
-        c["effectifs_prive_hors_ess"], c["part_metropole_prive_hors_ess"], metro, poids_prive
+        c["effectifs_prive_hors_ess"], c.get("part_metropole_prive_hors_ess"), metro, poids_prive
     )
     public = _split_metropole(
-        c["effectifs_public"], c["part_metropole_public"], metro,
+        c["effectifs_public"], c.get("part_metropole_public"), metro,
         pop * densite * rng.lognormal(0, 0.3, len(pop)),
     )
     ess = _ess_par_commune(communes, prive, metro, rural, pop, cibles, rng)
@@ -64,6 +75,11 @@ def _ess_par_commune(communes, prive, metro, rural, pop, cibles, rng) -> np.ndar
     """ESS jobs per commune: métropole by population, elsewhere by EPCI share targets."""
     c = cibles["emploi_2021"]
     total = c["effectifs_ess"]
+    if "part_ess_epci_2021" not in cibles:  # no published figure: population, rural premium
+        # most villages have no ESS employer at all (the smaller, the likelier)
+        presente = rng.random(len(pop)) < np.clip(pop / POPULATION_ESS_CERTAINE, 0.05, 1.0)
+        poids = pop**0.9 * rng.lognormal(0, 0.4, len(pop)) * np.where(rural, PRIME_RURALE, 1.0)
+        return repartir(total, poids * presente)
     dans_metro = round(total * c["part_metropole_ess"])
     ess = np.zeros(len(pop), dtype=np.int64)
     ess[metro] = repartir(dans_metro, pop[metro] * rng.lognormal(0, 0.4, metro.sum()))
@@ -85,4 +101,7 @@ def _ess_par_commune(communes, prive, metro, rural, pop, cibles, rng) -> np.ndar
             ess[idx] = repartir(int(t), pop[idx] ** 0.9 * bruit[idx] * np.where(rural[idx], prime, 1))
         if ess[rural].sum() / (ess[rural].sum() + prive[rural].sum()) >= c["part_ess_rural_min"]:
             return ess
-    raise ValueError("calibration: rural ESS share unreachable")
+    part = f"{100 * c['part_ess_rural_min']:.1f}".replace(".", ",")
+    raise CalibrationImpossible(
+        f"La démonstration ne peut pas atteindre la part de l'ESS publiée pour les communes rurales "
+        f"({part} %) : vérifiez les cibles de etl/demo/cibles.toml.")

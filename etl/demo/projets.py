@@ -67,9 +67,24 @@ def registre(communes: pd.DataFrame, initiatives: pd.DataFrame, cibles: dict, rn
                          c["structures_dissoutes"], replace=False)
     df["statut"] = np.where(finance, "active", "")
     df.loc[dissous, "statut"] = "dissoute"
-    return df[["id_projet", "nom_projet", "porteur", "forme_juridique", "commune", "theme",
-               "annee_accueil", "finance", "dispositif", "montant_eur", "etp_projetes",
-               "tiers_lieu", "statut", "fictif", "description", "source"]]
+    return df[COLONNES_REGISTRE]
+
+
+COLONNES_REGISTRE = ["id_projet", "nom_projet", "porteur", "forme_juridique", "commune", "theme",
+                     "annee_accueil", "finance", "dispositif", "montant_eur", "etp_projetes",
+                     "tiers_lieu", "statut", "fictif", "description", "source"]
+
+
+def registre_vide() -> pd.DataFrame:
+    """No plan register (a département whose plan the demo does not hold), same columns and types."""
+    types = {"annee_accueil": "int64", "montant_eur": "int64", "etp_projetes": "float64"}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in COLONNES_REGISTRE})
+
+
+def accompagnements_vides() -> pd.DataFrame:
+    types = {"territoire": "object", "nom": "object", "annee": "int64", "nature": "object",
+             "fictif": "object"}
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
 
 
 def accompagnements(communes: pd.DataFrame, cibles: dict, rng) -> pd.DataFrame:

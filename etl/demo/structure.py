@@ -1,0 +1,41 @@
+"""The demo of a département without published figures: Haute-Garonne's calibrated structure
+(families, sectors, sizes, jobs per inhabitant) scaled to its population, with no territorial
+target (métropole, EPCI, rural shares) and no plan register. Fictitious through and through
+(../shared/specs/demo-data.md §D): the sources table and the banner say so."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# What scales with population; the département's communes then share it by population and
+# density class (etl/demo/emploi.py).
+TOTAUX = ("etablissements_employeurs_ess", "effectifs_ess", "effectifs_prive_hors_ess", "effectifs_public")
+# Shares that describe the structure rather than a territory: kept as they are.
+STRUCTURE = ("part_associations",)
+
+
+def calee(cib: dict, departement: str) -> bool:
+    """True where the demo is calibrated on this département's published figures."""
+    return str(cib.get("departement")) == departement
+
+
+def sans_calage(cib: dict, communes: pd.DataFrame) -> dict:
+    """Targets for a département the plan does not describe: totals per inhabitant of the
+    calibrated département, every territorial target dropped."""
+    ratio = float(communes["population"].sum()) / float(cib["population_calage"])
+    emploi = cib["emploi_2021"]
+    totaux = {k: max(1, round(emploi[k] * ratio)) for k in TOTAUX}
+    totaux["etablissements_employeurs_ess"] = min(totaux["etablissements_employeurs_ess"],
+                                                  totaux["effectifs_ess"])
+    return {
+        "seed": cib["seed"],
+        "annees": cib["annees"],
+        "annee_reference": cib["annee_reference"],
+        "millesime_sirene": cib["millesime_sirene"],
+        "departement": str(communes["departement"].iloc[0]),
+        "departement_calage": str(cib["departement"]),  # whose structure it borrows (sources table)
+        "calibre": False,
+        "emploi_2021": totaux | {k: emploi[k] for k in STRUCTURE},
+        "familles_2021": dict(cib["familles_2021"]),
+        "part_ess_epci_2017": {},
+    }

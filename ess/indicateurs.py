@@ -10,7 +10,7 @@ import pandas as pd
 from data import familles_ess, libelles
 from ess import diffusion, motifs
 from ess import format as fr
-from ess.codes_territoire import resoudre
+from ess.codes_territoire import TerritoireInvalide, resoudre
 from ess.provenance import infos_build
 
 FAMILLES_ESS = tuple(familles_ess())  # association, cooperative… (data/familles.csv)
@@ -89,7 +89,15 @@ def chiffres_cles(
 ) -> dict:
     if perimetre not in PERIMETRES:
         raise ValueError(f"Périmètre inconnu : « {perimetre} » (statistique ou sirene).")
-    territoire = resoudre(con, code)
+    try:
+        territoire = resoudre(con, code)
+    except TerritoireInvalide:  # a région, France, another département: the national stock
+        from ess import reperes  # (it reads this module's helpers)
+
+        ailleurs = reperes.chiffres(con, code, annee, perimetre)
+        if ailleurs is None:
+            raise
+        return ailleurs
     disponibles = annees(con)
     annee = annee or annee_par_defaut(con)
     if annee not in disponibles:

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from data import installer_regles
-from etl import codes, contrats, historique, secret
+from etl import codes, contrats, historique, national, secret
 from etl.demo import cibles as demo_cibles
 from etl.demo import generer
 from etl.demo.emploi import CalibrationImpossible
@@ -30,11 +30,12 @@ from geo.projection import lambert93_vers_wgs84
 from geo.territoires import Referentiel, referentiel
 
 SQL = Path(__file__).resolve().parent / "sql"
+COLONNES_REJETS = ["source", "motif", "traitement", "nb_lignes", "exemples"]
 SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous rows stops
 TABLES_SUIVIES = ("etablissements", "emploi")
 MARTS = ["communes", "territoires", "appartenance", "geometries", "fond_de_carte", "emploi", "etablissements",
          "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes", "secret_rapport",
-         "emploi_fourchettes",
+         "emploi_fourchettes", "reperes",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
 
 
@@ -172,14 +173,21 @@ def preparer(
                 sources = pd.concat([sources[sources["source"] != "projets"],
                                      pd.DataFrame([ligne]).assign(departement=departement)],
                                     ignore_index=True)
-        _creer(con, "raw_rejets", pd.DataFrame(rejets, columns=["source", "motif", "traitement",
-                                                                "nb_lignes", "exemples"]))
+        _creer(con, "raw_rejets", pd.DataFrame(rejets, columns=COLONNES_REJETS))
         executer_sql(con, "00_tables_vides.sql")
         for fichier in ("01_staging.sql", "02_intermediate.sql"):
             prog.etape(fichier, executer_sql, con, fichier)
         if lecture is not None and lecture.estimation_emploi:
             executer_sql(con, "02_estimation_emploi.sql")
         prog.etape("02_emploi.sql", executer_sql, con, "02_emploi.sql")
+        if lecture is None:  # the demo's national stock: the département beside its région, France
+            nat = prog.etape("comparaisons nationales (SIRENE)", national.depuis_demo, con, departement,
+                             demo.cibles["seed"])
+        else:
+            nat = lecture.rejets_national
+        if nat:
+            _creer(con, "raw_rejets", pd.concat([con.table("raw_rejets").df(),
+                                                 pd.DataFrame(nat, columns=COLONNES_REJETS)]))
         return Preparation(con, empreintes, provenance, lecture, sources, annee_defaut,
                            lecture is None and demo.cibles["calibre"])
     except BaseException:

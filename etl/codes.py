@@ -56,7 +56,7 @@ COLONNES_FLORES = ["annee", "codgeo", "a38", "famille", "nb_etablissements_emplo
 TABLES_DE_CODES = ["naf_sections", "naf_a38", "naf_divisions", "naf_sous_classes",
                    "categories_juridiques", "familles_ess", "exclusions_ess_naf",
                    "tranches_effectifs", "familles", "groupes_familles", "chiffres_contexte",
-                   "plan1_livrables", "diffusion_emploi"]
+                   "plan1_livrables", "diffusion_emploi", "departements", "regions"]
 
 
 @cache

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ess import carte, carte_vue, indicateurs
+from ess import carte, carte_vue, indicateurs, noms
 from ess import format as fr
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import permalien as pl
@@ -14,7 +14,7 @@ cle = ui.cle_base()
 annee = ui.annee_selectionnee()
 c = ui.chiffres_departement(annee, cle)
 
-st.title(f"L'économie sociale et solidaire en {c['nom']}")
+st.title(f"L'économie sociale et solidaire {noms.dans(c['nom'])}")
 st.markdown(
     "Établissements, emplois et poids de l'ESS par territoire, pour suivre le **Plan "
     "départemental ESS et innovation sociale 2025-2028**."
@@ -42,6 +42,7 @@ if "metropole" in c:
                     f"privé de {c['metropole']}.")
 ui.source(f"{c['source']}, {annee}. Établissements employeurs et effectifs salariés au 31/12.")
 pl.bouton_lien([pl.ANNEE], f"{c['source']}, {annee}")
+ui.situation_nationale(annee)
 
 # Full width: on a tablet the map is the page (names readable, territories big enough to tap).
 st.header(f"L'ESS par EPCI en {annee}")

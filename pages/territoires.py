@@ -189,4 +189,5 @@ if not sec.empty:
     tableau_et_csv(comparaison.tableau_secteurs(sec), f"ess-secteurs-{annee}", grand=80,
                    source=f"{SOURCE}, {annee}. « s » : secret statistique ; ces secteurs sont absents "
                           "du graphique.")
+ui.situation_nationale(annee)
 ui.provenance()

@@ -5,6 +5,7 @@ CLI; nothing in it reads as Haute-Garonne."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -14,7 +15,6 @@ from streamlit.testing.v1 import AppTest
 
 from ess import noms
 from ess.codes_territoire import departement_base, message_petr_absent
-from etl.build import construire
 from tests.conftest import RACINE
 
 PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bilan.py",
@@ -23,8 +23,11 @@ PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bi
 
 @pytest.fixture(scope="module")
 def db_09(tmp_path_factory):
+    """Built by the command, in a process of its own: after an AppTest run in this process,
+    the secret's spawned workers would re-run the page script as their __main__."""
     path = tmp_path_factory.mktemp("db09") / "ess.duckdb"
-    construire(path, "09", afficher=lambda _msg: None, garder=False)
+    subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "09", "--db", str(path)],
+                   cwd=RACINE, check=True, capture_output=True, env={**os.environ, "ESS_HISTORIQUE": "0"})
     return path
 
 
@@ -147,7 +150,7 @@ def test_vue_rural_et_metropole_sans_metropole(env_09):
 ])
 def test_demo_impossible_message_francais(tmp_path, departement, message):
     db = tmp_path / "x.duckdb"
-    out = subprocess.run([sys.executable, "-m", "etl", "build", "--departement", departement, "--db", str(db)],
-                         capture_output=True, text=True, cwd=RACINE)
+    commande = [sys.executable, "-m", "etl", "build", "--departement", departement, "--db", str(db)]
+    out = subprocess.run(commande, capture_output=True, text=True, cwd=RACINE)
     assert out.returncode == 2 and message in out.stdout + out.stderr
     assert "Traceback" not in out.stdout + out.stderr and not db.exists()

@@ -8,7 +8,7 @@ from html import escape
 
 import streamlit as st
 
-from ess import donnees_ouvertes, indicateurs
+from ess import donnees_ouvertes, indicateurs, noms, reperes
 from ess import format as fr
 from ess.codes_territoire import departement_base
 from ess.db import chemin_base, connecter
@@ -240,3 +240,15 @@ def bouton_donnees_ouvertes() -> None:
 @st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
 def _donnees_ouvertes(cle: tuple) -> bytes:
     return donnees_ouvertes.produire(connexion()).zip()
+
+
+def situation_nationale(annee: int) -> None:
+    """The database's département beside its région and France (SIRENE establishments, its
+    rank): Accueil and Territoires show the same block; nothing when no national comparison."""
+    s = calcul(reperes.situer, annee)
+    if not s:
+        return
+    nom = departement()[1]
+    st.header(f"{noms.majuscule(noms.le(nom))} dans sa région et en France")
+    st.markdown(s["phrase"])
+    tableau(s["tableau"], {"Part de l'ESS (%)": 1}, source=s["source"])

@@ -15,7 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl import national
+from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE
 from etl.sources import SourceInvalide, flores, lignes_ecartees, population, sirene, zonages
+from etl.sources.duckdb_csv import ouvrir
 from etl.sources.fichiers import Empreinte, empreinte, existant
 from geo import territoires, typologies
 from geo.territoires import Referentiel
@@ -58,6 +61,7 @@ class Lecture:
     infos: dict[str, str] = field(default_factory=dict)
     estimation_emploi: bool = False
     rejets_lignes: pd.DataFrame = field(default_factory=lignes_ecartees)
+    rejets_national: list[tuple] = field(default_factory=list)  # outside the 101 départements
 
 
 def _source(source: str, description: str, millesime: str) -> dict:
@@ -88,11 +92,15 @@ def charger_reel(
         lignes.append(_source("etablissements", f"SIRENE (INSEE), stock des établissements et unités "
                               f"légales : {etab.fichier}, {ul.fichier}", millesime))
         infos |= {"sirene_etablissements": etab.texte(), "sirene_unites_legales": ul.texte()}
+        rejets_national = comparaisons(con, f, dossier, millesime)
+        infos["comparaisons_nationales"] = "oui" if rejets_national is not None else \
+            "non (stock SIRENE non national)"
     else:
         con.execute("CREATE TABLE raw_sirene_etablissements ("
                     + ", ".join(f"{c} VARCHAR" for c in sirene.COLONNES_ETABLISSEMENT) + ")")
         con.execute("CREATE TABLE raw_sirene_unites_legales ("
                     + ", ".join(f"{c} VARCHAR" for c in sirene.COLONNES_UNITE_LEGALE) + ")")
+        rejets_national = None
     if f.flores:
         lu = flores.lire(f.flores, departement, communes, tolerer_rejets)
         afficher(f"  FLORES {f.flores.name} : {len(lu.lignes)} lignes ; détecté : {lu.detection.texte()}")
@@ -117,7 +125,21 @@ def charger_reel(
         lignes.append(charger_projets(con, f.projets, communes))
     infos["emploi"] = infos.get("emploi", "FLORES")
     return Lecture(pd.DataFrame(lignes, columns=["source", "description", "millesime", "demo"]),
-                   infos, estimation, lignes_ecartees(*ecartees))
+                   infos, estimation, lignes_ecartees(*ecartees), rejets_national or [])
+
+
+def comparaisons(con: duckdb.DuckDBPyConnection, f: Fichiers, dossier: Path, millesime: str) -> list | None:
+    """National comparisons (etl/national.py) from the SIRENE files given, for every year from
+    2017 to the one before the stock's; None (and no comparison) when the stock is not national."""
+    dernier = int(millesime[:4]) - 1 if millesime[:4].isdigit() else 2023
+    src_e = ouvrir(con, Path(f.sirene_etablissements), dossier)
+    src_u = ouvrir(con, Path(f.sirene_unites_legales), dossier)
+    (rel_e, p_e), (rel_u, p_u) = src_e.relation(), src_u.relation()
+    rejets = national.agreger(
+        con, f"(SELECT {src_e.selection(COLONNES_ETABLISSEMENT)} FROM {rel_e})",  # noqa: S608
+        f"(SELECT {src_u.selection(COLONNES_UNITE_LEGALE)} FROM {rel_u})",  # noqa: S608
+        list(range(2017, max(dernier, 2017) + 1)), [*p_e, *p_u])
+    return rejets if national.national(con) else None
 
 
 def charger_projets(con: duckdb.DuckDBPyConnection, path: Path, communes: set[str]) -> dict:

@@ -20,6 +20,11 @@ CREATE TABLE IF NOT EXISTS raw_flores (
 CREATE TABLE IF NOT EXISTS raw_rejets (
     source VARCHAR, motif VARCHAR, traitement VARCHAR, nb_lignes INTEGER, exemples VARCHAR
 );
+-- national comparisons (etl/national.py): empty when the SIRENE stock given is not national
+CREATE TABLE IF NOT EXISTS reperes (
+    territoire VARCHAR, niveau VARCHAR, code VARCHAR, nom VARCHAR, annee INTEGER,
+    perimetre VARCHAR, famille VARCHAR, a21 VARCHAR, nb_etablissements INTEGER
+);
 CREATE TABLE IF NOT EXISTS raw_rejets_lignes (
     source VARCHAR, fichier VARCHAR, ligne BIGINT, colonne VARCHAR, valeur VARCHAR, motif VARCHAR
 );

@@ -1,7 +1,7 @@
 -- Staging: rename, cast, nothing else. Inputs are the raw_* tables (all text, official
 -- column names); empty strings and the "[ND]" mask of partially diffusible rows become NULL.
 
-CREATE OR REPLACE MACRO txt(x) AS NULLIF(NULLIF(trim(x), ''), '[ND]');
+-- txt(x): data/regles.sql (the national comparisons read the same files before staging)
 
 CREATE OR REPLACE TABLE stg_unites_legales AS
 SELECT

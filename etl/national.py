@@ -1,0 +1,172 @@
+"""National aggregates from the SIRENE stock: for every département, région and France, by
+year, the ESS employer establishments (statistical perimeter and SIRENE marker, by family and
+A21 section) and the private employer establishments they are a share of (issue 26).
+
+The same SQL reads the official files (the national stock given to the build) and the demo's
+national stock (etl/demo/national.py), both in the official column names. Counted where each
+establishment is: a municipal arrondissement (75101…, 69381…, 13201…) is its commune, an
+overseas département (971…976) a département like the others; the collectivités d'outre-mer
+(975, 977, 978, 98x) and foreign addresses belong to no département: counted in the build
+report, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# Arrondissements municipaux → their commune (Paris, Lyon, Marseille): (first, last, commune).
+ARRONDISSEMENTS = (("75101", "75120", "75056"), ("69381", "69389", "69123"), ("13201", "13216", "13055"))
+SOURCE_REJETS = "SIRENE (comparaisons nationales)"
+
+# One row per employer establishment: where it is and what it is (official names in, the
+# build's rules: the ESS family from the legal category minus excluded activities, the
+# SIRENE marker, private = neither public law (7xxx) nor public commercial body (4xxx)).
+BASE = """
+CREATE OR REPLACE TEMP TABLE int_national AS
+WITH e AS (
+    SELECT trim(codeCommuneEtablissement) AS commune_brute, siren,
+           txt(activitePrincipaleEtablissement) AS naf,
+           txt(nomenclatureActivitePrincipaleEtablissement) AS nomenclature_naf,
+           try_cast(txt(dateCreationEtablissement) AS DATE) AS date_creation,
+           CASE WHEN etatAdministratifEtablissement = 'F'
+                THEN try_cast(txt(dateDebut) AS DATE) END AS date_fermeture
+    FROM {etablissements}
+    WHERE coalesce(txt(caractereEmployeurEtablissement) = 'O',
+                   coalesce(txt(trancheEffectifsEtablissement), 'NN') <> 'NN')
+), u AS (
+    SELECT siren, txt(categorieJuridiqueUniteLegale) AS categorie_juridique,
+           coalesce(economieSocialeSolidaireUniteLegale = 'O', false) AS ess_sirene
+    FROM {unites_legales}
+)
+SELECT CASE WHEN regexp_full_match(e.commune_brute, '9[78].*') THEN left(e.commune_brute, 3)
+            ELSE left(e.commune_brute, 2) END AS departement,
+       {commune} AS commune,
+       e.date_creation, e.date_fermeture,
+       u.siren IS NOT NULL AS unite_connue,
+       NOT (starts_with(u.categorie_juridique, '7') OR starts_with(u.categorie_juridique, '4')) AS prive,
+       u.ess_sirene,
+       CASE WHEN EXISTS (SELECT 1 FROM ref_exclusions_ess_naf x WHERE starts_with(e.naf, x.prefixe_naf))
+            THEN NULL ELSE f.famille END AS famille_ess,
+       s.a21
+FROM e
+LEFT JOIN u USING (siren)
+LEFT JOIN ref_naf_sous_classes n ON n.code = e.naf AND e.nomenclature_naf = 'NAFRev2'
+LEFT JOIN ref_naf_divisions d ON d.division = n.division
+LEFT JOIN ref_naf_a38 s ON s.a38 = d.a38
+LEFT JOIN ref_familles_ess f ON f.categorie_juridique = u.categorie_juridique
+"""
+
+# Active at 31/12 of each year, per département (the 101 of data/departements.csv).
+PAR_DEPARTEMENT = """
+CREATE OR REPLACE TEMP TABLE int_national_annees AS
+SELECT n.departement, a.annee, n.prive, n.ess_sirene, n.famille_ess, coalesce(n.a21, '') AS a21,
+       count(*)::INTEGER AS nb
+FROM int_national n
+JOIN ref_departements d USING (departement)
+CROSS JOIN (SELECT unnest(?::INTEGER[]) AS annee) a
+WHERE n.unite_connue AND actif_au_31_12(n.date_creation, n.date_fermeture, a.annee)
+GROUP BY ALL
+"""
+
+# Three measures (perimetre): statistique (ESS families), sirene (the marker; its family as
+# the read side counts it: the legal family or autre_ess), prive (every private employer);
+# each as a total (famille = a21 = ''), by family and by A21 section.
+MESURES = """
+WITH m AS (
+    SELECT departement, annee, 'statistique' AS perimetre, famille_ess AS famille, a21, nb
+    FROM int_national_annees WHERE famille_ess IS NOT NULL
+    UNION ALL
+    SELECT departement, annee, 'sirene', coalesce(famille_ess, 'autre_ess'), a21, nb
+    FROM int_national_annees WHERE ess_sirene
+    UNION ALL
+    SELECT departement, annee, 'prive', '', '', nb FROM int_national_annees WHERE prive
+), g AS (
+    SELECT departement, annee, perimetre, famille, a21, sum(nb) AS nb FROM m GROUP BY ALL
+)
+SELECT departement, annee, perimetre, '' AS famille, '' AS a21, sum(nb) AS nb FROM g GROUP BY ALL
+UNION ALL
+SELECT departement, annee, perimetre, famille, '', sum(nb) FROM g WHERE perimetre <> 'prive' GROUP BY ALL
+UNION ALL
+SELECT departement, annee, perimetre, '', a21, sum(nb) FROM g
+WHERE perimetre <> 'prive' AND a21 <> '' GROUP BY ALL
+"""
+
+REPERES = """
+CREATE OR REPLACE TABLE reperes AS
+WITH d AS (__MESURES__)
+SELECT 'departement:' || d.departement AS territoire, 'departement' AS niveau, d.departement AS code,
+       r.nom, annee, perimetre, famille, a21, sum(nb)::INTEGER AS nb_etablissements
+FROM d JOIN ref_departements r USING (departement) GROUP BY ALL
+UNION ALL
+SELECT 'region:' || r.region, 'region', r.region, g.nom, annee, perimetre, famille, a21, sum(nb)::INTEGER
+FROM d JOIN ref_departements r USING (departement) JOIN ref_regions g ON g.region = r.region GROUP BY ALL
+UNION ALL
+SELECT 'france', 'france', 'france', 'France', annee, perimetre, famille, a21, sum(nb)::INTEGER
+FROM d GROUP BY ALL
+ORDER BY ALL
+""".replace("__MESURES__", MESURES)
+
+# Employer establishments of no département (COM, abroad, unknown code): reported.
+HORS_DEPARTEMENTS = """
+SELECT count(*), string_agg(DISTINCT departement, ', ' ORDER BY departement)
+FROM int_national n
+WHERE NOT EXISTS (SELECT 1 FROM ref_departements d WHERE d.departement = n.departement)
+"""
+SANS_UNITE = "SELECT count(*) FROM int_national WHERE NOT unite_connue"
+
+
+def commune_sql(colonne: str) -> str:
+    """SQL mapping an arrondissement municipal to its commune (ARRONDISSEMENTS)."""
+    cas = " ".join(f"WHEN {colonne} BETWEEN '{a}' AND '{b}' THEN '{c}'" for a, b, c in ARRONDISSEMENTS)
+    return f"CASE {cas} ELSE {colonne} END"
+
+
+def agreger(
+    con: duckdb.DuckDBPyConnection, etablissements: str, unites_legales: str, annees: list[int],
+    params: list | None = None,
+) -> list[tuple]:
+    """Create the `reperes` mart from two relations in the official column names (a table
+    name, or a table function with its `params`, establishments' first). Returns the build
+    report's lines (raw_rejets layout) for what no département holds."""
+    con.execute(BASE.format(etablissements=etablissements, unites_legales=unites_legales,
+                            commune=commune_sql("e.commune_brute")), params or [])
+    con.execute(PAR_DEPARTEMENT, [list(annees)])
+    con.execute(REPERES)
+    rejets = []
+    n, codes = con.execute(HORS_DEPARTEMENTS).fetchall()[0]
+    if n:
+        rejets.append((SOURCE_REJETS, "établissements employeurs hors des départements (collectivités "
+                       "d'outre-mer, étranger, code inconnu)", "non comptés dans les comparaisons", n,
+                       f"codes {codes}"))
+    (sans,) = con.execute(SANS_UNITE).fetchall()[0]
+    if sans:
+        rejets.append((SOURCE_REJETS, "établissements employeurs sans unité légale dans le stock",
+                       "non comptés dans les comparaisons", sans, ""))
+    con.execute("DROP TABLE int_national; DROP TABLE int_national_annees")
+    return rejets
+
+
+# A stock that covers fewer départements is a cut file: no national comparison from it.
+DEPARTEMENTS_NATIONAL = 90
+COUVERTURE = "SELECT count(DISTINCT code) FROM reperes WHERE niveau = 'departement'"
+
+
+def national(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the `reperes` just built come from a national stock (else they are emptied)."""
+    (n,) = con.execute(COUVERTURE).fetchall()[0]
+    if n < DEPARTEMENTS_NATIONAL:
+        con.execute("DELETE FROM reperes")
+        return False
+    return True
+
+
+def depuis_demo(con: duckdb.DuckDBPyConnection, departement: str, seed: int) -> list[tuple]:
+    """The demo's national stock (etl/demo/national.py) aggregated for the years of the
+    employment table; the département's own demo rows are part of it."""
+    from etl.demo import national as demo_national
+
+    annees = [a for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()]
+    demo_national.stock(con, departement, seed, "raw_sirene_etablissements", "raw_sirene_unites_legales")
+    rejets = agreger(con, "raw_national_etablissements", "raw_national_unites_legales", annees)
+    con.execute("DROP TABLE raw_national_etablissements; DROP TABLE raw_national_unites_legales")
+    return rejets

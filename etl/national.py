@@ -4,18 +4,16 @@ A21 section) and the private employer establishments they are a share of (issue 
 
 The same SQL reads the official files (the national stock given to the build) and the demo's
 national stock (etl/demo/national.py), both in the official column names. Counted where each
-establishment is: a municipal arrondissement (75101…, 69381…, 13201…) is its commune, an
-overseas département (971…976) a département like the others; the collectivités d'outre-mer
-(975, 977, 978, 98x) and foreign addresses belong to no département: counted in the build
-report, never silently dropped.
+establishment is: a municipal arrondissement (75101…, 69381…, 13201…) in its commune's
+département (staging maps it to the commune: data/regles.sql, commune_de); an overseas
+département (971…976) like the others; the collectivités d'outre-mer (975, 977, 978, 98x) and
+foreign addresses belong to no département: counted in the build report, never silently dropped.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-# Arrondissements municipaux → their commune (Paris, Lyon, Marseille): (first, last, commune).
-ARRONDISSEMENTS = (("75101", "75120", "75056"), ("69381", "69389", "69123"), ("13201", "13216", "13055"))
 SOURCE_REJETS = "SIRENE (comparaisons nationales)"
 
 # One row per employer establishment: where it is and what it is (official names in, the
@@ -40,7 +38,6 @@ WITH e AS (
 )
 SELECT CASE WHEN regexp_full_match(e.commune_brute, '9[78].*') THEN left(e.commune_brute, 3)
             ELSE left(e.commune_brute, 2) END AS departement,
-       {commune} AS commune,
        e.date_creation, e.date_fermeture,
        u.siren IS NOT NULL AS unite_connue,
        NOT (starts_with(u.categorie_juridique, '7') OR starts_with(u.categorie_juridique, '4')) AS prive,
@@ -115,12 +112,6 @@ WHERE NOT EXISTS (SELECT 1 FROM ref_departements d WHERE d.departement = n.depar
 SANS_UNITE = "SELECT count(*) FROM int_national WHERE NOT unite_connue"
 
 
-def commune_sql(colonne: str) -> str:
-    """SQL mapping an arrondissement municipal to its commune (ARRONDISSEMENTS)."""
-    cas = " ".join(f"WHEN {colonne} BETWEEN '{a}' AND '{b}' THEN '{c}'" for a, b, c in ARRONDISSEMENTS)
-    return f"CASE {cas} ELSE {colonne} END"
-
-
 def agreger(
     con: duckdb.DuckDBPyConnection, etablissements: str, unites_legales: str, annees: list[int],
     params: list | None = None,
@@ -128,8 +119,7 @@ def agreger(
     """Create the `reperes` mart from two relations in the official column names (a table
     name, or a table function with its `params`, establishments' first). Returns the build
     report's lines (raw_rejets layout) for what no département holds."""
-    con.execute(BASE.format(etablissements=etablissements, unites_legales=unites_legales,
-                            commune=commune_sql("e.commune_brute")), params or [])
+    con.execute(BASE.format(etablissements=etablissements, unites_legales=unites_legales), params or [])
     con.execute(PAR_DEPARTEMENT, [list(annees)])
     con.execute(REPERES)
     rejets = []

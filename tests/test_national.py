@@ -230,3 +230,21 @@ def test_rang_en_francais():
     assert rang_texte((12, 101), "département") == "12ᵉ département sur 101"
     assert rang_texte((1, 101), "département") == "1ᵉʳ département sur 101"
     assert rang_texte((3, 13), "") == "3ᵉ sur 13"
+
+
+def test_paris_arrondissements_dans_leur_commune(tmp_path):
+    """A build of Paris from the national sample: establishments of the 1st and 20th
+    arrondissements are in the commune 75056 of the territory tables, none set aside."""
+    etab, ul = _echantillon()
+    _ecrire(etab, tmp_path / "e.csv", COLONNES_ETABLISSEMENT)
+    _ecrire(ul, tmp_path / "u.csv", COLONNES_UNITE_LEGALE)
+    db = tmp_path / "ess.duckdb"
+    subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "75", "--db", str(db),
+                    "--sirene-etablissements", str(tmp_path / "e.csv"), "--sirene-unites-legales",
+                    str(tmp_path / "u.csv")], cwd=RACINE, check=True, capture_output=True)
+    sirets = set(etab.loc[etab["codeCommuneEtablissement"].str.startswith("75"), "siret"])
+    assert len(sirets) == 21  # 75056, 75101 and 75120
+    communes = _lire(db, "SELECT siret, commune FROM etablissements")
+    assert set(communes["siret"]) == sirets and set(communes["commune"]) == {"75056"}
+    inconnues = _lire(db, "SELECT count(*) AS n FROM rejets WHERE motif LIKE '%commune inconnu%'")
+    assert inconnues["n"].iloc[0] == 0

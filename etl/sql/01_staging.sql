@@ -34,7 +34,7 @@ SELECT
         txt(caractereEmployeurEtablissement) = 'O',
         coalesce(txt(trancheEffectifsEtablissement), 'NN') <> 'NN'
     ) AS employeur,
-    codeCommuneEtablissement AS commune,
+    commune_de(trim(codeCommuneEtablissement)) AS commune,  -- arrondissements: their commune
     coalesce(txt(denominationUsuelleEtablissement), txt(enseigne1Etablissement)) AS enseigne,
     nullif(concat_ws(' ', txt(numeroVoieEtablissement), txt(typeVoieEtablissement),
                      txt(libelleVoieEtablissement)), '') AS voie,

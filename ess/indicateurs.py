@@ -7,7 +7,7 @@ import math
 import duckdb
 import pandas as pd
 
-from data import familles_ess, libelles
+from data import familles_ess, libelles, table
 from ess import diffusion, motifs
 from ess import format as fr
 from ess.codes_territoire import TerritoireInvalide, resoudre
@@ -241,10 +241,30 @@ def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = Non
     return c
 
 
+REGION = """
+SELECT g.nom FROM territoires t JOIN ref_departements d ON d.departement = t.code
+JOIN ref_regions g USING (region) WHERE t.niveau = 'departement'
+"""
+
+
+def region_de_la_base(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The name of the database's département's région (None in a database built before
+    ref_regions: every context figure is then shown, as before)."""
+    try:
+        row = con.execute(REGION).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
 def contexte(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The context figures the plan quotes (data/chiffres_contexte.csv), never recomputed, as
     the home page shows them."""
     df = con.execute(CONTEXTE).df()
+    # a région's figures only for the département's own région (Occitanie's beside the 31 or
+    # the 09, not beside the Gironde)
+    autres = set(table("regions")["nom"]) - {region_de_la_base(con)}
+    df = df[~df["territoire"].isin(autres)].reset_index(drop=True)
     df["Valeur"] = [fr.pourcent(float(v)) if u == "%" else f"{fr.nombre(float(v))} {u}"
                     for v, u in zip(df["valeur"], df["unite"], strict=True)]
     return df[["indicateur", "territoire", "Valeur", "annee", "source"]].rename(columns={

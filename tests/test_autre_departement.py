@@ -154,3 +154,29 @@ def test_demo_impossible_message_francais(tmp_path, departement, message):
     out = subprocess.run(commande, capture_output=True, text=True, cwd=RACINE)
     assert out.returncode == 2 and message in out.stdout + out.stderr
     assert "Traceback" not in out.stdout + out.stderr and not db.exists()
+
+
+@pytest.mark.parametrize(("departement", "metropole"), [
+    ("33", ("243300316", "Bordeaux Métropole")),
+    ("13", ("200054807", "Métropole d'Aix-Marseille-Provence")),
+    ("31", ("243100518", "Toulouse Métropole")),
+    ("09", None),
+])
+def test_metropole_selon_la_nature_cog(departement, metropole):
+    from geo import reference, typologies
+
+    assert typologies.metropole(reference.communes(departement)) == metropole
+
+
+def test_contexte_de_sa_seule_region(env_09):
+    """The context figures: Occitanie's beside the Ariège (its région), France's everywhere
+    (Paris's database shows none of Occitanie's: tests/test_national.py)."""
+    from ess import indicateurs
+
+    c = duckdb.connect(str(env_09), read_only=True)
+    try:
+        territoires = set(indicateurs.contexte(c)["Territoire"])
+        assert indicateurs.region_de_la_base(c) == "Occitanie"
+    finally:
+        c.close()
+    assert {"Occitanie", "France"} <= territoires

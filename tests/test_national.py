@@ -248,3 +248,12 @@ def test_paris_arrondissements_dans_leur_commune(tmp_path):
     assert set(communes["siret"]) == sirets and set(communes["commune"]) == {"75056"}
     inconnues = _lire(db, "SELECT count(*) AS n FROM rejets WHERE motif LIKE '%commune inconnu%'")
     assert inconnues["n"].iloc[0] == 0
+    from ess import indicateurs  # Paris is not in Occitanie: none of its context figures
+    from ess.db import connecter
+
+    con = connecter(db)
+    try:
+        assert indicateurs.region_de_la_base(con) == "Île-de-France"
+        assert "Occitanie" not in set(indicateurs.contexte(con)["Territoire"])
+    finally:
+        con.close()

@@ -186,7 +186,8 @@ def test_demo_xlsx_contient_ce_qui_est_affiche(fiche_epci):
         assert len([r for r in lignes[1:] if any(v is not None for v in r)]) == max(1, len(t.lignes))
     comp = list(wb[wb.sheetnames[1 + d.tableaux().index(d.tableau("comparaisons"))]].iter_rows(
         min_row=6, values_only=True))
-    assert comp[-1][0] == "Haute-Garonne" and comp[-1][3] == 55100
+    assert comp[-3][0] == "Haute-Garonne" and comp[-3][3] == 55100
+    assert comp[-1][0] == "France" and comp[-1][1] == "France (SIRENE)"  # issue 26
 
 
 def test_demo_pdf_texte(fiche_epci):

@@ -42,7 +42,17 @@ def test_fiche_departement_chiffres_publies(con):
 def test_comparaisons_epci_petr_departement(con):
     f = fiche.fiche(con, "commune:31001", 2021)
     niveaux = list(f.tableau("comparaisons").donnees["Niveau"])
-    assert niveaux == ["Commune", "EPCI", "PETR", "Département"]
+    assert niveaux == ["Commune", "EPCI", "PETR", "Département"]  # four pages at most
+
+
+def test_comparaisons_region_et_france(con):
+    """Above the commune, the région and France from the national SIRENE stock (issue 26):
+    establishments only, employment « — », the source in the level's cell."""
+    t = fiche.fiche(con, "epci:200073146", 2021).tableau("comparaisons")
+    assert list(t.donnees["Niveau"]) == ["EPCI", "PETR", "Département", "Région (SIRENE)", "France (SIRENE)"]
+    region, france = t.lignes[-2], t.lignes[-1]
+    assert region[0] == "Occitanie" and france[0] == "France"
+    assert france[2] > region[2] > t.lignes[2][2] and region[3] == france[3] == "—"
 
 
 def test_deux_definitions_et_deux_unites(con):

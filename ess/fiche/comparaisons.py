@@ -7,9 +7,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ess import indicateurs, portrait
+from ess import indicateurs, portrait, reperes
 from ess.codes_territoire import Territoire
-from ess.document.modele import Colonne, Tableau
+from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.fiche.emploi import fraction, num
 from ess.fiche.etablissements import est_compte
 from ess.fiche.textes import NIVEAUX, SOURCE_FLORES
@@ -22,6 +22,7 @@ WHERE list_contains(?, a.commune) AND list_contains(?, t.niveau) AND t.territoir
 GROUP BY ALL
 HAVING count(*) = ?
 """
+CODE_REGION = "SELECT region FROM ref_regions WHERE nom = ?"
 POPULATION = "SELECT sum(population)::BIGINT FROM communes WHERE list_contains(?, commune)"
 
 
@@ -46,13 +47,33 @@ def comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | N
             c = cache[(code, annee)]
         lignes.append([nom, NIVEAUX.get(niveau, niveau), c["etablissements_employeurs_ess"],
                        c["effectifs_ess"], fraction(c["part_ess_emploi_prive"])])
+    # the région and France: establishments of the national SIRENE stock (the source said in
+    # the level's cell); not for communes and groups of communes, whose fiche must keep to four
+    # pages (Saint-Gaudens' went to five) and whose EPCI and département rows situate them
+    if t.niveau not in ("commune", "communes"):
+        lignes += [[c["nom"], f"{niveau} (SIRENE)", c["etablissements_employeurs_ess"], NON_DIFFUSE,
+                    NON_DIFFUSE] for niveau, c in _region_et_france(con, annee)]
+    source = SOURCE_FLORES.format(annee=annee)
     return Tableau("comparaisons", "Comparaisons", [
         Colonne("Territoire", largeur=3), Colonne("Niveau"),
         Colonne("Établissements employeurs de l'ESS", "entier"),
         Colonne("Effectifs salariés de l'ESS", "entier"),
         Colonne("Part de l'ESS dans l'emploi privé", "pourcent")], lignes,
         f"périmètre statistique de l'ESS au 31/12/{annee}, le territoire et ceux qui le contiennent",
-        SOURCE_FLORES.format(annee=annee))
+        source)
+
+
+def _region_et_france(con, annee: int) -> list[tuple[str, dict]]:
+    """The région and France from the national comparisons, when the database holds them."""
+    region = indicateurs.region_de_la_base(con)
+    if region is None or not reperes.disponible(con):
+        return []
+    (code,) = con.execute(CODE_REGION, [region]).fetchall()[0]
+    try:
+        return [("Région", reperes.chiffres(con, f"region:{code}", annee)),
+                ("France", reperes.chiffres(con, "france", annee))]
+    except indicateurs.AnneeIndisponible:  # employment years beyond the stock's
+        return []
 
 
 def evolution(con, t, annees: str) -> Tableau:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ess import diffusion, provenance
+from ess import diffusion, provenance, reperes
 from ess.exports.csv import table_csv
 from ess.format import nombre
 from web import ui
@@ -85,6 +85,18 @@ ui.tableau(ui.calcul(provenance.rapport_secret))
 st.header("Sources")
 # Static tables (ui.tableau): every row shows and prints, and the page loads no grid code.
 ui.tableau(ui.calcul(provenance.sources_lisibles))
+if ui.calcul(reperes.disponible):
+    st.subheader("Comparaisons avec la région et la France")
+    st.markdown(
+        "Le département est situé dans sa région et en France par le **stock SIRENE national** (le "
+        "même fichier que ses propres établissements) : pour chaque département, chaque région et la "
+        "France, les établissements employeurs de l'ESS actifs au 31 décembre (périmètre statistique "
+        "ou marqueur SIRENE) et leur part dans les établissements employeurs privés (catégorie "
+        "juridique hors droit public). Les arrondissements de Paris, Lyon et Marseille comptent dans "
+        "leur commune ; les collectivités d'outre-mer, les adresses étrangères et les établissements "
+        "sans unité légale ne sont dans aucun département : ils sont comptés dans le rapport de "
+        "construction. L'emploi salarié (FLORES) n'est chargé que pour le département : la région et "
+        "la France n'ont pas d'effectifs dans ce tableau de bord.")
 st.header("Données ouvertes")
 st.markdown(
     "Les tableaux publiés par ce tableau de bord, en données ouvertes : un fichier CSV par table (emploi "

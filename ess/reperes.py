@@ -31,6 +31,14 @@ WHERE territoire = ? AND annee = ? AND perimetre = ? AND famille <> ''
 REGION_DU_DEPARTEMENT = "SELECT region FROM ref_departements WHERE departement = ?"
 DEPARTEMENTS_DE_LA_REGION = "SELECT departement FROM ref_departements WHERE region = ?"
 ANNEES = "SELECT DISTINCT annee FROM reperes ORDER BY annee"
+# ESS share of private employer establishments of some territories, every year
+EVOLUTION = """
+SELECT annee, territoire,
+       100 * sum(nb_etablissements) FILTER (WHERE perimetre = ?)
+           / nullif(sum(nb_etablissements) FILTER (WHERE perimetre = 'prive'), 0) AS part
+FROM reperes WHERE list_contains(?, territoire) AND famille = '' AND a21 = ''
+GROUP BY ALL ORDER BY annee
+"""
 _CODE = re.compile(r"^(?:(departement|region):([0-9AB]{2,3})|france)$")
 SOURCE = ("SIRENE (INSEE), établissements employeurs actifs au 31 décembre ; part dans les "
           "établissements employeurs privés")
@@ -92,7 +100,15 @@ def situer(con: duckdb.DuckDBPyConnection, annee: int, perimetre: str = "statist
             phrase += f" ({rang_texte(rang_region, '')} {noms.dans(nom_region)})"
     phrase += "."
     demo = infos_build(con).get("demo") == "oui"
+    ids = list(lignes["territoire"])
+    evo = con.execute(EVOLUTION, [perimetre, ids]).df().pivot(index="annee", columns="territoire",
+                                                               values="part")
+    evolution = pd.DataFrame({"Année": evo.index.astype(int)} | {
+        nom_t: evo[t].round(1).to_numpy() for t, nom_t in zip(ids, lignes["nom"], strict=True)})
     return {"annee": annee, "perimetre": perimetre, "tableau": tableau, "phrase": phrase,
+            "evolution": evolution,
+            "source_evolution": f"{SOURCE}, {evolution['Année'].min()} à {evolution['Année'].max()}"
+                                + (SOURCE_DEMO if demo else ""),
             "rang": rang, "rang_region": rang_region, "region": nom_region,
             "source": f"{SOURCE}, {annee}" + (SOURCE_DEMO if demo else "")}
 

@@ -257,3 +257,14 @@ def test_paris_arrondissements_dans_leur_commune(tmp_path):
         assert "Occitanie" not in set(indicateurs.contexte(con)["Territoire"])
     finally:
         con.close()
+
+
+def test_evolution_beside_region_et_france(con):
+    from ess import reperes
+
+    s = reperes.situer(con, 2021)
+    evo = s["evolution"]
+    assert list(evo.columns) == ["Année", "Haute-Garonne", "Occitanie", "France"]
+    assert evo["Année"].tolist() == list(range(2017, 2024))
+    assert evo.loc[evo["Année"] == 2021, "Haute-Garonne"].iloc[0] == s["tableau"]["Part de l'ESS (%)"].iloc[0]
+    assert "2017 à 2023" in s["source_evolution"] and "fictives" in s["source_evolution"]

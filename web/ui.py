@@ -252,3 +252,8 @@ def situation_nationale(annee: int) -> None:
     st.header(f"{noms.majuscule(noms.le(nom))} dans sa région et en France")
     st.markdown(s["phrase"])
     tableau(s["tableau"], {"Part de l'ESS (%)": 1}, source=s["source"])
+    evo = s["evolution"]
+    st.markdown(f"**Part de l'ESS dans les établissements employeurs privés (%), {evo['Année'].min()} "
+                f"à {evo['Année'].max()}**")
+    tableau(evo, {c: 1 for c in evo.columns if c != "Année"} | {"Année": 0},
+            source=s["source_evolution"])

@@ -180,3 +180,16 @@ def test_contexte_de_sa_seule_region(env_09):
     finally:
         c.close()
     assert {"Occitanie", "France"} <= territoires
+
+
+def test_donnees_ouvertes_sans_petr_ni_metropole(db_09, tmp_path):
+    """The open dataset of a département without PETR or métropole validates: the diffusion
+    table keeps only the levels the database has (a row for the PETR pointed at no level)."""
+    out = subprocess.run([sys.executable, "-m", "ess", "donnees-ouvertes", "--out", str(tmp_path), "--db",
+                          str(db_09)], capture_output=True, text=True, cwd=RACINE)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "valide" in out.stdout
+    dossier = next(p for p in tmp_path.iterdir() if p.is_dir())
+    assert dossier.name.startswith("donnees-ouvertes-ess-ariege-")
+    diffusion = (dossier / "diffusion.csv").read_text(encoding="utf-8")
+    assert "petr," not in diffusion and "metropole," not in diffusion

@@ -187,6 +187,7 @@ def lire(con: duckdb.DuckDBPyConnection, annee: int | None,
     secteurs = pd.concat([pd.DataFrame([TOUS_SECTEURS], columns=colonnes),
                           con.execute(SECTEURS).df()], ignore_index=True)
     emploi = con.execute(EMPLOI, {"annee": annee}).df()
+    diffusion = con.execute(DIFFUSION).df()
     etab = con.execute(ETABLISSEMENTS, {"annee": annee, "hors": HORS_PERIMETRE}).df()
     tables = [
         (_emploi("emploi" in demo), emploi),
@@ -196,7 +197,9 @@ def lire(con: duckdb.DuckDBPyConnection, annee: int | None,
         (NIVEAUX_T, pd.DataFrame({"niveau": presents, "libelle": [niveaux[n] for n in presents]})),
         (GROUPES_T, groupes),
         (SECTEURS_T, secteurs),
-        (DIFFUSION_T, con.execute(DIFFUSION).df()),
+        # the levels this database has (no PETR, no métropole in the 09): a row for another
+        # would point at no level of niveaux.csv
+        (DIFFUSION_T, diffusion[diffusion["niveau"].isin(presents)].reset_index(drop=True)),
         (CATEGORIES_T, con.execute(CATEGORIES).df()),
         (EXCLUSIONS_T, con.execute(EXCLUSIONS).df()),
     ]

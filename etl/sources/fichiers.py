@@ -98,6 +98,9 @@ def extraire_zip(path: Path, dossier: Path) -> Path:
                     f"{path.name} : l'archive doit contenir exactement un fichier .csv "
                     f"({len(membres)} trouvé(s))."
                 )
+            deja = Path(dossier) / membres[0].filename
+            if deja.is_file() and deja.stat().st_size == membres[0].file_size:
+                return deja  # extracted by this build already (the national comparisons reread it)
             return Path(zf.extract(membres[0], dossier))
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise SourceInvalide(f"{path.name} : archive zip illisible ou tronquée ({exc}).") from exc

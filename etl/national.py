@@ -12,56 +12,66 @@ foreign addresses belong to no département: counted in the build report, never 
 
 from __future__ import annotations
 
+import re
+
 import duckdb
+
+from data import table
+from etl.demo import national as demo_national
 
 SOURCE_REJETS = "SIRENE (comparaisons nationales)"
 
-# One row per employer establishment: where it is and what it is (official names in, the
-# build's rules: the ESS family from the legal category minus excluded activities, the
-# SIRENE marker, private = neither public law (7xxx) nor public commercial body (4xxx)).
+# Employer establishments grouped by where they are, what they are (the build's rules: the
+# ESS family from the legal category minus excluded activities, the SIRENE marker, private =
+# neither public law 7xxx nor public commercial body 4xxx) and their years of activity: an
+# establishment is active at 31/12 of the years from its creation's to the one before its
+# closure's (actif_au_31_12). Grouping before expanding the years keeps a national stock to a
+# few hundred thousand rows in memory, not one per establishment.
 BASE = """
 CREATE OR REPLACE TEMP TABLE int_national AS
 WITH e AS (
-    SELECT trim(codeCommuneEtablissement) AS commune_brute, siren,
+    SELECT trim(codeCommuneEtablissement) AS commune_brute, try_cast(siren AS BIGINT) AS siren,
            txt(activitePrincipaleEtablissement) AS naf,
            txt(nomenclatureActivitePrincipaleEtablissement) AS nomenclature_naf,
-           try_cast(txt(dateCreationEtablissement) AS DATE) AS date_creation,
+           year(try_cast(txt(dateCreationEtablissement) AS DATE)) AS premiere,
            CASE WHEN etatAdministratifEtablissement = 'F'
-                THEN try_cast(txt(dateDebut) AS DATE) END AS date_fermeture
+                THEN coalesce(year(try_cast(txt(dateDebut) AS DATE)) - 1, 9999) ELSE 9999 END AS derniere
     FROM {etablissements}
     WHERE coalesce(txt(caractereEmployeurEtablissement) = 'O',
                    coalesce(txt(trancheEffectifsEtablissement), 'NN') <> 'NN')
 ), u AS (
-    SELECT siren, txt(categorieJuridiqueUniteLegale) AS categorie_juridique,
-           coalesce(economieSocialeSolidaireUniteLegale = 'O', false) AS ess_sirene
-    FROM {unites_legales}
+    SELECT try_cast(u.siren AS BIGINT) AS siren, f.famille,
+           coalesce(u.economieSocialeSolidaireUniteLegale = 'O', false) AS ess_sirene,
+           NOT (starts_with(u.categorieJuridiqueUniteLegale, '7')
+                OR starts_with(u.categorieJuridiqueUniteLegale, '4')) AS prive
+    FROM {unites_legales} u
+    LEFT JOIN ref_familles_ess f ON f.categorie_juridique = txt(u.categorieJuridiqueUniteLegale)
 )
 SELECT CASE WHEN regexp_full_match(e.commune_brute, '9[78].*') THEN left(e.commune_brute, 3)
             ELSE left(e.commune_brute, 2) END AS departement,
-       e.date_creation, e.date_fermeture,
+       e.premiere, e.derniere,
        u.siren IS NOT NULL AS unite_connue,
-       NOT (starts_with(u.categorie_juridique, '7') OR starts_with(u.categorie_juridique, '4')) AS prive,
-       u.ess_sirene,
-       CASE WHEN EXISTS (SELECT 1 FROM ref_exclusions_ess_naf x WHERE starts_with(e.naf, x.prefixe_naf))
-            THEN NULL ELSE f.famille END AS famille_ess,
-       s.a21
+       u.prive, u.ess_sirene,
+       CASE WHEN {exclue} THEN NULL ELSE u.famille END AS famille_ess,
+       s.a21,
+       count(*) AS nb
 FROM e
 LEFT JOIN u USING (siren)
 LEFT JOIN ref_naf_sous_classes n ON n.code = e.naf AND e.nomenclature_naf = 'NAFRev2'
 LEFT JOIN ref_naf_divisions d ON d.division = n.division
 LEFT JOIN ref_naf_a38 s ON s.a38 = d.a38
-LEFT JOIN ref_familles_ess f ON f.categorie_juridique = u.categorie_juridique
+GROUP BY ALL
 """
 
 # Active at 31/12 of each year, per département (the 101 of data/departements.csv).
 PAR_DEPARTEMENT = """
 CREATE OR REPLACE TEMP TABLE int_national_annees AS
 SELECT n.departement, a.annee, n.prive, n.ess_sirene, n.famille_ess, coalesce(n.a21, '') AS a21,
-       count(*)::INTEGER AS nb
+       sum(n.nb)::INTEGER AS nb
 FROM int_national n
 JOIN ref_departements d USING (departement)
 CROSS JOIN (SELECT unnest(?::INTEGER[]) AS annee) a
-WHERE n.unite_connue AND actif_au_31_12(n.date_creation, n.date_fermeture, a.annee)
+WHERE n.unite_connue AND n.premiere <= a.annee AND a.annee <= n.derniere
 GROUP BY ALL
 """
 
@@ -105,11 +115,21 @@ ORDER BY ALL
 
 # Employer establishments of no département (COM, abroad, unknown code): reported.
 HORS_DEPARTEMENTS = """
-SELECT count(*), string_agg(DISTINCT departement, ', ' ORDER BY departement)
+SELECT sum(nb), string_agg(DISTINCT departement, ', ' ORDER BY departement)
 FROM int_national n
 WHERE NOT EXISTS (SELECT 1 FROM ref_departements d WHERE d.departement = n.departement)
 """
-SANS_UNITE = "SELECT count(*) FROM int_national WHERE NOT unite_connue"
+SANS_UNITE = "SELECT sum(nb) FROM int_national WHERE NOT unite_connue"
+
+
+def _exclue(naf: str) -> str:
+    """SQL: the activity is one the ESS statistical perimeter excludes (data/exclusions_ess_naf.csv
+    prefixes, as int_etablissements tests them), as plain conditions: no correlated subquery
+    over a national stock."""
+    prefixes = list(table("exclusions_ess_naf")["prefixe_naf"])
+    if not all(re.fullmatch(r"[0-9A-Z.]+", p) for p in prefixes):
+        raise ValueError("data/exclusions_ess_naf.csv : préfixe NAF mal formé")
+    return "(" + " OR ".join(f"starts_with({naf}, '{p}')" for p in prefixes) + ")" if prefixes else "false"
 
 
 def agreger(
@@ -119,7 +139,8 @@ def agreger(
     """Create the `reperes` mart from two relations in the official column names (a table
     name, or a table function with its `params`, establishments' first). Returns the build
     report's lines (raw_rejets layout) for what no département holds."""
-    con.execute(BASE.format(etablissements=etablissements, unites_legales=unites_legales), params or [])
+    con.execute(BASE.format(etablissements=etablissements, unites_legales=unites_legales,
+                            exclue=_exclue("e.naf")), params or [])
     con.execute(PAR_DEPARTEMENT, [list(annees)])
     con.execute(REPERES)
     rejets = []
@@ -153,8 +174,6 @@ def national(con: duckdb.DuckDBPyConnection) -> bool:
 def depuis_demo(con: duckdb.DuckDBPyConnection, departement: str, seed: int) -> list[tuple]:
     """The demo's national stock (etl/demo/national.py) aggregated for the years of the
     employment table; the département's own demo rows are part of it."""
-    from etl.demo import national as demo_national
-
     annees = [a for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()]
     demo_national.stock(con, departement, seed, "raw_sirene_etablissements", "raw_sirene_unites_legales")
     rejets = agreger(con, "raw_national_etablissements", "raw_national_unites_legales", annees)

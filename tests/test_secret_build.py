@@ -144,6 +144,44 @@ def test_l_audit_voit_ce_qu_un_etablissement_seul_apprend(base_singletons, tmp_p
     assert "recalculable :" not in r.stdout and "sous-protégée :" not in r.stdout  # outsiders learn nothing
 
 
+def test_chaque_etablissement_seul_est_un_attaquant(base_singletons):
+    """The model the build protects against knows both establishments alone in their line (the
+    cooperative and the foundation of 31395) as insiders, each knowing its own jobs, and no
+    other line (the others count several establishments)."""
+    _db, fichiers = base_singletons
+    prep = preparer("31", fichiers, Progression(lambda _m: None))
+    try:
+        a = emploi.annees(prep.con)[2022]
+    finally:
+        prep.con.close()
+    for mesure, valeurs in (("effectifs", [9, 12]), ("eqtp", [8, 11])):
+        t = a.tableaux[mesure]
+        seuls = sorted(a.micro_noms[m] for m in t.initie)
+        assert seuls == ["l'établissement seul de commune:31395 cooperative FZ",
+                         "l'établissement seul de commune:31395 fondation PZ"], mesure
+        ordre = np.argsort([a.micro_noms[m] for m in t.initie])
+        assert list(t.initie_min[ordre]) == valeurs and list(t.initie_max[ordre]) == valeurs
+
+
+def test_petite_commune_au_prive_publie_jamais_soustraite(tmp_path):
+    """Public SIRENE counts six employer establishments outside the ESS in 31069, each employing
+    someone: were the commune's private jobs published (11), its ESS (one association, 5 jobs)
+    would be at most 11 − 6 = 5, its exact figure. The build hides the private total too."""
+    etab, ul = fichiers_sirene(tmp_path / "sirene")
+    lignes = [*LIGNES, ("2022", "31069", "QB", "association", "1", "5", "4.5"),
+              ("2022", "31069", "GZ", "prive_hors_ess", "6", "6", "6")]
+    db = tmp_path / "ess.duckdb"
+    flores = ecrire_flores(tmp_path / "flores.csv", lignes=lignes)
+    construire(db, "31", afficher=lambda _m: None,
+               fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul, flores=flores))
+    con = duckdb.connect(str(db), read_only=True)
+    publie = dict(con.execute("SELECT groupe, effectifs FROM emploi WHERE territoire = 'commune:31069' "
+                              "AND nomenclature = 'ensemble'").fetchall())
+    con.close()
+    assert publie["ess"] is None
+    assert publie["prive"] is None or publie["prive"] - 6 >= 5 * 1.1  # the subtraction fails
+
+
 def test_une_base_qui_echoue_a_l_audit_n_est_jamais_publiee(base, tmp_path, monkeypatch):
     db, fichiers = base
     cible = tmp_path / "ess.duckdb"

@@ -46,6 +46,15 @@ def base(tmp_path_factory):
     return db, fichiers
 
 
+def _modele(fichiers: Fichiers, annee: int = 2022) -> emploi.Annee:
+    """The table the protection sees for that year, from the files alone."""
+    prep = preparer("31", fichiers, Progression(lambda _m: None))
+    try:
+        return emploi.annees(prep.con)[annee]
+    finally:
+        prep.con.close()
+
+
 def _cli_audit(db, fichiers) -> subprocess.CompletedProcess:
     options = ["--sirene-etablissements", fichiers.sirene_etablissements,
                "--sirene-unites-legales", fichiers.sirene_unites_legales, "--flores", fichiers.flores]
@@ -149,11 +158,7 @@ def test_chaque_etablissement_seul_est_un_attaquant(base_singletons):
     cooperative and the foundation of 31395) as insiders, each knowing its own jobs, and no
     other line (the others count several establishments)."""
     _db, fichiers = base_singletons
-    prep = preparer("31", fichiers, Progression(lambda _m: None))
-    try:
-        a = emploi.annees(prep.con)[2022]
-    finally:
-        prep.con.close()
+    a = _modele(fichiers)
     for mesure, valeurs in (("effectifs", [9, 12]), ("eqtp", [8, 11])):
         t = a.tableaux[mesure]
         seuls = sorted(a.micro_noms[m] for m in t.initie)
@@ -343,11 +348,7 @@ def test_la_cle_du_cache_change_avec_chaque_regle(base, monkeypatch):
     from etl.secret import tableau
 
     _db, fichiers = base
-    prep = preparer("31", fichiers, Progression(lambda _m: None))
-    try:
-        a = emploi.annees(prep.con)[2022]
-    finally:
-        prep.con.close()
+    a = _modele(fichiers)
     cles = {emploi.empreinte(a)}
     for module, nom, valeur in [(tableau, "SEUIL_FREQUENCE", 4), (tableau, "SEUIL_DOMINANCE", 0.9),
                                 (tableau, "PROTECTION", 0.15), (tableau, "PROTECTION_MIN", 2.0),

@@ -3,9 +3,13 @@
 l'attaquant extérieur et chaque établissement seul dans sa ligne) et son audit, à froid (sans
 le cache des protections déjà calculées), sur les deux processus de la construction ; puis la
 part de cellules masquées par échelon, face à la part des seules cellules sensibles (les
-cibles de l'issue 25).
+cibles de l'issue 25) ; enfin, sur une année (2017 par défaut), les cellules que la protection
+ne peut publier en aucun cas : publiée seule, tout le reste masqué, une cellule laisse déjà une
+cellule sensible voisine sans protection (contre l'attaquant extérieur ou un établissement seul
+dans sa ligne) ; leur part est l'écart minimal de tout masquage, quel qu'il soit.
 
-Lancer depuis la racine du dépôt : `.venv/bin/python bench/bench_secret.py [--graine N ...] [ANNEE ...]`.
+Lancer depuis la racine du dépôt :
+`.venv/bin/python bench/bench_secret.py [--graine N ...] [--forcees ANNEE | --sans-forcees] [ANNEE ...]`.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:  # bench/ n'est pas un paquet
     sys.path.insert(0, str(RACINE))
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from etl.build import Progression, preparer  # noqa: E402
 from etl.secret import emploi  # noqa: E402
+from etl.secret.tableau import Tableau, initie_max  # noqa: E402
+from etl.secret.temoins import Chercheur, proprietaires  # noqa: E402
 from etl.sources.chargement import Fichiers  # noqa: E402
 
 # (échelon, niveau, groupes, nomenclature, écart visé en points)
@@ -44,7 +51,61 @@ def fr(x: float, d: int = 1) -> str:
     return f"{x:,.{d}f}".replace(",", "\u202f").replace(".", ",")
 
 
-def un_tirage(graine: int | None, annees: list[int]) -> pd.DataFrame:
+def _protegee(t: Tableau, ch: Chercheur, cache: np.ndarray, p: int, cote: float, besoin: float) -> bool:
+    """A witness for the outsider, then one for the insiders it leaves (those outside p
+    together, then each one): p keeps its protection on that side under `cache`."""
+    temoins = [ch.trouver(cache, p, cote * besoin)]
+    if temoins[0] is None:
+        return False
+    rang_initie = np.full(t.A.shape[1], -1)
+    rang_initie[t.initie] = np.arange(len(t.initie))
+    vus, ensemble = set(), True
+    while True:
+        immobiles = np.arange(t.A.shape[1])
+        for w in temoins:
+            immobiles = immobiles[np.abs(w[immobiles]) > 1e-9]
+        ks = [int(k) for k in rang_initie[immobiles] if k >= 0 and int(k) not in vus]
+        ks = [k for k in ks if t.exigence_initie(p, k)[0 if cote > 0 else 1] > 0]
+        if not ks:
+            return True
+        _dedans, dehors = proprietaires(t, p, ks)
+        if ensemble and len(dehors) > 1:
+            ensemble = False
+            w = ch.trouver(cache, p, cote * initie_max(besoin), dehors)
+            if w is not None:
+                temoins.append(w)
+                continue
+        vus.add(ks[0])
+        w = ch.trouver(cache, p, cote * t.exigence_initie(p, ks[0])[0 if cote > 0 else 1], ks[0])
+        if w is None:
+            return False
+        temoins.append(w)
+
+
+def forcees(a: emploi.Annee) -> None:
+    """Per target, the cells no protection can publish: a lower bound of its gap."""
+    t, c = a.tableaux["effectifs"], a.cellules
+    primaire = t.primaire()
+    haut, bas = t.exigences()
+    ch = Chercheur(t)
+    voisins = (t.A @ t.A.T).tocsr()  # cells sharing a micro-cell
+    debut = time.process_time()
+    for libelle, niveau, groupes, nomenclature, _cible in CIBLES:
+        sel = (c["niveau"] == niveau) & c["groupe"].isin(groupes) & (c["nomenclature"] == nomenclature)
+        cellules = np.unique(a.classe[sel.to_numpy()])
+        n = 0
+        for k in cellules[~primaire[cellules]]:
+            cache = np.ones(len(primaire), bool)
+            cache[k] = False
+            proches = voisins.getrow(k).indices
+            n += any(not _protegee(t, ch, cache, p, cote, b) for p in proches[primaire[proches]]
+                     for cote, b in ((1.0, haut[p]), (-1.0, bas[p])) if b > 0)
+        print(f"  {libelle} : {n} cellules forcées sur {len(cellules)} ({primaire[cellules].sum()} "
+              f"sensibles) -> au moins +{fr(100 * n / len(cellules))} points", flush=True)
+    print(f"  (analyse en {fr(time.process_time() - debut)} s de calcul)")
+
+
+def un_tirage(graine: int | None, annees: list[int], annee_forcees: int | None) -> pd.DataFrame:
     nom = "démonstration par défaut" if graine is None else f"graine {graine}"
     t = time.perf_counter()
     prep = preparer("31", Fichiers(), Progression(lambda _m: None), graine=graine)
@@ -70,6 +131,9 @@ def un_tirage(graine: int | None, annees: list[int]) -> pd.DataFrame:
         lignes.append(a.cellules.assign(cache=cache, primaire=a.tableaux["effectifs"].primaire()[a.classe],
                                         annee=an))
     print(f"Secret statistique, {len(modele)} années sur 2 processus : {fr(total)} s")
+    if annee_forcees in modele:
+        print(f"Cellules forcées en {annee_forcees} (tout le reste masqué, chacune publiée seule) :")
+        forcees(modele[annee_forcees])
     c = pd.concat(lignes)
     ecarts = {}
     for libelle, niveau, groupes, nomenclature, cible in CIBLES:
@@ -85,11 +149,15 @@ def un_tirage(graine: int | None, annees: list[int]) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graine", type=int, action="append", help="un seul tirage (répétable)")
+    parser.add_argument("--forcees", type=int, default=2017, metavar="ANNEE",
+                        help="année de l'analyse des cellules forcées (défaut : 2017)")
+    parser.add_argument("--sans-forcees", action="store_true", help="sans cette analyse")
     parser.add_argument("annees", type=int, nargs="*")
     args = parser.parse_args()
     os.environ["ESS_CACHE_SECRET"] = ""  # à froid
     graines = args.graine or GRAINES
-    tableau = pd.concat([un_tirage(g, args.annees) for g in graines], axis=1)
+    forcees_en = None if args.sans_forcees else args.forcees
+    tableau = pd.concat([un_tirage(g, args.annees, forcees_en) for g in graines], axis=1)
     print("\nPoints de cellules masquées au-delà des seules sensibles, 2017-2023 :")
     print(tableau.map(fr).to_string())
 

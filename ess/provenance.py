@@ -65,7 +65,9 @@ SECRET_RAPPORT = """
 SELECT annee AS "Année", CASE mesure WHEN 'eqtp' THEN 'EQTP' ELSE 'Effectifs' END AS "Mesure",
        cellules AS "Cellules publiées ou masquées", primaires AS "Sensibles (règles primaires)",
        masquees AS "Masquées", determinees AS "Recalculables exactement",
-       sous_protegees AS "Insuffisamment protégées", impossibles AS "Impossibles à protéger"
+       sous_protegees AS "Insuffisamment protégées",
+       divulguees_initie AS "Trop près pour un établissement seul dans sa ligne",
+       impossibles AS "Impossibles à protéger"
 FROM secret_rapport ORDER BY annee, mesure
 """
 

@@ -166,6 +166,8 @@ def test_un_lot_qui_contredit_l_audit_n_est_pas_produit(con, monkeypatch, rempla
 @pytest.mark.parametrize(("sql", "attendu"), [
     ("UPDATE build_info SET valeur = 'en échec' WHERE cle = 'secret_audit'", "n'a pas passé l'audit"),
     ("UPDATE secret_rapport SET determinees = 1 WHERE annee = 2019", "recalculables exactement en 2019"),
+    ("UPDATE secret_rapport SET divulguees_initie = 2 WHERE annee = 2022", "établissement seul dans sa ligne "
+     "encadre de trop près en 2022"),
 ])
 def test_base_sans_preuve_du_secret_rien_n_est_ecrit(db_demo, tmp_path, sql, attendu):
     db = _copie(db_demo, tmp_path, sql)

@@ -46,6 +46,15 @@ def base(tmp_path_factory):
     return db, fichiers
 
 
+def _modele(fichiers: Fichiers, annee: int = 2022) -> emploi.Annee:
+    """The table the protection sees for that year, from the files alone."""
+    prep = preparer("31", fichiers, Progression(lambda _m: None))
+    try:
+        return emploi.annees(prep.con)[annee]
+    finally:
+        prep.con.close()
+
+
 def _cli_audit(db, fichiers) -> subprocess.CompletedProcess:
     options = ["--sirene-etablissements", fichiers.sirene_etablissements,
                "--sirene-unites-legales", fichiers.sirene_unites_legales, "--flores", fichiers.flores]
@@ -89,6 +98,93 @@ def test_l_audit_voit_une_base_falsifiee(base, tmp_path):
     r = _cli_audit(copie, fichiers)
     assert r.returncode == 3, r.stdout + r.stderr
     assert "DIVULGATION" in r.stdout
+
+
+@pytest.fixture(scope="module")
+def base_singletons(tmp_path_factory):
+    """LIGNES_ESS and a foundation alone in 31395 beside its cooperative alone: two
+    establishments each alone in its micro-cell, each knowing its own figure."""
+    dossier = tmp_path_factory.mktemp("singletons")
+    etab, ul = fichiers_sirene(dossier / "sirene")
+    lignes = [*LIGNES_ESS, ("2022", "31395", "PZ", "fondation", "1", "12", "11")]
+    fichiers = Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul,
+                        flores=ecrire_flores(dossier / "flores.csv", lignes=lignes))
+    db = dossier / "ess.duckdb"
+    construire(db, "31", afficher=lambda _m: None, fichiers=fichiers)
+    return db, fichiers
+
+
+def test_l_audit_voit_ce_qu_un_etablissement_seul_apprend(base_singletons, tmp_path):
+    """Publish the département's cooperatives and the intermediate-density mutuals again (true
+    values): nothing is then recomputable from outside, but the foundation alone in 31395,
+    knowing its own jobs, narrows the cooperative's. The audit fails on that insider alone and
+    names it; the built database itself passes."""
+    db, fichiers = base_singletons
+    r = _cli_audit(db, fichiers)
+    assert r.returncode == 0, r.stdout + r.stderr
+    copie = tmp_path / "falsifiee.duckdb"
+    copie.write_bytes(db.read_bytes())
+    prep = preparer("31", fichiers, Progression(lambda _m: None))
+    try:
+        vrai = prep.con.execute("SELECT * FROM int_emploi").df()
+        a = emploi.annees(prep.con)[2022]
+    finally:
+        prep.con.close()
+    c = a.cellules.reset_index(drop=True)
+    memes = []  # each cell with every published cell of the same micro-data (the same number)
+    ensemble = c["nomenclature"] == "ensemble"
+    for territoire, groupe in [("departement:31", "cooperative"),
+                               ("densite:urbain-intermediaire", "mutuelle")]:
+        i = c.index[ensemble & (c["territoire"] == territoire) & (c["groupe"] == groupe)]
+        memes.append(c[a.classe == a.classe[i[0]]])
+    cle = ["territoire", "groupe", "nomenclature", "secteur"]
+    publier = pd.concat(memes)[cle].merge(vrai[[*cle, "effectifs", "eqtp"]], on=cle)
+    con = duckdb.connect(str(copie))
+    con.register("publier", publier)
+    assert con.execute("SELECT count(*) FROM emploi JOIN publier USING (territoire, groupe, nomenclature, "
+                       "secteur) WHERE secret").fetchone()[0] > 0  # they were hidden
+    con.execute("UPDATE emploi SET secret = false, effectifs = p.effectifs, eqtp = p.eqtp FROM publier p "
+                "WHERE emploi.territoire = p.territoire AND emploi.groupe = p.groupe "
+                "AND emploi.nomenclature = p.nomenclature AND emploi.secteur = p.secteur")
+    con.close()
+    r = _cli_audit(copie, fichiers)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "divulguée à un initié" in r.stdout and "l'établissement seul de commune:31395" in r.stdout
+    assert "recalculable :" not in r.stdout and "sous-protégée :" not in r.stdout  # outsiders learn nothing
+
+
+def test_chaque_etablissement_seul_est_un_attaquant(base_singletons):
+    """The model the build protects against knows both establishments alone in their line (the
+    cooperative and the foundation of 31395) as insiders, each knowing its own jobs, and no
+    other line (the others count several establishments)."""
+    _db, fichiers = base_singletons
+    a = _modele(fichiers)
+    for mesure, valeurs in (("effectifs", [9, 12]), ("eqtp", [8, 11])):
+        t = a.tableaux[mesure]
+        seuls = sorted(a.micro_noms[m] for m in t.initie)
+        assert seuls == ["l'établissement seul de commune:31395 cooperative FZ",
+                         "l'établissement seul de commune:31395 fondation PZ"], mesure
+        ordre = np.argsort([a.micro_noms[m] for m in t.initie])
+        assert list(t.initie_min[ordre]) == valeurs and list(t.initie_max[ordre]) == valeurs
+
+
+def test_petite_commune_au_prive_publie_jamais_soustraite(tmp_path):
+    """Public SIRENE counts six employer establishments outside the ESS in 31069, each employing
+    someone: were the commune's private jobs published (11), its ESS (one association, 5 jobs)
+    would be at most 11 − 6 = 5, its exact figure. The build hides the private total too."""
+    etab, ul = fichiers_sirene(tmp_path / "sirene")
+    lignes = [*LIGNES, ("2022", "31069", "QB", "association", "1", "5", "4.5"),
+              ("2022", "31069", "GZ", "prive_hors_ess", "6", "6", "6")]
+    db = tmp_path / "ess.duckdb"
+    flores = ecrire_flores(tmp_path / "flores.csv", lignes=lignes)
+    construire(db, "31", afficher=lambda _m: None,
+               fichiers=Fichiers(sirene_etablissements=etab, sirene_unites_legales=ul, flores=flores))
+    con = duckdb.connect(str(db), read_only=True)
+    publie = dict(con.execute("SELECT groupe, effectifs FROM emploi WHERE territoire = 'commune:31069' "
+                              "AND nomenclature = 'ensemble'").fetchall())
+    con.close()
+    assert publie["ess"] is None
+    assert publie["prive"] is None or publie["prive"] - 6 >= 5 * 1.1  # the subtraction fails
 
 
 def test_une_base_qui_echoue_a_l_audit_n_est_jamais_publiee(base, tmp_path, monkeypatch):
@@ -215,9 +311,12 @@ def test_l_audit_refuse_une_fourchette_plus_etroite_que_les_chiffres_publies(db_
 
 
 def test_la_demo_ne_cache_guere_plus_que_les_cellules_sensibles(db_demo):
-    """What the demo build publishes against the primary-sensitive cells alone (issue 11's
-    targets, in points of hidden share over 2017–2023): the exact model of the sector cells
-    keeps the EPCI sections within 6 points (the heuristic alone hid 9,2 points more)."""
+    """What the demo build hides beyond the primary-sensitive cells, in points of hidden share
+    over 2017–2023, no more than measured when the attacker came to read SIRENE and to be an
+    establishment (issue 25: +23,1 communes' private jobs, +11,8 EPCI sections, +16,5 EPCI
+    families, +14,7 PETR sections). Most of it is forced: with every other cell hidden, 2017
+    still needs +21,7 points of the communes' private cells (a small commune's ESS cell is its
+    private total minus its other establishments' size bands), see bench/bench_secret.py."""
     prep = preparer("31", Fichiers(), Progression(lambda _m: None))
     try:
         modele = emploi.annees(prep.con)
@@ -237,6 +336,31 @@ def test_la_demo_ne_cache_guere_plus_que_les_cellules_sensibles(db_demo):
         assert s.loc[s["primaire"], "secret"].all()
         return 100 * (s["secret"].mean() - s["primaire"].mean())
 
-    assert ecart("epci", ["ess"], "a21") <= 6
-    assert ecart("epci", list(emploi.FAMILLES), "ensemble") <= 4
-    assert ecart("commune", ["prive"], "ensemble") <= 3
+    assert ecart("epci", ["ess"], "a21") <= 12.5
+    assert ecart("epci", list(emploi.FAMILLES), "ensemble") <= 17.5
+    assert ecart("commune", ["prive"], "ensemble") <= 24
+    assert ecart("petr", ["ess"], "a21") <= 15.5
+
+
+def test_la_cle_du_cache_change_avec_chaque_regle(base, monkeypatch):
+    """A protection computed under other rules is never reused: each rule of the method, and
+    the table, changes the key of the kept protections."""
+    from etl.secret import tableau
+
+    _db, fichiers = base
+    a = _modele(fichiers)
+    cles = {emploi.empreinte(a)}
+    for module, nom, valeur in [(tableau, "SEUIL_FREQUENCE", 4), (tableau, "SEUIL_DOMINANCE", 0.9),
+                                (tableau, "PROTECTION", 0.15), (tableau, "PROTECTION_MIN", 2.0),
+                                (tableau, "PROTECTION_INITIE", None), (emploi, "COUT_FIXE", 10.0),
+                                (emploi, "FACTEUR_FAMILLES", 1.0), (emploi, "FACTEUR_A21", 1.0),
+                                (emploi, "VERSION", "autre")]:
+        with monkeypatch.context() as m:
+            m.setattr(module, nom, valeur)
+            cles.add(emploi.empreinte(a))
+    with monkeypatch.context() as m:
+        m.setitem(emploi.POIDS_NIVEAU, "epci", 1.0)
+        cles.add(emploi.empreinte(a))
+    a.tableaux["effectifs"].micro[0] += 1  # another table
+    cles.add(emploi.empreinte(a))
+    assert len(cles) == 12

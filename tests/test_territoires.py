@@ -227,3 +227,21 @@ def test_page_territoires_secteurs_non_publies_sans_graphique_vide(env_db):
     at = ouvrir("pages/territoires.py", territoire="epci:200068815", annee="2021")
     assert len(at.get("plotly_chart")) == 3
     assert any("Code NAF" in h.value for h in at.html)
+
+
+def test_un_secteur_secret_n_est_jamais_une_barre_vide(con):
+    """Cœur de Garonne (2021) has sections under the secret: the chart draws the published ones
+    only, each with its value; none of its rows is a hidden section drawn as zero jobs."""
+    import textwrap
+
+    from ess import portrait
+    from web.graphiques import barres_secteurs
+
+    sec = portrait.secteurs(con, "epci:200068815", 2021, "ess")
+    a21 = sec[sec["niveau"] == "a21"]
+    secrets = set(a21.loc[a21["secret"].astype(bool), "libelle"])
+    assert secrets  # the case of the issue: 8 sections under the secret
+    (barres,) = barres_secteurs(con, "epci:200068815", 2021).data
+    lignes = {y.replace("<br>", " ") for y in barres.y}
+    assert not lignes & {" ".join(textwrap.wrap(s, 52)) for s in secrets}
+    assert len(lignes) == len(a21) - len(secrets) and all(x == x and x is not None for x in barres.x)

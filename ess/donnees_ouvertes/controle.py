@@ -31,7 +31,9 @@ AUDIT_REUSSI = "réussi"
 # secret_rapport's counts that must be zero for a publishable database (when the column exists:
 # the audit may gain columns, never lose these meanings)
 COMPTES_NULS = {"determinees": "cellules masquées recalculables exactement",
-                "sous_protegees": "cellules sensibles insuffisamment protégées"}
+                "sous_protegees": "cellules sensibles insuffisamment protégées",
+                "divulguees_initie": "cellules sensibles qu'un établissement seul dans sa ligne encadre "
+                                     "de trop près"}
 
 
 def exiger_audit(con: duckdb.DuckDBPyConnection, info: dict, annee: int | None) -> pd.DataFrame:

@@ -14,12 +14,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from etl.secret import audit, connaissance, exact, suppression
+from etl.secret import audit, connaissance, exact, suppression, tableau
 from etl.secret.tableau import (
-    PROTECTION,
-    PROTECTION_MIN,
-    SEUIL_DOMINANCE,
-    SEUIL_FREQUENCE,
     Tableau,
     dominante_micro,
     dominante_par_cellule,
@@ -238,8 +234,9 @@ def _cout(c: pd.DataFrame) -> np.ndarray:
 def empreinte(annee: Annee) -> str:
     """sha256 of everything the protection depends on: the table, the attacker's knowledge and
     every parameter of the method (a change of any of them computes the protection again)."""
-    parametres = (VERSION, SEUIL_FREQUENCE, SEUIL_DOMINANCE, PROTECTION, PROTECTION_MIN, COUT_FIXE,
-                  FACTEUR_FAMILLES, FACTEUR_A21, sorted(POIDS_NIVEAU.items()))
+    regles = (tableau.SEUIL_FREQUENCE, tableau.SEUIL_DOMINANCE, tableau.PROTECTION, tableau.PROTECTION_MIN,
+              tableau.PROTECTION_INITIE)
+    parametres = (VERSION, regles, COUT_FIXE, FACTEUR_FAMILLES, FACTEUR_A21, sorted(POIDS_NIVEAU.items()))
     h = hashlib.sha256(repr(parametres).encode())
     for mesure in MESURES:
         t = annee.tableaux[mesure]

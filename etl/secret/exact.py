@@ -174,8 +174,9 @@ class _Coupes:
             dmin[m] = self.t.initie_min[k] - self.t.micro[m]
             dmax[m] = self.t.initie_max[k] - self.t.micro[m]
             autres = (np.array([m]), dmin[[m]], dmax[[m]], self.dmin[[m]], self.dmax[[m]])
-        # a witness of least move in p's neighbourhoods, else the whole table's LP (warm)
-        d = self.chercheur.trouver(cache, p, cote * cible, k, niveaux=slice(-1))
+        # a witness of least move in p's neighbourhoods up to half the table (a larger one costs
+        # more than the whole table's LP, warm, which gives the cut too), else that LP
+        d = self.chercheur.trouver(cache, p, cote * cible, k, niveaux=slice(-1), taille_max=self.nm // 2)
         if d is not None:
             return "temoin", d
         self.nb_lp += 1

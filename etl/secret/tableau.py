@@ -201,10 +201,13 @@ class Tableau:
 
 def exigences_en_clair() -> str:
     """The protection requirement, in French, from the parameters above."""
+    def emplois(n: float) -> str:
+        return f"{n:g} emploi{'s' if n >= 2 else ''}"
+
     initie = ("la même protection" if PROTECTION_INITIE is None else
-              f"au moins {PROTECTION_INITIE:g} emploi(s) de part et d'autre")
+              f"au moins {emplois(PROTECTION_INITIE)} de part et d'autre")
     return (f"aucune cellule masquée recalculable, chaque cellule sensible encadrée à ±"
-            f"{100 * PROTECTION:g} % (au moins {PROTECTION_MIN:g} emploi) de l'extérieur, et {initie} "
+            f"{100 * PROTECTION:g} % (au moins {emplois(PROTECTION_MIN)}) de l'extérieur, et {initie} "
             "face à chaque établissement seul dans sa ligne qui connaît son propre chiffre")
 
 

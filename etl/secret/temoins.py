@@ -30,59 +30,70 @@ class Chercheur:
         self.nb_lp = 0
         self._lps: dict[tuple, tuple[np.ndarray, np.ndarray, lp.Bornes]] = {}  # built when first used
 
-    def _lp(self, cle: tuple, N: np.ndarray) -> tuple[np.ndarray, np.ndarray, lp.Bornes]:
-        """(micro-cells, cells they lie in, the LP over them) of one neighbourhood."""
+    def _lp(self, cle: tuple | None, N: np.ndarray) -> tuple[np.ndarray, np.ndarray, lp.Bornes]:
+        """(micro-cells, cells they lie in, the LP over them) of one neighbourhood (kept), or of
+        a witness's own micro-cells (cle None: used once)."""
         if cle not in self._lps:
             A = self.t.par_colonnes[:, N].tocsr()
             K = np.flatnonzero(np.diff(A.indptr))
             B = A[K]
             n = len(N)
-            self._lps[cle] = (N, K, lp.Bornes(np.ones(2 * n), sp.hstack([B, -B]), np.zeros(len(K)),
-                                              np.zeros(len(K)), np.zeros(2 * n), np.zeros(2 * n)))
+            modele = (N, K, lp.Bornes(np.ones(2 * n), sp.hstack([B, -B]), np.zeros(len(K)),
+                                      np.zeros(len(K)), np.zeros(2 * n), np.zeros(2 * n)))
+            if cle is None:
+                return modele
+            self._lps[cle] = modele
         return self._lps[cle]
 
-    def trouver(self, cache: np.ndarray, p: int, cible: float, k=None,
-                dans: np.ndarray | None = None, niveaux: slice = slice(None)) -> np.ndarray | None:
+    def trouver(self, cache: np.ndarray, p: int, cible: float, k=None, niveaux: slice = slice(None),
+                taille_max: int | None = None) -> np.ndarray | None:
         """The least change moving cell p by `cible` (signed), moving no published cell, hidden
         cells within their a-priori bounds and micro-cells within theirs (as insider k knows
-        them, or each insider of a list k: `Tableau.bornes_micro`), moving only micro-cells
-        `dans` when given, from the smallest neighbourhood of p that has one (`niveaux`: which
-        of p's neighbourhoods, the whole table last, to try); None when none has."""
-        t = self.t
-        lo, hi = t.bornes_micro(k)
-        monte, descend = np.maximum(0.0, hi - t.micro), np.maximum(0.0, t.micro - lo)
-        if dans is not None:
-            hors = np.ones(len(t.micro), bool)
-            hors[dans] = False
-            monte, descend = np.where(hors, 0.0, monte), np.where(hors, 0.0, descend)
-        micro_p = t.A.indices[t.A.indptr[p] : t.A.indptr[p + 1]]
-        voisinages = [((niveau, *np.unique(t.zones[micro_p, niveau])), N)
-                      for niveau, N in enumerate(t.voisinages(p))]
-        for cle, N in [*voisinages, (("tout",), np.arange(len(t.micro)))][niveaux]:
-            if dans is not None and not np.isin(dans, N).all():
-                continue
-            N, K, modele = self._lp(cle, N)
-            ligne_min = np.where(cache[K], t.borne_min[K] - self.v[K], 0.0)
-            ligne_max = np.where(cache[K], t.borne_max[K] - self.v[K], 0.0)
-            ip = np.searchsorted(K, p)
-            ligne_min[ip] = ligne_max[ip] = cible
-            self.nb_lp += 1
-            x = modele.resoudre(ligne_min, ligne_max, np.zeros(2 * len(N)), np.r_[monte[N], descend[N]])
-            if x is not None:
-                d = np.zeros(len(t.micro))
-                d[N] = x[: len(N)] - x[len(N) :]
-                d[np.abs(d) < TOLERANCE] = 0.0
-                return d
+        them, or each insider of a list k: `Tableau.bornes_micro`), from the smallest
+        neighbourhood of p that has one (`niveaux`: which of p's neighbourhoods, the whole table
+        last, to try; none of more than `taille_max` micro-cells); None when none has."""
+        micro_p = self.t.A.indices[self.t.A.indptr[p] : self.t.A.indptr[p + 1]]
+        voisinages = [((niveau, *np.unique(self.t.zones[micro_p, niveau])), N)
+                      for niveau, N in enumerate(self.t.voisinages(p))]
+        voisinages = [*voisinages, (("tout",), np.arange(len(self.t.micro)))][niveaux]
+        for cle, N in voisinages:
+            if not taille_max or len(N) <= taille_max:
+                d = self._chercher(cle, N, cache, p, cible, k)
+                if d is not None:
+                    return d
         return None
 
     def reduire(self, d: np.ndarray, cache: np.ndarray, p: int, cible: float, k=None) -> np.ndarray:
         """Witness d reduced to the least change within the micro-cells it moves (d itself when
-        the LP fails: it is valid)."""
+        the LP fails: it is valid). Its own LP over them: a neighbourhood's holding them all
+        (often the whole table) with the rest fixed cost several times more."""
         S = np.flatnonzero(np.abs(d) > TOLERANCE)
         if len(S) <= 1:
             return d
-        r = self.trouver(cache, p, cible, k, dans=S)
+        r = self._chercher(None, S, cache, p, cible, k)
         return d if r is None else r
+
+    def _chercher(self, cle: tuple | None, N: np.ndarray, cache: np.ndarray, p: int, cible: float,
+                  k) -> np.ndarray | None:
+        """The least change over micro-cells N (a neighbourhood, or a witness's own: cle None)."""
+        t = self.t
+        lo, hi = t.bornes_micro(k)
+        N, K, modele = self._lp(cle, N)
+        ip = np.searchsorted(K, p)
+        if ip == len(K) or K[ip] != p:  # none of p's micro-cells among them: p cannot move
+            return None
+        ligne_min = np.where(cache[K], t.borne_min[K] - self.v[K], 0.0)
+        ligne_max = np.where(cache[K], t.borne_max[K] - self.v[K], 0.0)
+        ligne_min[ip] = ligne_max[ip] = cible
+        self.nb_lp += 1
+        x = modele.resoudre(ligne_min, ligne_max, np.zeros(2 * len(N)),
+                            np.r_[np.maximum(0.0, hi[N] - t.micro[N]), np.maximum(0.0, t.micro[N] - lo[N])])
+        if x is None:
+            return None
+        d = np.zeros(len(t.micro))
+        d[N] = x[: len(N)] - x[len(N) :]
+        d[np.abs(d) < TOLERANCE] = 0.0
+        return d
 
 
 def proprietaires(t: Tableau, p: int, ks: list[int]) -> tuple[list[int], list[int]]:

@@ -8,12 +8,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from ess.db import connecter
 from etl.build import construire
-from tests.serveur import RACINE, serveur_streamlit  # noqa: F401 (RACINE: used by the tests)
+from tests.serveur import RACINE, serveur_streamlit
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ouvrir_page(page: str, params: dict[str, str] | None = None) -> AppTest:
+    """A new session opened on a page's URL with these query parameters, as a link opens it."""
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
+    at.switch_page(page)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture(scope="session")

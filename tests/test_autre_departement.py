@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from ess import noms
 from ess.codes_territoire import departement_base, message_petr_absent
-from tests.conftest import RACINE
+from tests.conftest import RACINE, ouvrir_page
 
 PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bilan.py",
          "pages/suivi.py", "pages/data_ess.py", "pages/sources.py"]
@@ -95,13 +95,7 @@ def test_departement_inconnu_code_2_sans_base(tmp_path):
 
 
 def ouvrir(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
-    at.switch_page(page)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return ouvrir_page(page, params)
 
 
 def _textes(at: AppTest) -> str:

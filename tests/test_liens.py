@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import RACINE
+from tests.conftest import ouvrir_page
 
 ANNEE = "2017"  # the default is 2021 (the year the demo is calibrated on)
 EPCI = "epci:200068815"
@@ -27,17 +27,6 @@ VUES = [  # page, the view's parameters, its links to other pages: {page: parame
     ("pages/data_ess.py", {"annee": ANNEE, "territoire": EPCI}, {}),
     ("pages/bilan.py", {"annee": "2022", "repartition": "Par EPCI"}, {}),  # the register's years: 2020-2025
 ]
-
-
-def ouvrir(page: str, params: dict[str, str]) -> AppTest:
-    """A new session opened on the page's URL with these parameters."""
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
-    at.switch_page(page)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def lien_copie(at: AppTest) -> dict[str, str]:
@@ -56,7 +45,7 @@ def annee_affichee(at: AppTest) -> int:
 @pytest.mark.parametrize(("page", "params", "vers"), VUES,
                          ids=[f"{p.removeprefix('pages/')}-{i}" for i, (p, *_r) in enumerate(VUES)])
 def test_le_lien_rouvre_la_vue_et_son_annee(env_db, page, params, vers):
-    at = ouvrir(page, params)
+    at = ouvrir_page(page, params)
     assert annee_affichee(at) == int(params["annee"])
     lien = lien_copie(at)
     assert lien.items() >= params.items(), lien  # the year and the rest of the view
@@ -66,5 +55,5 @@ def test_le_lien_rouvre_la_vue_et_son_annee(env_db, page, params, vers):
         for requete in liens:
             assert dict(parse_qsl(requete)).items() >= attendus.items(), requete
 
-    rouvert = ouvrir(page, lien)  # the link, sent and opened elsewhere
+    rouvert = ouvrir_page(page, lien)  # the link, sent and opened elsewhere
     assert lien_copie(rouvert) == lien

@@ -35,6 +35,7 @@ bench: $(STAMP) $(DB)
 	$(PY) bench/bench_pages.py --db $(DB)
 	$(PY) bench/bench_fiches.py --db $(DB)
 	$(PY) bench/bench_donnees.py --db $(DB)
+	$(PY) bench/bench_national.py --etablissements 10000000  # 42 M: run it without the option
 
 # Five representative fiches and the bilan in every format, for a human look (bench/out/).
 fiches-exemple: $(STAMP) $(DB)

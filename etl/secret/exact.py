@@ -6,10 +6,11 @@ in the EPCI × A21 table, where a third of the cells are sensitive, each choice 
 next ones (2021 demo: 29 complements among the EPCI sections, 19 with this model).
 
 Model: one binary x per free cell (hide it or not), costing its weight (`emploi._cout`);
-every other cell keeps its state. A primary cell p is protected upward when some change of the micro-data
-raises p by its protection level while no published cell moves, every hidden cell stays
-above its a-priori floor and every sector cell moves by at most U·x (U = 10 protection
-levels: a restriction that keeps the cuts finite; the audit knows no such bound). The master
+every other cell keeps its state. A primary cell p is protected upward when some change of
+the micro-data raises p by its protection level while no published cell moves, every hidden
+cell stays within its a-priori bounds and every free cell moves by at most U·x (U = 10
+protection levels: a restriction that keeps the cuts finite; the audit knows no such bound).
+Insiders likewise, within what each knows. The master
 MIP minimises the cost subject to the cuts found so far; for each primary cell its pattern
 leaves unprotected, the LP maximum of p gives by duality an inequality every protecting x
 satisfies (coefficients capped at its right-hand side, valid for binaries). Repeat until the
@@ -34,7 +35,7 @@ from etl.secret.tableau import Tableau, initie_max
 from etl.secret.temoins import Chercheur, proprietaires
 
 TOLERANCE = 1e-7
-CAPACITE = 10.0  # how far a free sector cell may move in a certificate, in protection levels
+CAPACITE = 10.0  # how far a free cell may move in a certificate, in protection levels
 DUAL_TOLERANCE = 1e-7  # HiGHS' dual feasibility tolerance: smaller reduced costs are noise
 MAX_TOURS = 400  # master problems before giving the cells back to the heuristic
 

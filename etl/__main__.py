@@ -48,11 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         "audit-secret", help="joue l'attaquant contre la base construite : test de rang et "
         "bornes par programmation linéaire de chaque cellule sensible")
     audit.add_argument("--db", type=Path, default=DB_DEFAUT, help="base à auditer")
-    audit.add_argument("--departement", default="31")
+    audit.add_argument("--departement", help="code du département (défaut : celui de la base)")
     audit.add_argument("--annee", type=int, action="append",
                        help="année à auditer (répétable ; défaut : toutes)")
     audit.add_argument("--graine", type=int, metavar="N",
-                       help="démonstration : le tirage de la construction (python -m etl build --graine)")
+                       help="démonstration : le tirage de la construction (python -m etl build "
+                            "--graine ; défaut : celui que la base a gardé)")
     for option, aide in OPTIONS_FICHIERS.items():
         audit.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F",
                            help=f"{aide} (les mêmes fichiers que la construction)")
@@ -163,8 +164,13 @@ def _audit(args, fichiers: Fichiers) -> int:
         return 2
     print(f"Audit du secret statistique de {args.db} (attaquant : tout ce que la base publie)", flush=True)
     try:
-        sur = auditer_base(args.db, fichiers, args.departement, args.annee,
-                           afficher=lambda m: print(m, flush=True), graine=args.graine)
+        # the files and the draw the database was built from, unless said otherwise
+        with duckdb.connect(str(args.db), read_only=True) as con:
+            info = dict(con.execute("SELECT cle, valeur FROM build_info").fetchall())
+        graine = args.graine if args.graine is not None else info.get("graine_demo")
+        sur = auditer_base(args.db, fichiers, args.departement or info.get("departement", "31"), args.annee,
+                           afficher=lambda m: print(m, flush=True),
+                           graine=None if graine is None else int(graine))
     except (*ERREURS_UTILISATEUR, duckdb.Error) as exc:  # the database audited may be unreadable
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

@@ -84,6 +84,15 @@ def test_chiffres_en_ligne_de_commande(db_09):
     assert c["etablissements_employeurs_ess"] > 0 and c["effectifs_ess"] > 0
 
 
+def test_audit_du_secret_sur_la_base_de_l_ariege(db_09):
+    """The audit rebuilds the micro-data of the département the database says it holds: no
+    --departement needed (with the 31's it found the base publishing other cells)."""
+    r = subprocess.run([sys.executable, "-m", "etl", "audit-secret", "--db", str(db_09), "--annee", "2021"],
+                       cwd=RACINE, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Audit réussi" in r.stdout and "0 recalculable(s) exactement" in r.stdout
+
+
 def test_departement_inconnu_code_2_sans_base(tmp_path):
     db = tmp_path / "x.duckdb"
     out = subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "99", "--db", str(db)],

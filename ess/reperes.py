@@ -53,6 +53,10 @@ def disponible(con: duckdb.DuckDBPyConnection) -> bool:
         return False
 
 
+def annees(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [a for (a,) in con.execute(ANNEES).fetchall()]
+
+
 def _totaux(con, annee: int, perimetre: str, niveau: str) -> pd.DataFrame:
     df = con.execute(TOTAUX, [perimetre, annee, niveau]).df()
     df["part"] = (100 * df["ess"] / df["prive"]).where(df["prive"] > 0)
@@ -132,10 +136,10 @@ def chiffres(con: duckdb.DuckDBPyConnection, code: str, annee: int | None = None
     if perimetre not in PERIMETRES:
         raise ValueError(f"Périmètre inconnu : « {perimetre} » (statistique ou sirene).")
     annee = annee or annee_par_defaut(con)
-    annees = [a for (a,) in con.execute(ANNEES).fetchall()]
-    if annee not in annees:
+    stock = annees(con)
+    if annee not in stock:
         raise AnneeIndisponible(
-            f"Année {annee} indisponible ; années disponibles : {annees[0]}–{annees[-1]}.")
+            f"Année {annee} indisponible ; années disponibles : {stock[0]}–{stock[-1]}.")
     totaux = _totaux(con, annee, perimetre, niveau)
     ligne = totaux[totaux["code"] == valeur]
     if ligne.empty:

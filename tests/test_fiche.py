@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ess import diffusion, fiche, journal
+from ess import format as fr
 from ess.db import connecter
 from ess.document import NON_DIFFUSE
 from ess.fiche import fichiers, mise_en_page
@@ -53,6 +55,26 @@ def test_comparaisons_region_et_france(con):
     region, france = t.lignes[-2], t.lignes[-1]
     assert region[0] == "Occitanie" and france[0] == "France"
     assert france[2] > region[2] > t.lignes[2][2] and region[3] == france[3] == "—"
+
+
+@pytest.mark.parametrize("territoire", ["epci:200068815", "petr:comminges-pyrenees"])
+def test_pas_de_derniere_page_presque_vide(con, territoire):
+    """Cœur de Garonne's and the Comminges' PDF fiches ran to a fifth page holding the last
+    lines of the sources: the establishment listing now prints fewer rows (all kept in the
+    workbook), the note under it says how many, and no page is a stub."""
+    import io
+
+    import pdfplumber
+
+    f = fiche.fiche(con, territoire, 2021)
+    liste = f.tableau("etablissements")
+    with pdfplumber.open(io.BytesIO(fichiers.generer(f, "pdf", con))) as pdf:
+        pages = [p.extract_text() for p in pdf.pages]
+        derniere = max(float(c["bottom"]) for c in pdf.pages[-1].chars if c["bottom"] < 800)
+    assert len(pages) == 4 and derniere > 300, (len(pages), derniere)
+    texte = " ".join(pages).replace("\n", " ")
+    montrees = int(re.search(r"(\d+) premières lignes sur " + fr.nombre(len(liste.lignes)), texte)[1])
+    assert montrees < liste.max_lignes_pdf < len(liste.lignes)
 
 
 def test_deux_definitions_et_deux_unites(con):

@@ -205,3 +205,22 @@ def test_cli_bilan_annee_absente(db_demo, tmp_path):
                        cwd=RACINE, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "année 1999 absente du registre" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_rapport_situe_le_departement(con, rapport_2025):
+    """The bilan situates the département in its région and France (issue 26): the last
+    SIRENE year up to the bilan's, the département's row equal to its own key figure, the
+    région and France larger, the rank said in the PDF."""
+    from ess import indicateurs
+
+    (annee,) = con.execute("SELECT max(annee) FROM reperes WHERE annee <= 2025").fetchone()
+    t = rapport_2025.document.tableau("situation").donnees
+    assert list(t["Territoire"]) == ["Haute-Garonne", "Occitanie", "France"]
+    ess = t["Établissements employeurs de l'ESS"]
+    propre = indicateurs.chiffres_cles(con, "departement:31", annee)["etablissements_employeurs_ess"]
+    assert ess.iloc[0] == propre and ess.iloc[0] < ess.iloc[1] < ess.iloc[2]
+    evo = rapport_2025.document.tableau("situation_evolution").donnees
+    assert evo["Année"].max() == annee and list(evo.columns[1:]) == list(t["Territoire"])
+    pdf = PdfReader(io.BytesIO(rapport.ecrire(rapport_2025, "pdf")))
+    texte = " ".join(p.extract_text() for p in pdf.pages)
+    assert f"En {annee}, l'ESS compte" in texte and "département sur 100" in texte.replace("\n", " ")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ess import document as doc
 from ess import format as fr
-from ess import noms, provenance
+from ess import noms, provenance, reperes
 from ess.bilan import calculs
 from ess.codes_territoire import departement_base
 from ess.document import graphiques
@@ -152,6 +152,23 @@ def _synthese(s: dict, annee: int, source: str) -> Tableau:
         f"projets accueillis de 2020 à {annee} et leur suivi", source)
 
 
+def situation(con: duckdb.DuckDBPyConnection, annee: int, departement: str) -> Section | None:
+    """The département beside its région and France (national SIRENE stock, its last year up
+    to the bilan's), as on Accueil; None when the database holds no national comparison."""
+    stock = [a for a in reperes.annees(con) if a <= annee] if reperes.disponible(con) else []
+    s = reperes.situer(con, stock[-1]) if stock else None
+    if s is None:
+        return None
+    champ = f"établissements employeurs actifs au 31/12/{s['annee']}, périmètre statistique de l'ESS"
+    evo = s["evolution"].rename(columns=lambda c: c if c == "Année" else f"{c} (%)")
+    return Section(f"{noms.majuscule(noms.le(departement))} dans sa région et en France", [
+        Paragraphe(s["phrase"]),
+        tableau("situation", "Comparaison avec la région et la France", s["tableau"], champ, s["source"]),
+        tableau("situation_evolution", "Part de l'ESS dans les établissements employeurs privés",
+                evo, champ.replace(f"au 31/12/{s['annee']}", "au 31/12 de chaque année"),
+                s["source_evolution"])])
+
+
 def _graphique(titre: str, png: bytes | None, source: str, texte: str, largeur=170) -> Graphique:
     return Graphique(titre, png, source, texte, largeur)
 
@@ -195,6 +212,7 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
     horodatage = fr.date_heure(maintenant)
     sections = [
         Section("Synthèse du 1er plan (2020-2025)", [_synthese(s, annee, source)]),
+        *filter(None, [situation(con, annee, departement)]),
         Section("Projets accueillis et financés par année", s_annee),
         Section("Par thématique", s_theme),
         Section("Par dispositif de financement", s_disp),

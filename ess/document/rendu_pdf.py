@@ -315,7 +315,39 @@ def _methodes(pdf: _Pdf, doc: Document):
 
 
 def generer(doc: Document) -> bytes:
+    """The PDF; when its last page would hold only the tail of the methods, the longest
+    shortened listing prints fewer rows (the spreadsheets keep them all) so that page goes."""
     doc = doc.imprimable()
+    pdf = _rendre(doc)
+    for court in _plus_courts(doc):
+        if pdf.page_no() == 1 or pdf.get_y() - MARGE >= BOUT_DE_PAGE:
+            break
+        essai = _rendre(court)
+        if essai.page_no() < pdf.page_no():
+            pdf = essai
+            break
+    return bytes(pdf.output())
+
+
+BOUT_DE_PAGE = 50  # mm: a last page holding less is a stub worth saving
+MIN_LIGNES = 6  # a shortened listing never prints fewer rows than this
+
+
+def _plus_courts(doc: Document):
+    """The document with its longest shortened listing cut by 3, 6, 9… rows."""
+    from dataclasses import replace
+
+    longs = [t for t in doc.tableaux() if t.max_lignes_pdf and len(t.lignes) > t.max_lignes_pdf]
+    if not longs:
+        return
+    cible = max(longs, key=lambda t: t.max_lignes_pdf)
+    for n in range(cible.max_lignes_pdf - 3, MIN_LIGNES - 1, -3):
+        court = replace(cible, max_lignes_pdf=n)
+        yield replace(doc, sections=[replace(s, blocs=[court if b is cible else b for b in s.blocs])
+                                     for s in doc.sections])
+
+
+def _rendre(doc: Document) -> _Pdf:
     pdf = _Pdf(doc)
     pdf.add_page()
     _entete(pdf, doc)
@@ -326,4 +358,4 @@ def generer(doc: Document) -> bytes:
         pdf.start_section(s.libelle, level=0)
         _blocs(pdf, s.blocs)
     _methodes(pdf, doc)
-    return bytes(pdf.output())
+    return pdf

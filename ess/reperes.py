@@ -78,7 +78,7 @@ def situer(con: duckdb.DuckDBPyConnection, annee: int, perimetre: str = "statist
         return None
     code, nom = departement_base(con)
     deps = _totaux(con, annee, perimetre, "departement")
-    (region,) = con.execute(REGION_DU_DEPARTEMENT, [code]).fetchall()[0]
+    region = region_de(con, code)
     regions = _totaux(con, annee, perimetre, "region")
     france = _totaux(con, annee, perimetre, "france")
     lignes = pd.concat([deps[deps["code"] == code], regions[regions["code"] == region], france])
@@ -115,6 +115,35 @@ def situer(con: duckdb.DuckDBPyConnection, annee: int, perimetre: str = "statist
                                 + (SOURCE_DEMO if demo else ""),
             "rang": rang, "rang_region": rang_region, "region": nom_region,
             "source": f"{SOURCE}, {annee}" + (SOURCE_DEMO if demo else "")}
+
+
+CONTOURS = """
+SELECT 'departement:' || c.departement AS territoire, c.departement AS code, d.nom, d.region,
+       c.geojson, c.lon, c.lat
+FROM contours_departements c JOIN ref_departements d USING (departement)
+"""
+
+
+def departements(con: duckdb.DuckDBPyConnection, annee: int, perimetre: str = "statistique",
+                 region: str | None = None) -> pd.DataFrame | None:
+    """Every département (or those of `region`) with its ESS share of private employer
+    establishments (null where the stock holds none) and its contours, for the maps that
+    situate the database's one; None for a database without national comparisons or contours."""
+    if not disponible(con):
+        return None
+    try:
+        contours = con.execute(CONTOURS).df()
+    except duckdb.CatalogException:  # built before the contours were kept
+        return None
+    totaux = _totaux(con, annee, perimetre, "departement")[["code", "ess", "prive", "part"]]
+    df = contours.merge(totaux, on="code", how="left")  # Mayotte, absent from a stock, kept
+    if region is not None:
+        df = df[df["region"] == region]
+    return df.sort_values("code", ignore_index=True)
+
+
+def region_de(con: duckdb.DuckDBPyConnection, departement: str) -> str:
+    return con.execute(REGION_DU_DEPARTEMENT, [departement]).fetchall()[0][0]
 
 
 def rang_texte(rang: tuple[int, int], quoi: str) -> str:

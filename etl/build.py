@@ -33,7 +33,8 @@ SQL = Path(__file__).resolve().parent / "sql"
 COLONNES_REJETS = ["source", "motif", "traitement", "nb_lignes", "exemples"]
 SEUIL_RETRAIT = 0.98  # a rebuild keeping less than this share of the previous rows stops
 TABLES_SUIVIES = ("etablissements", "emploi")
-MARTS = ["communes", "territoires", "appartenance", "geometries", "fond_de_carte", "emploi", "etablissements",
+MARTS = ["communes", "territoires", "appartenance", "geometries", "fond_de_carte", "contours_departements",
+         "emploi", "etablissements",
          "projets", "accompagnements", "sources", "build_info", "rejets", "rejets_lignes", "secret_rapport",
          "emploi_fourchettes", "reperes",
          *(f"ref_{t}" for t in codes.TABLES_DE_CODES)]
@@ -84,6 +85,7 @@ def charger_referentiel(con: duckdb.DuckDBPyConnection, ref: Referentiel) -> Non
     _creer(con, "appartenance", ref.appartenance)
     _creer(con, "geometries", ref.geometries)
     _creer(con, "fond_de_carte", ref.fond)
+    _creer(con, "contours_departements", ref.departements)
 
 
 def executer_sql(con: duckdb.DuckDBPyConnection, fichier: str) -> None:

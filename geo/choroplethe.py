@@ -111,6 +111,16 @@ def choroplethe(df: pd.DataFrame, valeur: str, titre_legende: str, survol: dict[
     return fig
 
 
+def entourer(fig: go.Figure, df: pd.DataFrame, nom: str = "territoire étudié") -> None:
+    """Outline territories (`df`: territoire, geojson) in dark over a map: the one the page is
+    about, found at a glance among its neighbours."""
+    transparent = "rgba(0,0,0,0)"
+    fig.add_trace(go.Choropleth(
+        geojson=feature_collection(df), locations=df["territoire"], z=np.zeros(len(df)),
+        featureidkey="id", colorscale=[[0, transparent], [1, transparent]], showscale=False,
+        marker_line_color="#1a1a1a", marker_line_width=3, hoverinfo="skip", name=nom))
+
+
 # Secret and not computable: white with an outline (≥ 3:1 against white: WCAG 1.4.11) and a
 # mark at the centre, so they read apart from every class in greyscale too.
 CONTOUR_SECRET = "#1a1a1a"

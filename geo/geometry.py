@@ -66,3 +66,16 @@ def fond_de_carte(voisins: gpd.GeoDataFrame, boite: tuple[float, ...], marge_deg
         "lon": [round(p.x, 4) for p in points],
         "lat": [round(p.y, 4) for p in points],
     })
+
+
+def contours_departements(departements: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The départements of France for the maps that situate the database's one (`departement`,
+    GeoJSON text, label point): simplified like the background, a map of France being no
+    more precise than 1 km."""
+    geoms = shapely.set_precision(departements.geometry.simplify(TOLERANCE_FOND_DEG).values, 1e-3)
+    points = [polylabel(max(getattr(g, "geoms", [g]), key=lambda p: p.area), tolerance=1e-3)
+              for g in geoms]
+    return pd.DataFrame({
+        "departement": departements["departement"].to_numpy(),
+        "geojson": [json.dumps(shapely.geometry.mapping(g)) for g in geoms],
+        "lon": [round(p.x, 5) for p in points], "lat": [round(p.y, 5) for p in points]})

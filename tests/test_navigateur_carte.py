@@ -79,3 +79,28 @@ def test_points_des_etablissements_sans_fond_de_carte(page: Page, serveur, exter
     expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas')).to_have_count(1)
     # Nothing is requested outside the local server (no map style, no tiles).
     assert externes == [], externes
+
+
+def test_accueil_et_portrait_situent_le_departement(page: Page, serveur, externes):
+    """Accueil and the département's portrait show Occitanie and France beside it, the rank as
+    a French sentence; the toggle draws the région's 13 départements and metropolitan France's
+    96 (plus the outline), offline."""
+    rang = re.compile(r"la Haute-Garonne est \d+ᵉ(ʳ)? département sur \d+ \(\d+ᵉ(ʳ)? sur 13 en Occitanie\)")
+    page.goto(f"{serveur}/territoires?territoire=departement:31")
+    expect(page.get_by_role("heading", name="La Haute-Garonne dans sa région et en France")).to_be_visible()
+    expect(page.get_by_text(rang)).to_be_visible()
+    page.goto(serveur)
+    expect(page.get_by_text(rang)).to_be_visible()
+    for territoire in ("Occitanie", "France"):
+        cellule = page.locator(".ess-tableau-bloc td", has_text=re.compile(f"^{territoire}$"))
+        expect(cellule.first).to_be_visible()
+    page.get_by_text("Voir les cartes des départements").click()
+    cartes = page.locator('[data-testid="stPlotlyChart"]').filter(
+        has=page.locator(".choroplethlayer")).filter(has_not=page.locator(".xaxislayer-above .xtick"))
+    expect(cartes.filter(has_text="Hérault")).to_have_count(1)
+    region = cartes.filter(has_text="Hérault").locator(".choroplethlayer .trace").first.locator("path")
+    expect(region).to_have_count(13)
+    france = page.locator('[data-testid="stPlotlyChart"] .choroplethlayer .trace path')
+    expect(france.nth(13 + 96 - 1)).to_be_attached()
+    expect(page.get_by_text(re.compile(r"Outre-mer, hors de la carte : Guadeloupe : \d+,\d"))).to_be_visible()
+    assert not externes, externes

@@ -10,13 +10,15 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import plotly.express as px
 import streamlit
 
-from ess import carte, carte_vue, comparaison, portrait, rural_metropole
+from ess import carte, carte_vue, comparaison, portrait, reperes, rural_metropole
 from ess import format as fr
 from ess.bilan import calculs
-from geo.choroplethe import choroplethe
+from ess.codes_territoire import departement_base
+from geo.choroplethe import choroplethe, entourer
 from geo.classes import PALETTE
 from geo.points import carte_points
 
@@ -33,6 +35,31 @@ def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
                         "Montant accordé": "montant"}, voisins=carte.fond(con),
                        etiquettes=carte_vue.etiquettes(con, "epci"), hauteur=760)  # the width its names
     # were placed for (geo.etiquettes), as the other EPCI maps: at 560 px they ran past its edge
+
+
+def carte_departements(con: duckdb.DuckDBPyConnection, annee: int, etendue: str):
+    """Accueil and Territoires: the ESS share of private employer establishments (SIRENE) by
+    département, across the database's région (names written) or metropolitan France (the
+    overseas ones are listed under it: `outre_mer`), the database's département outlined."""
+    code = departement_base(con)[0]
+    region = reperes.region_de(con, code) if etendue == "region" else None
+    df = reperes.departements(con, annee, region=region)
+    if etendue == "france":
+        df = df[~df["code"].isin(outre_mer(con, annee)["code"])]
+    df["part_txt"] = df["part"].map(lambda p: fr.pourcent(p) if p == p else "non disponible")
+    df["ess_txt"] = df["ess"].map(lambda n: fr.nombre(n) if n == n else "non disponible")
+    fig = choroplethe(df, "part", "Part de l'ESS (%)",
+                      {"Part de l'ESS": "part_txt", "Établissements employeurs de l'ESS": "ess_txt"},
+                      hauteur=420, etiquettes=df[["territoire", "nom", "lon", "lat"]] if etendue == "region"
+                      else None)
+    entourer(fig, df[df["code"] == code], departement_base(con)[1])
+    return fig
+
+
+def outre_mer(con: duckdb.DuckDBPyConnection, annee: int) -> pd.DataFrame:
+    """The overseas départements (codes 97x), off the map of France: listed beside it."""
+    df = reperes.departements(con, annee)
+    return df[df["code"].str.startswith("97")]
 
 
 def carte_etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str,

@@ -257,3 +257,23 @@ def situation_nationale(annee: int) -> None:
                 f"à {evo['Année'].max()}**")
     tableau(evo, {c: 1 for c in evo.columns if c != "Année"} | {"Année": 0},
             source=s["source_evolution"])
+    if calcul(reperes.departements, annee) is None:  # a database built before the contours
+        return
+    # on demand: two maps of départements made the page a quarter slower to draw
+    if not st.toggle("Voir les cartes des départements (région et France)", key="cartes_departements"):
+        return
+    from geo.plotly_francais import CONFIG_PLOTLY
+    from web import graphiques
+
+    st.markdown(f"**Part de l'ESS dans les établissements employeurs privés par département, {annee}**")
+    gauche, droite = st.columns(2)
+    for colonne, etendue, titre in ((gauche, "region", s["region"]),
+                                    (droite, "france", "France métropolitaine")):
+        with colonne:
+            st.markdown(f"*{titre}* — trait épais : {nom}")
+            st.plotly_chart(figure(graphiques.carte_departements, annee, etendue), config=CONFIG_PLOTLY,
+                            width="stretch", key=f"carte_departements_{etendue}")
+    dom = calcul(graphiques.outre_mer, annee)
+    parts = [f"{n} : {fr.pourcent(p) if p == p else 'non disponible'}"
+             for n, p in zip(dom["nom"], dom["part"], strict=True)]
+    st.caption(f"Outre-mer, hors de la carte : {', '.join(parts)}. Source : {s['source']}.")

@@ -156,4 +156,5 @@ def message_petr_absent(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     nom = departement_base(con)[1]
     return (f"Aucun PETR n'est défini {noms.dans(nom)} : l'échelon PETR est absent de cette base "
-            "(l'appartenance des EPCI aux PETR se déclare dans le fichier data/petr.csv).")
+            "(l'appartenance des EPCI aux PETR se déclare dans un fichier CSV petr, nom, epci, donné "
+            "à la construction : python -m etl build --petr FICHIER, ou page « Données »).")

@@ -39,6 +39,7 @@ SOURCES = {
     "population": ("Population municipale (INSEE)", ("csv", "xlsx")),
     "qpv": ("Quartiers prioritaires de la politique de la ville", ("csv",)),
     "massifs": ("Communes de massif (ANCT)", ("xls", "xlsx", "csv")),
+    "petr": ("PETR des EPCI (petr, nom, epci)", ("csv",)),
 }
 # A national SIRENE stock is several GB: it is placed in the server folder, not uploaded.
 TAILLE_TELEVERSEMENT_MO = 200

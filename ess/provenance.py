@@ -19,7 +19,8 @@ SOURCES = "SELECT source, description, millesime, demo FROM sources ORDER BY sou
 LIBELLES_SOURCES = {"territoires": "Territoires et population", "etablissements": "Établissements (SIRENE)",
                     "emploi": "Emploi salarié (FLORES)", "projets": "Projets du plan ESS",
                     "densite": "Densité des communes", "population": "Population municipale",
-                    "qpv": "Quartiers prioritaires (QPV)", "massifs": "Communes de massif"}
+                    "qpv": "Quartiers prioritaires (QPV)", "massifs": "Communes de massif",
+                    "petr": "Pôles d'équilibre territorial et rural (PETR)"}
 
 
 def millesime(texte: str) -> str:

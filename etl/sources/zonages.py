@@ -124,6 +124,45 @@ def lire_massifs(path: Path, departement: str) -> pd.Series:
     return unique(df.set_index("CODGEO")["MASSIF"], path.name)
 
 
+SLUG_PETR = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # the code in URLs and the CLI: petr:comminges-pyrenees
+
+
+def lire_petr(path: Path) -> pd.DataFrame:
+    """The PETR of the département's EPCI (petr, nom, epci; other columns ignored): one row per
+    EPCI, one name per PETR. Checked against the département by `petr_du_departement`."""
+    path = existant(Path(path))
+    df = _colonnes(lire_csv(path), path.name, ["petr", "nom", "epci"])
+    for colonne, motif, attendu in (("petr", SLUG_PETR, "code court en minuscules et tirets "
+                                     "(ex. comminges-pyrenees)"),
+                                    ("epci", r"\d{9}", "numéro SIREN de l'EPCI (9 chiffres)"),
+                                    ("nom", r".+", "nom du PETR")):
+        faux = ~df[colonne].str.fullmatch(motif)
+        if faux.any():
+            i = faux.idxmax()
+            raise SourceInvalide(f"{path.name}, ligne {i + 2}, colonne {colonne} : valeur "
+                                 f"« {df.at[i, colonne][:40]} » ; {attendu} attendu.")
+    double = df["epci"].duplicated()
+    if double.any():
+        i = double.idxmax()
+        raise SourceInvalide(f"{path.name}, ligne {i + 2}, colonne epci : EPCI {df.at[i, 'epci']} déjà "
+                             "rattaché à un PETR ; un EPCI appartient à un seul PETR.")
+    noms = df.groupby("petr")["nom"].nunique()
+    if (noms > 1).any():
+        raise SourceInvalide(f"{path.name} : le PETR {noms[noms > 1].index[0]} porte plusieurs noms ; "
+                             "un nom par PETR attendu.")
+    return df
+
+
+def petr_du_departement(petr: pd.DataFrame, epci: set[str], nom: str, departement: str) -> None:
+    """Every EPCI of the file is one of the département's (a code from another département is a
+    mistake the PETR would silently lose)."""
+    ailleurs = ~petr["epci"].isin(epci)
+    if ailleurs.any():
+        i = ailleurs.idxmax()
+        raise SourceInvalide(f"{nom}, ligne {i + 2}, colonne epci : l'EPCI {petr.at[i, 'epci']} n'a "
+                             f"aucune commune dans le département {departement}.")
+
+
 def unique(serie: pd.Series, nom: str) -> pd.Series:
     double = serie.index.duplicated()
     if double.any():

@@ -44,7 +44,7 @@ def test_fiche_departement_chiffres_publies(con):
 def test_comparaisons_epci_petr_departement(con):
     f = fiche.fiche(con, "commune:31001", 2021)
     niveaux = list(f.tableau("comparaisons").donnees["Niveau"])
-    assert niveaux == ["Commune", "EPCI", "PETR", "Département"]  # four pages at most
+    assert niveaux == ["Commune", "EPCI", "PETR", "Département", "Région (SIRENE)", "France (SIRENE)"]
 
 
 def test_comparaisons_region_et_france(con):

@@ -48,11 +48,10 @@ def comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | N
         lignes.append([nom, NIVEAUX.get(niveau, niveau), c["etablissements_employeurs_ess"],
                        c["effectifs_ess"], fraction(c["part_ess_emploi_prive"])])
     # the région and France: establishments of the national SIRENE stock (the source said in
-    # the level's cell); not for communes and groups of communes, whose fiche must keep to four
-    # pages (Saint-Gaudens' went to five) and whose EPCI and département rows situate them
-    if t.niveau not in ("commune", "communes"):
-        lignes += [[c["nom"], f"{niveau} (SIRENE)", c["etablissements_employeurs_ess"], NON_DIFFUSE,
-                    NON_DIFFUSE] for niveau, c in _region_et_france(con, annee)]
+    # the level's cell); a commune's fiche keeps to four pages, its listing printed shorter
+    # when needed (ess.document.rendu_pdf)
+    lignes += [[c["nom"], f"{niveau} (SIRENE)", c["etablissements_employeurs_ess"], NON_DIFFUSE,
+                NON_DIFFUSE] for niveau, c in _region_et_france(con, annee)]
     source = SOURCE_FLORES.format(annee=annee)
     return Tableau("comparaisons", "Comparaisons", [
         Colonne("Territoire", largeur=3), Colonne("Niveau"),

@@ -104,6 +104,18 @@ def test_accessibilite_axe_langue_titre_titres(tablette: Page, serveur, chemin, 
     assert not sauts, f"niveaux de titre sautés : {niveaux}"
 
 
+def test_cartes_des_departements_accessibles(tablette: Page, serveur):
+    """The maps of départements, opened by touch on Accueil: axe-clean, each under its own
+    caption, the overseas list readable as text."""
+    ouvrir(tablette, f"{serveur}/", "L'économie sociale et solidaire en Haute-Garonne")
+    tablette.get_by_text("Voir les cartes des départements").tap()
+    attendre(tablette)
+    expect(tablette.get_by_text(re.compile(r"^Outre-mer, hors de la carte"))).to_be_visible()
+    # Accueil's map of EPCI, then the région's and France's
+    expect(tablette.locator('[data-testid="stPlotlyChart"] .choroplethlayer')).to_have_count(3)
+    assert axe(tablette) == []
+
+
 def test_un_titre_de_document_par_page(tablette: Page, serveur):
     titres = set()
     for chemin, titre in ETATS:

@@ -11,6 +11,7 @@ import duckdb
 from ess import format as fr
 from ess.codes_territoire import Territoire
 from ess.noms import de
+from ess.provenance import REGLE_INCONNUE, regle_sensible
 
 SENSIBLE, COMPLEMENT, COMMUNES = "sensible", "complement", "communes"
 
@@ -40,6 +41,8 @@ def motif(con: duckdb.DuckDBPyConnection, territoire: Territoire, annee: int, gr
         return None
     if territoire.niveau == "communes" and len(territoire.communes) > 1:
         return {"motif": COMMUNES, "communes": [nom for nom, _m in lignes]}
+    if lignes[0][1] == SENSIBLE:  # the rule as the database was protected with it
+        return {"motif": SENSIBLE, "regle": regle_sensible(con)}
     return {"motif": lignes[0][1]}
 
 
@@ -47,8 +50,8 @@ def phrase(m: dict | None) -> str:
     """Why the ESS jobs of a territory read « s », in one sentence."""
     genre = (m or {}).get("motif")
     if genre == SENSIBLE:
-        return ("Effectifs salariés de l'ESS couverts par le secret statistique : moins de 3 "
-                "établissements y contribuent, ou l'un d'eux en emploie plus de 85 %.")
+        regle = m.get("regle", REGLE_INCONNUE)
+        return f"Effectifs salariés de l'ESS couverts par le secret statistique : {regle}."
     if genre == COMPLEMENT:
         return ("Effectifs salariés de l'ESS masqués pour protéger une autre valeur, qui sinon se "
                 "déduirait par différence (secret secondaire).")

@@ -122,7 +122,28 @@ LIBELLES_BUILD = {
     "secret_primaires": "Secret : cellules sensibles", "secret_masquees": "Secret : cellules masquées",
     "secret_impossibles": "Secret : cellules impossibles à protéger", "secret_audit": "Secret : audit",
     "demo_sans_calage": "Démonstration sans chiffre publié (structure rapportée à la population)",
+    "secret_seuil_etablissements": "Secret : établissements au moins par cellule publiée",
+    "secret_seuil_dominance": "Secret : part maximale d'un établissement dans une cellule publiée",
 }
+
+
+REGLE_INCONNUE = "trop peu d'établissements y contribuent, ou l'un d'eux domine"
+
+
+def seuils_secret(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """(« 3 », « 85 % »): the thresholds of primary sensitivity the database was protected
+    with, as the build recorded them; None for a database built before they were."""
+    info = infos_build(con)
+    n, part = info.get("secret_seuil_etablissements"), info.get("secret_seuil_dominance")
+    return (n, fr.pourcent(100 * float(part), 0)) if n and part else None
+
+
+def regle_sensible(con: duckdb.DuckDBPyConnection) -> str:
+    """« moins de 3 établissements y contribuent, ou l'un d'eux en emploie plus de 85 % »."""
+    s = seuils_secret(con)
+    if s is None:
+        return REGLE_INCONNUE
+    return f"moins de {s[0]} établissements y contribuent, ou l'un d'eux en emploie plus de {s[1]}"
 
 
 def infos_build_lisibles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -24,16 +24,16 @@ st.markdown(
     "Les effectifs y sont une **estimation** tirée des tranches d'effectifs."
 )
 st.header("Secret statistique")
+regle = ui.calcul(provenance.regle_sensible)  # the thresholds the database was protected with
 st.markdown(
     "Les effectifs salariés et les EQTP par établissement ne sont pas publics : le tableau de bord "
     "applique le **secret statistique** des statistiques d'entreprises (règles de l'INSEE), "
     "décidé à la construction de la base, qui ne contient que des cellules publiables. Les "
     "cellules masquées sont notées **« s »**.\n\n"
     "**1. Cellules sensibles.** Une cellule (un territoire × un groupe × un secteur, une année) "
-    "est sensible si moins de **3 établissements** y contribuent, ou si un établissement pèse plus "
-    "de **85 %** de ses effectifs (la plus grande contribution connue ; à défaut, la ligne entière "
-    "quand elle ne compte qu'un établissement, sinon la moyenne). Une cellule sensible n'est "
-    "jamais publiée.\n\n"
+    f"est sensible si **{regle}** (pour l'emploi d'un établissement, sa plus grande contribution "
+    "connue ; à défaut, la ligne entière quand elle ne compte qu'un établissement, sinon la "
+    "moyenne). Une cellule sensible n'est jamais publiée.\n\n"
     "**2. Ce qui est publié.** Seulement ce dont les utilisateurs ont besoin, ce qui limite les "
     "liens entre tableaux (tableau ci-dessous) : pas de familles ni de secteurs par commune, pas "
     "de privé hors ESS ni de public, le détail A38 au seul département et pour la métropole. "

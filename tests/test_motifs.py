@@ -18,7 +18,7 @@ COMPLEMENT = "epci:243100781"  # Le Grand Ouest Toulousain: hidden to protect Ta
 
 
 def test_motif_de_chaque_cellule_masquee(con):
-    assert motifs.motif(con, resoudre(con, TROP_PETIT), 2021) == {"motif": "sensible"}
+    assert motifs.motif(con, resoudre(con, TROP_PETIT), 2021)["motif"] == "sensible"
     assert motifs.motif(con, resoudre(con, COMPLEMENT), 2021) == {"motif": "complement"}
     assert motifs.motif(con, resoudre(con, "epci:200068815"), 2021) is None  # published
     # a group: the communes whose cell is hidden, by name (Le Fousseret's is published)
@@ -32,9 +32,42 @@ def test_phrase_vraie_pour_chaque_motif(con):
     assert "ceux de Fustignac et de Marignac-Lasclares sont couverts par le secret statistique" in phrase
     assert "trop peu" not in phrase and "établissement dominant" not in phrase  # not the group's reason
     petit = motifs.phrase(indicateurs.chiffres_cles(con, TROP_PETIT, 2021)["motif_secret_effectifs_ess"])
-    assert "moins de 3 établissements" in petit and "plus de 85 %" in petit
+    assert "moins de 3 établissements" in petit and "plus de 85\u202f%" in petit
     protege = motifs.phrase({"motif": "complement"})
     assert "protéger une autre valeur" in protege and "moins de 3" not in protege
+
+
+def test_regles_dites_sont_celles_de_la_base(db_demo, tmp_path, monkeypatch):
+    """The thresholds every text states come from the database's build (build_info), not from
+    the text: a database protected at 4 establishments and 90 % says so on the page, the fiche,
+    the « s » sentence and the open dataset's read-me."""
+    import shutil
+
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from ess import donnees_ouvertes
+    from ess.db import connecter
+    from tests.conftest import RACINE
+
+    db = tmp_path / "ess.duckdb"
+    shutil.copy(db_demo, db)
+    with duckdb.connect(str(db)) as w:
+        w.execute("UPDATE build_info SET valeur = '4' WHERE cle = 'secret_seuil_etablissements'")
+        w.execute("UPDATE build_info SET valeur = '0.9' WHERE cle = 'secret_seuil_dominance'")
+    attendu = "moins de 4 établissements y contribuent, ou l'un d'eux en emploie plus de 90\u202f%"
+    con = connecter(db)
+    try:
+        chiffres = indicateurs.chiffres_cles(con, TROP_PETIT, 2021)
+        assert attendu in motifs.phrase(chiffres["motif_secret_effectifs_ess"])
+        assert any(attendu in n for n in fiche.fiche(con, TROP_PETIT, 2021).notes)
+        assert attendu in donnees_ouvertes.produire(con).fichiers["LISEZ-MOI.md"].decode()
+    finally:
+        con.close()
+    monkeypatch.setenv("ESS_DB", str(db))
+    at = AppTest.from_file(str(RACINE / "pages" / "sources.py"), default_timeout=60)
+    at.run()
+    assert not at.exception and any(attendu in m.value for m in at.markdown)
 
 
 def test_fiche_du_groupe_page_1_et_csv(con):

@@ -27,7 +27,7 @@ from ess.donnees_ouvertes import controle, metadonnees, tables
 from ess.donnees_ouvertes.controle import PublicationRefusee
 from ess.exports.csv import table_csv
 from ess.exports.securite import nom_fichier
-from ess.provenance import infos_build, sources, sources_demo
+from ess.provenance import infos_build, regle_sensible, sources, sources_demo
 
 __all__ = ["Lot", "PublicationRefusee", "nom_du_lot", "produire", "refus"]
 
@@ -127,7 +127,8 @@ def produire(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> Lot:
         sources=sorted(((s.source, s.description, s.millesime) for s in sources(con).itertuples()
                         if s.source in ORDRE_SOURCES), key=lambda s: ORDRE_SOURCES.index(s[0])),
         niveaux=list(next(df for t, df in lues if t.nom == "niveaux")["niveau"]),
-        masquees=int((emploi["statut"] == "secret").sum()), cellules=len(emploi))
+        masquees=int((emploi["statut"] == "secret").sum()), cellules=len(emploi),
+        regle_secret=regle_sensible(con))
     liste = [t for t, _df in lues]
     fichiers = dict(csvs)
     fichiers |= {f"{t.nom}.schema.json": metadonnees.json_octets(metadonnees.schema(t, c)) for t in liste}

@@ -38,6 +38,7 @@ class Contexte:
     niveaux: list[str]  # levels present
     masquees: int  # hidden cells written (statut = secret)
     cellules: int  # employment cells written
+    regle_secret: str  # « moins de 3 établissements y contribuent, ou l'un d'eux… » (build_info)
 
     @property
     def demo(self) -> bool:
@@ -126,8 +127,8 @@ def _description(c: Contexte, avertir: bool = True) -> str:
         "religieuses et politiques (categories_juridiques.csv, exclusions_naf.csv) ; établissements "
         "comptés aussi selon le marqueur ESS de SIRENE. Sources : "
         + " ; ".join(f"{d} (millésime {m})" for _t, d, m in c.sources) + ".",
-        "**Secret statistique** : une cellule d'effectifs est masquée si moins de 3 établissements y "
-        "contribuent ou si un seul pèse plus de 85 % ; d'autres sont masquées pour qu'aucune ne "
+        f"**Secret statistique** : une cellule d'effectifs est masquée si {c.regle_secret} ; "
+        "d'autres sont masquées pour qu'aucune ne "
         "puisse être recalculée à partir de tout ce qui est publié (à tous les échelons), ce qu'un "
         "audit par programmation linéaire vérifie à chaque construction. "
         f"{c.masquees} cellules sur {c.cellules} sont masquées : statut = secret, effectifs et EQTP "

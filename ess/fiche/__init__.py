@@ -81,7 +81,7 @@ def fiche(
                 cache[cle] = contexte
         contexte = cache[cle] if cache is not None else contexte
         tableaux[1:1] = [copy.copy(x) for x in contexte if x is not None]  # numbered per document
-    notes, alertes = notes_et_alertes(t, chiffres, parents_t, demo)
+    notes, alertes = notes_et_alertes(t, chiffres, parents_t, demo, provenance.regle_sensible(con))
     return Fiche(
         territoire=t, annee=annee, perimetre=perimetre, unite=unite, genere_le=datetime.now(UTC), demo=demo,
         chiffres=chiffres | {"statistiques": statistiques}, tableaux=tableaux, notes=notes, alertes=alertes,

@@ -37,14 +37,13 @@ DEFINITIONS = [
     ("Diffusion de l'emploi par échelon", "Communes : effectifs de l'ESS et du privé seulement. EPCI, PETR, "
      "département, métropole : familles de l'ESS et sections A21. Détail A38 : département et métropole."),
 ]
-def notes_et_alertes(t, chiffres, parents_t, demo) -> tuple[list[str], list[str]]:
+def notes_et_alertes(t, chiffres, parents_t, demo, regle: str) -> tuple[list[str], list[str]]:
     """(all notes, those specific to this territory)."""
     notes, alertes = [], []
     if demo:
         notes.append("Données de démonstration : établissements, emplois par commune et projets "
                      "sont fictifs (calés sur les chiffres publiés du plan).")
-    notes.append("Secret statistique : un effectif n'est publié que si au moins 3 établissements y "
-                 "contribuent et qu'aucun n'en représente plus de 85 % ; d'autres cellules sont "
+    notes.append(f"Secret statistique : un effectif est masqué si {regle} ; d'autres cellules sont "
                  "masquées pour qu'aucune valeur ne se déduise par différence, y compris entre "
                  "commune, EPCI, PETR et département.")
     if note := fr.note_fourchette(chiffres.get("fourchette_effectifs_ess"),

@@ -170,4 +170,7 @@ def resume(rapports: dict) -> dict[str, str]:
         "secret_impossibles": str(sum(len(r["impossibles"]) for r in rapports.values())),
         "secret_impossibles_initie": str(sum(len(r["impossibles_initie"]) for r in rapports.values())),
         "secret_audit": "réussi" if not echecs(rapports) else "échec",
+        # the rules, for the texts that state them (the read side never imports etl)
+        "secret_seuil_etablissements": str(SEUIL_FREQUENCE),
+        "secret_seuil_dominance": str(SEUIL_DOMINANCE),
     }

@@ -52,15 +52,24 @@ SELECT CASE WHEN regexp_full_match(e.commune_brute, '9[78].*') THEN left(e.commu
        e.premiere, e.derniere,
        u.siren IS NOT NULL AS unite_connue,
        u.prive, u.ess_sirene,
-       CASE WHEN {exclue} THEN NULL ELSE u.famille END AS famille_ess,
-       s.a21,
+       -- a code outside the table (NAF rév. 1, malformed) tested as the département's are
+       CASE WHEN CASE WHEN k.naf IS NOT NULL THEN k.exclue ELSE {exclue} END THEN NULL
+            ELSE u.famille END AS famille_ess,
+       CASE WHEN e.nomenclature_naf = 'NAFRev2' THEN k.a21 END AS a21,
        count(*) AS nb
 FROM e
 LEFT JOIN u USING (siren)
-LEFT JOIN ref_naf_sous_classes n ON n.code = e.naf AND e.nomenclature_naf = 'NAFRev2'
+LEFT JOIN naf_classes k ON k.naf = e.naf
+GROUP BY ALL
+"""
+# Each NAF sub-class's A21 section and whether the ESS perimeter excludes it, computed once on
+# the ~730 codes rather than on each of 42 M establishments (15 % of the national pass).
+NAF_CLASSES = """
+CREATE OR REPLACE TEMP TABLE naf_classes AS
+SELECT n.code AS naf, s.a21, {exclue} AS exclue
+FROM ref_naf_sous_classes n
 LEFT JOIN ref_naf_divisions d ON d.division = n.division
 LEFT JOIN ref_naf_a38 s ON s.a38 = d.a38
-GROUP BY ALL
 """
 
 # Active at 31/12 of each year, per département (the 101 of data/departements.csv).
@@ -139,6 +148,7 @@ def agreger(
     """Create the `reperes` mart from two relations in the official column names (a table
     name, or a table function with its `params`, establishments' first). Returns the build
     report's lines (raw_rejets layout) for what no département holds."""
+    con.execute(NAF_CLASSES.format(exclue=_exclue("n.code")))
     con.execute(BASE.format(etablissements=etablissements, unites_legales=unites_legales,
                             exclue=_exclue("e.naf")), params or [])
     con.execute(PAR_DEPARTEMENT, [list(annees)])
@@ -153,7 +163,7 @@ def agreger(
     if sans:
         rejets.append((SOURCE_REJETS, "établissements employeurs sans unité légale dans le stock",
                        "non comptés dans les comparaisons", sans, ""))
-    con.execute("DROP TABLE int_national; DROP TABLE int_national_annees")
+    con.execute("DROP TABLE int_national; DROP TABLE int_national_annees; DROP TABLE naf_classes")
     return rejets
 
 

@@ -29,7 +29,8 @@ NATURES = [("9220", "O"), ("5458", "O"), ("5710", "O"), ("5499", "N"), ("7220", 
 # « la Haute-Garonne est 12ᵉ département sur 101 (3ᵉ sur 13 en Occitanie) »
 re_rang = re.compile(r"la Haute-Garonne est \d+ᵉ(?:ʳ)? département sur \d+ "
                      r"\(\d+ᵉ(?:ʳ)? sur 13 en Occitanie\)")
-NAF = ["88.10A", "94.99Z", "43.22A", "62.01Z", "84.11Z", "94.11Z", "47.11B", "87.30A"]
+# 84.1A: a NAF rév. 1 code (older establishments), excluded by its prefix like a rév. 2 one
+NAF = ["88.10A", "94.99Z", "43.22A", "62.01Z", "84.11Z", "94.11Z", "47.11B", "87.30A", "84.1A"]
 TRANCHES = ["01", "NN", "12", "03", "00", "02"]
 
 
@@ -63,7 +64,8 @@ def _echantillon():
                   "dateDebut": f"{2018 + (i + k) % 6}-06-30" if ferme else "2012-03-01",
                   "etatAdministratifEtablissement": "F" if ferme else "A",
                   "activitePrincipaleEtablissement": NAF[(i + 2 * k) % len(NAF)],
-                  "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
+                  "nomenclatureActivitePrincipaleEtablissement":
+                      "NAFRev1" if NAF[(i + 2 * k) % len(NAF)] == "84.1A" else "NAFRev2",
                   "caractereEmployeurEtablissement": "" if k == 3 else ("N" if tranche == "NN" else "O")}
             etab.append(e)
             if k == 6 and commune == "13201":

@@ -1,0 +1,46 @@
+"""Derived geography kept between builds (geo.cache): what is read back is what would be
+derived, and a change to the code, the data or the PETR derives it again."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import fields
+
+import pandas as pd
+
+from geo import cache, territoires
+
+
+def test_referentiel_garde_identique(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESS_CACHE_GEO", str(tmp_path))
+    derive = territoires.referentiel("09")
+    assert len(list(tmp_path.iterdir())) == 2  # the Ariège's tables and France's contours
+    garde = territoires.referentiel("09")
+    for f in fields(derive):
+        a, b = getattr(derive, f.name), getattr(garde, f.name)
+        assert type(a) is type(b) and list(a.columns) == list(b.columns), f.name
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), obj=f.name)
+    assert garde.frame.crs.to_epsg() == 4326
+
+
+def test_cle_suit_le_code_les_donnees_et_le_petr(tmp_path, monkeypatch):
+    geo, data = tmp_path / "geo", tmp_path / "data"
+    shutil.copytree(cache.GEO, geo, ignore=shutil.ignore_patterns("__pycache__"))
+    data.mkdir()
+    shutil.copy(cache.DATA / "petr.csv", data)
+    monkeypatch.setattr(cache, "GEO", geo)
+    monkeypatch.setattr(cache, "DATA", data)
+    avant = cache.cle("referentiel-31")
+    assert cache.cle("referentiel-31") == avant
+    assert cache.cle("referentiel-31", b"petr,nom,epci\n") != avant
+    (geo / "typologies.py").write_text((geo / "typologies.py").read_text() + "\n# seuils changés\n")
+    apres_code = cache.cle("referentiel-31")
+    assert apres_code != avant
+    (data / "petr.csv").write_text("petr,nom,epci\n")
+    assert cache.cle("referentiel-31") not in (avant, apres_code)
+
+
+def test_sans_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESS_CACHE_GEO", "")
+    assert cache.dossier() is None and cache.lire("x") is None
+    cache.ecrire("x", {"t": pd.DataFrame({"a": [1]})})  # nothing kept, no error

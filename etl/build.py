@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -141,7 +142,10 @@ def preparer(
     """Sources → staging → intermediate tables (int_emploi…), in memory; the caller closes
     `con`. Shared by the build and by the secret audit, which must see the same micro-data.
     `graine`: another seed for the demo (the same calibration, other fictitious data)."""
-    con = duckdb.connect()  # staging stays in memory
+    # staging stays in memory; what a query spills goes to a folder of its own, which DuckDB
+    # creates when needed and removes on closing
+    debord = Path(tempfile.gettempdir()) / f"ess-duckdb-{uuid.uuid4().hex}"
+    con = duckdb.connect(config={"temp_directory": str(debord)})
     installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
         petr = zonages.lire_petr(fichiers.petr) if fichiers.petr else None

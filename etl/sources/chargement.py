@@ -26,6 +26,7 @@ from geo.territoires import Referentiel
 OPTIONS = ("sirene_etablissements", "sirene_unites_legales", "flores", "projets", "densite", "qpv",
            "massifs", "population", "petr")
 ESTIMATION = "estimation (tranches d'effectifs)"
+MEMOIRE_NATIONALE = "1.5GB"  # DuckDB's limit during the national comparisons (peak ≤ 3 GB asked)
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,16 @@ def comparaisons(con: duckdb.DuckDBPyConnection, f: Fichiers, dossier: Path, mil
     src_e = ouvrir(con, Path(f.sirene_etablissements), dossier)
     src_u = ouvrir(con, Path(f.sirene_unites_legales), dossier)
     (rel_e, p_e), (rel_u, p_u) = src_e.relation(), src_u.relation()
-    rejets = national.agreger(
-        con, f"(SELECT {src_e.selection(COLONNES_ETABLISSEMENT)} FROM {rel_e})",  # noqa: S608
-        f"(SELECT {src_u.selection(COLONNES_UNITE_LEGALE)} FROM {rel_u})",  # noqa: S608
-        list(range(2017, max(dernier, 2017) + 1)), [*p_e, *p_u])
+    # the join over every establishment of France may spill to disk (etl.build.preparer's
+    # temporary folder) rather than hold 3,5 GB: 1,7 GB for 42 M establishments, 7 % slower
+    con.execute(f"SET memory_limit = '{MEMOIRE_NATIONALE}'")
+    try:
+        rejets = national.agreger(
+            con, f"(SELECT {src_e.selection(COLONNES_ETABLISSEMENT)} FROM {rel_e})",  # noqa: S608
+            f"(SELECT {src_u.selection(COLONNES_UNITE_LEGALE)} FROM {rel_u})",  # noqa: S608
+            list(range(2017, max(dernier, 2017) + 1)), [*p_e, *p_u])
+    finally:
+        con.execute("RESET memory_limit")
     return rejets if national.national(con) else None
 
 

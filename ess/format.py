@@ -74,6 +74,11 @@ def pluriel(n: int, singulier: str, pluriel: str | None = None) -> str:
     return f"{nombre(n)} {singulier if abs(n) < 2 else (pluriel or singulier + 's')}"
 
 
+def ou_non_disponible(formater, x) -> str:
+    """`formater(x)`, or « non disponible » where there is no value (None, NaN)."""
+    return "non disponible" if x is None or x != x else formater(x)
+
+
 def pourcent(x, decimales: int = 1) -> str:
     """`x` in percent already (11.3 → « 11,3 % »)."""
     if vide(x):

@@ -142,6 +142,12 @@ def departements(con: duckdb.DuckDBPyConnection, annee: int, perimetre: str = "s
     return df.sort_values("code", ignore_index=True)
 
 
+def outre_mer(con: duckdb.DuckDBPyConnection, annee: int) -> pd.DataFrame:
+    """The overseas départements (codes 97x), off the map of France: listed beside it."""
+    df = departements(con, annee)
+    return df[df["code"].str.startswith("97")]
+
+
 def region_de(con: duckdb.DuckDBPyConnection, departement: str) -> str:
     return con.execute(REGION_DU_DEPARTEMENT, [departement]).fetchall()[0][0]
 

@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import plotly.express as px
 import streamlit
 
@@ -41,25 +40,19 @@ def carte_departements(con: duckdb.DuckDBPyConnection, annee: int, etendue: str)
     """Accueil and Territoires: the ESS share of private employer establishments (SIRENE) by
     département, across the database's région (names written) or metropolitan France (the
     overseas ones are listed under it: `outre_mer`), the database's département outlined."""
-    code = departement_base(con)[0]
+    code, nom = departement_base(con)
     region = reperes.region_de(con, code) if etendue == "region" else None
     df = reperes.departements(con, annee, region=region)
     if etendue == "france":
-        df = df[~df["code"].isin(outre_mer(con, annee)["code"])]
-    df["part_txt"] = df["part"].map(lambda p: fr.pourcent(p) if p == p else "non disponible")
-    df["ess_txt"] = df["ess"].map(lambda n: fr.nombre(n) if n == n else "non disponible")
+        df = df[~df["code"].isin(reperes.outre_mer(con, annee)["code"])]
+    df["part_txt"] = df["part"].map(lambda p: fr.ou_non_disponible(fr.pourcent, p))
+    df["ess_txt"] = df["ess"].map(lambda n: fr.ou_non_disponible(fr.nombre, n))
     fig = choroplethe(df, "part", "Part de l'ESS (%)",
                       {"Part de l'ESS": "part_txt", "Établissements employeurs de l'ESS": "ess_txt"},
                       hauteur=420, etiquettes=df[["territoire", "nom", "lon", "lat"]] if etendue == "region"
                       else None)
-    entourer(fig, df[df["code"] == code], departement_base(con)[1])
+    entourer(fig, df[df["code"] == code], nom)
     return fig
-
-
-def outre_mer(con: duckdb.DuckDBPyConnection, annee: int) -> pd.DataFrame:
-    """The overseas départements (codes 97x), off the map of France: listed beside it."""
-    df = reperes.departements(con, annee)
-    return df[df["code"].str.startswith("97")]
 
 
 def carte_etablissements(con: duckdb.DuckDBPyConnection, annee: int, definition: str,

@@ -273,7 +273,7 @@ def situation_nationale(annee: int) -> None:
             st.markdown(f"*{titre}* — trait épais : {nom}")
             st.plotly_chart(figure(graphiques.carte_departements, annee, etendue), config=CONFIG_PLOTLY,
                             width="stretch", key=f"carte_departements_{etendue}")
-    dom = calcul(graphiques.outre_mer, annee)
-    parts = [f"{n} : {fr.pourcent(p) if p == p else 'non disponible'}"
+    dom = calcul(reperes.outre_mer, annee)
+    parts = [f"{n} : {fr.ou_non_disponible(fr.pourcent, p)}"
              for n, p in zip(dom["nom"], dom["part"], strict=True)]
     st.caption(f"Outre-mer, hors de la carte : {', '.join(parts)}. Source : {s['source']}.")

@@ -224,3 +224,17 @@ def test_rapport_situe_le_departement(con, rapport_2025):
     pdf = PdfReader(io.BytesIO(rapport.ecrire(rapport_2025, "pdf")))
     texte = " ".join(p.extract_text() for p in pdf.pages)
     assert f"En {annee}, l'ESS compte" in texte and "département sur 100" in texte.replace("\n", " ")
+
+
+def test_rapport_docx_titres_avec_ce_qu_ils_annoncent(rapport_2025):
+    """LibreOffice ended a page with a chart's title (its chart on the next page) and with a
+    section's introduction (its table on the next): a chart shares its title's paragraph, kept
+    whole and with its source; an introduction keeps with what follows."""
+    doc = Document(io.BytesIO(rapport.ecrire(rapport_2025, "docx")))
+    images = [p for p in doc.paragraphs if p._p.xpath(".//pic:pic")]
+    assert len(images) == 4
+    for p in images:
+        assert p.runs[0].bold and p.runs[0].text and p.paragraph_format.keep_together
+        assert p.paragraph_format.keep_with_next
+    intro = next(p for p in doc.paragraphs if p.text.startswith("Densité approchée"))
+    assert intro.paragraph_format.keep_with_next

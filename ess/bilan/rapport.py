@@ -163,8 +163,9 @@ def situation(con: duckdb.DuckDBPyConnection, annee: int, departement: str) -> S
     evo = s["evolution"].rename(columns=lambda c: c if c == "Année" else f"{c} (%)")
     return Section(f"{noms.majuscule(noms.le(departement))} dans sa région et en France", [
         Paragraphe(s["phrase"]),
-        tableau("situation", "Comparaison avec la région et la France", s["tableau"], champ, s["source"]),
-        tableau("situation_evolution", "Part de l'ESS dans les établissements employeurs privés",
+        # titles within a sheet name's 31 characters (the XLSX)
+        tableau("situation", "Département, région et France", s["tableau"], champ, s["source"]),
+        tableau("situation_evolution", "Évolution de la part de l'ESS",
                 evo, champ.replace(f"au 31/12/{s['annee']}", "au 31/12 de chaque année"),
                 s["source_evolution"])])
 

@@ -201,11 +201,14 @@ def _graphique(doc, g: Graphique) -> None:
     if not g.png:
         _petit(doc, f"{g.titre} : {g.texte}", italique=False)
         return
-    p = _titre(doc.add_paragraph())
+    # title and picture in one paragraph kept whole: LibreOffice let a title end a page and its
+    # chart start the next one, keep-with-next notwithstanding
+    p = _titre(doc.add_paragraph())  # and with its source line
+    p.paragraph_format.keep_together = True
     r = p.add_run(g.titre)
     r.bold = True
-    doc.add_picture(io.BytesIO(g.png), width=Cm(min(LARGEUR_CM, g.largeur_mm / 10)))
-    _titre(doc.paragraphs[-1])  # the picture stays with its source line
+    r.add_break()
+    p.add_run().add_picture(io.BytesIO(g.png), width=Cm(min(LARGEUR_CM, g.largeur_mm / 10)))
     _petit(doc, f"Source : {g.source}")
 
 
@@ -254,8 +257,8 @@ def generer(d: Document) -> bytes:
                 _tableau(doc, b)
             elif isinstance(b, Graphique):
                 _graphique(doc, b)
-            elif isinstance(b, Paragraphe):
-                doc.add_paragraph(b.texte)
+            elif isinstance(b, Paragraphe):  # an introduction stays with what it introduces
+                doc.add_paragraph(b.texte).paragraph_format.keep_with_next = b is not s.blocs[-1]
     doc.add_heading("Méthodes, définitions et sources", level=1)
     for ligne in (*LEGENDE, *d.notes):
         doc.add_paragraph(ligne, style="List Bullet")

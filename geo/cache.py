@@ -45,17 +45,18 @@ def lire(nom: str) -> dict[str, pd.DataFrame] | None:
 
 
 def ecrire(nom: str, tables: dict[str, pd.DataFrame]) -> None:
-    """Keep the tables under `nom`, whole or not at all: written aside, then renamed."""
+    """Keep the tables under `nom`, whole or not at all: written aside, then renamed. A folder
+    that cannot be written (read-only install, full disk) keeps nothing: the build goes on."""
     d = dossier()
     if d is None:
         return
     tmp = d / f".{nom}.{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for champ, df in tables.items():
-        extension = "geoparquet" if isinstance(df, gpd.GeoDataFrame) else "parquet"
-        df.to_parquet(tmp / f"{champ}.{extension}", index=False)
     try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for champ, df in tables.items():
+            extension = "geoparquet" if isinstance(df, gpd.GeoDataFrame) else "parquet"
+            df.to_parquet(tmp / f"{champ}.{extension}", index=False)
         os.replace(tmp, d / nom)
-    except OSError:  # another build kept the same tables meanwhile
+    except OSError:  # that, or another build kept the same tables meanwhile
         shutil.rmtree(tmp, ignore_errors=True)

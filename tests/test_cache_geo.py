@@ -44,3 +44,11 @@ def test_sans_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("ESS_CACHE_GEO", "")
     assert cache.dossier() is None and cache.lire("x") is None
     cache.ecrire("x", {"t": pd.DataFrame({"a": [1]})})  # nothing kept, no error
+
+
+def test_dossier_impossible_a_ecrire(tmp_path, monkeypatch):
+    """A cache folder that cannot be made (here under a file) keeps nothing and stops nothing."""
+    (tmp_path / "fichier").write_text("")
+    monkeypatch.setenv("ESS_CACHE_GEO", str(tmp_path / "fichier" / "cache"))
+    cache.ecrire("x", {"t": pd.DataFrame({"a": [1]})})
+    assert cache.lire("x") is None

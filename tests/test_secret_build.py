@@ -364,3 +364,15 @@ def test_la_cle_du_cache_change_avec_chaque_regle(base, monkeypatch):
     a.tableaux["effectifs"].micro[0] += 1  # another table
     cles.add(emploi.empreinte(a))
     assert len(cles) == 12
+
+
+def test_cache_impossible_a_ecrire_n_arrete_rien(base, tmp_path):
+    """A protection computed where its cache cannot be written (read-only install, full disk)
+    is used all the same: the build does not die after minutes of computing."""
+    _db, fichiers = base
+    (tmp_path / "fichier").write_text("")
+    a = _modele(fichiers)
+    cache, rapport = emploi.proteger(a, tmp_path / "fichier" / "cache")
+    attendu, _ = emploi.proteger(_modele(fichiers))
+    assert (cache == attendu).all() and rapport["primaires"] > 0
+    assert list(tmp_path.iterdir()) == [tmp_path / "fichier"]

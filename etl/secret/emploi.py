@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -277,6 +278,19 @@ def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, lis
     return cache, certificats, sorted(set(impossibles)), sorted(initie), nb_lp
 
 
+def _garder(fichier: Path, **tableaux) -> None:
+    """Keep a computed protection, whole or not at all; a folder that cannot be written
+    (read-only install, full disk) keeps nothing and the build goes on."""
+    tmp = fichier.with_suffix(f".{os.getpid()}.tmp.npz")
+    try:
+        fichier.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(tmp, **tableaux)
+        os.replace(tmp, fichier)
+    except OSError:
+        with contextlib.suppress(OSError):  # nothing there, or no folder at all
+            tmp.unlink()
+
+
 def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:
     """Hidden flag per published cell, and what the protection and its audit did (for the
     build report): the audit checks the certificates against the publication, the rank
@@ -298,16 +312,9 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
     else:
         cache, certificats, impossibles, impossibles_initie, rapport["lp"] = _calculer(annee, primaire)
         if fichier is not None:
-            fichier.parent.mkdir(parents=True, exist_ok=True)
-            tmp = fichier.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez_compressed(
-                tmp,
-                cache=cache,
-                impossibles=np.array(impossibles, dtype=np.int64),
-                impossibles_initie=np.array(impossibles_initie, dtype=np.int64).reshape(-1, 2),
-                **{f"certificats_{m}": c for m, c in certificats.items()},
-            )
-            os.replace(tmp, fichier)
+            _garder(fichier, cache=cache, impossibles=np.array(impossibles, dtype=np.int64),
+                    impossibles_initie=np.array(impossibles_initie, dtype=np.int64).reshape(-1, 2),
+                    **{f"certificats_{m}": c for m, c in certificats.items()})
     rapport["impossibles"] = impossibles
     rapport["duree_protection"] = time.perf_counter() - debut
     debut = time.perf_counter()

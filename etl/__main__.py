@@ -28,7 +28,7 @@ OPTIONS_FICHIERS = {
     "massifs": "communes de massif ANCT (xls, xlsx ou csv, colonnes CODGEO, MASSIF)",
     "population": "population municipale INSEE par commune (csv)",
     "petr": "PETR des EPCI du département (csv, colonnes petr, nom, epci ; défaut : data/petr.csv, "
-            "ceux de la Haute-Garonne)",
+            "livré avec l'outil)",
 }
 
 

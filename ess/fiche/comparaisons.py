@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from ess import indicateurs, portrait, reperes
-from ess.codes_territoire import Territoire
+from ess.codes_territoire import Territoire, departement_base
 from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.fiche.emploi import fraction, num
 from ess.fiche.etablissements import est_compte
@@ -22,7 +22,6 @@ WHERE list_contains(?, a.commune) AND list_contains(?, t.niveau) AND t.territoir
 GROUP BY ALL
 HAVING count(*) = ?
 """
-CODE_REGION = "SELECT region FROM ref_regions WHERE nom = ?"
 POPULATION = "SELECT sum(population)::BIGINT FROM communes WHERE list_contains(?, commune)"
 
 
@@ -64,10 +63,9 @@ def comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | N
 
 def _region_et_france(con, annee: int) -> list[tuple[str, dict]]:
     """The région and France from the national comparisons, when the database holds them."""
-    region = indicateurs.region_de_la_base(con)
-    if region is None or not reperes.disponible(con):
+    if not reperes.disponible(con):
         return []
-    (code,) = con.execute(CODE_REGION, [region]).fetchall()[0]
+    code = reperes.region_de(con, departement_base(con)[0])
     try:
         return [("Région", reperes.chiffres(con, f"region:{code}", annee)),
                 ("France", reperes.chiffres(con, "france", annee))]

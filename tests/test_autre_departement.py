@@ -226,7 +226,7 @@ def test_petr_d_un_autre_departement(tmp_path):
     assert petr == communes == {"couserans": epci["200067940"],
                                 "foix-haute-ariege": epci["200066363"] + epci["240900431"]}
     assert _lire(db, "SELECT description FROM sources WHERE source = 'petr'") == [
-        ("Périmètres des PETR : petr.csv",)]
+        ("petr.csv (EPCI de chaque PETR)",)]
     out = subprocess.run([sys.executable, "-m", "ess", "chiffres", "--territoire", "petr:couserans", "--json",
                           "--db", str(db)], capture_output=True, text=True, cwd=RACINE, check=True)
     assert json.loads(out.stdout)["nom"] == "PETR du Couserans"

@@ -193,10 +193,10 @@ def charger_zonages(
         series["massif"] = zonages.lire_massifs(f.massifs, departement)
         lignes.append(_source("massifs", f"Communes de massif (ANCT) : {f.massifs.name}", "COG du fichier"))
     if f.petr:
-        lignes.append(_source("petr", f"Périmètres des PETR : {f.petr.name}", "fichier fourni"))
+        lignes.append(_source("petr", f"{f.petr.name} (EPCI de chaque PETR)", "fourni à la construction"))
     elif ref.communes["petr"].notna().any():
-        lignes.append(_source("petr", f"Périmètres des PETR : {territoires.PETR_LIVRES.name}, livré avec "
-                              "l'outil (à vérifier auprès des PETR)", "fichier livré"))
+        lignes.append(_source("petr", f"{territoires.PETR_LIVRES.name}, livré avec l'outil", "à vérifier "
+                              "auprès des PETR"))
     for nom, serie in series.items():
         afficher(f"  {nom} : {len(serie)} communes lues")
     if not series:

@@ -45,8 +45,8 @@ except BaseIndisponible as exc:
     st.stop()
 
 # One document title per page (screen readers, tabs, history): "Carte — ESS en Haute-Garonne",
-# the département read from the database.
-st.set_page_config(page_title=f"{navigation.title} — ESS {noms.dans(ui.departement()[1])}")
+# the département (or région) read from the database.
+st.set_page_config(page_title=f"{navigation.title} — ESS {noms.dans(ui.base().nom)}")
 
 ui.bandeau_demo()
 navigation.run()

@@ -30,7 +30,7 @@ SELECT e.territoire, t.nom, t.niveau,
        max(e.effectifs) FILTER (WHERE e.groupe = 'prive') AS effectifs_prive
 FROM {b}.emploi e JOIN {b}.territoires t USING (territoire)
 WHERE e.annee = ? AND e.nomenclature = 'ensemble' AND e.groupe IN ('ess', 'prive')
-  AND t.niveau IN ('departement', 'epci')
+  AND t.niveau IN ('region', 'departement', 'epci')
 GROUP BY ALL
 """
 
@@ -99,7 +99,7 @@ def _chiffres(con, annee: int) -> pd.DataFrame:
     for c in cols:  # a value hidden on one side and shown on the other moves too
         a, b = df[f"{c}_avant"], df[f"{c}_apres"]
         df["bouge"] |= ~((a.isna() & b.isna()) | (a.round(6) == b.round(6)))
-    df["ordre"] = df["niveau"].map({"departement": 0, "epci": 1})
+    df["ordre"] = df["niveau"].map({"region": 0, "departement": 1, "epci": 2})
     return (df.sort_values(["ordre", "nom"])
             [["territoire", "nom", *(f"{c}{s}" for c in cols for s in ("_avant", "_apres")), "bouge"]]
             .reset_index(drop=True))

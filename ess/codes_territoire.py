@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -34,8 +35,32 @@ PETR_MAJORITAIRE = """
 SELECT territoire FROM appartenance WHERE list_contains(?, commune) AND territoire LIKE 'petr:%'
 GROUP BY territoire HAVING count(*) * 2 > ? ORDER BY count(*) DESC, territoire LIMIT 1
 """
-DEPARTEMENT = "SELECT code FROM territoires WHERE niveau = 'departement' LIMIT 1"
-DEPARTEMENT_NOM = "SELECT code, nom FROM territoires WHERE niveau = 'departement' LIMIT 1"
+# The département holding more than half of some communes (a région holds several).
+DEPARTEMENT_MAJORITAIRE = """
+SELECT territoire FROM appartenance WHERE list_contains(?, commune) AND territoire LIKE 'departement:%'
+GROUP BY territoire ORDER BY count(*) DESC, territoire LIMIT 1
+"""
+# What the database was built for: its région when it holds one, else its département.
+BASE = """
+SELECT niveau, code, nom FROM territoires WHERE niveau IN ('region', 'departement')
+ORDER BY niveau = 'region' DESC, code LIMIT 1
+"""
+
+
+class Base(NamedTuple):
+    """The territory a database was built for: a département, or a région and its départements."""
+
+    niveau: str  # "departement" or "region"
+    code: str
+    nom: str
+
+    @property
+    def territoire(self) -> str:
+        return f"{self.niveau}:{self.code}"
+
+    @property
+    def region(self) -> bool:
+        return self.niveau == "region"
 
 
 class TerritoireInvalide(ValueError):
@@ -118,27 +143,26 @@ def plus_peuple(con: duckdb.DuckDBPyConnection, niveau: str) -> str | None:
 
 def reference_naturelle(con: duckdb.DuckDBPyConnection, code: str) -> str:
     """The territory a portrait is compared with by default: the PETR holding most of its
-    communes (Saint-Gaudens → PETR Comminges-Pyrénées), else the département (and the
-    département against its most populated métropole territory)."""
-    if code.startswith("departement:"):  # the département against its métropole
+    communes (Saint-Gaudens → PETR Comminges-Pyrénées), else its département (and the
+    database's département against its most populated métropole territory, a région's
+    département against the région)."""
+    base = territoire_base(con)
+    if code == base.territoire:  # the database's own territory against its métropole
         return plus_peuple(con, "metropole") or code
-    if code.startswith("petr:"):
-        return "departement:" + _departement(con)
+    if code.startswith("departement:"):
+        return base.territoire
     communes = (code.split(":", 1)[1].split(",") if code.startswith("communes:") else
                 [c for (c,) in con.execute(COMMUNES_DU_TERRITOIRE, [code]).fetchall()])
-    row = con.execute(PETR_MAJORITAIRE, [communes, len(communes)]).fetchone()
-    return row[0] if row else "departement:" + _departement(con)
+    row = None if code.startswith("petr:") else con.execute(PETR_MAJORITAIRE,
+                                                            [communes, len(communes)]).fetchone()
+    return row[0] if row else con.execute(DEPARTEMENT_MAJORITAIRE, [communes]).fetchone()[0]
 
 
-def _departement(con: duckdb.DuckDBPyConnection) -> str:
-    return con.execute(DEPARTEMENT).fetchone()[0]
-
-
-def departement_base(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """(code, name) of the département the database was built for: every title, document and
+def territoire_base(con: duckdb.DuckDBPyConnection) -> Base:
+    """The département or région the database was built for: every title, document and
     sentence that names it reads it here, never a constant."""
-    code, nom = con.execute(DEPARTEMENT_NOM).fetchone()
-    return str(code), str(nom)
+    niveau, code, nom = con.execute(BASE).fetchone()
+    return Base(str(niveau), str(code), str(nom))
 
 
 NIVEAUX_PRESENTS = "SELECT DISTINCT niveau FROM territoires"
@@ -154,7 +178,7 @@ def message_petr_absent(con: duckdb.DuckDBPyConnection) -> str | None:
     """What the pages say where the PETR level is absent, None where it is there."""
     if "petr" in niveaux_presents(con):
         return None
-    nom = departement_base(con)[1]
+    nom = territoire_base(con).nom
     return (f"Aucun PETR n'est défini {noms.dans(nom)} : l'échelon PETR est absent de cette base "
             "(l'appartenance des EPCI aux PETR se déclare dans un fichier CSV petr, nom, epci, donné "
             "à la construction : python -m etl build --petr FICHIER, ou page « Données »).")

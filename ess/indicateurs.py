@@ -10,7 +10,7 @@ import pandas as pd
 from data import familles_ess, libelles, table
 from ess import diffusion, motifs
 from ess import format as fr
-from ess.codes_territoire import TerritoireInvalide, resoudre
+from ess.codes_territoire import TerritoireInvalide, resoudre, territoire_base
 from ess.provenance import infos_build
 
 FAMILLES_ESS = tuple(familles_ess())  # association, cooperative… (data/familles.csv)
@@ -61,7 +61,6 @@ GROUP BY ALL
 """
 
 METROPOLE = "SELECT territoire FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'"
-DEPARTEMENT = "SELECT territoire FROM territoires WHERE niveau = 'departement'"
 CONTEXTE = "SELECT * FROM ref_chiffres_contexte"
 
 
@@ -226,9 +225,9 @@ def metropole(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> dict:
-    """The home page's figures: key figures plus the shares the plan quotes."""
-    dep = con.execute(DEPARTEMENT).fetchone()[0]
-    c = chiffres_cles(con, dep, annee)
+    """The home page's figures (the database's département or région): key figures plus the
+    shares the plan quotes."""
+    c = chiffres_cles(con, territoire_base(con).territoire, annee)
     ess = c["effectifs_ess"]
     c["part_associations"] = _part(c["effectifs_par_famille"]["association"], ess)
     c["part_action_sociale"] = _part(c["effectifs_par_a38"].get("QB"), ess)
@@ -242,14 +241,16 @@ def chiffres_departement(con: duckdb.DuckDBPyConnection, annee: int | None = Non
 
 
 REGION = """
-SELECT g.nom FROM territoires t JOIN ref_departements d ON d.departement = t.code
-JOIN ref_regions g USING (region) WHERE t.niveau = 'departement'
+SELECT g.nom FROM territoires t
+LEFT JOIN ref_departements d ON t.niveau = 'departement' AND d.departement = t.code
+JOIN ref_regions g ON g.region = CASE WHEN t.niveau = 'region' THEN t.code ELSE d.region END
+WHERE t.niveau IN ('departement', 'region') ORDER BY t.niveau = 'region' DESC LIMIT 1
 """
 
 
 def region_de_la_base(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The name of the database's département's région (None in a database built before
-    ref_regions: every context figure is then shown, as before)."""
+    """The name of the database's région, or its département's (None in a database built
+    before ref_regions: every context figure is then shown, as before)."""
     try:
         row = con.execute(REGION).fetchone()
     except duckdb.CatalogException:

@@ -1,8 +1,8 @@
-"""The database's département situated in its région and in France (issue 26): ESS employer
-establishments and their share of private employer establishments, from the national SIRENE
-stock (mart `reperes`, etl/national.py), with the département's rank. Employment (FLORES)
-exists only for the département loaded: at the région and France levels those figures are
-null, with their reason."""
+"""The database's département situated in its région and in France, or its région in France
+(issue 26): ESS employer establishments and their share of private employer establishments,
+from the national SIRENE stock (mart `reperes`, etl/national.py), with its rank. Employment
+(FLORES) exists only for the territory loaded: beyond it those figures are null, with their
+reason."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 
 from ess import format as fr
 from ess import noms
-from ess.codes_territoire import TerritoireInvalide, departement_base
+from ess.codes_territoire import Base, TerritoireInvalide, territoire_base
 from ess.indicateurs import FAMILLES_ESS, PERIMETRES, AnneeIndisponible, annee_par_defaut
 from ess.provenance import infos_build
 
@@ -42,8 +42,8 @@ GROUP BY ALL ORDER BY annee
 _CODE = re.compile(r"^(?:(departement|region):([0-9AB]{2,3})|france)$")
 SOURCE = ("SIRENE (INSEE), établissements employeurs actifs au 31 décembre ; part dans les "
           "établissements employeurs privés")
-SOURCE_DEMO = " ; démonstration : établissements fictifs hors du département chargé"
-PAS_EMPLOI = "emploi salarié (FLORES) chargé pour le seul département de la base"
+SOURCE_DEMO = " ; démonstration : établissements fictifs hors du territoire chargé"
+PAS_EMPLOI = "emploi salarié (FLORES) chargé pour le seul territoire de la base"
 
 
 def disponible(con: duckdb.DuckDBPyConnection) -> bool:
@@ -71,35 +71,47 @@ def _rang(df: pd.DataFrame, code: str) -> tuple[int, int] | None:
     return int((parts > parts[code]).sum()) + 1, len(parts)
 
 
+def titre(base: Base) -> str:
+    """« La Haute-Garonne dans sa région et en France », « L'Occitanie en France »."""
+    ou = " en France" if base.region else " dans sa région et en France"
+    return noms.majuscule(noms.le(base.nom)) + ou
+
+
 def situer(con: duckdb.DuckDBPyConnection, annee: int, perimetre: str = "statistique") -> dict | None:
-    """The département, its région and France side by side, the département's ranks and the
-    sentence that says them; None when the database holds no national comparison."""
+    """The database's département, its région and France side by side (or its région and
+    France), its ranks and the sentence that says them; None when the database holds no
+    national comparison."""
     if not disponible(con):
         return None
-    code, nom = departement_base(con)
+    base = territoire_base(con)
+    code, nom = base.code, base.nom
     deps = _totaux(con, annee, perimetre, "departement")
-    region = region_de(con, code)
+    region = code if base.region else region_de(con, code)
     regions = _totaux(con, annee, perimetre, "region")
     france = _totaux(con, annee, perimetre, "france")
-    lignes = pd.concat([deps[deps["code"] == code], regions[regions["code"] == region], france])
-    if len(lignes) < 3:
+    lignes = pd.concat([*([] if base.region else [deps[deps["code"] == code]]),
+                        regions[regions["code"] == region], france])
+    if len(lignes) < (2 if base.region else 3):
         return None
-    dans_region = {d for (d,) in con.execute(DEPARTEMENTS_DE_LA_REGION, [region]).fetchall()}
-    rang = _rang(deps, code)
-    rang_region = _rang(deps[deps["code"].isin(dans_region)], code)
     nom_region = str(regions.loc[regions["code"] == region, "nom"].iloc[0])
+    if base.region:
+        rang, rang_region = _rang(regions, code), None
+    else:
+        dans_region = {d for (d,) in con.execute(DEPARTEMENTS_DE_LA_REGION, [region]).fetchall()}
+        rang = _rang(deps, code)
+        rang_region = _rang(deps[deps["code"].isin(dans_region)], code)
     tableau = pd.DataFrame({
         "Territoire": lignes["nom"].to_numpy(),
         "Établissements employeurs de l'ESS": lignes["ess"].to_numpy(),
         "Établissements employeurs privés": lignes["prive"].to_numpy(),
         "Part de l'ESS (%)": lignes["part"].round(1).to_numpy(),
     })
-    part = float(lignes["part"].iloc[0])
-    phrase = (f"En {annee}, l'ESS compte {fr.pourcent(part)} des établissements employeurs privés "
-              f"{noms.dans(nom)}, contre {fr.pourcent(float(lignes['part'].iloc[1]))} "
-              f"{noms.dans(nom_region)} et {fr.pourcent(float(lignes['part'].iloc[2]))} en France")
+    parts = [fr.pourcent(float(p)) for p in lignes["part"]]
+    phrase = (f"En {annee}, l'ESS compte {parts[0]} des établissements employeurs privés {noms.dans(nom)}, "
+              "contre " + (f"{parts[1]} en France" if base.region else
+                           f"{parts[1]} {noms.dans(nom_region)} et {parts[2]} en France"))
     if rang:
-        phrase += f" : {noms.le(nom)} est {rang_texte(rang, 'département')}"
+        phrase += f" : {noms.le(nom)} est {rang_texte(rang, 'région' if base.region else 'département')}"
         if rang_region:
             phrase += f" ({rang_texte(rang_region, '')} {noms.dans(nom_region)})"
     phrase += "."

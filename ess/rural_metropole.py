@@ -10,6 +10,7 @@ import pandas as pd
 
 from data import libelles
 from ess import portrait
+from ess.codes_territoire import territoire_base
 from ess.provenance import infos_build
 
 # the types of territory compared, in this order (densite: named by libelle_type)
@@ -31,6 +32,11 @@ def densite_officielle(con: duckdb.DuckDBPyConnection) -> bool:
     return n > 0
 
 
+def du_territoire(con: duckdb.DuckDBPyConnection) -> str:
+    """« du département » or « de la région »: whose ESS jobs the shares are of."""
+    return "de la région" if territoire_base(con).region else "du département"
+
+
 def libelle_type(niveau: str, officielle: bool) -> str:
     if niveau == "densite":
         return "Densité (grille INSEE)" if officielle else "Densité (approximation)"
@@ -39,8 +45,8 @@ def libelle_type(niveau: str, officielle: bool) -> str:
 
 def comparaison(con: duckdb.DuckDBPyConnection, annee: int) -> pd.DataFrame:
     """One row per type of territory: ESS jobs, ESS share of private jobs, jobs per 1,000
-    inhabitants, and the part of the département's ESS jobs located there."""
-    dep = portrait.par_niveau(con, "departement", annee)
+    inhabitants, and the part of the database's ESS jobs (département or région) located there."""
+    dep = portrait.par_niveau(con, territoire_base(con).niveau, annee)
     total_ess = dep["effectifs_ess"].iloc[0] if not dep.empty else None
     officielle = densite_officielle(con)
     parts = []

@@ -14,8 +14,9 @@ import duckdb
 
 from data import DATA
 from etl import historique
-from etl.build import ERREURS_UTILISATEUR, construire
+from etl.build import ERREURS_UTILISATEUR, construire, perimetre_de
 from etl.sources.chargement import Fichiers
+from geo import perimetre as perimetres
 
 DB_DEFAUT = DATA / "ess.duckdb"  # where the read side looks by default (ess/db.py)
 OPTIONS_FICHIERS = {
@@ -37,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     sous = parser.add_subparsers(dest="commande", required=True)
     build = sous.add_parser("build", help="construit la base DuckDB (démonstration sans source)")
     build.add_argument("--db", type=Path, default=DB_DEFAUT, help="fichier DuckDB à produire")
-    build.add_argument("--departement", default="31", help="code du département (défaut : 31)")
+    quoi = build.add_mutually_exclusive_group()
+    quoi.add_argument("--departement", default="31", help="code du département (défaut : 31)")
+    quoi.add_argument("--region", help="code INSEE de la région (ex. 76) : ses départements dans une base")
     for option, aide in OPTIONS_FICHIERS.items():
         build.add_argument(f"--{option.replace('_', '-')}", dest=option, type=Path, metavar="F", help=aide)
     build.add_argument("--tolerer-rejets", action="store_true",
@@ -53,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--db", type=Path, default=DB_DEFAUT,
                        help="base à auditer (avec les fichiers de sa construction, sauf ceux donnés)")
     audit.add_argument("--departement", help="code du département (défaut : celui de la base)")
+    audit.add_argument("--region", help="code de la région (défaut : celle de la base)")
     audit.add_argument("--annee", type=int, action="append",
                        help="année à auditer (répétable ; défaut : toutes)")
     audit.add_argument("--graine", type=int, metavar="N",
@@ -97,10 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.commande == "audit-secret":
         return _audit(args, fichiers)
     origine = "fichiers officiels" if fichiers.reels() else "données de démonstration"
-    print(f"Construction de {args.db} (département {args.departement}, {origine})", flush=True)
+    quoi = f"région {args.region}" if args.region else f"département {args.departement}"
+    print(f"Construction de {args.db} ({quoi}, {origine})", flush=True)
     debut = time.perf_counter()
     try:
-        info = construire(args.db, args.departement, afficher=lambda m: print(m, flush=True),
+        perimetre = (perimetres.region(args.region) if args.region else
+                     perimetres.departement(args.departement))
+        info = construire(args.db, perimetre, afficher=lambda m: print(m, flush=True),
                           fichiers=fichiers, force=args.force, tolerer_rejets=args.tolerer_rejets,
                           graine=args.graine)
     except ERREURS_UTILISATEUR as exc:
@@ -175,7 +182,10 @@ def _audit(args, fichiers: Fichiers) -> int:
         gardes = {o: Path(p) for o in OPTIONS_FICHIERS
                   if getattr(fichiers, o) is None and (p := info.get(f"chemin_{o}")) and Path(p).exists()}
         fichiers = dataclasses.replace(fichiers, **gardes)
-        sur = auditer_base(args.db, fichiers, args.departement or info.get("departement", "31"), args.annee,
+        perimetre = (perimetres.region(args.region) if args.region else
+                     perimetres.departement(args.departement) if args.departement else
+                     perimetres.depuis_territoire(perimetre_de(info)))
+        sur = auditer_base(args.db, fichiers, perimetre, args.annee,
                            afficher=lambda m: print(m, flush=True),
                            graine=None if graine is None else int(graine))
     except (*ERREURS_UTILISATEUR, duckdb.Error) as exc:  # the database audited may be unreadable

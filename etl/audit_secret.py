@@ -19,13 +19,15 @@ import pandas as pd
 from etl.build import Progression, preparer
 from etl.secret import audit, emploi
 from etl.sources.chargement import Fichiers
+from geo.perimetre import Perimetre
 
 
 def auditer_base(
-    db: Path, fichiers: Fichiers, departement: str = "31", annees: list[int] | None = None, afficher=print,
+    db: Path, fichiers: Fichiers, perimetre: Perimetre | str = "31", annees: list[int] | None = None,
+    afficher=print,
     graine: int | None = None,
 ) -> bool:
-    prep = preparer(departement, fichiers, Progression(lambda _m: None), graine=graine)
+    prep = preparer(perimetre, fichiers, Progression(lambda _m: None), graine=graine)
     try:
         modele = emploi.annees(prep.con)
     finally:

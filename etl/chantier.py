@@ -29,9 +29,10 @@ from pathlib import Path
 import duckdb
 
 from etl import contrats, historique
-from etl.build import ERREURS_UTILISATEUR, BuildError, construire
+from etl.build import ERREURS_UTILISATEUR, BuildError, construire, perimetre_de
 from etl.sources.chargement import OPTIONS, Fichiers, charger_projets
 from etl.sources.fichiers import empreinte as empreinte_fichier
+from geo.perimetre import depuis_territoire
 
 # The steps of a full build as Progression reports them (the bar's denominator).
 ETAPES_COMPLETES = 11
@@ -123,16 +124,16 @@ def empreinte(path: Path) -> str | None:
 
 
 def en_service(db: Path) -> tuple[dict[str, Path], str]:
-    """The files the serving database was built from, and its département."""
+    """The files the serving database was built from, and its perimeter (« departement:31 »)."""
     if not Path(db).exists():
-        return {}, "31"
+        return {}, "departement:31"
     con = duckdb.connect(str(db), read_only=True)
     try:
         info = dict(con.execute("SELECT cle, valeur FROM build_info").fetchall())
     finally:
         con.close()
     fichiers = {o: Path(info[f"chemin_{o}"]) for o in OPTIONS if info.get(f"chemin_{o}")}
-    return fichiers, info.get("departement", "31")
+    return fichiers, perimetre_de(info)
 
 
 def preparer(db: Path, changements: dict[str, Path], par: str) -> dict:
@@ -142,7 +143,7 @@ def preparer(db: Path, changements: dict[str, Path], par: str) -> dict:
     _prendre_verrou(db)
     ident = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     candidat = dossier(db) / f"candidat-{ident}.duckdb"
-    serveur, departement = en_service(db)
+    serveur, perimetre = en_service(db)
     partiel = bool(changements) and set(changements) <= PARTIELLES and db.exists()
     etat = {"id": ident, "statut": "en_cours", "par": par, "debut": _maintenant(), "pid": os.getpid(),
             "etape": "lecture des fichiers", "etapes": 0,
@@ -163,8 +164,8 @@ def preparer(db: Path, changements: dict[str, Path], par: str) -> dict:
             info = _registre(db, candidat, changements["projets"], suivre)
         else:
             fichiers = Fichiers(**{**serveur, **changements})
-            info = construire(candidat, departement, afficher=lambda _m: None, fichiers=fichiers,
-                              garder=False, reference_retrait=db, suivre=suivre)
+            info = construire(candidat, depuis_territoire(perimetre), afficher=lambda _m: None,
+                              fichiers=fichiers, garder=False, reference_retrait=db, suivre=suivre)
         etat.update(statut="pret", audit=info.get("secret_audit", ""))
     except (*ERREURS_UTILISATEUR, duckdb.Error, OSError) as exc:  # and the files around the database
         candidat.unlink(missing_ok=True)
@@ -190,7 +191,8 @@ def _registre(db: Path, candidat: Path, projets: Path, suivre) -> dict:
         try:
             communes = {c for (c,) in con.execute("SELECT commune FROM communes").fetchall()}
             ligne = charger_projets(con, Path(projets), communes)
-            departement = con.execute("SELECT valeur FROM build_info WHERE cle = 'departement'").fetchone()[0]
+            # the code of the département (or région) the database was built for
+            (departement,) = con.execute("SELECT departement FROM sources LIMIT 1").fetchone()
             con.execute("DELETE FROM sources WHERE source = 'projets'")
             con.execute("INSERT INTO sources BY NAME SELECT ? AS source, ? AS description, ? AS millesime, "
                         "false AS demo, ? AS departement",

@@ -181,11 +181,11 @@ def national(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def depuis_demo(con: duckdb.DuckDBPyConnection, departement: str, seed: int) -> list[tuple]:
+def depuis_demo(con: duckdb.DuckDBPyConnection, departements: tuple[str, ...], seed: int) -> list[tuple]:
     """The demo's national stock (etl/demo/national.py) aggregated for the years of the
-    employment table; the département's own demo rows are part of it."""
+    employment table; the built départements' own demo rows are part of it."""
     annees = [a for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()]
-    demo_national.stock(con, departement, seed, "raw_sirene_etablissements", "raw_sirene_unites_legales")
+    demo_national.stock(con, departements, seed, "raw_sirene_etablissements", "raw_sirene_unites_legales")
     rejets = agreger(con, "raw_national_etablissements", "raw_national_unites_legales", annees)
     con.execute("DROP TABLE raw_national_etablissements; DROP TABLE raw_national_unites_legales")
     return rejets

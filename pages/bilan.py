@@ -5,11 +5,10 @@ register template and the "Rapport de bilan" export."""
 import streamlit as st
 
 from ess import format as fr
-from ess import noms, resumes
+from ess import resumes
 from ess.bilan import MODELE_REGISTRE, calculs, rapport
 from ess.db import chemin_suivi
 from ess.suivi import store
-from ess.suivi.structure import plan_du_departement
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
@@ -20,10 +19,9 @@ con = ui.connexion()
 annees = ui.calcul(calculs.annees)
 st.title("Bilan du 1er plan ESS (2020-2025)")
 if not annees:
-    code_dep, nom_dep = ui.departement()
-    if plan_du_departement(code_dep) is None:
-        st.info(f"Aucun plan ESS départemental n'est enregistré pour {noms.le(nom_dep)} : le bilan se "
-                "calcule depuis le registre des projets du plan (à charger sur la page « Données »).")
+    if ui.plan() is None:
+        st.info(ui.sans_plan() + " Le bilan se calcule depuis le registre des projets du plan (à "
+                "charger sur la page « Données »).")
     else:
         st.info("Le registre des projets est vide.")
     st.stop()

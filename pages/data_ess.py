@@ -8,8 +8,8 @@ import streamlit as st
 
 from ess import fiche as fiches
 from ess import format as fr
-from ess import journal
-from ess.codes_territoire import TerritoireInvalide, message_petr_absent, plus_peuple
+from ess import journal, rural_metropole
+from ess.codes_territoire import TerritoireInvalide, message_petr_absent, niveaux_presents, plus_peuple
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
 from ess.fiche import fichiers, mise_en_page
@@ -25,13 +25,18 @@ con = ui.connexion().cursor()
 cle = ui.cle_base()
 annee = ui.annee_selectionnee()
 SANS_PETR = ui.calcul(message_petr_absent)  # a département whose EPCI belong to no PETR
-NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n] for n in ("commune", "epci", "petr", "departement", "communes")
-                 if n != "petr" or not SANS_PETR}
+PRESENTS = ui.calcul(niveaux_presents) | {"communes"}  # a région's database: its départements, itself
+NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n]
+                 for n in ("commune", "epci", "petr", "departement", "region", "communes") if n in PRESENTS}
+BASE = ui.base().niveau  # what the page opens on
 
 st.title("Data ESS")
-st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, du département ou d'un groupe de "
-            "communes : chiffres clés, familles, secteurs, comparaisons, évolution, établissements et "
-            "pépites. **Les fichiers téléchargés contiennent exactement les tableaux affichés.**")
+DU_TERRITOIRE = ui.calcul(rural_metropole.du_territoire)  # « du département », « de la région »
+st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, "
+            + ("d'un département, de la région" if BASE == "region" else "du département")
+            + " ou d'un groupe de communes : chiffres clés, familles, secteurs, comparaisons, "
+            "évolution, établissements et pépites. **Les fichiers téléchargés contiennent exactement "
+            "les tableaux affichés.**")
 
 
 # A long list (a département's 4 557 establishments: a grid of 1 Mo) is drawn when asked:
@@ -69,10 +74,10 @@ for cle_memo in ("demandeur",):
 lien, message = pl.lire_territoire(con, st.query_params, pl.TERRITOIRE, None)
 if message:
     st.warning(message)
-niveau_lien = lien.split(":", 1)[0] if lien else "departement"
+niveau_lien = lien.split(":", 1)[0] if lien else BASE
 if niveau_lien not in NIVEAUX_CHOIX:
-    st.warning(f"« {lien} » n'a pas de fiche Data ESS : fiche du département affichée.")
-    lien, niveau_lien = None, "departement"
+    st.warning(f"« {lien} » n'a pas de fiche Data ESS : fiche {DU_TERRITOIRE} affichée.")
+    lien, niveau_lien = None, BASE
 if "niveau" not in st.session_state:
     st.session_state["niveau"] = niveau_lien
 niveau = st.radio("Type de territoire", list(NIVEAUX_CHOIX), horizontal=True, key="niveau",

@@ -9,7 +9,7 @@ from ess import noms
 from ess.db import chemin_suivi
 from ess.suivi import affichage, classeur, store
 from ess.suivi import saisies as ind
-from ess.suivi.structure import STATUTS, plan_du_departement
+from ess.suivi.structure import STATUTS
 from web import permalien as pl
 from web import session, ui
 
@@ -22,15 +22,15 @@ PAGES = {"bilan": ("pages/bilan.py", "Bilan du 1er plan (projets par territoire)
          "accueil": ("pages/accueil.py", "Chiffres clés et carte de l'ESS par EPCI"),
          "sources": ("pages/sources.py", "Sources, définitions, secret statistique")}
 
-plan = plan_du_departement(ui.departement()[0])
+plan = ui.plan()
 qui = session.panneau_connexion()
 st.title("Suivi du plan ESS 2025-2028")
 if plan is None:
-    st.info(f"Aucun plan ESS départemental n'est enregistré pour {noms.le(ui.departement()[1])} : "
-            "la structure d'un plan (leviers, enjeux, fiches actions) se décrit dans un fichier "
-            "data/plan_*.toml portant le code du département.")
+    st.info(ui.sans_plan())
     st.stop()
-st.markdown(f"**{plan.titre}** — 3 leviers, 3 enjeux, 13 fiches actions et une action de pilotage.")
+pilotage = " et une action de pilotage" if len(plan.fiches) > len(plan.fiches_actions) else ""
+st.markdown(f"**{plan.titre}** — {len(plan.leviers)} leviers, {len(plan.enjeux)} enjeux, "
+            f"{len(plan.fiches_actions)} fiches actions{pilotage}.")
 cols = st.columns(3)
 for col, levier in zip(cols, plan.leviers, strict=True):
     col.markdown(f"**{levier['nom']}** : {levier['description']}")

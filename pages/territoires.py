@@ -6,7 +6,13 @@ import streamlit as st
 from data import libelles
 from ess import comparaison, motifs, noms, portrait, resumes, rural_metropole
 from ess import format as fr
-from ess.codes_territoire import message_petr_absent, noms_des_niveaux, plus_peuple, reference_naturelle
+from ess.codes_territoire import (
+    message_petr_absent,
+    niveaux_presents,
+    noms_des_niveaux,
+    plus_peuple,
+    reference_naturelle,
+)
 from geo.plotly_francais import CONFIG_PLOTLY
 from web import graphiques, ui
 from web import permalien as pl
@@ -16,8 +22,9 @@ ui.cadre_application()
 con = ui.connexion()
 SOURCE = "emploi salarié au 31/12, format FLORES (INSEE), périmètre statistique de l'ESS"
 SANS_PETR = ui.calcul(message_petr_absent)  # a département whose EPCI belong to no PETR
-TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departement", "communes")
-         if n != "petr" or not SANS_PETR}
+PRESENTS = ui.calcul(niveaux_presents) | {"communes"}  # a région's database: its départements, itself
+TYPES = {n: libelles("niveaux")[n] for n in ("epci", "commune", "petr", "departement", "region", "communes")
+         if n in PRESENTS}
 
 
 def tableau_et_csv(df, nom_fichier: str, source: str = "", grand: int = 40) -> None:
@@ -41,8 +48,8 @@ if vue == "typologies":
             f"{msg['metropole']}"
             + (f", et **{fr.pourcent(msg['part_rural'])}** dans les communes rurales"
                if msg["part_rural"] is not None else "")
-            + f". **{fr.pourcent(msg['emplois_hors_metropole'])}** des emplois de l'ESS du "
-              "département sont situés hors métropole.")
+            + f". **{fr.pourcent(msg['emplois_hors_metropole'])}** des emplois de l'ESS "
+              f"{ui.calcul(rural_metropole.du_territoire)} sont situés hors métropole.")
     gauche, droite = st.columns(2)
     with gauche:
         st.header("Part de l'ESS dans l'emploi privé")
@@ -59,7 +66,8 @@ if vue == "typologies":
         "etablissements_ess": "Établissements employeurs ESS", "effectifs_ess": "Effectifs ESS",
         "effectifs_prive": "Effectifs privés", "part_ess_prive": "Part ESS emploi privé (%)",
         "effectifs_ess_1000_hab": "Effectifs ESS pour 1\u202f000 hab.",
-        "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}),
+        "part_emplois_ess_departement":
+            f"Part des emplois ESS {ui.calcul(rural_metropole.du_territoire)} (%)"}),
         f"ess-rural-metropole-{annee}", f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
     if not rural_metropole.densite_officielle(con):
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "
@@ -103,7 +111,7 @@ st.query_params[pl.TERRITOIRE] = code
 if SANS_PETR:
     st.sidebar.caption(SANS_PETR)
 
-references = ui.calcul(noms_des_niveaux, ("departement", "metropole", "densite", "petr", "epci"))
+references = ui.calcul(noms_des_niveaux, ("region", "departement", "metropole", "densite", "petr", "epci"))
 ref_lien, message = pl.lire_territoire(con, params, pl.COMPARAISON, None, "Territoire de comparaison")
 if message:
     st.warning(message)

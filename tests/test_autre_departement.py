@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ess import noms
-from ess.codes_territoire import departement_base, message_petr_absent
+from ess.codes_territoire import message_petr_absent, territoire_base
 from tests.conftest import RACINE, ouvrir_page
 
 PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bilan.py",
@@ -67,7 +67,7 @@ def test_demo_fictive_sans_chiffre_publie(db_09):
 def test_noms_et_petr_absent(db_09):
     con = duckdb.connect(str(db_09), read_only=True)
     try:
-        assert departement_base(con) == ("09", "Ariège")
+        assert territoire_base(con) == ("departement", "09", "Ariège")
         assert message_petr_absent(con).startswith("Aucun PETR n'est défini en Ariège")
     finally:
         con.close()
@@ -159,16 +159,18 @@ def test_demo_impossible_message_francais(tmp_path, departement, message):
     assert "Traceback" not in out.stdout + out.stderr and not db.exists()
 
 
-@pytest.mark.parametrize(("departement", "metropole"), [
-    ("33", ("243300316", "Bordeaux Métropole")),
-    ("13", ("200054807", "Métropole d'Aix-Marseille-Provence")),
-    ("31", ("243100518", "Toulouse Métropole")),
-    ("09", None),
+@pytest.mark.parametrize(("departements", "metropoles"), [
+    (("33",), {"243300316": "Bordeaux Métropole"}),
+    (("13",), {"200054807": "Métropole d'Aix-Marseille-Provence"}),
+    (("31",), {"243100518": "Toulouse Métropole"}),
+    (("09",), {}),
+    (("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"),  # Occitanie: two
+     {"243100518": "Toulouse Métropole", "243400017": "Montpellier Méditerranée Métropole"}),
 ])
-def test_metropole_selon_la_nature_cog(departement, metropole):
+def test_metropoles_selon_la_nature_cog(departements, metropoles):
     from geo import reference, typologies
 
-    assert typologies.metropole(reference.communes(departement)) == metropole
+    assert typologies.metropoles(reference.communes(departements, "partie ailleurs")) == metropoles
 
 
 def test_contexte_de_sa_seule_region(env_09):

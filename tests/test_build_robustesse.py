@@ -27,9 +27,12 @@ from etl.sources import SourceInvalide, flores, sirene, zonages
 from etl.sources.chargement import Fichiers
 from etl.sources.population import lire_population
 from etl.sources.projets import lire_projets
+from geo.perimetre import departement
 from tests.conftest import RACINE
 from tests.test_sources_flores import LIGNES, ecrire_flores
 from tests.test_sources_sirene import ETABLISSEMENTS, fichiers_sirene
+
+P31 = departement("31")
 
 COMMUNES = {"31555", "31395", "31069"}
 
@@ -283,19 +286,19 @@ def _unites_legales(p: Path, d: Path, tolerer: bool = False):
 
 
 LECTEURS = {  # name: (reader, file suffix)
-    "sirene": (lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, "31", d), ".csv"),
-    "sirene tolérant": (lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, "31", d, True),
+    "sirene": (lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, P31, d), ".csv"),
+    "sirene tolérant": (lambda p, d: sirene.charger_etablissements(duckdb.connect(), p, P31, d, True),
                         ".csv"),
     "unités légales": (_unites_legales, ".csv"),
     "unités légales tolérant": (lambda p, d: _unites_legales(p, d, True), ".csv"),
-    "flores": (lambda p, d: flores.lire(p, "31", COMMUNES), ".csv"),
-    "flores tolérant": (lambda p, d: flores.lire(p, "31", COMMUNES, True), ".csv"),
+    "flores": (lambda p, d: flores.lire(p, P31, COMMUNES), ".csv"),
+    "flores tolérant": (lambda p, d: flores.lire(p, P31, COMMUNES, True), ".csv"),
     "projets csv": (lambda p, d: lire_projets(p, COMMUNES), ".csv"),
     "projets xlsx": (lambda p, d: lire_projets(p, COMMUNES), ".xlsx"),
-    "qpv": (lambda p, d: zonages.lire_qpv(p, "31"), ".csv"),
-    "massifs": (lambda p, d: zonages.lire_massifs(p, "31"), ".csv"),
-    "densite": (lambda p, d: zonages.lire_densite(p, "31"), ".xlsx"),
-    "population": (lambda p, d: lire_population(p, "31"), ".csv"),
+    "qpv": (lambda p, d: zonages.lire_qpv(p, P31), ".csv"),
+    "massifs": (lambda p, d: zonages.lire_massifs(p, P31), ".csv"),
+    "densite": (lambda p, d: zonages.lire_densite(p, P31), ".xlsx"),
+    "population": (lambda p, d: lire_population(p, P31), ".csv"),
 }
 REGLAGES = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])

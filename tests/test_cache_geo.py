@@ -9,13 +9,14 @@ from dataclasses import fields
 import pandas as pd
 
 from geo import cache, territoires
+from geo.perimetre import departement
 
 
 def test_referentiel_garde_identique(tmp_path, monkeypatch):
     monkeypatch.setenv("ESS_CACHE_GEO", str(tmp_path))
-    derive = territoires.referentiel("09")
+    derive = territoires.referentiel(departement("09"))
     assert len(list(tmp_path.iterdir())) == 2  # the Ariège's tables and France's contours
-    garde = territoires.referentiel("09")
+    garde = territoires.referentiel(departement("09"))
     for f in fields(derive):
         a, b = getattr(derive, f.name), getattr(garde, f.name)
         assert type(a) is type(b) and list(a.columns) == list(b.columns), f.name

@@ -8,6 +8,7 @@ import shapely
 from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE, table
 from etl.demo import generer
 from etl.demo.identifiants import luhn_valide
+from geo.perimetre import departement
 from geo.projection import lambert93_vers_wgs84
 from geo.territoires import referentiel
 
@@ -16,7 +17,7 @@ FAMILLES = ["association", "cooperative", "mutuelle", "fondation", "autre_ess"]
 
 @pytest.fixture(scope="module")
 def ref():
-    return referentiel("31")
+    return referentiel(departement("31"))
 
 
 @pytest.fixture(scope="module")

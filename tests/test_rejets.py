@@ -13,9 +13,12 @@ from streamlit.testing.v1 import AppTest
 from ess.db import connecter
 from etl.codes import COLONNES_ETABLISSEMENT
 from etl.sources import flores, sirene
+from geo.perimetre import departement
 from tests.conftest import RACINE
 from tests.test_sources_flores import COMMUNES, LIGNES, ecrire_flores
 from tests.test_sources_sirene import ETABLISSEMENTS, ecrire_csv, fichiers_sirene, ligne_etablissement
+
+P31 = departement("31")
 
 SCOP = ETABLISSEMENTS[3][0]
 
@@ -49,8 +52,8 @@ def test_sirene_lignes_ecartees(tmp_path, fmt, decalage):
     etab, _ul = _etablissements_abimes(tmp_path, fmt)
     con = duckdb.connect()
     with pytest.raises(sirene.SourceInvalide, match=f"ligne {7 + decalage}, colonne siret.*--tolerer-rejets"):
-        sirene.charger_etablissements(con, etab, "31", tmp_path / "x")
-    lu = sirene.charger_etablissements(con, etab, "31", tmp_path / "x", tolerer_rejets=True)
+        sirene.charger_etablissements(con, etab, P31, tmp_path / "x")
+    lu = sirene.charger_etablissements(con, etab, P31, tmp_path / "x", tolerer_rejets=True)
     rejets = lu.rejets[["ligne", "colonne", "valeur"]].to_records(index=False).tolist()
     assert rejets == [(5 + decalage, "trancheEffectifsEtablissement", "99"),
                       (7 + decalage, "siret", None), (14 + decalage, "siret", None)]
@@ -102,8 +105,8 @@ def test_flores_chaque_ligne_avec_son_motif(tmp_path):
               LIGNES[0]]  # line 12, a repeated key
     path = ecrire_flores(tmp_path / "f.csv", lignes=lignes)
     with pytest.raises(flores.SourceInvalide, match="ligne 11, colonne codgeo"):
-        flores.lire(path, "31", COMMUNES)
-    lu = flores.lire(path, "31", COMMUNES, tolerer_rejets=True)
+        flores.lire(path, P31, COMMUNES)
+    lu = flores.lire(path, P31, COMMUNES, tolerer_rejets=True)
     assert lu.rejets[["ligne", "colonne"]].to_records(index=False).tolist() == [
         (8, "nb_etablissements_employeurs"), (9, "effectifs_31_12"), (10, "famille"),
         (11, "codgeo"), (12, "annee, codgeo, a38, famille")]

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from ess import carte
 from ess.indicateurs import FAMILLES_ESS
 from etl.demo import generer
+from geo.perimetre import departement
 from geo.territoires import referentiel
 from tests.conftest import RACINE
 
@@ -29,7 +30,7 @@ def caches(db_demo) -> dict[str, int]:
     """The three hidden communes (ESS jobs, all sectors) with the largest true values."""
     from ess.db import connecter
 
-    fl = generer(referentiel("31")).flores
+    fl = generer(referentiel(departement("31"))).flores
     fl = fl[fl["famille"].isin(FAMILLES_ESS) & (fl["annee"].astype(int) == ANNEE)]
     vrais = fl.assign(n=fl["effectifs_31_12"].astype(int)).groupby("codgeo")["n"].sum()
     con = connecter(db_demo)

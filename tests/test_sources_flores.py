@@ -8,7 +8,10 @@ from ess.db import connecter
 from etl.build import construire
 from etl.sources import SourceInvalide, flores
 from etl.sources.chargement import Fichiers
+from geo.perimetre import departement
 from tests.test_sources_sirene import fichiers_sirene
+
+P31 = departement("31")
 
 COMMUNES = {"31555", "31395", "31069"}
 LIGNES = [  # annee, codgeo, a38, famille, etablissements, effectifs, eqtp
@@ -35,7 +38,7 @@ def ecrire_flores(path, delim=";", encodage="utf-8", decimale=",", lignes=LIGNES
 def test_detection_du_format(tmp_path, delim, encodage, decimale):
     lignes = [(*r, "Hérault") for r in [*LIGNES, ("2022", "31069", "QB", "fondation", "3", "30", "27.5")]]
     path = ecrire_flores(tmp_path / "flores.csv", delim, encodage, decimale, lignes, [*ENTETE, "libelle"])
-    lu = flores.lire(path, "31", COMMUNES)
+    lu = flores.lire(path, P31, COMMUNES)
     d = lu.detection
     assert (d.delimiteur, d.encodage, d.decimale) == (delim, encodage, decimale)
     assert len(lu.lignes) == 6
@@ -47,8 +50,8 @@ def test_commune_inconnue_toleree(tmp_path):
     path = ecrire_flores(tmp_path / "f.csv", lignes=[*LIGNES, ("2022", "31999", "QB", "association",
                                                                 "3", "10", "9")])
     with pytest.raises(SourceInvalide, match="ligne 8, colonne codgeo"):
-        flores.lire(path, "31", COMMUNES)
-    lu = flores.lire(path, "31", COMMUNES, tolerer_rejets=True)
+        flores.lire(path, P31, COMMUNES)
+    lu = flores.lire(path, P31, COMMUNES, tolerer_rejets=True)
     assert len(lu.rejets) == 1 and lu.rejets.iloc[0]["ligne"] == 8
 
 

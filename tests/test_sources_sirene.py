@@ -25,7 +25,10 @@ from etl.build import construire
 from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE
 from etl.sources import sirene
 from etl.sources.chargement import Fichiers
+from geo.perimetre import departement
 from tests.conftest import RACINE
+
+P31 = departement("31")
 
 # siren → (catégorie juridique, flag ESS, diffusion)
 UNITES = {
@@ -125,7 +128,7 @@ def fichiers_sirene(dossier: Path, fmt: str = "csv") -> tuple[Path, Path]:
 def test_lecture_des_formats(tmp_path, fmt):
     etab, ul = fichiers_sirene(tmp_path, fmt)
     con = duckdb.connect()
-    lu = sirene.charger_etablissements(con, etab, "31", tmp_path / "x")
+    lu = sirene.charger_etablissements(con, etab, P31, tmp_path / "x")
     lu_ul = sirene.charger_unites_legales(con, ul, tmp_path / "x")
     assert lu.lignes == len(ETABLISSEMENTS) - 1  # the Paris row is cut while reading
     assert lu_ul.lignes == len(UNITES)
@@ -147,7 +150,7 @@ def test_corse_departement_2a(tmp_path):
                                    "Toulouse"))]
     etab = ecrire_csv(tmp_path / "e.csv", list(COLONNES_ETABLISSEMENT), lignes)
     con = duckdb.connect()
-    assert sirene.charger_etablissements(con, etab, "2A", tmp_path).lignes == 1
+    assert sirene.charger_etablissements(con, etab, departement("2A"), tmp_path).lignes == 1
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,10 @@ from etl.build import construire
 from etl.sources import SourceInvalide, zonages
 from etl.sources.chargement import Fichiers
 from etl.sources.population import lire_population
+from geo.perimetre import departement
 from tests.test_sources_sirene import fichiers_sirene
+
+P31 = departement("31")
 
 
 def grille_densite(path, lignes):
@@ -35,29 +38,29 @@ def test_densite_jointe_sur_le_libelle(tmp_path):
                                                 ("31395", "Ceintures urbaines"),
                                                 ("31069", "Rural à habitat dispersé"),
                                                 ("75056", "Grands centres urbains")])
-    s = zonages.lire_densite(path, "31")
+    s = zonages.lire_densite(path, P31)
     assert s.to_dict() == {"31555": "urbain-dense", "31395": "urbain-intermediaire", "31069": "rural"}
 
 
 def test_densite_libelle_inconnu(tmp_path):
     path = grille_densite(tmp_path / "d.xlsx", [("31555", "Grands centres urbains"), ("31395", "Banlieue")])
     with pytest.raises(SourceInvalide, match="ligne 7, colonne LIBDENS7"):
-        zonages.lire_densite(path, "31")
+        zonages.lire_densite(path, P31)
 
 
 def test_qpv_massifs_population(tmp_path):
     qpv = tmp_path / "qpv.csv"
     qpv.write_text("code_qp;lib_qp;insee_com;lib_com\nQN03101M;Izards;31555;Toulouse\n"
                    "QN03102M;Bagatelle;31555;Toulouse\nQN07501M;X;75056;Paris\n", encoding="utf-8")
-    assert zonages.lire_qpv(qpv, "31").to_dict() == {"31555": "QN03101M,QN03102M"}
+    assert zonages.lire_qpv(qpv, P31).to_dict() == {"31555": "QN03101M,QN03102M"}
     massifs = tmp_path / "m.csv"
     massifs.write_text("CODGEO;LIBGEO;MASSIF\n31042;Arbas;Pyrénées\n31069;X;Pyrénées (partiellement)\n",
                        encoding="latin-1")
-    assert zonages.lire_massifs(massifs, "31")["31069"] == "Pyrénées (partiellement)"
+    assert zonages.lire_massifs(massifs, P31)["31069"] == "Pyrénées (partiellement)"
     pop = tmp_path / "donnees_communes.csv"
     pop.write_text("REG;Région;DEP;COM;Commune;PMUN;PCAP;PTOT\n76;Occitanie;31;555;Toulouse;504 078;1;2\n"
                    "76;Occitanie;31;395;Muret;26 000;1;2\n", encoding="utf-8")
-    s, colonne = lire_population(pop, "31")
+    s, colonne = lire_population(pop, P31)
     assert s.to_dict() == {"31555": 504078, "31395": 26000} and colonne == "PMUN"
 
 

@@ -16,7 +16,7 @@ import streamlit
 from ess import carte, carte_vue, comparaison, portrait, reperes, rural_metropole
 from ess import format as fr
 from ess.bilan import calculs
-from ess.codes_territoire import departement_base
+from ess.codes_territoire import territoire_base
 from geo.choroplethe import choroplethe, entourer
 from geo.classes import PALETTE
 from geo.points import carte_points
@@ -39,10 +39,11 @@ def carte_projets_epci(con: duckdb.DuckDBPyConnection, annee: int):
 def carte_departements(con: duckdb.DuckDBPyConnection, annee: int, etendue: str):
     """Accueil and Territoires: the ESS share of private employer establishments (SIRENE) by
     département, across the database's région (names written) or metropolitan France (the
-    overseas ones are listed under it: `outre_mer`), the database's département outlined."""
-    code, nom = departement_base(con)
-    region = reperes.region_de(con, code) if etendue == "region" else None
-    df = reperes.departements(con, annee, region=region)
+    overseas ones are listed under it: `outre_mer`), the database's département (or its
+    région's) outlined."""
+    base = territoire_base(con)
+    region = base.code if base.region else reperes.region_de(con, base.code)
+    df = reperes.departements(con, annee, region=region if etendue == "region" else None)
     if etendue == "france":
         df = df[~df["code"].isin(reperes.outre_mer(con, annee)["code"])]
     df["part_txt"] = df["part"].map(lambda p: fr.ou_non_disponible(fr.pourcent, p))
@@ -51,7 +52,7 @@ def carte_departements(con: duckdb.DuckDBPyConnection, annee: int, etendue: str)
                       {"Part de l'ESS": "part_txt", "Établissements employeurs de l'ESS": "ess_txt"},
                       hauteur=420, etiquettes=df[["territoire", "nom", "lon", "lat"]] if etendue == "region"
                       else None)
-    entourer(fig, df[df["code"] == code], nom)
+    entourer(fig, df[df["region"] == region] if base.region else df[df["code"] == base.code], base.nom)
     return fig
 
 
@@ -123,8 +124,6 @@ def _police_plotly():
 # --- Territoires: a portrait against its reference territory -------------------------------
 
 COULEURS = [PALETTE[2], PALETTE[-3]]  # territory, reference (viridis: colour-blind safe)
-TITRES_TYPOLOGIES = {"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
-                     "part_emplois_ess_departement": "Part des emplois ESS du département (%)"}
 
 
 def barres_familles(con: duckdb.DuckDBPyConnection, code: str, ref: str, annee: int):
@@ -168,9 +167,12 @@ def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
     """Rural et métropole: one bar per territory type, for `mesure` (a column of
     rural_metropole.comparaison)."""
     df = rural_metropole.comparaison(con, annee)
+    titres = {"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
+              "part_emplois_ess_departement":
+                  f"Part des emplois ESS {rural_metropole.du_territoire(con)} (%)"}
     fig = px.bar(df, x=mesure, y="nom", color="type", orientation="h", text=df[mesure].map(fr.pourcent),
                  color_discrete_sequence=px.colors.qualitative.Safe,
-                 labels={mesure: TITRES_TYPOLOGIES[mesure], "nom": "", "type": "Type de territoire"})
+                 labels={mesure: titres[mesure], "nom": "", "type": "Type de territoire"})
     # Values written on the bars (the message of the chart), the legend below them: on a tablet
     # it covered the métropole bars and cut their names ("ouse Métro").
     fig.update_traces(textposition="outside", cliponaxis=False,

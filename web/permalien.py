@@ -93,9 +93,9 @@ def bouton_lien(noms: list[str], source: str | None = None) -> None:
     print stylesheet)."""
     params = {n: st.query_params.get(n) for n in noms}
     url = lien(st.context.url, params)
-    from web.ui import departement  # web.ui imports this module
+    from web.ui import base  # web.ui imports this module
 
-    st.html(html_lien(url, source, datetime.now(ZoneInfo("Europe/Paris")), dans_la_phrase(departement()[1])))
+    st.html(html_lien(url, source, datetime.now(ZoneInfo("Europe/Paris")), dans_la_phrase(base().nom)))
 
 
 def html_lien(url: str, source: str | None, quand: datetime, ou: str = "") -> str:

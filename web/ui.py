@@ -10,10 +10,11 @@ import streamlit as st
 
 from ess import donnees_ouvertes, indicateurs, noms, reperes
 from ess import format as fr
-from ess.codes_territoire import departement_base
+from ess.codes_territoire import Base, territoire_base
 from ess.db import chemin_base, connecter
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.provenance import infos_build, millesime, sources_demo, sources_lisibles
+from ess.suivi.structure import plan_du_departement
 from web import dossier_pages
 from web import habillage as _habillage
 
@@ -51,13 +52,30 @@ def connexion():
 
 
 @st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
-def _departement(cle: tuple) -> tuple[str, str]:
-    return departement_base(connexion())
+def _base(cle: tuple) -> Base:
+    return territoire_base(connexion())
 
 
-def departement() -> tuple[str, str]:
-    """(code, name) of the database's département: titles and sentences name it from here."""
-    return _departement(cle_base())
+def base() -> Base:
+    """The database's département or région: titles and sentences name it from here."""
+    return _base(cle_base())
+
+
+def plan():
+    """The département's ESS plan (data/plan_*.toml), None without one or for a région."""
+    b = base()
+    return None if b.region else plan_du_departement(b.code)
+
+
+def sans_plan() -> str:
+    """Why the plan pages have nothing to show."""
+    b = base()
+    if b.region:
+        return (f"Cette base couvre {noms.le(b.nom)} : les plans ESS sont départementaux, leur suivi "
+                "se fait dans la base d'un département (python -m etl build --departement CODE).")
+    return (f"Aucun plan ESS départemental n'est enregistré pour {noms.le(b.nom)} : la structure d'un "
+            "plan (leviers, enjeux, fiches actions) se décrit dans un fichier data/plan_*.toml "
+            "portant le code du département.")
 
 
 # `cle` (database path, mtime) is hashed on purpose: a rebuilt database is read anew.
@@ -243,13 +261,14 @@ def _donnees_ouvertes(cle: tuple) -> bytes:
 
 
 def situation_nationale(annee: int) -> None:
-    """The database's département beside its région and France (SIRENE establishments, its
-    rank): Accueil and Territoires show the same block; nothing when no national comparison."""
+    """The database's département beside its région and France, or its région beside France
+    (SIRENE establishments, its rank): Accueil and Territoires show the same block; nothing
+    when no national comparison."""
     s = calcul(reperes.situer, annee)
     if not s:
         return
-    nom = departement()[1]
-    st.header(f"{noms.majuscule(noms.le(nom))} dans sa région et en France")
+    nom = base().nom
+    st.header(reperes.titre(base()))
     st.markdown(s["phrase"])
     tableau(s["tableau"], {"Part de l'ESS (%)": 1}, source=s["source"])
     evo = s["evolution"]

@@ -15,7 +15,7 @@ from ess import document as doc
 from ess import format as fr
 from ess import noms, provenance, reperes
 from ess.bilan import calculs
-from ess.codes_territoire import departement_base
+from ess.codes_territoire import territoire_base
 from ess.document import graphiques
 from ess.document.modele import Chiffre, Colonne, Document, Graphique, Paragraphe, Section, Tableau
 from ess.suivi import classeur
@@ -152,7 +152,7 @@ def _synthese(s: dict, annee: int, source: str) -> Tableau:
         f"projets accueillis de 2020 à {annee} et leur suivi", source)
 
 
-def situation(con: duckdb.DuckDBPyConnection, annee: int, departement: str) -> Section | None:
+def situation(con: duckdb.DuckDBPyConnection, annee: int) -> Section | None:
     """The département beside its région and France (national SIRENE stock, its last year up
     to the bilan's), as on Accueil; None when the database holds no national comparison."""
     stock = [a for a in reperes.annees(con) if a <= annee] if reperes.disponible(con) else []
@@ -161,7 +161,7 @@ def situation(con: duckdb.DuckDBPyConnection, annee: int, departement: str) -> S
         return None
     champ = f"établissements employeurs actifs au 31/12/{s['annee']}, périmètre statistique de l'ESS"
     evo = s["evolution"].rename(columns=lambda c: c if c == "Année" else f"{c} (%)")
-    return Section(f"{noms.majuscule(noms.le(departement))} dans sa région et en France", [
+    return Section(reperes.titre(territoire_base(con)), [
         Paragraphe(s["phrase"]),
         # titles within a sheet name's 31 characters (the XLSX)
         tableau("situation", "Département, région et France", s["tableau"], champ, s["source"]),
@@ -183,7 +183,7 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
     maintenant = datetime.now(UTC)
     base = info.get("date_construction", "")
     quand = fr.date_heure(datetime.fromisoformat(base)) if base else "?"
-    departement = departement_base(con)[1]
+    departement = territoire_base(con).nom
     metropole = con.execute(METROPOLE).fetchone()
     source = f"{source_registre(departement)}, projets accueillis de 2020 à {annee} ; base du {quand}"
     an, th = calculs.par_annee(con, annee), calculs.par_theme(con, annee)
@@ -213,7 +213,7 @@ def construire(con: duckdb.DuckDBPyConnection, con_suivi: sqlite3.Connection, an
     horodatage = fr.date_heure(maintenant)
     sections = [
         Section("Synthèse du 1er plan (2020-2025)", [_synthese(s, annee, source)]),
-        *filter(None, [situation(con, annee, departement)]),
+        *filter(None, [situation(con, annee)]),
         Section("Projets accueillis et financés par année", s_annee),
         Section("Par thématique", s_theme),
         Section("Par dispositif de financement", s_disp),

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from ess.codes_territoire import territoire_base
 from ess.document.modele import identite_emetteur
 from ess.donnees_ouvertes import controle, metadonnees, tables
 from ess.donnees_ouvertes.controle import PublicationRefusee
@@ -31,7 +32,6 @@ from ess.provenance import infos_build, regle_sensible, sources, sources_demo
 
 __all__ = ["Lot", "PublicationRefusee", "nom_du_lot", "produire", "refus"]
 
-DEPARTEMENT = "SELECT code, nom FROM territoires WHERE niveau = 'departement'"
 # the sources of the tables, in their order (the register of projects is not in the dataset)
 ORDRE_SOURCES = ["emploi", "etablissements", "territoires", "densite"]
 
@@ -97,7 +97,7 @@ def refus(con: duckdb.DuckDBPyConnection) -> str | None:
 def nom_du_lot(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> str:
     """The folder's name (and the zip's, with .zip): département, build date, year, demo."""
     info = infos_build(con)
-    nom_dep = con.execute(DEPARTEMENT).fetchone()[1]
+    nom_dep = territoire_base(con).nom
     date = datetime.fromisoformat(info["date_construction"])
     return "-".join(x for x in ("donnees-ouvertes-ess", nom_fichier(nom_dep, "x").rsplit(".", 1)[0].lower(),
                                f"{date:%Y%m%d}", str(annee or ""),
@@ -116,12 +116,12 @@ def produire(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> Lot:
     lues = tables.lire(con, annee, demo)
     csvs = {f"{t.nom}.csv": table_csv(df[t.colonnes()], ouvert=True) for t, df in lues}
     controle.verifier_emploi(csvs["emploi.csv"], rapport)
-    code, nom_dep = con.execute(DEPARTEMENT).fetchone()
+    base = territoire_base(con)
     emploi = next(df for t, df in lues if t.nom == "emploi")
     date = datetime.fromisoformat(info["date_construction"])
     nom = nom_du_lot(con, annee)
     c = metadonnees.Contexte(
-        nom=nom, territoire=nom_dep, departement=code, version=info["date_construction"], annees=annees,
+        nom=nom, territoire=base.nom, zone=base.territoire, version=info["date_construction"], annees=annees,
         fictives=[t.nom for t, _df in lues if "donnees_fictives" in t.colonnes()],
         emetteur=identite_emetteur(),
         sources=sorted(((s.source, s.description, s.millesime) for s in sources(con).itertuples()

@@ -28,8 +28,8 @@ MOTS_CLES = ["economie-sociale-et-solidaire", "ess", "emploi", "emploi-salarie",
 @dataclass(frozen=True)
 class Contexte:
     nom: str  # the package's name, the folder's and the zip's
-    territoire: str  # the département's name (from the database)
-    departement: str  # its code
+    territoire: str  # the département's or région's name (from the database)
+    zone: str  # its id: departement:31, region:76
     version: str  # the build's timestamp (build_info.date_construction)
     annees: list[int]
     fictives: list[str]  # tables whose rows are fictitious (demonstration database)
@@ -110,11 +110,12 @@ def paquet(tables: list[Table], csvs: dict[str, bytes], c: Contexte) -> dict:
 def _description(c: Contexte, avertir: bool = True) -> str:
     e = c.emetteur
     annees = f"{c.annees[0]} à {c.annees[-1]}" if len(c.annees) > 1 else str(c.annees[0])
+    jusqu_a = "à la région" if c.zone.startswith("region:") else "au département"
     paragraphes = [
         c.avertissement() if avertir else "",
         # no « en »/« dans le » before the name: the preposition depends on the département
         f"Emploi salarié et établissements employeurs de l'économie sociale et solidaire (ESS), "
-        f"territoire : {c.territoire}, de la commune au département, {annees} ; associations, "
+        f"territoire : {c.territoire}, de la commune {jusqu_a}, {annees} ; associations, "
         "coopératives, mutuelles, fondations, comparées à tout l'emploi privé.",
         f"**Qui** : {e['emetteur']}, {e['service']}.",
         "**Quoi** : l'emploi salarié au 31 décembre et les équivalents temps plein (emploi.csv) "
@@ -162,7 +163,7 @@ def donnees_gouv(fichiers: dict[str, bytes], tables: list[Table], c: Contexte) -
         "title": c.titre, "description": _description(c), "license": LICENCE_DATA_GOUV,
         "frequency": FREQUENCE,
         "temporal_coverage": {"start": f"{c.annees[0]}-12-31", "end": f"{c.annees[-1]}-12-31"},
-        "spatial": {"zones": [f"fr:departement:{c.departement}"], "granularity": GRANULARITES["commune"]},
+        "spatial": {"zones": [f"fr:{c.zone}"], "granularity": GRANULARITES["commune"]},
         "tags": MOTS_CLES,
         "resources": [ressource(n, o) for n, o in fichiers.items()],
         "extras": {

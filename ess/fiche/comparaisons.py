@@ -8,13 +8,13 @@ import duckdb
 import pandas as pd
 
 from ess import indicateurs, portrait, reperes
-from ess.codes_territoire import Territoire, departement_base
+from ess.codes_territoire import Territoire, territoire_base
 from ess.document.modele import NON_DIFFUSE, Colonne, Tableau
 from ess.fiche.emploi import fraction, num
 from ess.fiche.etablissements import est_compte
 from ess.fiche.textes import NIVEAUX, SOURCE_FLORES
 
-NIVEAUX_COMPARAISON = ("epci", "petr", "departement")
+NIVEAUX_COMPARAISON = ("epci", "petr", "departement", "region")
 PARENTS = """
 SELECT t.territoire, t.niveau, t.nom
 FROM appartenance a JOIN territoires t USING (territoire)
@@ -62,13 +62,15 @@ def comparaisons(con, t, titre, annee, propres: dict, parents_t, cache: dict | N
 
 
 def _region_et_france(con, annee: int) -> list[tuple[str, dict]]:
-    """The région and France from the national comparisons, when the database holds them."""
+    """The région and France from the national comparisons, when the database holds them (a
+    région's database has its own région among the levels, with its employment)."""
     if not reperes.disponible(con):
         return []
-    code = reperes.region_de(con, departement_base(con)[0])
+    base = territoire_base(con)
     try:
-        return [("Région", reperes.chiffres(con, f"region:{code}", annee)),
-                ("France", reperes.chiffres(con, "france", annee))]
+        region = [] if base.region else [
+            ("Région", reperes.chiffres(con, f"region:{reperes.region_de(con, base.code)}", annee))]
+        return [*region, ("France", reperes.chiffres(con, "france", annee))]
     except indicateurs.AnneeIndisponible:  # employment years beyond the stock's
         return []
 

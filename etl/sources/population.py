@@ -10,13 +10,14 @@ import pandas as pd
 
 from etl.sources import SourceInvalide
 from etl.sources.fichiers import existant
-from etl.sources.zonages import du_departement, lire_csv, unique
+from etl.sources.zonages import du_perimetre, lire_csv, unique
+from geo.perimetre import Perimetre
 
 CODES = ("CODGEO", "COM_INSEE", "DEPCOM", "code_commune", "code_insee")
 POPULATIONS = re.compile(r"^(PMUN\d*|P\d\d_POP|population_municipale|population)$", re.IGNORECASE)
 
 
-def lire_population(path: Path, departement: str) -> tuple[pd.Series, str]:
+def lire_population(path: Path, perimetre: Perimetre) -> tuple[pd.Series, str]:
     """(commune → population municipale, name of the column read, which carries the year)."""
     path = existant(Path(path))
     df = lire_csv(path)
@@ -32,7 +33,7 @@ def lire_population(path: Path, departement: str) -> tuple[pd.Series, str]:
         raise SourceInvalide(f"{path.name}, ligne 1 (en-tête) : colonnes code commune (CODGEO, ou DEP "
                              "et COM) et population (PMUN, P21_POP…) attendues.")
     df.index = df.index + 2
-    df = df[df[code].str.strip().str.startswith(departement)]
+    df = df[df[code].str.strip().str.startswith(perimetre.departements)]
     valeurs = df[pop].str.replace(r"[\s\u202f\u00a0]", "", regex=True)
     faux = ~valeurs.str.fullmatch(r"[0-9]+")
     if faux.any():
@@ -40,4 +41,4 @@ def lire_population(path: Path, departement: str) -> tuple[pd.Series, str]:
         raise SourceInvalide(f"{path.name}, ligne {ligne}, colonne {pop} : valeur "
                              f"« {df.at[ligne, pop][:20]} » ; un entier positif ou nul attendu.")
     serie = pd.Series(valeurs.astype("int64").to_numpy(), index=df[code].str.strip().to_numpy())
-    return du_departement(unique(serie, path.name), path.name, departement), pop
+    return du_perimetre(unique(serie, path.name), path.name, perimetre), pop

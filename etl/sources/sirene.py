@@ -19,6 +19,7 @@ from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE, table
 from etl.sources import TOLERER, SourceInvalide, lignes_ecartees, motif_colonne
 from etl.sources.duckdb_csv import Source, erreur_lecture, exiger, ligne_de, ouvrir
 from etl.sources.fichiers import ident
+from geo.perimetre import Perimetre
 
 REQUISES_ETABLISSEMENT = {
     "siren", "nic", "siret", "statutDiffusionEtablissement", "dateCreationEtablissement",
@@ -95,17 +96,18 @@ CONTROLES_UNITE_LEGALE = [
 
 
 def charger_etablissements(
-    con: duckdb.DuckDBPyConnection, path: Path, departement: str, dossier: Path,
+    con: duckdb.DuckDBPyConnection, path: Path, perimetre: Perimetre, dossier: Path,
     tolerer_rejets: bool = False,
 ) -> Lecture:
-    """Create raw_sirene_etablissements: the département's rows, official column names."""
+    """Create raw_sirene_etablissements: the perimeter's rows, official column names."""
     src = ouvrir(con, path, dossier)
     exiger(src, REQUISES_ETABLISSEMENT, "--sirene-etablissements", NOM_ETAB,
            (REQUISES_UNITE_LEGALE, NOM_UL))
     commune = ident(src.colonnes["codeCommuneEtablissement"])
     return _charger(con, src, "raw_sirene_etablissements", COLONNES_ETABLISSEMENT,
-                    (f"starts_with(CAST({commune} AS VARCHAR), ?)", [departement],
-                     f"aucun établissement du département {departement} (codeCommuneEtablissement)"),
+                    (f"list_bool_or([starts_with(CAST({commune} AS VARCHAR), d) FOR d IN ?])",
+                     [list(perimetre.departements)],
+                     f"aucun établissement {perimetre.designation()} (codeCommuneEtablissement)"),
                     CONTROLES_ETABLISSEMENT, "siret", tolerer_rejets)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.sources import SourceInvalide
 from etl.sources.fichiers import MAGIE_XLS, MAGIE_ZIP, debut, decoder, existant
+from geo.perimetre import Perimetre
 from geo.typologies import classe_grille_densite
 
 FEUILLE_DENSITE = "Maille communale"
@@ -56,10 +57,10 @@ def non_vide(df: pd.DataFrame, nom: str) -> pd.DataFrame:
     return df
 
 
-def du_departement(serie: pd.Series, nom: str, departement: str) -> pd.Series:
+def du_perimetre(serie: pd.Series, nom: str, perimetre: Perimetre) -> pd.Series:
     """For files that must cover every commune (density, population)."""
     if serie.empty:
-        raise SourceInvalide(f"{nom} : aucune commune du département {departement}.")
+        raise SourceInvalide(f"{nom} : aucune commune {perimetre.designation()}.")
     return serie
 
 
@@ -74,14 +75,14 @@ def _colonnes(df: pd.DataFrame, nom: str, requises: list[str], ligne: int = 1) -
     return out.apply(lambda s: s.astype(str).str.strip())
 
 
-def lire_densite(path: Path, departement: str) -> pd.Series:
+def lire_densite(path: Path, perimetre: Perimetre) -> pd.Series:
     """Commune → density class (urbain-dense, urbain-intermediaire, rural), joined on the label."""
     path = existant(Path(path))
     df = non_vide(_tableur(path, sheet_name=FEUILLE_DENSITE, header=LIGNE_ENTETE_DENSITE - 1), path.name)
     libelle = "LIBDENS7" if "LIBDENS7" in df.columns else "LIBDENS"
     df = _colonnes(df, path.name, ["CODGEO", libelle], LIGNE_ENTETE_DENSITE)
     df.index = df.index + LIGNE_ENTETE_DENSITE + 1
-    df = df[df["CODGEO"].str.startswith(departement)]
+    df = df[df["CODGEO"].str.startswith(perimetre.departements)]
     classes = df[libelle].map(classe_grille_densite)
     if classes.isna().any():
         ligne = classes.isna().idxmax()
@@ -89,14 +90,14 @@ def lire_densite(path: Path, departement: str) -> pd.Series:
                              f"« {df.at[ligne, libelle][:60]} » inconnu ; un niveau de la grille "
                              "communale de densité attendu (ex. « Bourgs ruraux »).")
     serie = unique(pd.Series(classes.to_numpy(), index=df["CODGEO"].to_numpy()), path.name)
-    return du_departement(serie, path.name, departement)
+    return du_perimetre(serie, path.name, perimetre)
 
 
-def lire_qpv(path: Path, departement: str) -> pd.Series:
+def lire_qpv(path: Path, perimetre: Perimetre) -> pd.Series:
     """Commune → its QPV codes, comma-separated (a commune may hold several)."""
     path = existant(Path(path))
     df = _colonnes(lire_csv(path), path.name, ["code_qp", "insee_com"])
-    df = df[df["insee_com"].str.startswith(departement)]
+    df = df[df["insee_com"].str.startswith(perimetre.departements)]
     if not df["code_qp"].str.fullmatch(r"QN[0-9A-Z]{5,7}").all():
         mauvais = df.index[~df["code_qp"].str.fullmatch(r"QN[0-9A-Z]{5,7}")][0]
         raise SourceInvalide(f"{path.name}, ligne {mauvais + 2}, colonne code_qp : valeur "
@@ -104,7 +105,7 @@ def lire_qpv(path: Path, departement: str) -> pd.Series:
     return df.groupby("insee_com")["code_qp"].agg(lambda s: ",".join(sorted(set(s))))
 
 
-def lire_massifs(path: Path, departement: str) -> pd.Series:
+def lire_massifs(path: Path, perimetre: Perimetre) -> pd.Series:
     """Commune → massif label (`Pyrénées`, `Pyrénées (partiellement)`)."""
     path = existant(Path(path))
     tete = debut(path, 8)
@@ -120,7 +121,7 @@ def lire_massifs(path: Path, departement: str) -> pd.Series:
     else:
         df = lire_csv(path)
     df = _colonnes(df, path.name, ["CODGEO", "MASSIF"])
-    df = df[df["CODGEO"].str.startswith(departement) & df["MASSIF"].ne("")]
+    df = df[df["CODGEO"].str.startswith(perimetre.departements) & df["MASSIF"].ne("")]
     return unique(df.set_index("CODGEO")["MASSIF"], path.name)
 
 
@@ -129,7 +130,7 @@ SLUG_PETR = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # the code in URLs and the CLI: petr:co
 
 def lire_petr(path: Path) -> pd.DataFrame:
     """The PETR of the département's EPCI (petr, nom, epci; other columns ignored): one row per
-    EPCI, one name per PETR. Checked against the département by `petr_du_departement`."""
+    EPCI, one name per PETR. Checked against the perimeter by `petr_du_perimetre`."""
     path = existant(Path(path))
     df = _colonnes(lire_csv(path), path.name, ["petr", "nom", "epci"])
     for colonne, motif, attendu in (("petr", SLUG_PETR, "code court en minuscules et tirets "
@@ -153,14 +154,14 @@ def lire_petr(path: Path) -> pd.DataFrame:
     return df
 
 
-def petr_du_departement(petr: pd.DataFrame, epci: set[str], nom: str, departement: str) -> None:
+def petr_du_perimetre(petr: pd.DataFrame, epci: set[str], nom: str, perimetre: Perimetre) -> None:
     """Every EPCI of the file is one of the département's (a code from another département is a
     mistake the PETR would silently lose)."""
     ailleurs = ~petr["epci"].isin(epci)
     if ailleurs.any():
         i = ailleurs.idxmax()
         raise SourceInvalide(f"{nom}, ligne {i + 2}, colonne epci : l'EPCI {petr.at[i, 'epci']} n'a "
-                             f"aucune commune dans le département {departement}.")
+                             f"aucune commune {perimetre.designation('dans')}.")
 
 
 def unique(serie: pd.Series, nom: str) -> pd.Series:

@@ -1,0 +1,63 @@
+"""What a build covers: one département, or a région and its départements (data/departements.csv,
+data/regions.csv: never a list typed in the code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data import table
+from geo.reference import TerritoireInconnu, partie_du_departement
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    niveau: str  # "departement" or "region"
+    code: str
+    nom: str
+    departements: tuple[str, ...]  # their codes, sorted
+
+    @property
+    def territoire(self) -> str:
+        return f"{self.niveau}:{self.code}"
+
+    @property
+    def region(self) -> bool:
+        return self.niveau == "region"
+
+    def partie(self) -> str:
+        """How an EPCI lying partly outside is labelled: « partie haut-garonnaise », « partie en
+        Occitanie »."""
+        if not self.region:
+            return partie_du_departement(self.code)
+        return f"partie {table('regions').set_index('region').at[self.code, 'dans']}"
+
+    def designation(self, preposition: str = "de") -> str:
+        """« du département 09 », « de la région 94 », « dans la région 94 »: how messages name
+        what is read."""
+        article = "la région" if self.region else "le département"
+        if preposition == "de":
+            return f"de la région {self.code}" if self.region else f"du département {self.code}"
+        return f"{preposition} {article} {self.code}"
+
+
+def departement(code: str) -> Perimetre:
+    deps = table("departements").set_index("departement")
+    if code not in deps.index:
+        raise TerritoireInconnu(f"Département inconnu : « {code} ».")
+    return Perimetre("departement", code, str(deps.at[code, "nom"]), (code,))
+
+
+def region(code: str) -> Perimetre:
+    regions = table("regions").set_index("region")
+    if code not in regions.index:
+        raise TerritoireInconnu(f"Région inconnue : « {code} » (code INSEE de la région, ex. 76 pour "
+                               "l'Occitanie).")
+    deps = table("departements")
+    siens = tuple(sorted(deps.loc[deps["region"] == code, "departement"]))
+    return Perimetre("region", code, str(regions.at[code, "nom"]), siens)
+
+
+def depuis_territoire(territoire: str) -> Perimetre:
+    """« departement:31 » or « region:76 » (what build_info keeps) → its perimeter."""
+    niveau, code = territoire.split(":", 1)
+    return region(code) if niveau == "region" else departement(code)

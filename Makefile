@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) $(DB)
 	$(PY) bench/bench.py
+	$(PY) bench/bench_region.py  # Occitanie: several minutes
 	$(PY) bench/bench_secret.py
 	$(PY) bench/bench_pages.py --db $(DB)
 	$(PY) bench/bench_fiches.py --db $(DB)

@@ -60,7 +60,11 @@ WHERE e.ess_sirene AND e.employeur
 GROUP BY ALL
 """
 
-METROPOLE = "SELECT territoire FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'"
+# the most populated métropole (a région may hold two: Accueil names Toulouse Métropole's share)
+METROPOLE = """
+SELECT territoire FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'
+ORDER BY population DESC LIMIT 1
+"""
 CONTEXTE = "SELECT * FROM ref_chiffres_contexte"
 
 

@@ -68,22 +68,25 @@ def comparaison(con: duckdb.DuckDBPyConnection, annee: int) -> pd.DataFrame:
 
 
 def message_plan(df: pd.DataFrame) -> dict | None:
-    """The plan's point, with data: the ESS weighs more outside the métropole. None when the
+    """The plan's point, with data: the ESS weighs more outside the métropole (each of them, in
+    a région: Toulouse and Montpellier in Occitanie, the most populated first). None when the
     figures are hidden or there is no métropole."""
     metro = df[df["niveau"] == "metropole"].set_index("territoire")
     hors = [t for t in metro.index if t.endswith(":hors-metropole")]
-    dedans = [t for t in metro.index if not t.endswith(":hors-metropole")]
-    if not hors or not dedans:
+    dedans = metro.loc[[t for t in metro.index if not t.endswith(":hors-metropole")]]
+    if not hors or dedans.empty:
         return None
-    h, m = metro.loc[hors[0]], metro.loc[dedans[0]]
-    if pd.isna(h["part_ess_prive"]) or pd.isna(m["part_ess_prive"]):
+    h = metro.loc[hors[0]]
+    if pd.isna(h["part_ess_prive"]) or dedans["part_ess_prive"].isna().any():
         return None
+    dedans = dedans.sort_values("population", ascending=False)
     rural = df[(df["niveau"] == "densite") & df["territoire"].eq("densite:rural")]
     return {
-        "metropole": m["nom"],
-        "part_metropole": float(m["part_ess_prive"]),
+        "metropoles": list(zip(dedans["nom"], dedans["part_ess_prive"].astype(float), strict=True)),
+        "metropole": dedans["nom"].iloc[0],
+        "part_metropole": float(dedans["part_ess_prive"].iloc[0]),
         "part_hors_metropole": float(h["part_ess_prive"]),
         "emplois_hors_metropole": float(h["part_emplois_ess_departement"]),
         "part_rural": None if rural.empty else float(rural["part_ess_prive"].iloc[0]),
-        "plus_hors_metropole": bool(h["part_ess_prive"] > m["part_ess_prive"]),
+        "plus_hors_metropole": bool((h["part_ess_prive"] > dedans["part_ess_prive"]).all()),
     }

@@ -44,8 +44,8 @@ if vue == "typologies":
     if msg:
         st.markdown(
             f"En {annee}, l'ESS représente **{fr.pourcent(msg['part_hors_metropole'])}** de l'emploi "
-            f"privé hors métropole contre **{fr.pourcent(msg['part_metropole'])}** dans "
-            f"{msg['metropole']}"
+            "privé hors métropole contre "
+            + fr.liste([f"**{fr.pourcent(p)}** dans {n}" for n, p in msg["metropoles"]])
             + (f", et **{fr.pourcent(msg['part_rural'])}** dans les communes rurales"
                if msg["part_rural"] is not None else "")
             + f". **{fr.pourcent(msg['emplois_hors_metropole'])}** des emplois de l'ESS "

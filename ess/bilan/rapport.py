@@ -29,7 +29,10 @@ def source_registre(departement: str) -> str:
     return f"Registre des projets du 1er plan ESS (SIES, Département {noms.de(departement)})"
 
 
-METROPOLE = "SELECT nom FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole' LIMIT 1"
+METROPOLE = """
+SELECT nom FROM territoires WHERE niveau = 'metropole' AND code <> 'hors-metropole'
+ORDER BY population DESC LIMIT 1
+"""
 LIBELLES = {"annee": "Année", "projets_accueillis": "Projets accueillis",
             "projets_finances": "Projets financés",
             "montant_eur": "Montant accordé", "etp_projetes": "Emplois projetés (ETP)",

@@ -119,8 +119,8 @@ WHERE c.nomenclature = 'a38'
 
 # Neighbourhoods where the protection first looks for complements: the commune's EPCI, then
 # its PETR (EPCIs outside any PETR together, per département), then its métropole or the rest
-# of its département, then the whole table. A métropole holds most of the micro-cells: kept
-# apart, it does not make every LP of its neighbours large.
+# of its département, then (in a région) its département, then the whole table. A métropole
+# holds most of the micro-cells: kept apart, it does not make every LP of its neighbours large.
 ZONES = """
 WITH z AS (
     SELECT commune, epci, departement,
@@ -130,7 +130,8 @@ WITH z AS (
 SELECT c.commune, c.epci,
        coalesce(t.code, CASE WHEN c.metro IS NOT NULL THEN 'metropole:' || c.metro
                              ELSE 'hors-petr:' || c.departement END) AS petr,
-       coalesce('metropole:' || c.metro, 'hors-metropole:' || c.departement) AS metropole
+       coalesce('metropole:' || c.metro, 'hors-metropole:' || c.departement) AS metropole,
+       c.departement
 FROM z c
 LEFT JOIN appartenance a ON a.commune = c.commune AND a.territoire LIKE 'petr:%'
 LEFT JOIN territoires t ON t.territoire = a.territoire
@@ -186,8 +187,8 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     A2, groupe, representant = fusionner_micro(Ak.tocsc())
     n = A2.shape[1]
     z = zones.reindex(m["commune"].iloc[representant])
-    zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0]
-                                for col in ("epci", "petr", "metropole")])
+    niveaux = ("epci", "petr", "metropole") + (("departement",) if z["departement"].nunique() > 1 else ())
+    zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0] for col in niveaux])
     cout = np.bincount(classe, weights=_cout(c), minlength=len(premier))
     dom = dominante_par_cellule(
         Ak, dominante_micro(m["effectifs"], m["nb_etablissements"], m["effectif_max"])

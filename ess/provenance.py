@@ -115,7 +115,8 @@ TABLES_BUILD = {"etablissements": "établissements", "emploi": "cellules d'emplo
                 "rejets": "motifs de rejet", "rejets_lignes": "lignes écartées"}
 # build_info keys in words, for the Sources page (others are shown as they are)
 LIBELLES_BUILD = {
-    "departement": "Département", "demo": "Données de démonstration",
+    "departement": "Département", "region": "Région", "perimetre": "Territoire de la base",
+    "demo": "Données de démonstration",
     "date_construction": "Construite le (heure de Paris)", "duree_secondes": "Durée de construction (s)",
     "annee_geographie": "Millésime de la géographie", "annee_par_defaut": "Année affichée par défaut",
     "annees_emploi": "Années d'emploi", "emploi": "Emploi", "secret_cellules": "Secret : cellules d'emploi",
@@ -160,7 +161,7 @@ def infos_build_lisibles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]
             valeur = fr.date_heure(valeur)
         elif cle == "annees_emploi" and valeur:
             valeur = millesime(valeur)
-        elif valeur.replace(".", "", 1).isdigit() and cle not in ("departement", "annee_geographie",
+        elif valeur.replace(".", "", 1).isdigit() and cle not in ("departement", "region", "annee_geographie",
                                                                    "annee_par_defaut"):
             valeur = fr.nombre(float(valeur), 1 if "." in valeur else 0)
         lignes.append((libelle or cle, valeur))

@@ -12,7 +12,7 @@ from data import libelles
 from ess import format as fr
 from ess import noms
 from ess.document import graphiques
-from ess.document.modele import Document, Graphique, Paragraphe, Section
+from ess.document.modele import Document, Graphique, Paragraphe, Section, identite_emetteur
 from ess.exports.securite import nom_fichier
 from ess.fiche.contenu import Fiche
 from ess.fiche.phrases import chiffres, est_nombre
@@ -47,10 +47,14 @@ def _carte(f: Fiche, con) -> Graphique | None:
         png = graphiques.carte_situation(fond, contexte, [geo[c] for c in cibles if c in geo])
     else:
         geo = dict(con.execute(GEO, [[t.code]]).fetchall())
-        cible = [geo[t.code]] if t.code in geo and t.niveau != "departement" else []
+        # in its département, or its région (a département of a région's database); the
+        # database's own territory, contained in none, is the whole map
+        contenant = next((n for niveau in ("departement", "region") for _c, niv, n in f.parents
+                          if niv == niveau), None)
+        cible = [geo[t.code]] if t.code in geo and contenant else []
         fond = [g for k, g in epcis.items() if k != t.code]
-        titre = (f"{f.titre} (en bleu foncé) {noms.dans(departement)}" if cible
-                 else f"Les intercommunalités {noms.de(departement)}")
+        titre = (f"{f.titre} (en bleu foncé) {noms.dans(contenant)}" if cible
+                 else f"Les intercommunalités {noms.de(f.titre)}")
         png = graphiques.carte_situation(fond, [], cible)
     return Graphique(titre, png, "IGN, INSEE (découpage communal), contours simplifiés",
                      f"Carte de situation : {titre}.", 62)
@@ -152,7 +156,9 @@ def document(f: Fiche, con=None, images: bool = True) -> Document:
         notes=[n for n in f.notes if n not in f.alertes], methodes=f.definitions, sources=_sources(f),
         avertissement="Données de démonstration : établissements, emplois par commune et projets fictifs."
         if f.demo else "",
-        source_pied=f"INSEE (SIRENE, FLORES), Département {noms.de(departement)}",
+        # who issues it (data/emetteur.toml), not the territory's département: in a région's
+        # database a fiche of the Haute-Corse is not the Département de la Haute-Corse's
+        source_pied=f"INSEE (SIRENE, FLORES), {identite_emetteur()['emetteur']}",
         departement=departement,
     )
 

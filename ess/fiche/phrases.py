@@ -52,7 +52,8 @@ def chiffres(f: Fiche, con) -> list[Chiffre]:
     n, pop = c["etablissements_employeurs_ess"], ctx["population"]
     comparaison = ""
     if pop and dep and con is not None and f.territoire.niveau != "departement":
-        pop_dep = con.execute(POPULATION_TERRITOIRE, [f.parents[-1][0]]).fetchone()[0]
+        code_dep = next(code for code, niveau, _nom in f.parents if niveau == "departement")
+        pop_dep = con.execute(POPULATION_TERRITOIRE, [code_dep]).fetchone()[0]
         if pop_dep and isinstance(dep[2], int):
             comparaison = (f"{_n(1000 * n / pop, 1)} pour 1\u202f000 habitants, contre "
                            f"{_n(1000 * dep[2] / pop_dep, 1)} dans le département")

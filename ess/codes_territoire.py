@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import duckdb
 
 from data import libelles
 from ess import format as fr
 from ess import noms
+from geo.perimetre import Perimetre
 
 NIVEAUX = tuple(n for n in libelles("niveaux") if n != "communes")  # a group is parsed apart
 _FORMAT = re.compile(rf"^({'|'.join(NIVEAUX)}):([0-9A-Za-z-]{{1,40}})$")
@@ -45,22 +45,7 @@ BASE = """
 SELECT niveau, code, nom FROM territoires WHERE niveau IN ('region', 'departement')
 ORDER BY niveau = 'region' DESC, code LIMIT 1
 """
-
-
-class Base(NamedTuple):
-    """The territory a database was built for: a département, or a région and its départements."""
-
-    niveau: str  # "departement" or "region"
-    code: str
-    nom: str
-
-    @property
-    def territoire(self) -> str:
-        return f"{self.niveau}:{self.code}"
-
-    @property
-    def region(self) -> bool:
-        return self.niveau == "region"
+DEPARTEMENTS = "SELECT code FROM territoires WHERE niveau = 'departement' ORDER BY code"
 
 
 class TerritoireInvalide(ValueError):
@@ -158,11 +143,12 @@ def reference_naturelle(con: duckdb.DuckDBPyConnection, code: str) -> str:
     return row[0] if row else con.execute(DEPARTEMENT_MAJORITAIRE, [communes]).fetchone()[0]
 
 
-def territoire_base(con: duckdb.DuckDBPyConnection) -> Base:
+def territoire_base(con: duckdb.DuckDBPyConnection) -> Perimetre:
     """The département or région the database was built for: every title, document and
     sentence that names it reads it here, never a constant."""
     niveau, code, nom = con.execute(BASE).fetchone()
-    return Base(str(niveau), str(code), str(nom))
+    departements = tuple(str(d) for (d,) in con.execute(DEPARTEMENTS).fetchall())
+    return Perimetre(str(niveau), str(code), str(nom), departements)
 
 
 NIVEAUX_PRESENTS = "SELECT DISTINCT niveau FROM territoires"

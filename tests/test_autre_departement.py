@@ -67,7 +67,8 @@ def test_demo_fictive_sans_chiffre_publie(db_09):
 def test_noms_et_petr_absent(db_09):
     con = duckdb.connect(str(db_09), read_only=True)
     try:
-        assert territoire_base(con) == ("departement", "09", "Ariège")
+        base = territoire_base(con)
+        assert (base.territoire, base.nom, base.departements) == ("departement:09", "Ariège", ("09",))
         assert message_petr_absent(con).startswith("Aucun PETR n'est défini en Ariège")
     finally:
         con.close()

@@ -10,11 +10,12 @@ import streamlit as st
 
 from ess import donnees_ouvertes, indicateurs, noms, reperes
 from ess import format as fr
-from ess.codes_territoire import Base, territoire_base
+from ess.codes_territoire import territoire_base
 from ess.db import chemin_base, connecter
 from ess.exports.csv import FIN_DE_LIGNE_TABLEAUX, table_csv
 from ess.provenance import infos_build, millesime, sources_demo, sources_lisibles
 from ess.suivi.structure import plan_du_departement
+from geo.perimetre import Perimetre
 from web import dossier_pages
 from web import habillage as _habillage
 
@@ -52,11 +53,11 @@ def connexion():
 
 
 @st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
-def _base(cle: tuple) -> Base:
+def _base(cle: tuple) -> Perimetre:
     return territoire_base(connexion())
 
 
-def base() -> Base:
+def base() -> Perimetre:
     """The database's département or région: titles and sentences name it from here."""
     return _base(cle_base())
 

@@ -110,10 +110,11 @@ def positions(con: duckdb.DuckDBPyConnection) -> None:
     _creer(con, "int_positions", df[["siret", "lon", "lat", "position_approchee"]])
 
 
-def emploi_publiable(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def emploi_publiable(con: duckdb.DuckDBPyConnection, afficher: Callable[[str], None] | None = None,
+                     ) -> dict[str, str]:
     """The `emploi` mart, once the attacker's audit of its protection has passed (a database
     that fails it is never written). Returns the protection summary for build_info."""
-    emploi, rapports, fourchettes = secret.publier(con)
+    emploi, rapports, fourchettes = secret.publier(con, afficher=afficher)
     echecs = secret.echecs(rapports)
     if echecs:
         raise BuildError("Audit du secret statistique en échec (la base n'est pas publiée) :\n- "
@@ -226,7 +227,8 @@ def construire(
     con, lecture = prep.con, prep.lecture
     try:
         prog.etape("positions", positions, con)
-        rapport = prog.etape("secret statistique (protection et audit)", emploi_publiable, con)
+        rapport = prog.etape("secret statistique (protection et audit)", emploi_publiable, con,
+                             afficher)
         executer_sql(con, "03_marts.sql")
         executer_sql(con, "04_rejets.sql")
         _creer(con, "sources", pd.concat([prep.sources, prep.provenance.assign(departement=perimetre.code)],

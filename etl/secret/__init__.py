@@ -17,7 +17,8 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -59,19 +60,34 @@ def dossier_cache() -> Path | None:
 
 
 def publier(
-    con: duckdb.DuckDBPyConnection, processus: int | None = None
+    con: duckdb.DuckDBPyConnection, processus: int | None = None, afficher=None,
 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     """The publishable `emploi` mart (hidden values NULL, flag `secret`), per year what the
     protection did, and the intervals published for hidden headline totals (`emploi_fourchettes`).
-    Years are independent tables: they run in parallel."""
+    Years are independent tables: they run in parallel; `afficher` hears of each year done (a
+    région's take minutes each)."""
     annees = emploi.annees(con)
     processus = processus or min(2, os.cpu_count() or 1, len(annees))
     taches = [(a, dossier_cache()) for a in annees.values()]
+    debut = time.perf_counter()
+
+    def fait(an: int) -> None:
+        if afficher:
+            afficher(f"    {an} : protégée et auditée ({time.perf_counter() - debut:.0f} s depuis le début "
+                     f"du secret)")
+
     if processus > 1:
         with ProcessPoolExecutor(processus, mp_context=get_context("spawn")) as pool:
-            resultats = list(pool.map(emploi.proteger, *zip(*taches, strict=True)))
+            futurs = {pool.submit(emploi.proteger, *t): an for an, t in zip(annees, taches, strict=True)}
+            for f in as_completed(futurs):
+                f.result()  # a worker's error stops here
+                fait(futurs[f])
+            resultats = [f.result() for f in futurs]
     else:
-        resultats = [emploi.proteger(*t) for t in taches]
+        resultats = []
+        for an, t in zip(annees, taches, strict=True):
+            resultats.append(emploi.proteger(*t))
+            fait(an)
     morceaux, fourchettes, rapport = [], [], {}
     for (an, a), (cache, r) in zip(annees.items(), resultats, strict=True):
         c = a.cellules.copy()

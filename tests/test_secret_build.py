@@ -199,7 +199,8 @@ def test_une_base_qui_echoue_a_l_audit_n_est_jamais_publiee(base, tmp_path, monk
     monkeypatch.setattr(exact, "proteger", lambda *_a, **_k: None)  # the heuristic decides all
     monkeypatch.setenv("ESS_CACHE_SECRET", "")
     original = secret.publier
-    monkeypatch.setattr(secret, "publier", lambda con, **k: original(con, processus=1, **k))  # in this process
+    # in this process
+    monkeypatch.setattr(secret, "publier", lambda con, **k: original(con, processus=1, **k))
     with pytest.raises(BuildError, match="Audit du secret statistique en échec"):
         construire(cible, "31", afficher=lambda _m: None, fichiers=fichiers)
     assert hashlib.sha256(cible.read_bytes()).hexdigest() == avant

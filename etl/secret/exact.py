@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from etl.secret import audit, lp
 from etl.secret.tableau import Tableau, initie_max
@@ -229,10 +230,10 @@ def proteger(
     coupes = _Coupes(t, libres)
     initie_de = np.full(t.A.shape[1], -1)
     initie_de[t.initie] = np.arange(len(t.initie))
-    lignes, seconds = [], []
+    maitre = _Maitre(t.cout[libres])
     hors_modele: set[int] = set()
     for tour in range(MAX_TOURS):
-        x = _maitre(t.cout[libres], lignes, seconds)
+        x = maitre.resoudre()
         if x is None:
             return None
         courant = fixe.copy()
@@ -250,8 +251,7 @@ def proteger(
             elif r[1][0][x].sum() >= r[1][1]:
                 raise _Echec  # a cut the pattern already meets: the duals were not exact
             else:
-                lignes.append(r[1][0])
-                seconds.append(r[1][1])
+                maitre.couper(*r[1])
                 return 1
             return 0
 
@@ -264,7 +264,7 @@ def proteger(
                         nouvelles += examiner(p, cote, float(exigence[cote][p]), None)
                         if not temoins.protege(p, cote):
                             continue  # a cut (or out of the model): insiders next round
-                    if not tour and len(lignes) > 0:
+                    if not tour and maitre.coupes:
                         continue  # the first pattern hides primary cells only: insiders next round
                     for k, besoin in _initie_a_couvrir(t, temoins, coupes.chercheur, courant, p, cote,
                                                        initie_de):
@@ -303,13 +303,45 @@ def _initie_a_couvrir(t: Tableau, temoins: _Temoins, chercheur: Chercheur, coura
     return ks
 
 
-def _maitre(cout: np.ndarray, lignes: list[np.ndarray], seconds: list[float]) -> np.ndarray | None:
-    """min cout·x subject to the cuts, x binary (HiGHS branch and bound, one thread:
-    deterministic)."""
-    n = len(cout)
-    if not lignes:
-        return np.zeros(n, dtype=bool)
-    C = sp.csr_matrix(np.vstack(lignes))
-    r = lp.resoudre(cout, C, np.asarray(seconds), np.full(len(seconds), np.inf), np.zeros(n), np.ones(n),
-                    entiers=True)
-    return None if r is None else r[0] > 0.5
+class _Maitre:
+    """The master problem: min cout·x subject to the cuts found so far, x binary (HiGHS branch
+    and bound, one thread: deterministic). It separates: cells no cut links are independent, so
+    each connected component of the cuts is solved on its own, and one whose cuts did not change
+    since the previous round keeps its solution. Same optimum as the whole MIP; on a région
+    (13 départements) the whole MIP, rebuilt dense and solved again at every round, was two
+    thirds of the protection's time."""
+
+    def __init__(self, cout: np.ndarray):
+        self.cout = cout
+        self.coupes: list[sp.csr_matrix] = []  # one sparse row per cut, over the free cells
+        self.seconds: list[float] = []
+        self.resolus: dict[tuple[int, ...], np.ndarray] = {}  # a component's cuts → its cells hidden
+
+    def couper(self, coefficients: np.ndarray, second: float) -> None:
+        self.coupes.append(sp.csr_matrix(coefficients))
+        self.seconds.append(second)
+
+    def resoudre(self) -> np.ndarray | None:
+        n, m = len(self.cout), len(self.coupes)
+        x = np.zeros(n, dtype=bool)
+        if not m:
+            return x
+        C = sp.vstack(self.coupes, format="csr")
+        C.eliminate_zeros()
+        lien = (C != 0).astype(np.int8)
+        graphe = sp.bmat([[None, lien], [lien.T, None]], format="csr")  # cuts, then cells
+        _nb, etiquette = connected_components(graphe, directed=False)
+        seconds = np.asarray(self.seconds)
+        for k in np.unique(etiquette[:m]):
+            lignes = np.flatnonzero(etiquette[:m] == k)
+            cellules = np.flatnonzero(etiquette[m:] == k)
+            cle = tuple(lignes)
+            if cle not in self.resolus:
+                r = lp.resoudre(self.cout[cellules], C[lignes][:, cellules], seconds[lignes],
+                                np.full(len(lignes), np.inf), np.zeros(len(cellules)),
+                                np.ones(len(cellules)), entiers=True)
+                if r is None:
+                    return None
+                self.resolus[cle] = cellules[r[0] > 0.5]
+            x[self.resolus[cle]] = True
+        return x

@@ -32,11 +32,6 @@ def densite_officielle(con: duckdb.DuckDBPyConnection) -> bool:
     return n > 0
 
 
-def du_territoire(con: duckdb.DuckDBPyConnection) -> str:
-    """« du département » or « de la région »: whose ESS jobs the shares are of."""
-    return "de la région" if territoire_base(con).region else "du département"
-
-
 def libelle_type(niveau: str, officielle: bool) -> str:
     if niveau == "densite":
         return "Densité (grille INSEE)" if officielle else "Densité (approximation)"

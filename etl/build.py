@@ -324,11 +324,10 @@ def _ecrire(con: duckdb.DuckDBPyConnection, db: Path, garder: bool = True) -> No
 
 def _sources(cibles: dict, perimetre: Perimetre) -> pd.DataFrame:
     annees = cibles["annees"]
-    ce = "cette région" if perimetre.region else "ce département"
     emploi = ("Emploi salarié au 31/12 et EQTP, format FLORES (INSEE) — données fictives "
               + ("calées sur CRESS Occitanie d'après INSEE FLORES 2017 et 2021" if cibles["calibre"] else
-                 f"sans chiffre publié pour {ce} : structure de la démonstration calée "
-                 f"({reference.nom_departement(cibles.get('departement_calage', ''))}) rapportée à sa "
+                 f"sans chiffre publié pour {perimetre.en_phrase('ce')} : structure de la démonstration "
+                 f"calée ({reference.nom_departement(cibles.get('departement_calage', ''))}) rapportée à sa "
                  "population"))
     lignes = [
         ("territoires", reference.SOURCE, str(reference.MILLESIME_POPULATION), False),

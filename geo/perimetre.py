@@ -7,6 +7,13 @@ from dataclasses import dataclass
 
 from data import table
 
+# The level named inside a sentence: « du département », « cette région », « à la région »…
+EN_PHRASE = {
+    "departement": {"de": "du département", "ce": "ce département", "a": "au département",
+                    "dans": "dans le département"},
+    "region": {"de": "de la région", "ce": "cette région", "a": "à la région", "dans": "dans la région"},
+}
+
 
 @dataclass(frozen=True)
 class Perimetre:
@@ -34,13 +41,13 @@ class Perimetre:
             return partie_du_departement(self.code)
         return f"partie {table('regions').set_index('region').at[self.code, 'dans']}"
 
-    def designation(self, preposition: str = "de") -> str:
-        """« du département 09 », « de la région 94 », « dans la région 94 »: how messages name
-        what is read."""
-        article = "la région" if self.region else "le département"
-        if preposition == "de":
-            return f"de la région {self.code}" if self.region else f"du département {self.code}"
-        return f"{preposition} {article} {self.code}"
+    def en_phrase(self, forme: str = "de") -> str:
+        """« du département », « de la région », « cette région » (`forme`: de, ce, a, dans)."""
+        return EN_PHRASE[self.niveau][forme]
+
+    def designation(self, forme: str = "de") -> str:
+        """« du département 09 », « dans la région 94 »: how messages name what is read."""
+        return f"{self.en_phrase(forme)} {self.code}"
 
 
 def departement(code: str) -> Perimetre:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ess import fiche as fiches
 from ess import format as fr
-from ess import journal, rural_metropole
+from ess import journal
 from ess.codes_territoire import TerritoireInvalide, message_petr_absent, niveaux_presents, plus_peuple
 from ess.document import LEGENDE, Document, Paragraphe
 from ess.document.texte import chiffre, tableau_texte
@@ -28,12 +28,11 @@ SANS_PETR = ui.calcul(message_petr_absent)  # a département whose EPCI belong t
 PRESENTS = ui.calcul(niveaux_presents) | {"communes"}  # a région's database: its départements, itself
 NIVEAUX_CHOIX = {n: fiches.NIVEAUX[n]
                  for n in ("commune", "epci", "petr", "departement", "region", "communes") if n in PRESENTS}
-BASE = ui.base().niveau  # what the page opens on
+BASE = ui.base()  # what the page opens on
 
 st.title("Data ESS")
-DU_TERRITOIRE = ui.calcul(rural_metropole.du_territoire)  # « du département », « de la région »
 st.markdown("La fiche ESS d'une commune, d'un EPCI, d'un PETR, "
-            + ("d'un département, de la région" if BASE == "region" else "du département")
+            + ("d'un département, de la région" if BASE.region else "du département")
             + " ou d'un groupe de communes : chiffres clés, familles, secteurs, comparaisons, "
             "évolution, établissements et pépites. **Les fichiers téléchargés contiennent exactement "
             "les tableaux affichés.**")
@@ -74,10 +73,10 @@ for cle_memo in ("demandeur",):
 lien, message = pl.lire_territoire(con, st.query_params, pl.TERRITOIRE, None)
 if message:
     st.warning(message)
-niveau_lien = lien.split(":", 1)[0] if lien else BASE
+niveau_lien = lien.split(":", 1)[0] if lien else BASE.niveau
 if niveau_lien not in NIVEAUX_CHOIX:
-    st.warning(f"« {lien} » n'a pas de fiche Data ESS : fiche {DU_TERRITOIRE} affichée.")
-    lien, niveau_lien = None, BASE
+    st.warning(f"« {lien} » n'a pas de fiche Data ESS : fiche {BASE.en_phrase()} affichée.")
+    lien, niveau_lien = None, BASE.niveau
 if "niveau" not in st.session_state:
     st.session_state["niveau"] = niveau_lien
 niveau = st.radio("Type de territoire", list(NIVEAUX_CHOIX), horizontal=True, key="niveau",

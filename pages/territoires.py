@@ -49,7 +49,7 @@ if vue == "typologies":
             + (f", et **{fr.pourcent(msg['part_rural'])}** dans les communes rurales"
                if msg["part_rural"] is not None else "")
             + f". **{fr.pourcent(msg['emplois_hors_metropole'])}** des emplois de l'ESS "
-              f"{ui.calcul(rural_metropole.du_territoire)} sont situés hors métropole.")
+              f"{ui.base().en_phrase()} sont situés hors métropole.")
     gauche, droite = st.columns(2)
     with gauche:
         st.header("Part de l'ESS dans l'emploi privé")
@@ -67,7 +67,7 @@ if vue == "typologies":
         "effectifs_prive": "Effectifs privés", "part_ess_prive": "Part ESS emploi privé (%)",
         "effectifs_ess_1000_hab": "Effectifs ESS pour 1\u202f000 hab.",
         "part_emplois_ess_departement":
-            f"Part des emplois ESS {ui.calcul(rural_metropole.du_territoire)} (%)"}),
+            f"Part des emplois ESS {ui.base().en_phrase()} (%)"}),
         f"ess-rural-metropole-{annee}", f"{SOURCE}, {annee}. Population municipale 2017 (INSEE).")
     if not rural_metropole.densite_officielle(con):
         st.caption("Densité : **approximation** par la densité moyenne de chaque commune (seuils 150 "

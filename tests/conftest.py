@@ -29,6 +29,22 @@ def ouvrir_page(page: str, params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def construire_base(path: Path, *options: str) -> Path:
+    """Another demo database (`--departement 09`, `--region 94`), built by the command in a
+    process of its own, as db_demo, without keeping a history."""
+    r = subprocess.run([sys.executable, "-m", "etl", "build", "--db", str(path), *options], cwd=RACINE,
+                       capture_output=True, text=True, env={**os.environ, "ESS_HISTORIQUE": "0"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    return path
+
+
+def pointer_app(monkeypatch, db: Path, dossier: Path) -> Path:
+    """The app (AppTest runs in-process) on `db`, with a tracking database of its own."""
+    monkeypatch.setenv("ESS_DB", str(db))
+    monkeypatch.setenv("ESS_SUIVI_DB", str(dossier / "suivi.sqlite"))
+    return db
+
+
 @pytest.fixture(scope="session")
 def db_demo(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("db") / "ess.duckdb"

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from ess import noms
 from ess.codes_territoire import message_petr_absent, territoire_base
-from tests.conftest import RACINE, ouvrir_page
+from tests.conftest import RACINE, construire_base, ouvrir_page, pointer_app
 
 PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bilan.py",
          "pages/suivi.py", "pages/data_ess.py", "pages/sources.py"]
@@ -23,19 +23,12 @@ PAGES = ["pages/accueil.py", "pages/carte.py", "pages/territoires.py", "pages/bi
 
 @pytest.fixture(scope="module")
 def db_09(tmp_path_factory):
-    """Built by the command, in a process of its own: after an AppTest run in this process,
-    the secret's spawned workers would re-run the page script as their __main__."""
-    path = tmp_path_factory.mktemp("db09") / "ess.duckdb"
-    subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "09", "--db", str(path)],
-                   cwd=RACINE, check=True, capture_output=True, env={**os.environ, "ESS_HISTORIQUE": "0"})
-    return path
+    return construire_base(tmp_path_factory.mktemp("db09") / "ess.duckdb", "--departement", "09")
 
 
 @pytest.fixture
 def env_09(db_09, monkeypatch, tmp_path):
-    monkeypatch.setenv("ESS_DB", str(db_09))
-    monkeypatch.setenv("ESS_SUIVI_DB", str(tmp_path / "suivi.sqlite"))
-    return db_09
+    return pointer_app(monkeypatch, db_09, tmp_path)
 
 
 def _lire(db, sql):

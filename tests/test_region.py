@@ -7,7 +7,6 @@ measured in `make bench` (bench/bench_region.py)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -15,23 +14,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import RACINE, ouvrir_page
+from tests.conftest import RACINE, construire_base, ouvrir_page, pointer_app
 
 
 @pytest.fixture(scope="module")
 def db_94(tmp_path_factory):
-    """Built by the command, in a process of its own (the secret's spawned workers)."""
-    path = tmp_path_factory.mktemp("db94") / "ess.duckdb"
-    subprocess.run([sys.executable, "-m", "etl", "build", "--region", "94", "--db", str(path)],
-                   cwd=RACINE, check=True, capture_output=True, env={**os.environ, "ESS_HISTORIQUE": "0"})
-    return path
+    return construire_base(tmp_path_factory.mktemp("db94") / "ess.duckdb", "--region", "94")
 
 
 @pytest.fixture
 def env_94(db_94, monkeypatch, tmp_path):
-    monkeypatch.setenv("ESS_DB", str(db_94))
-    monkeypatch.setenv("ESS_SUIVI_DB", str(tmp_path / "suivi.sqlite"))
-    return db_94
+    return pointer_app(monkeypatch, db_94, tmp_path)
 
 
 def _df(db, sql: str) -> pd.DataFrame:

@@ -169,7 +169,7 @@ def barres_typologies(con: duckdb.DuckDBPyConnection, annee: int, mesure: str):
     df = rural_metropole.comparaison(con, annee)
     titres = {"part_ess_prive": "Part de l'ESS dans l'emploi privé (%)",
               "part_emplois_ess_departement":
-                  f"Part des emplois ESS {rural_metropole.du_territoire(con)} (%)"}
+                  f"Part des emplois ESS {territoire_base(con).en_phrase()} (%)"}
     fig = px.bar(df, x=mesure, y="nom", color="type", orientation="h", text=df[mesure].map(fr.pourcent),
                  color_discrete_sequence=px.colors.qualitative.Safe,
                  labels={mesure: titres[mesure], "nom": "", "type": "Type de territoire"})

@@ -144,8 +144,7 @@ def bandeau_demo() -> None:
     if not fictives:
         return
     liste = fictives[0] if len(fictives) == 1 else f"{', '.join(fictives[:-1])} et {fictives[-1]}"
-    ce = "cette région" if base().region else "ce département"
-    calage = (f"aucun chiffre publié pour {ce} : la structure de la démonstration est "
+    calage = (f"aucun chiffre publié pour {base().en_phrase('ce')} : la structure de la démonstration est "
               "rapportée à sa population" if calcul(infos_build).get("demo_sans_calage") == "oui"
               else "calés sur les chiffres publiés du plan")
     st.warning(

@@ -121,7 +121,7 @@ def produire(con: duckdb.DuckDBPyConnection, annee: int | None = None) -> Lot:
     date = datetime.fromisoformat(info["date_construction"])
     nom = nom_du_lot(con, annee)
     c = metadonnees.Contexte(
-        nom=nom, territoire=base.nom, zone=base.territoire, version=info["date_construction"], annees=annees,
+        nom=nom, perimetre=base, version=info["date_construction"], annees=annees,
         fictives=[t.nom for t, _df in lues if "donnees_fictives" in t.colonnes()],
         emetteur=identite_emetteur(),
         sources=sorted(((s.source, s.description, s.millesime) for s in sources(con).itertuples()

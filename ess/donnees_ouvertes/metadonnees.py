@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from ess.donnees_ouvertes.tables import Table
+from geo.perimetre import Perimetre
 
 LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
@@ -28,8 +29,7 @@ MOTS_CLES = ["economie-sociale-et-solidaire", "ess", "emploi", "emploi-salarie",
 @dataclass(frozen=True)
 class Contexte:
     nom: str  # the package's name, the folder's and the zip's
-    territoire: str  # the département's or région's name (from the database)
-    zone: str  # its id: departement:31, region:76
+    perimetre: Perimetre  # the database's département or région
     version: str  # the build's timestamp (build_info.date_construction)
     annees: list[int]
     fictives: list[str]  # tables whose rows are fictitious (demonstration database)
@@ -46,7 +46,7 @@ class Contexte:
 
     @property
     def titre(self) -> str:
-        titre = (f"Économie sociale et solidaire — {self.territoire} : emploi salarié et établissements "
+        titre = (f"Économie sociale et solidaire — {self.perimetre.nom} : emploi salarié et établissements "
                  "par territoire")
         return f"[DÉMONSTRATION, données fictives] {titre}" if self.demo else titre
 
@@ -110,13 +110,12 @@ def paquet(tables: list[Table], csvs: dict[str, bytes], c: Contexte) -> dict:
 def _description(c: Contexte, avertir: bool = True) -> str:
     e = c.emetteur
     annees = f"{c.annees[0]} à {c.annees[-1]}" if len(c.annees) > 1 else str(c.annees[0])
-    jusqu_a = "à la région" if c.zone.startswith("region:") else "au département"
     paragraphes = [
         c.avertissement() if avertir else "",
         # no « en »/« dans le » before the name: the preposition depends on the département
         f"Emploi salarié et établissements employeurs de l'économie sociale et solidaire (ESS), "
-        f"territoire : {c.territoire}, de la commune {jusqu_a}, {annees} ; associations, "
-        "coopératives, mutuelles, fondations, comparées à tout l'emploi privé.",
+        f"territoire : {c.perimetre.nom}, de la commune {c.perimetre.en_phrase('a')}, {annees} ; "
+        "associations, coopératives, mutuelles, fondations, comparées à tout l'emploi privé.",
         f"**Qui** : {e['emetteur']}, {e['service']}.",
         "**Quoi** : l'emploi salarié au 31 décembre et les équivalents temps plein (emploi.csv) "
         "par territoire, groupe (ESS, famille juridique, privé) et secteur d'activité (NAF rév. 2) ; "
@@ -163,7 +162,7 @@ def donnees_gouv(fichiers: dict[str, bytes], tables: list[Table], c: Contexte) -
         "title": c.titre, "description": _description(c), "license": LICENCE_DATA_GOUV,
         "frequency": FREQUENCE,
         "temporal_coverage": {"start": f"{c.annees[0]}-12-31", "end": f"{c.annees[-1]}-12-31"},
-        "spatial": {"zones": [f"fr:{c.zone}"], "granularity": GRANULARITES["commune"]},
+        "spatial": {"zones": [f"fr:{c.perimetre.territoire}"], "granularity": GRANULARITES["commune"]},
         "tags": MOTS_CLES,
         "resources": [ressource(n, o) for n, o in fichiers.items()],
         "extras": {

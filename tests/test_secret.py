@@ -182,3 +182,20 @@ def test_le_modele_exact_rend_a_l_heuristique_ce_qu_il_ne_peut_proteger():
     res = exact.proteger(t, primaire.copy(), primaire, libres, [])
     assert res is not None and res.hors_modele == list(np.flatnonzero(primaire))
     assert not (res.cache & ~primaire).any()  # nothing hidden for a cell it does not protect
+
+
+@REGLAGES
+@given(st.one_of(tables(), tables(hors=True)))
+def test_modele_exact_par_blocs_sur_comme_pour_une_region(table):
+    # a région's table: the model seeks each cell's protection within the départements it lies
+    # in (here each EPCI stands for a département, the département's cells for the région's);
+    # the independent attacker still sees the whole table
+    t = table.tableau()
+    t.bloc = 0
+    heuristique = suppression.proteger(t, t.primaire(), np.flatnonzero(t.primaire()))
+    if heuristique.impossibles or heuristique.impossibles_initie:
+        return
+    res = exacte(t)
+    assert res is not None and not res.hors_modele
+    assert divulgations(table, res.cache) == []
+    assert audit.auditer(t, res.cache, t.primaire(), temoins=res.certificats).sur

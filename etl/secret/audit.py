@@ -82,6 +82,7 @@ class Attaquant:
         self.haut = np.where(cache, t.borne_max, v)
         self.chercheur = Chercheur(t)
         self.lp_complets = 0
+        self._tout: lp.Repete | None = None  # for `fourchette`
 
     def _lp(self, p: int, N: np.ndarray, maximiser: bool, k: int | None = None,
             arret: float | None = None) -> np.ndarray | None:
@@ -113,11 +114,14 @@ class Attaquant:
         """(min, max) of cell k over every table consistent with the publication: what anyone
         can compute from the published figures (max inf when unbounded). Publishing it tells
         nothing new."""
-        tout = np.arange(self.A.shape[1])
+        if self._tout is None:  # one model over the whole table, each solve from the last basis
+            self._tout = lp.Repete(self.A, self.bas, self.haut, self.t.micro_min, self.t.micro_max)
+        micro = self.A.indices[self.A.indptr[k] : self.A.indptr[k + 1]]
         bornes = []
-        for maximiser in (False, True):
-            x = self._lp(k, tout, maximiser)
-            bornes.append(float((self.A[k] @ x)[0]) if x is not None else (np.inf if maximiser else 0.0))
+        for signe in (1.0, -1.0):  # min, then max (min of −p)
+            r = self._tout.resoudre(micro, np.full(len(micro), signe), self.t.micro_min[micro],
+                                    self.t.micro_max[micro])
+            bornes.append(signe * r[1] if r is not None else (np.inf if signe < 0 else 0.0))
         return bornes[0], bornes[1]
 
     def verifier(self, x: np.ndarray, k: int | None = None) -> bool:

@@ -28,7 +28,7 @@ from etl.secret.tableau import (
 MESURES = ("effectifs", "eqtp")
 CLE = ["territoire", "annee", "groupe", "nomenclature", "secteur"]  # a published cell
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
-VERSION = "secret-11"  # changes whenever the protection method does (a cache key part)
+VERSION = "secret-12"  # changes whenever the protection method does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {
@@ -187,7 +187,8 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
     A2, groupe, representant = fusionner_micro(Ak.tocsc())
     n = A2.shape[1]
     z = zones.reindex(m["commune"].iloc[representant])
-    niveaux = ("epci", "petr", "metropole") + (("departement",) if z["departement"].nunique() > 1 else ())
+    plusieurs = z["departement"].nunique() > 1
+    niveaux = ("epci", "petr", "metropole") + (("departement",) if plusieurs else ())
     zone_ids = np.column_stack([pd.factorize(z[col].fillna(""), sort=True)[0] for col in niveaux])
     cout = np.bincount(classe, weights=_cout(c), minlength=len(premier))
     dom = dominante_par_cellule(
@@ -212,6 +213,7 @@ def _annee(c: pd.DataFrame, m: pd.DataFrame, liens: pd.DataFrame, zones: pd.Data
             dominante=dom if mesure == "effectifs" else np.zeros(len(nb)),
             cout=cout,
             zones=zone_ids,
+            bloc=niveaux.index("departement") if plusieurs else None,
             initie=initie,
             initie_min=initie_min,
             initie_max=initie_max,
@@ -251,6 +253,7 @@ def empreinte(annee: Annee) -> str:
         for a in (t.A.indptr, t.A.indices, t.micro, t.micro_min, t.micro_max, t.nb, t.dominante, t.cout,
                   t.zones, t.initie, t.initie_min, t.initie_max):
             h.update(np.ascontiguousarray(a).tobytes())
+        h.update(repr(t.bloc).encode())
     return h.hexdigest()
 
 

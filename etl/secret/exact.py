@@ -134,9 +134,15 @@ class _Echec(Exception):
 
 
 class _Coupes:
-    """The protection LP of one primary cell under a hiding pattern, on the whole table: a
-    witness when the pattern protects it, else a cut over the free cells. One model, solved
-    again for each cell, side and insider with other bounds (columns [d, s], rows A d − s = 0)."""
+    """The protection LP of one primary cell under a hiding pattern: a witness when the pattern
+    protects it, else a cut over the free cells. One model per block (columns [d, s], rows
+    A d − s = 0), solved again for each cell, side and insider with other bounds.
+
+    A block is the whole table, or in a région the départements p's micro-cells lie in
+    (`Tableau.bloc`): the change is then sought within them, every cell they touch (région,
+    cross-border EPCI…) still bound by its state. A witness found there is one of the whole
+    table; a cut is valid for changes within the block only, so it may ask more than the whole
+    table needs (some over-hiding), but the LPs are a département's, not 13 times larger."""
 
     def __init__(self, t: Tableau, libres: np.ndarray):
         self.t = t
@@ -147,12 +153,28 @@ class _Coupes:
         self.libre = np.zeros(self.nk, dtype=bool)
         self.libre[libres] = True
         self.libres = libres
-        M = sp.hstack([t.A, -sp.identity(self.nk)])
-        zero = np.zeros(self.nk)
-        self.lp = lp.Repete(M, zero, zero, np.r_[self.dmin, zero], np.r_[self.dmax, zero])
-        self.colonnes_s = np.arange(self.nm, self.nm + self.nk)
+        self._blocs: dict[tuple, tuple[np.ndarray, np.ndarray, lp.Repete]] = {}  # built when first used
         self.chercheur = Chercheur(t)
         self.nb_lp = 0
+
+    def _bloc(self, p: int) -> tuple[np.ndarray, np.ndarray, lp.Repete]:
+        """(micro-cells, cells they lie in, the LP over them) of p's block."""
+        t = self.t
+        if t.bloc is None:
+            cle: tuple = ()
+            N = np.arange(self.nm)
+        else:
+            zones = t.zones[:, t.bloc]
+            cle = tuple(np.unique(zones[t.A.indices[t.A.indptr[p] : t.A.indptr[p + 1]]]))
+            N = np.flatnonzero(np.isin(zones, cle))
+        if cle not in self._blocs:
+            B = t.par_colonnes[:, N].tocsr()
+            K = np.flatnonzero(np.diff(B.indptr))
+            zero = np.zeros(len(K))
+            M = sp.hstack([B[K], -sp.identity(len(K))])
+            self._blocs[cle] = N, K, lp.Repete(M, zero, zero, np.r_[self.dmin[N], zero],
+                                               np.r_[self.dmax[N], zero])
+        return self._blocs[cle]
 
     def resoudre(self, p: int, cote: float, cible: float, cache: np.ndarray, k: int | None = None):
         """max cote·s_p, s_p capped at the requirement `cible` so the LP is bounded, within
@@ -166,34 +188,43 @@ class _Coupes:
             bas[p], haut[p] = -self.marge[p], cible
         else:
             bas[p], haut[p] = -cible, self.monte[p]
-        c = np.zeros(self.nk)
-        c[p] = -cote
-        dmin, dmax = self.dmin, self.dmax
+        N, K, modele = self._bloc(p)
+        ip = int(np.searchsorted(K, p))
+        c = np.zeros(len(K))
+        c[ip] = -cote
+        dmin, dmax = self.dmin[N], self.dmax[N]
         autres = None
-        if k is not None:
-            m = int(self.t.initie[k])
+        m = -1 if k is None else int(self.t.initie[k])
+        j = int(np.searchsorted(N, m))
+        if k is not None and j < len(N) and N[j] == m:  # the insider's micro-cell lies in the block
             dmin, dmax = dmin.copy(), dmax.copy()
-            dmin[m] = self.t.initie_min[k] - self.t.micro[m]
-            dmax[m] = self.t.initie_max[k] - self.t.micro[m]
-            autres = (np.array([m]), dmin[[m]], dmax[[m]], self.dmin[[m]], self.dmax[[m]])
-        # a witness of least move in p's neighbourhoods up to half the table (a larger one costs
-        # more than the whole table's LP, warm, which gives the cut too), else that LP
-        d = self.chercheur.trouver(cache, p, cote * cible, k, niveaux=slice(-1), taille_max=self.nm // 2)
-        if d is not None:
-            return "temoin", d
+            dmin[j] = self.t.initie_min[k] - self.t.micro[m]
+            dmax[j] = self.t.initie_max[k] - self.t.micro[m]
+            autres = (np.array([j]), dmin[[j]], dmax[[j]], self.dmin[[m]], self.dmax[[m]])
+        # the block's LP first (warm, it gives the cut, and most calls end in one); when p is
+        # protected, a witness of least move in p's neighbourhoods up to half the table, else
+        # the LP's own, reduced
         self.nb_lp += 1
-        r = self.lp.resoudre(self.colonnes_s, c, bas, haut, autres=autres)
+        r = modele.resoudre(len(N) + np.arange(len(K)), c, bas[K], haut[K], autres=autres)
         if r is None:  # the zero change is always feasible: only a solver failure
             raise _Echec
         x, objectif, reduits = r
         if -objectif >= cible * (1 - 1e-7):
-            d = x[: self.nm].copy()
+            # (neighbourhoods finer than the block: the block's own was just solved)
+            finer = slice(-1) if self.t.bloc is None else slice(self.t.bloc)
+            d = self.chercheur.trouver(cache, p, cote * cible, k, niveaux=finer, taille_max=self.nm // 2)
+            if d is not None:
+                return "temoin", d
+            d = np.zeros(self.nm)
+            d[N] = x[: len(N)]
             d[np.abs(d) < TOLERANCE] = 0.0
             return "temoin", self.chercheur.reduire(d, cache, p, cote * cible, k)
         # Weak duality: for any bounds, max cote·s_p ≤ Σ_j −max(r_j,0)·min_j − min(r_j,0)·max_j
         # (r: reduced costs). Free cells' bounds are −marge·x and U·x; the rest is a constant.
         r = np.where(np.abs(reduits) < DUAL_TOLERANCE, 0.0, reduits)
-        r_d, r_s = r[: self.nm], r[self.nm :]
+        r_d = r[: len(N)]
+        r_s = np.zeros(self.nk)  # cells outside the block do not move: no reduced cost
+        r_s[K] = r[len(N) :]
         borne = np.isfinite(dmax)  # an unbounded column has no negative reduced cost at the optimum
         constante = float(-np.maximum(r_d, 0) @ dmin - np.minimum(r_d[borne], 0) @ dmax[borne])
         fixes = ~self.libre

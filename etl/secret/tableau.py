@@ -46,6 +46,9 @@ class Tableau:
     dominante: np.ndarray  # a lower bound of the largest single contribution per cell
     cout: np.ndarray  # cost of hiding the cell (jobs, headline figures weighted)
     zones: np.ndarray  # (micro-cells × levels) nested neighbourhood ids, finest first
+    # the level of `zones` whose neighbourhoods bound the exact model's LPs (a région's
+    # départements, `etl.secret.exact`); None: the whole table
+    bloc: int | None = None
     micro_max: np.ndarray | None = None  # a-priori upper bound (inf: none); None: none at all
     initie: np.ndarray | None = None  # micro-cells an insider knows
     initie_min: np.ndarray | None = None
@@ -62,7 +65,7 @@ class Tableau:
     def valeur(self) -> np.ndarray:
         return self.A @ self.micro
 
-    @property
+    @cached_property
     def borne_min(self) -> np.ndarray:
         """What the attacker knows of each cell before any LP: at least its number of
         establishments (each employs someone; not where the data say otherwise) and the sum of

@@ -56,8 +56,12 @@ class Chercheur:
         voisinages = [((niveau, *np.unique(self.t.zones[micro_p, niveau])), N)
                       for niveau, N in enumerate(self.t.voisinages(p))]
         voisinages = [*voisinages, (("tout",), np.arange(len(self.t.micro)))][niveaux]
+        vu = 0
         for cle, N in voisinages:
-            if not taille_max or len(N) <= taille_max:
+            # nested: a neighbourhood as large as the last one is the same (a département
+            # without PETR nor métropole is one for three levels): no second search
+            if len(N) > vu and (not taille_max or len(N) <= taille_max):
+                vu = len(N)
                 d = self._chercher(cle, N, cache, p, cible, k)
                 if d is not None:
                     return d

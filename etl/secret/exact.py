@@ -18,10 +18,10 @@ master's pattern protects every primary cell: it is then optimal for the restric
 
 Each LP runs on the whole table from the previous one's basis (`lp.Repete`), so a cut holds
 for every way of protecting p; in a région, on the départements p lies in (`_Coupes`): its cuts
-then hold for the ways within them, a little stronger, and a région's LPs stay a département's. Each LP that finds p protected yields a witness (its change of
-the micro-data), reused while the cells it moves stay hidden, and handed to the audit. A
-hidden cell the published equalities still determine is published at the end: it tells
-nothing more.
+then hold for the ways within them, a little stronger, and a région's LPs stay a département's.
+Each LP that finds p protected yields a witness (its change of the micro-data), reused while
+the cells it moves stay hidden, and handed to the audit. A hidden cell the published
+equalities still determine is published at the end: it tells nothing more.
 """
 
 from __future__ import annotations

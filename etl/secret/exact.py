@@ -202,19 +202,25 @@ class _Coupes:
             dmin[j] = self.t.initie_min[k] - self.t.micro[m]
             dmax[j] = self.t.initie_max[k] - self.t.micro[m]
             autres = (np.array([j]), dmin[[j]], dmax[[j]], self.dmin[[m]], self.dmax[[m]])
-        # the block's LP first (warm, it gives the cut, and most calls end in one); when p is
-        # protected, a witness of least move in p's neighbourhoods up to half the table, else
-        # the LP's own, reduced
+        # A witness of least move in p's neighbourhoods finer than the block (up to half the
+        # table), else the block's LP, which gives the cut too. The whole table's LP costs more
+        # than those searches: they come first. A block's, warm, costs less, and most calls end
+        # in a cut: it comes first, the searches only once p is known to be protected.
+        recherche_avant = self.t.bloc is None
+        fins = slice(-1) if recherche_avant else slice(self.t.bloc)
+
+        def local() -> np.ndarray | None:
+            return self.chercheur.trouver(cache, p, cote * cible, k, niveaux=fins, taille_max=self.nm // 2)
+
+        if recherche_avant and (d := local()) is not None:
+            return "temoin", d
         self.nb_lp += 1
         r = modele.resoudre(len(N) + np.arange(len(K)), c, bas[K], haut[K], autres=autres)
         if r is None:  # the zero change is always feasible: only a solver failure
             raise _Echec
         x, objectif, reduits = r
         if -objectif >= cible * (1 - 1e-7):
-            # (neighbourhoods finer than the block: the block's own was just solved)
-            finer = slice(-1) if self.t.bloc is None else slice(self.t.bloc)
-            d = self.chercheur.trouver(cache, p, cote * cible, k, niveaux=finer, taille_max=self.nm // 2)
-            if d is not None:
+            if not recherche_avant and (d := local()) is not None:
                 return "temoin", d
             d = np.zeros(self.nm)
             d[N] = x[: len(N)]

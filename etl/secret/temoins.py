@@ -56,12 +56,12 @@ class Chercheur:
         voisinages = [((niveau, *np.unique(self.t.zones[micro_p, niveau])), N)
                       for niveau, N in enumerate(self.t.voisinages(p))]
         voisinages = [*voisinages, (("tout",), np.arange(len(self.t.micro)))][niveaux]
-        vu = 0
+        vu = np.zeros(0, dtype=np.int64)
         for cle, N in voisinages:
-            # nested: a neighbourhood as large as the last one is the same (a département
-            # without PETR nor métropole is one for three levels): no second search
-            if len(N) > vu and (not taille_max or len(N) <= taille_max):
-                vu = len(N)
+            # the same micro-cells as the last one searched (a département without PETR nor
+            # métropole is one neighbourhood for three levels): no second search
+            if not np.array_equal(N, vu) and (not taille_max or len(N) <= taille_max):
+                vu = N
                 d = self._chercher(cle, N, cache, p, cible, k)
                 if d is not None:
                     return d

@@ -75,7 +75,6 @@ class Attaquant:
     def __init__(self, t: Tableau, cache: np.ndarray):
         self.t, self.cache = t, cache
         self.A = t.A.tocsr()
-        self.Ac = t.A.tocsc()
         v = t.valeur
         # what is published: values of the published cells, a-priori bounds of the hidden ones
         self.bas = np.where(cache, t.borne_min, v)
@@ -92,9 +91,7 @@ class Attaquant:
         fixe = np.ones(self.A.shape[1], bool)
         fixe[N] = False
         reste = self.A[:, fixe] @ self.t.micro[fixe]
-        sous = self.Ac[:, N].tocsr()
-        K = np.flatnonzero(np.diff(sous.indptr))
-        B = sous[K]
+        K, B = self.t.restreint(N)
         ip = np.searchsorted(K, p)
         bas, haut = self.bas[K] - reste[K], self.haut[K] - reste[K]
         if arret is not None:

@@ -169,10 +169,9 @@ class _Coupes:
             cle = tuple(np.unique(zones[t.A.indices[t.A.indptr[p] : t.A.indptr[p + 1]]]))
             N = np.flatnonzero(np.isin(zones, cle))
         if cle not in self._blocs:
-            B = t.par_colonnes[:, N].tocsr()
-            K = np.flatnonzero(np.diff(B.indptr))
+            K, B = t.restreint(N)
             zero = np.zeros(len(K))
-            M = sp.hstack([B[K], -sp.identity(len(K))])
+            M = sp.hstack([B, -sp.identity(len(K))])
             self._blocs[cle] = N, K, lp.Repete(M, zero, zero, np.r_[self.dmin[N], zero],
                                                np.r_[self.dmax[N], zero])
         return self._blocs[cle]

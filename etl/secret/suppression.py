@@ -60,7 +60,6 @@ class _Protection:
     def __init__(self, t: Tableau, cache: np.ndarray):
         self.t = t
         self.A = t.A.tocsr()
-        self.Ac = t.A.tocsc()
         self.v = t.valeur
         self.bas_cellule = t.borne_min - self.v  # how far each cell may go down
         self.haut_cellule = t.borne_max - self.v  # and up
@@ -81,9 +80,7 @@ class _Protection:
         Columns: per side, the micro-cell changes d and the cell moves s = B d; then one
         cost t ≥ |s| per published cell, shared by the sides. Each cell's a-priori bounds
         are bounds of its s column, so B appears once per side."""
-        sous = self.Ac[:, N].tocsr()
-        K = np.flatnonzero(np.diff(sous.indptr))
-        B = sous[K]
+        K, B = self.t.restreint(N)
         n, k_ = len(N), len(K)
         P = np.flatnonzero(~self.cache[K])
         ip = int(np.searchsorted(K, p))

@@ -97,6 +97,13 @@ class Tableau:
         """A by columns: the cells each micro-cell lies in."""
         return self.A.tocsc()
 
+    def restreint(self, N: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
+        """The sub-table of micro-cells N, what every LP over a neighbourhood works on: (the
+        cells they lie in, A restricted to those cells and to N)."""
+        B = self.par_colonnes[:, N].tocsr()
+        K = np.flatnonzero(np.diff(B.indptr))
+        return K, B[K]
+
     def voisinages(self, p: int) -> list[np.ndarray]:
         """The micro-cells of p's nested neighbourhoods (its EPCI's communes, its PETR's, the
         métropole or the rest…), finest first, where changes are sought before the whole table."""

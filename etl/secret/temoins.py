@@ -34,9 +34,7 @@ class Chercheur:
         """(micro-cells, cells they lie in, the LP over them) of one neighbourhood (kept), or of
         a witness's own micro-cells (cle None: used once)."""
         if cle not in self._lps:
-            A = self.t.par_colonnes[:, N].tocsr()
-            K = np.flatnonzero(np.diff(A.indptr))
-            B = A[K]
+            K, B = self.t.restreint(N)
             n = len(N)
             modele = (N, K, lp.Bornes(np.ones(2 * n), sp.hstack([B, -B]), np.zeros(len(K)),
                                       np.zeros(len(K)), np.zeros(2 * n), np.zeros(2 * n)))

@@ -57,11 +57,12 @@ def test_comparaisons_region_et_france(con):
     assert france[2] > region[2] > t.lignes[2][2] and region[3] == france[3] == "—"
 
 
-@pytest.mark.parametrize("territoire", ["epci:200068815", "petr:comminges-pyrenees"])
+@pytest.mark.parametrize("territoire", ["epci:200068815", "epci:243100781", "petr:comminges-pyrenees"])
 def test_pas_de_derniere_page_presque_vide(con, territoire):
-    """Cœur de Garonne's and the Comminges' PDF fiches ran to a fifth page holding the last
-    lines of the sources: the establishment listing now prints fewer rows (all kept in the
-    workbook), the note under it says how many, and no page is a stub."""
+    """Cœur de Garonne's, Le Grand Ouest Toulousain's and the Comminges' PDF fiches ran to a
+    fifth page holding the last lines of the sources (or all of them, 60 mm): the establishment
+    listing now prints fewer rows (all kept in the workbook), the note under it says how many,
+    and no page is a stub."""
     import io
 
     import pdfplumber

@@ -329,7 +329,7 @@ def generer(doc: Document) -> bytes:
     return bytes(pdf.output())
 
 
-BOUT_DE_PAGE = 50  # mm: a last page holding less is a stub worth saving
+BOUT_DE_PAGE = 90  # mm: a last page holding less (the sources alone fill 60) is a stub worth saving
 MIN_LIGNES = 6  # a shortened listing never prints fewer rows than this
 
 

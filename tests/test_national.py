@@ -39,7 +39,7 @@ def _communes() -> list[str]:
     overseas, a COM (975) and a foreign-looking 99 code."""
     codes = []
     for dep in table("departements")["departement"]:
-        codes.append({"31": "31555", "75": "75056", "69": "69123", "13": "13055"}.get(
+        codes.append({"31": "31555", "75": "75056", "69": "69123", "13": "13055", "2B": "2B033"}.get(
             dep, f"{dep}001" if len(dep) == 2 else f"{dep}01"))
     return [*codes, "75101", "75120", "69381", "13201", "13216", "31395", "97502", "99999"]
 
@@ -323,3 +323,18 @@ def test_cartes_des_departements_a_la_demande(env_db, con):
     (legende,) = [c.value for c in at.caption if c.value.startswith("Outre-mer")]
     assert "Guadeloupe : 1" in legende and "La Réunion" in legende and "\u202f%" in legende
     assert "Mayotte : non disponible" in legende  # none in the demo stock: said, not dropped
+
+
+def test_region_depuis_le_stock_national(base_nationale, tmp_path):
+    """A région from the national stock: its établissements are those of every one of its
+    départements (Corse: 2A and 2B, cut from the file together), none of another."""
+    _db, etab, _ul = base_nationale
+    db = tmp_path / "ess.duckdb"
+    subprocess.run([sys.executable, "-m", "etl", "build", "--region", "94", "--db", str(db),
+                    "--sirene-etablissements", str(_db.parent / "StockEtablissement_utf8.csv"),
+                    "--sirene-unites-legales", str(_db.parent / "StockUniteLegale_utf8.csv")],
+                   cwd=RACINE, check=True, capture_output=True)
+    code = etab["codeCommuneEtablissement"]
+    sirets = set(etab.loc[code.str.startswith(("2A", "2B")), "siret"])
+    assert len(sirets) == 14
+    assert set(_lire(db, "SELECT siret FROM etablissements")["siret"]) == sirets

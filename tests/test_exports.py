@@ -110,8 +110,8 @@ def test_xlsx_relu():
     liste = wb[wb.sheetnames[2]]
     assert len(wb.sheetnames[2]) <= 31
     noms = [liste.cell(row=r, column=2) for r in range(6, 6 + len(MECHANTS))]
-    assert [c.value for c in noms] == ["'" + m for m in MECHANTS]
-    assert all(c.data_type == "s" for c in noms)  # text, never a formula
+    assert [c.value for c in noms] == MECHANTS  # the names as they are, no apostrophe in them
+    assert all(c.data_type == "s" and c.quotePrefix for c in noms)  # text, never a formula
     assert liste["A6"].value == "01234567800010" and liste["A6"].data_type == "s"
     ev = wb[wb.sheetnames[3]]
     assert ev["A6"].value == 2017 and ev["A6"].number_format == "0"  # never "2 017"

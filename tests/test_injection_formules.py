@@ -2,7 +2,8 @@
 `=HYPERLINK(…)`), project names from the register, rejected lines of a loaded file, comments
 typed by staff — through every download button of every page (AppTest) and every export of
 the CLI. No spreadsheet cell may start like a formula (= + - @ tab CR) unless it is a number
-or our SIRET formula; no workbook cell may be a formula. Word runs no formula: there a name is
+or our SIRET formula, or (in a workbook) a text cell with the quote prefix; no workbook cell may
+be a formula. Word runs no formula: there a name is
 written as it is (no spreadsheet apostrophe) and never becomes a field."""
 
 from __future__ import annotations
@@ -108,7 +109,9 @@ def _cellules(nom: str, contenu: bytes) -> list:
         cellules = [c for ws in wb.worksheets for ligne in ws.iter_rows() for c in ligne]
         formules = [c.coordinate for c in cellules if c.data_type == "f"]
         assert not formules, f"{nom} : cellules formules {formules[:5]}"
-        return [c.value for c in cellules]
+        # a text starting like a formula is kept as it is, with Excel's quote prefix (what
+        # typing '=… stores): returned with the apostrophe the spreadsheet shows it behind
+        return ["'" + c.value if isinstance(c.value, str) and c.quotePrefix else c.value for c in cellules]
     return []
 
 

@@ -131,6 +131,18 @@ def test_xlsx_aller_retour_et_conflit(con):
     assert len(ind.indicateurs(con)) == 2
 
 
+def test_xlsx_texte_comme_une_formule(con):
+    """A comment typed like a formula is that text in the workbook (a string cell with the
+    quote prefix, no apostrophe added, never a formula); imported again, nothing changes."""
+    i = ind.creer_indicateur(con, "6", "Fiches Data ESS", "fiches", "marie")
+    ind.enregistrer_valeur(con, i, 2025, 10, 2, '=HYPERLINK("http://exemple.invalid")', "SIES", 0, "marie")
+    data = classeur.exporter(con)
+    ws = _classeur(data)["Indicateurs"]
+    (cellule,) = [c for c in ws[2] if c.value == '=HYPERLINK("http://exemple.invalid")']
+    assert cellule.data_type == "s" and cellule.quotePrefix
+    assert classeur.importer(con, data, "paul")["lignes_inchangees"] == 1
+
+
 def _modifier(data: bytes, nouvelle_ligne: bool):
     wb = _classeur(data)
     if nouvelle_ligne:

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from ess import format as fr
 from ess.document.modele import LEGENDE, NON_DIFFUSE, SECRET, Document, Tableau
 from ess.document.texte import cellule
-from ess.exports.securite import neutraliser
+from ess.exports.securite import cellule_texte
 from ess.format import vide
 
 FORMATS = {"entier": "#,##0", "decimal": "#,##0.0", "pourcent": "0.0%", "euros": '#,##0" €"',
@@ -55,9 +55,9 @@ def nom_feuille(titre: str, pris: set[str]) -> str:
 
 
 def _c(ws, v, font=None, fill=None, align=None, fmt=None):
-    c = WriteOnlyCell(ws, value=neutraliser(v) if isinstance(v, str) else v)
+    c = WriteOnlyCell(ws, value=v)
     if isinstance(v, str):
-        c.data_type = "s"  # never a formula, whatever the text
+        cellule_texte(c)  # never a formula, whatever the text
     if font:
         c.font = font
     if fill:

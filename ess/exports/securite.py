@@ -2,9 +2,12 @@
 file names.
 
 A text cell beginning with = + - @ (or tab, carriage return) is run as a formula by Excel
-and LibreOffice when the file is opened (OWASP "CSV injection"): such cells get a leading
-apostrophe, which spreadsheets show as text. The CSV writer (ess.exports.csv) and the workbook
-writers (ess.document.rendu_xlsx, ess.suivi.classeur) call `neutraliser` on every text cell.
+and LibreOffice when the file is opened (OWASP "CSV injection"). In a CSV such cells get a
+leading apostrophe (`neutraliser`, called by ess.exports.csv on every text cell). A workbook
+says it without changing the text: every text cell is a string cell, never a formula, and one
+that starts like a formula carries Excel's quote prefix (`cellule_texte`, called by the workbook
+writers ess.document.rendu_xlsx and ess.suivi.classeur), what Excel itself stores when someone
+types '=…: the cell shows the name as it is, and stays text when edited.
 A control character XML cannot hold becomes a space (`lisible`) in every document
 (ess.document.rendre) and in the plan-indicators workbook. File names keep ASCII letters,
 digits and -_.
@@ -29,14 +32,23 @@ def neutraliser(valeur):
     return valeur
 
 
+def cellule_texte(cellule) -> None:
+    """An openpyxl cell holding text: a string cell (never a formula), with the quote prefix
+    when the text starts like a formula."""
+    cellule.data_type = "s"
+    if cellule.value.startswith(DEBUTS_DANGEREUX):
+        cellule.quotePrefix = True
+
+
 def lisible(texte: str) -> str:
     """The text with each control character XML cannot hold replaced by a space."""
     return ILLISIBLES.sub(" ", texte)
 
 
 def retablir(valeur):
-    """A cell read back from one of our own workbooks (an edited export imported again): the
-    apostrophe `neutraliser` added is taken off, so a round trip changes nothing."""
+    """A cell read back from one of our own files (an edited export imported again): the
+    apostrophe `neutraliser` added (a CSV, or a workbook written before the quote prefix) is
+    taken off, so a round trip changes nothing."""
     if isinstance(valeur, str) and valeur.startswith("'") and valeur[1:].startswith(DEBUTS_DANGEREUX):
         return valeur[1:]
     return valeur

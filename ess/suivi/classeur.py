@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ess import format as fr
-from ess.exports.securite import lisible, neutraliser, retablir
+from ess.exports.securite import cellule_texte, lisible, retablir
 from ess.suivi import saisies as ind
 from ess.suivi.store import lire_journal, transaction
 from ess.suivi.structure import STATUTS, Plan, charger_plan
@@ -74,20 +74,28 @@ def tableau_activites(con: sqlite3.Connection, plan: Plan | None = None) -> pd.D
 
 
 def _valeur(v):
-    """A cell: nothing for a missing value; text neutralised (comments and names are typed by
-    staff: « =HYPERLINK(…) » would be a live formula) and lisible, numbers as numbers."""
+    """A cell's value: nothing for a missing value, text lisible, numbers as numbers."""
     if (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return None
-    return neutraliser(lisible(v)) if isinstance(v, str) else v
+    return lisible(v) if isinstance(v, str) else v
+
+
+def _ajouter(ws, valeurs) -> None:
+    """A row; its text cells are text (comments and names are typed by staff: « =HYPERLINK(…) »
+    would be a live formula)."""
+    ws.append([_valeur(v) for v in valeurs])
+    for cellule in ws[ws.max_row]:
+        if isinstance(cellule.value, str):
+            cellule_texte(cellule)
 
 
 def _feuille(wb: Workbook, titre: str, df: pd.DataFrame) -> None:
     ws = wb.create_sheet(titre)
-    ws.append([_valeur(c) for c in df.columns])
+    _ajouter(ws, df.columns)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in df.itertuples(index=False):
-        ws.append([_valeur(v) for v in row])
+        _ajouter(ws, row)
     for k, col in enumerate(df.columns, start=1):
         largeur = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
         ws.column_dimensions[get_column_letter(k)].width = min(60, largeur + 2)
@@ -101,7 +109,7 @@ def exporter(con: sqlite3.Connection, plan: Plan | None = None, entete: list[str
     if entete:
         ws = wb.create_sheet("Lisez-moi")
         for ligne in entete:
-            ws.append([_valeur(ligne)])
+            _ajouter(ws, [ligne])
     _feuille(wb, "Indicateurs", tableau_indicateurs(con, plan))
     _feuille(wb, "Activités", tableau_activites(con, plan))
     _feuille(wb, "Journal", pd.DataFrame(lire_journal(con, limite=5000)).drop(columns="id", errors="ignore"))

@@ -62,7 +62,8 @@ WITH e AS (
     GROUP BY ALL
 )
 SELECT j.departement, j.premiere, j.derniere, j.unite_connue, j.prive, j.ess_sirene,
-       CASE WHEN NOT j.exclue THEN f.famille END AS famille_ess, j.a21, sum(j.nb) AS nb
+       -- no activity code (exclue NULL): the family, as int_etablissements counts it
+       CASE WHEN j.exclue THEN NULL ELSE f.famille END AS famille_ess, j.a21, sum(j.nb) AS nb
 FROM j
 LEFT JOIN ref_familles_ess f ON f.categorie_juridique = lpad(j.categorie::VARCHAR, 4, '0')
 GROUP BY ALL

@@ -29,8 +29,9 @@ NATURES = [("9220", "O"), ("5458", "O"), ("5710", "O"), ("5499", "N"), ("7220", 
 # « la Haute-Garonne est 12ᵉ département sur 101 (3ᵉ sur 13 en Occitanie) »
 re_rang = re.compile(r"la Haute-Garonne est \d+ᵉ(?:ʳ)? département sur \d+ "
                      r"\(\d+ᵉ(?:ʳ)? sur 13 en Occitanie\)")
-# 84.1A: a NAF rév. 1 code (older establishments), excluded by its prefix like a rév. 2 one
-NAF = ["88.10A", "94.99Z", "43.22A", "62.01Z", "84.11Z", "94.11Z", "47.11B", "87.30A", "84.1A"]
+# 84.1A: a NAF rév. 1 code (older establishments), excluded by its prefix like a rév. 2 one;
+# "": no activity code, its family counted (no exclusion applies)
+NAF = ["88.10A", "94.99Z", "43.22A", "62.01Z", "84.11Z", "94.11Z", "47.11B", "87.30A", "84.1A", ""]
 TRANCHES = ["01", "NN", "12", "03", "00", "02"]
 
 

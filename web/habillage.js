@@ -36,7 +36,8 @@
       }
     }
     if (racine.querySelectorAll) {
-      racine.querySelectorAll("[placeholder],[aria-label],[title],[data-title]").forEach((e) => {
+      // the element itself too: a heading's « Link to heading » anchor is often added alone
+      [racine, ...racine.querySelectorAll("[placeholder],[aria-label],[title],[data-title]")].forEach((e) => {
         for (const a of ["placeholder", "aria-label", "title", "data-title"]) {
           const v = e.getAttribute(a);
           if (v && Object.prototype.hasOwnProperty.call(T, v)) e.setAttribute(a, T[v]);

@@ -40,9 +40,10 @@ def generer(dossier: Path, n_etab: int, n_ul: int, formats: list[str],
     import duckdb
 
     from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE
-    from geo.reference import communes
+    from geo.reference import communes_de_france
 
-    codes31 = list(communes("31")["commune"])
+    c = communes_de_france()
+    codes31 = list(c.loc[c["departement"] == "31", "commune"])
     valeurs_etab = {
         "siren": "lpad(((i * 7919) % $ul)::VARCHAR, 9, '0')",
         "nic": "lpad((i // $ul + 1)::VARCHAR, 5, '0')",

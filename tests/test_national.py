@@ -329,11 +329,11 @@ def test_cartes_des_departements_a_la_demande(env_db, con):
 def test_region_depuis_le_stock_national(base_nationale, tmp_path):
     """A région from the national stock: its établissements are those of every one of its
     départements (Corse: 2A and 2B, cut from the file together), none of another."""
-    _db, etab, _ul = base_nationale
+    nationale, etab, _ul = base_nationale
     db = tmp_path / "ess.duckdb"
     subprocess.run([sys.executable, "-m", "etl", "build", "--region", "94", "--db", str(db),
-                    "--sirene-etablissements", str(_db.parent / "StockEtablissement_utf8.csv"),
-                    "--sirene-unites-legales", str(_db.parent / "StockUniteLegale_utf8.csv")],
+                    "--sirene-etablissements", str(nationale.parent / "StockEtablissement_utf8.csv"),
+                    "--sirene-unites-legales", str(nationale.parent / "StockUniteLegale_utf8.csv")],
                    cwd=RACINE, check=True, capture_output=True)
     code = etab["codeCommuneEtablissement"]
     sirets = set(etab.loc[code.str.startswith(("2A", "2B")), "siret"])

@@ -587,7 +587,8 @@ def test_barres_d_outils_en_francais(tablette: Page, serveur, chemin, titre):
     # timer: a page in the background of the test browser may get no animation frame for a while
     anglaises = ["Link to heading", "Skip to main content", "Sidebar"]
     tablette.wait_for_function("""a => ![...document.querySelectorAll('[aria-label], [title]')]
-        .some(e => a.includes(e.getAttribute('aria-label') || e.getAttribute('title')))""",
+        .map(e => e.getAttribute('aria-label') || e.getAttribute('title'))
+        .some(t => a.includes(t) || t.startsWith('Help for '))""",
                                arg=anglaises, timeout=5000, polling=100)
     if chemin.startswith("bilan"):  # the amounts' axis in French: « 500 000 € », « 1 M€ »
         axe = graphique.evaluate("g => [...g.querySelectorAll('.xtick text')].map(t => t.textContent)")

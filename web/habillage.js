@@ -41,6 +41,8 @@
         for (const a of ["placeholder", "aria-label", "title", "data-title"]) {
           const v = e.getAttribute(a);
           if (v && Object.prototype.hasOwnProperty.call(T, v)) e.setAttribute(a, T[v]);
+          // a figure's help button: « Help for Taux de pérennisation »
+          else if (v && v.startsWith("Help for ")) e.setAttribute(a, "Aide : " + v.slice(9));
         }
       });
     }

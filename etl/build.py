@@ -148,9 +148,11 @@ def preparer(
     seed for the demo (the same calibration, other fictitious data)."""
     perimetre = perimetres.departement(perimetre) if isinstance(perimetre, str) else perimetre
     # staging stays in memory; what a query spills goes to a folder of its own, which DuckDB
-    # creates when needed and removes on closing
+    # creates when needed and removes on closing. No DuckDB progress bar: on a national stock
+    # it printed « (~5 seconds remaining) » among the build's French progress lines.
     debord = Path(tempfile.gettempdir()) / f"ess-duckdb-{uuid.uuid4().hex}"
     con = duckdb.connect(config={"temp_directory": str(debord)})
+    con.execute("SET enable_progress_bar = false")
     installer_regles(con)  # actif_au_31_12…, as the read side counts
     try:
         petr = zonages.lire_petr(fichiers.petr) if fichiers.petr else None

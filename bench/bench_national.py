@@ -35,7 +35,7 @@ PART_DEPARTEMENT = 0.012  # ~1,2 % des établissements français sont en Haute-G
 # millions sur les quelque 40 M lignes du stock réel, ~9 % ici (62,5 % avant : une part irréaliste
 # qui faisait choisir à l'ETL le mauvais côté de la jointure nationale ; --employeurs 0.625).
 PART_EMPLOYEURS = 0.09
-SECRET = re.compile(r"secret statistique \(protection et audit\) : ([0-9.]+) s")
+SECRET = re.compile(r"secret statistique \(protection et audit\) : ([0-9\u202f,]+) s")
 
 
 def fr(x: float, decimales: int = 1) -> str:
@@ -135,7 +135,7 @@ def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
         lignes = int(info["lignes_etablissements"])
         ecartees = int(info["lignes_rejets_lignes"])
         trouve = next(filter(None, map(SECRET.search, messages)), None)
-        secret = float(trouve.group(1)) if trouve else 0.0
+        secret = float(trouve.group(1).replace("\u202f", "").replace(",", ".")) if trouve else 0.0
     elif approche == "duckdb":
         import duckdb
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
 CIBLE_S = 300.0
-SECRET = re.compile(r"secret statistique \(protection et audit\) : ([0-9.]+) s")
+SECRET = re.compile(r"secret statistique \(protection et audit\) : ([0-9\u202f,]+) s")
 
 
 def fr(x: float, decimales: int = 1) -> str:
@@ -38,7 +38,7 @@ def construire(option: str, code: str, db: Path) -> tuple[float, float]:
     if r.returncode:
         sys.exit(f"Construction {option} {code} en échec :\n{r.stderr[-2000:]}")
     secret = SECRET.search(r.stdout)
-    return duree, float(secret.group(1)) if secret else float("nan")
+    return duree, float(secret.group(1).replace("\u202f", "").replace(",", ".")) if secret else float("nan")
 
 
 def main() -> None:

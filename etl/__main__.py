@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from data import DATA
+from ess.format import nombre
 from etl import historique
 from etl.build import ERREURS_UTILISATEUR, construire, perimetre_de
 from etl.sources.chargement import Fichiers
@@ -113,12 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     except ERREURS_UTILISATEUR as exc:
         print(f"Erreur : {exc}\nLa base existante n'a pas été modifiée.", file=sys.stderr)
         return 2
-    print(f"Base construite en {time.perf_counter() - debut:.1f} s : "
-          f"{info['lignes_etablissements']} établissements, {info['lignes_emploi']} cellules d'emploi, "
+    print(f"Base construite en {nombre(time.perf_counter() - debut, 1)} s : "
+          f"{nombre(int(info['lignes_etablissements']))} établissements, "
+          f"{nombre(int(info['lignes_emploi']))} cellules d'emploi, "
           f"emploi : {info.get('emploi', 'FLORES (démonstration)')}.")
     ecartees = int(info.get("lignes_rejets_lignes", 0))
     if ecartees:
-        print(f"Lignes écartées (--tolerer-rejets) : {ecartees}, chacune avec sa ligne et son motif "
+        print(f"Lignes écartées (--tolerer-rejets) : {nombre(ecartees)}, chacune avec sa ligne et son motif "
               "(page « Sources et méthodes », table rejets_lignes).")
     if int(info.get("lignes_rejets", 0)):
         print(f"Rapport de construction : {info['lignes_rejets']} motif(s) de lignes écartées ou "
@@ -133,13 +135,13 @@ def _historique(db: Path) -> int:
         return 0
     courante = historique.courante(db)
     total = sum(v["octets"] for v in versions)
-    print(f"Versions gardées de {db} ({len(versions)}, {total / 1e6:.1f} Mo) :")
+    print(f"Versions gardées de {db} ({len(versions)}, {nombre(total / 1e6, 1)} Mo) :")
     for v in versions:
         quand = datetime.fromisoformat(v["construite_le"]).astimezone(ZoneInfo("Europe/Paris"))
         fichiers = ", ".join(f"{k} : {t}" for k, t in v["fichiers"].items()) or "données de démonstration"
         marque = "  (en service)" if v["version"] == courante else ""
         print(f"- {v['version']}{marque} : construite le {quand:%d/%m/%Y à %H h %M} par {v['par']}, "
-              f"audit du secret {v['audit_secret'] or 'non renseigné'}, {v['octets'] / 1e6:.1f} Mo ; "
+              f"audit du secret {v['audit_secret'] or 'non renseigné'}, {nombre(v['octets'] / 1e6, 1)} Mo ; "
               f"{fichiers}")
     return 0
 

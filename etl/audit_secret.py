@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ess.format import nombre
 from etl.build import Progression, preparer
 from etl.secret import audit, emploi
 from etl.sources.chargement import Fichiers
@@ -75,7 +76,7 @@ def auditer_base(
                 f"{len(c.determinees)} recalculable(s) exactement, {len(c.sous_protegees)} "
                 f"insuffisamment protégée(s), {len(c.par_initie)} encadrée(s) de trop près par un "
                 f"établissement connaissant son propre chiffre, {c.incoherentes} incohérente(s) : {etat} "
-                f"({time.perf_counter() - debut:.1f} s)"
+                f"({nombre(time.perf_counter() - debut, 1)} s)"
             )
             for i in c.determinees[:5]:
                 afficher(f"    recalculable : {_nom(a, i)}")

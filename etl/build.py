@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from data import installer_regles
+from ess.format import nombre
 from etl import codes, contrats, historique, national, secret
 from etl.demo import cibles as demo_cibles
 from etl.demo import generer
@@ -67,7 +68,7 @@ class Progression:
         out = fn(*args)
         duree = time.perf_counter() - t
         if duree >= 1:
-            self.afficher(f"  {libelle} : {duree:.1f} s")
+            self.afficher(f"  {libelle} : {nombre(duree, 1)} s")
         return out
 
 
@@ -279,8 +280,9 @@ def garde_retrait(db: Path, info: dict, force: bool) -> None:
         n_avant, n = int(avant.get(f"lignes_{t}", 0)), int(info[f"lignes_{t}"])
         if n_avant and n < SEUIL_RETRAIT * n_avant:
             raise BuildError(
-                f"La table {t} passerait de {n_avant} à {n} lignes ({100 * (n / n_avant - 1):.1f} %), "
-                f"sous le seuil de {100 * SEUIL_RETRAIT:.0f} % de la construction précédente : fichier "
+                f"La table {t} passerait de {nombre(n_avant)} à {nombre(n)} lignes "
+                f"({nombre(100 * (n / n_avant - 1), 1)} %), sous le seuil de {nombre(100 * SEUIL_RETRAIT)} % "
+                "de la construction précédente : fichier "
                 "tronqué ou incomplet ? Relancez avec --force si la baisse est attendue."
             )
 

@@ -120,11 +120,23 @@ def base_nationale(tmp_path_factory):
     _ecrire(etab, dossier / "StockEtablissement_utf8.csv", COLONNES_ETABLISSEMENT)
     _ecrire(ul, dossier / "StockUniteLegale_utf8.csv", COLONNES_UNITE_LEGALE)
     db = dossier / "ess.duckdb"
-    subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "31", "--db", str(db),
-                    "--sirene-etablissements", str(dossier / "StockEtablissement_utf8.csv"),
-                    "--sirene-unites-legales", str(dossier / "StockUniteLegale_utf8.csv")],
-                   cwd=RACINE, check=True, capture_output=True)
+    r = subprocess.run([sys.executable, "-m", "etl", "build", "--departement", "31", "--db", str(db),
+                        "--sirene-etablissements", str(dossier / "StockEtablissement_utf8.csv"),
+                        "--sirene-unites-legales", str(dossier / "StockUniteLegale_utf8.csv")],
+                       cwd=RACINE, check=True, capture_output=True, text=True)
+    (dossier / "sortie.txt").write_text(r.stdout + r.stderr, encoding="utf-8")
     return db, etab, ul
+
+
+def test_sortie_de_la_construction_en_francais(base_nationale):
+    """What the build prints while it reads a national stock, as its operator reads it: the
+    long reads announced before they start, durations with a decimal comma, no English."""
+    sortie = (base_nationale[0].parent / "sortie.txt").read_text(encoding="utf-8")
+    assert "SIRENE : lecture de StockEtablissement_utf8.csv et StockUniteLegale_utf8.csv…" in sortie
+    assert "comparaisons nationales : classement des établissements employeurs" in sortie
+    assert re.search(r"Base construite en \d+,\d s : \d+ établissements", sortie), sortie
+    assert not re.search(r"\d\.\d s\b", sortie), sortie
+    assert "remaining" not in sortie
 
 
 def _lire(db, sql, params=()):

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from ess import journal
 from ess.db import ConnexionMemoire, connecter
 from ess.fiche import PERIMETRES, UNITES, fiche, fichiers
+from ess.format import nombre
 
 NIVEAUX_LOT = {"communes": "commune", "epci": "epci", "petr": "petr"}
 TERRITOIRES_DU_NIVEAU = "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire"
@@ -121,7 +122,7 @@ def executer(args) -> None:
             ecrits += len(ecrits_code)
     duree = time.perf_counter() - debut
     print(f"{len(codes) - len(erreurs)} fiche(s) sur {len(codes)} ({', '.join(formats)}), "
-          f"{ecrits} fichier(s) dans {dossier} en {duree:.1f} s.")
+          f"{ecrits} fichier(s) dans {dossier} en {nombre(duree, 1)} s.")
     for e in erreurs:
         print(f"  échec : {e}", file=sys.stderr)
     if erreurs:

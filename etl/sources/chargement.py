@@ -84,6 +84,9 @@ def charger_reel(
                              "de démonstration ne sont jamais mélangées aux fichiers réels.")
     lignes, infos, ecartees = [], {}, []
     if f.sirene_etablissements:
+        # a national stock is read twice, a minute or more each from CSV: say so before
+        afficher(f"  SIRENE : lecture de {Path(f.sirene_etablissements).name} et "
+                 f"{Path(f.sirene_unites_legales).name}…")
         etab = sirene.charger_etablissements(con, f.sirene_etablissements, perimetre, dossier,
                                              tolerer_rejets)
         ul = sirene.charger_unites_legales(con, f.sirene_unites_legales, dossier, tolerer_rejets)
@@ -95,6 +98,7 @@ def charger_reel(
         lignes.append(_source("etablissements", f"SIRENE (INSEE), stock des établissements et unités "
                               f"légales : {etab.fichier}, {ul.fichier}", millesime))
         infos |= {"sirene_etablissements": etab.texte(), "sirene_unites_legales": ul.texte()}
+        afficher("  comparaisons nationales : classement des établissements employeurs de tout le stock…")
         rejets_national = comparaisons(con, f, dossier, millesime)
         infos["comparaisons_nationales"] = "oui" if rejets_national is not None else \
             "non (stock SIRENE non national)"

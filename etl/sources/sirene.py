@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ess.format import nombre
 from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE, table
 from etl.sources import TOLERER, SourceInvalide, lignes_ecartees, motif_colonne
 from etl.sources.duckdb_csv import Source, erreur_lecture, exiger, ligne_de, ouvrir
@@ -55,7 +56,7 @@ class Lecture:
     def texte(self) -> str:
         absentes = f", colonnes absentes : {', '.join(self.colonnes_absentes)}" \
             if self.colonnes_absentes else ""
-        return f"{self.fichier} ({self.format}) : {self.lignes} lignes retenues{absentes}"
+        return f"{self.fichier} ({self.format}) : {nombre(self.lignes)} lignes retenues{absentes}"
 
 
 def _tranches() -> str:

@@ -214,7 +214,8 @@ def test_cli_lot_petr(db_demo, tmp_path, suivi):
              env_extra={"ESS_SUIVI_DB": str(suivi)})
     assert r.returncode == 0, r.stderr
     assert "4 fiche(s) sur 4" in r.stdout
-    assert "100%" in r.stderr  # the progress bar
+    assert "Fiches petr : 100 % |" in r.stderr and "4 sur 4" in r.stderr  # the progress bar, in French
+    assert "it/s" not in r.stderr
     assert len(list(tmp_path.glob("*.xlsx"))) == 4
     assert set(journal.lire(chemin=suivi)["Origine"]) == {"lot"}
 

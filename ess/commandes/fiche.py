@@ -20,6 +20,8 @@ from ess.fiche import PERIMETRES, UNITES, fiche, fichiers
 from ess.format import nombre
 
 NIVEAUX_LOT = {"communes": "commune", "epci": "epci", "petr": "petr"}
+# tqdm's bar in French: no « it/s » nor decimal point
+BARRE = "{desc} : {percentage:.0f} % |{bar}| {n_fmt} sur {total_fmt} [écoulé {elapsed}, reste {remaining}]"
 TERRITOIRES_DU_NIVEAU = "SELECT territoire FROM territoires WHERE niveau = ? ORDER BY territoire"
 
 
@@ -113,7 +115,7 @@ def executer(args) -> None:
     with ProcessPoolExecutor(max(1, args.processus), initializer=_initialiser, initargs=(args.db,)) as pool:
         travaux = [pool.submit(_travailler, code, formats, dossier, options) for code in codes]
         for fait in tqdm(as_completed(travaux), total=len(travaux), desc=f"Fiches {args.tous}",
-                         unit="fiche", file=sys.stderr):
+                         bar_format=BARRE, file=sys.stderr):
             code, nom, annee, ecrits_code, erreur = fait.result()
             if erreur:
                 erreurs.append(f"{code} : {erreur}")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -35,7 +34,6 @@ PART_DEPARTEMENT = 0.012  # ~1,2 % des établissements français sont en Haute-G
 # millions sur les quelque 40 M lignes du stock réel, ~9 % ici (62,5 % avant : une part irréaliste
 # qui faisait choisir à l'ETL le mauvais côté de la jointure nationale ; --employeurs 0.625).
 PART_EMPLOYEURS = 0.09
-SECRET = re.compile(r"secret statistique \(protection et audit\) : ([0-9\u202f,]+) s")
 
 
 def fr(x: float, decimales: int = 1) -> str:
@@ -125,6 +123,8 @@ def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
     if approche.startswith("construction"):
         # no kept protection: each run pays the secret (printed apart), as a first build does
         os.environ["ESS_CACHE_SECRET"] = ""
+        from bench_region import duree_secret  # bench/ is the script's folder
+
         from etl.build import construire
         from etl.sources.chargement import Fichiers
 
@@ -134,8 +134,7 @@ def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
                           tolerer_rejets=approche == "construction-tolerante")
         lignes = int(info["lignes_etablissements"])
         ecartees = int(info["lignes_rejets_lignes"])
-        trouve = next(filter(None, map(SECRET.search, messages)), None)
-        secret = float(trouve.group(1).replace("\u202f", "").replace(",", ".")) if trouve else 0.0
+        secret = duree_secret("\n".join(messages)) or 0.0
     elif approche == "duckdb":
         import duckdb
 

@@ -24,6 +24,13 @@ CIBLE_S = 300.0
 SECRET = re.compile(r"secret statistique \(protection et audit\) : ([0-9\u202f,]+) s")
 
 
+def duree_secret(sortie: str) -> float | None:
+    """The secret's duration a build printed (« 1 234,5 s »), in seconds; None when it took
+    less than a second (not printed)."""
+    trouve = SECRET.search(sortie)
+    return float(trouve.group(1).replace("\u202f", "").replace(",", ".")) if trouve else None
+
+
 def fr(x: float, decimales: int = 1) -> str:
     return f"{x:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
 
@@ -37,8 +44,8 @@ def construire(option: str, code: str, db: Path) -> tuple[float, float]:
     duree = time.perf_counter() - t
     if r.returncode:
         sys.exit(f"Construction {option} {code} en échec :\n{r.stderr[-2000:]}")
-    secret = SECRET.search(r.stdout)
-    return duree, float(secret.group(1).replace("\u202f", "").replace(",", ".")) if secret else float("nan")
+    secret = duree_secret(r.stdout)
+    return duree, float("nan") if secret is None else secret
 
 
 def main() -> None:

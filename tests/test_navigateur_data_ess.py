@@ -10,6 +10,8 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
+from tests.navigateur import attendre
+
 pytestmark = pytest.mark.browser
 
 DELAI = 60_000  # ms: first render of the page runs the cold queries of the fiche
@@ -27,6 +29,7 @@ def test_choisir_un_epci_et_telecharger_le_xlsx(page, serveur, tmp_path):
         "EPCI", exact=True).click()
     # the rerun has replaced the commune picker by the EPCI one when the URL names an EPCI
     expect(page).to_have_url(re.compile(r"territoire=epci"), timeout=DELAI)
+    attendre(page, DELAI)  # the commune picker, stale during the rerun, is gone
     selecteur = page.get_by_test_id("stSelectbox").filter(has_text="Territoire")  # no stale one left
     expect(selecteur).to_have_count(1, timeout=DELAI)
     selecteur.click()

@@ -17,6 +17,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import Page, expect
 
 from tests.conftest import DELAI_NAVIGATEUR, RACINE
+from tests.navigateur import attendre
 
 pytestmark = pytest.mark.browser
 
@@ -66,16 +67,6 @@ def ouvrir(page: Page, url: str, titre: str) -> None:
     page.goto(url)
     expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_have_text(titre)
     attendre(page)
-
-
-def attendre(page: Page) -> None:
-    # The run over (Streamlit shows its status widget only after a while: a tap could land on
-    # a block about to be redrawn)
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
-    expect(page.locator('[data-stale="true"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)  # lazy elements loaded
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
 
 
 def axe(page: Page) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -38,6 +40,14 @@ def test_densite_jointe_sur_le_libelle(tmp_path):
                                                 ("31395", "Ceintures urbaines"),
                                                 ("31069", "Rural à habitat dispersé"),
                                                 ("75056", "Grands centres urbains")])
+    s = zonages.lire_densite(path, P31)
+    assert s.to_dict() == {"31555": "urbain-dense", "31395": "urbain-intermediaire", "31069": "rural"}
+
+
+def test_densite_au_format_xls():
+    """The grid as an older .xls (saved by LibreOffice from the INSEE layout), a commune code
+    stored as a number: read as the same codes as the .xlsx."""
+    path = Path(__file__).parent / "fichiers" / "grille_densite.xls"
     s = zonages.lire_densite(path, P31)
     assert s.to_dict() == {"31555": "urbain-dense", "31395": "urbain-intermediaire", "31069": "rural"}
 

@@ -21,19 +21,19 @@ LIGNE_ENTETE_DENSITE = 5  # the grid's header is on row 5 of the sheet
 
 
 def _tableur(path: Path, **kw) -> pd.DataFrame:
-    """An xlsx (openpyxl) or xls (xlrd) sheet, every cell read as text."""
+    """An xlsx (openpyxl) or xls (calamine: pandas deprecates xlrd) sheet, every cell read as text."""
     tete = debut(path, 8)
     if not (tete.startswith(MAGIE_ZIP) or tete.startswith(MAGIE_XLS)):
         raise SourceInvalide(f"{path.name} : classeur Excel (.xlsx ou .xls) attendu.")
-    moteur = "xlrd" if tete.startswith(MAGIE_XLS) else "openpyxl"
+    moteur = "calamine" if tete.startswith(MAGIE_XLS) else "openpyxl"
     try:
         return pd.read_excel(path, dtype=str, engine=moteur, **kw).fillna("")
     except ValueError as exc:  # missing sheet, among others
         raise SourceInvalide(f"{path.name} : {exc}.") from exc
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, TypeError, IndexError) as exc:
         raise SourceInvalide(f"{path.name} : classeur illisible ou tronqué ({type(exc).__name__}).") from exc
-    except Exception as exc:  # xlrd/openpyxl raise their own error types on corrupt files
-        if type(exc).__module__.split(".")[0] in ("xlrd", "openpyxl", "zipfile", "xml"):
+    except Exception as exc:  # calamine/openpyxl raise their own error types on corrupt files
+        if type(exc).__module__.split(".")[0] in ("python_calamine", "openpyxl", "zipfile", "xml"):
             raise SourceInvalide(f"{path.name} : classeur illisible ({type(exc).__name__}).") from exc
         raise
 

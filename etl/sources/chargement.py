@@ -84,7 +84,9 @@ def charger_reel(
                              "de démonstration ne sont jamais mélangées aux fichiers réels.")
     lignes, infos, ecartees = [], {}, []
     if f.sirene_etablissements:
-        # a national stock is read twice, a minute or more each from CSV: say so before
+        # a national stock is read twice, a minute or more each from CSV: say so before. One
+        # shared scan (the département's rows and France's employers into one table, then
+        # split) was slower, 6,8 s against 3,6 + 2,9 s on 42 M rows, and held 1,9 GB
         afficher(f"  SIRENE : lecture de {Path(f.sirene_etablissements).name} et "
                  f"{Path(f.sirene_unites_legales).name}…")
         etab = sirene.charger_etablissements(con, f.sirene_etablissements, perimetre, dossier,

@@ -61,8 +61,7 @@ def test_fiche_imprimee(page, serveur, tmp_path):
 
     page.goto(f"{serveur}/data_ess?territoire=epci:200068815")
     expect(page.get_by_role("heading", level=2)).to_contain_text("Cœur de Garonne", timeout=DELAI)
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                           ".dataset.testScriptState === 'notRunning'", timeout=DELAI)
+    attendre(page, DELAI)  # the run over, nothing stale under the printer
     page.emulate_media(media="print")
     # the print styles in effect (they come with the run, in the sidebar's habillage)
     etat = page.evaluate("""() => ({print: matchMedia('print').matches,

@@ -367,6 +367,21 @@ def test_la_cle_du_cache_change_avec_chaque_regle(base, monkeypatch):
     assert len(cles) == 12
 
 
+def test_protection_gardee_relue_a_l_identique(base, tmp_path):
+    """A kept protection read back (a second build) hides the same cells and hands the audit
+    the same witnesses: it proves as many sensitive cells by them as when computed."""
+    _db, fichiers = base
+    a = _modele(fichiers)
+    calcule, r1 = emploi.proteger(a, tmp_path)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    relu, r2 = emploi.proteger(a, tmp_path)
+    assert (relu == calcule).all() and r2["lp"] == 0 < r1["lp"]  # read, not computed again
+    for mesure in emploi.MESURES:
+        assert r2[f"audit_{mesure}"].sur and r1[f"audit_{mesure}"].temoins > 0
+        assert r2[f"audit_{mesure}"].temoins == r1[f"audit_{mesure}"].temoins
+        assert r2[f"audit_{mesure}"].bornes_calculees == r1[f"audit_{mesure}"].bornes_calculees
+
+
 def test_cache_impossible_a_ecrire_n_arrete_rien(base, tmp_path):
     """A protection computed where its cache cannot be written (read-only install, full disk)
     is used all the same: the build does not die after minutes of computing."""

@@ -28,7 +28,7 @@ from etl.secret.tableau import (
 MESURES = ("effectifs", "eqtp")
 CLE = ["territoire", "annee", "groupe", "nomenclature", "secteur"]  # a published cell
 ARRONDI = {"effectifs": 0.0, "eqtp": 0.05}  # EQTP is published rounded to 0,1 (02_emploi.sql)
-VERSION = "secret-13"  # changes whenever the protection method does (a cache key part)
+VERSION = "secret-14"  # changes whenever the protection method or its kept file does (a cache key part)
 # Headline figures cost more to hide (sources.md §5): ESS and privé totals of every
 # territory, families and A21 sections of EPCI and PETR; the département's most of all.
 POIDS_NIVEAU = {
@@ -284,7 +284,7 @@ def _calculer(annee: Annee, primaire: np.ndarray) -> tuple[np.ndarray, dict, lis
         if modele.hors_modele:  # cells no pattern protects (a-priori bounds): reported by it
             trouves = heuristique(effectifs, np.isin(np.arange(len(cache)), modele.hors_modele), trouves)
     certificats = {"effectifs": trouves, "eqtp": heuristique(eqtp, primaire, trouves)}
-    certificats = {m: np.array(c).reshape(-1, effectifs.A.shape[1]) for m, c in certificats.items()}
+    certificats = {m: audit.empiler(c, effectifs.A.shape[1]) for m, c in certificats.items()}
     return cache, certificats, sorted(set(impossibles)), sorted(initie), nb_lp
 
 
@@ -299,6 +299,9 @@ def _garder(fichier: Path, **tableaux) -> None:
     except OSError:
         with contextlib.suppress(OSError):  # nothing there, or no folder at all
             tmp.unlink()
+
+
+CSR = ("data", "indices", "indptr")  # the witnesses are kept as a sparse matrix's arrays
 
 
 def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:
@@ -316,7 +319,9 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
     if fichier is not None and fichier.exists():
         with np.load(fichier) as f:
             cache = f["cache"]
-            certificats = {m: f[f"certificats_{m}"] for m in MESURES}
+            certificats = {m: sp.csr_matrix(tuple(f[f"certificats_{m}_{x}"] for x in CSR),
+                                            shape=(len(f[f"certificats_{m}_indptr"]) - 1, t.A.shape[1]))
+                           for m in MESURES}
             impossibles = [int(i) for i in f["impossibles"]]
             impossibles_initie = [tuple(map(int, x)) for x in f["impossibles_initie"]]
     else:
@@ -324,7 +329,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
         if fichier is not None:
             _garder(fichier, cache=cache, impossibles=np.array(impossibles, dtype=np.int64),
                     impossibles_initie=np.array(impossibles_initie, dtype=np.int64).reshape(-1, 2),
-                    **{f"certificats_{m}": c for m, c in certificats.items()})
+                    **{f"certificats_{m}_{x}": getattr(c, x) for m, c in certificats.items() for x in CSR})
     rapport["impossibles"] = impossibles
     rapport["duree_protection"] = time.perf_counter() - debut
     debut = time.perf_counter()
@@ -335,7 +340,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
         publiees[annee.classe] = np.nan_to_num(annee.cellules[mesure].to_numpy(dtype=float))
         rapport[f"audit_{mesure}"] = audit.auditer(
             tm, cache, primaire & ~np.isin(np.arange(len(cache)), impossibles),
-            valeurs_publiees=publiees, temoins=list(certificats[mesure]), arrondi=ARRONDI[mesure],
+            valeurs_publiees=publiees, temoins=certificats[mesure], arrondi=ARRONDI[mesure],
             exclus_initie=frozenset(impossibles_initie))
     rapport["duree_audit"] = time.perf_counter() - debut
     rapport["fourchettes"] = _fourchettes(annee, cache, primaire)

@@ -63,6 +63,7 @@ class _Temoins:
         self.changes: list[tuple[np.ndarray, np.ndarray]] = []  # (d, A·d)
         self.alphas: list[tuple[float, float]] = []  # how far each may be scaled, either way
         self.deplacees: list[np.ndarray] = []  # the cells each moves
+        self.supports: list[np.ndarray] = []  # the micro-cells each moves
         self.valide = np.zeros(0, dtype=bool)
 
     def fixer(self, cache: np.ndarray) -> None:
@@ -83,6 +84,7 @@ class _Temoins:
         s = self.A @ d
         i = len(self.changes)
         self.changes.append((d, s))
+        self.supports.append(np.flatnonzero(np.abs(d) > 1e-9))
         self.deplacees.append(np.flatnonzero(np.abs(s) > 1e-6 * np.maximum(1.0, np.abs(self.v))))
         self.valide = np.r_[self.valide, True]
         self.alphas.append((self.t.echelle_max(d, s), self.t.echelle_max(-d, -s)))
@@ -91,13 +93,13 @@ class _Temoins:
             for cote in (1.0, -1.0):
                 portee[cote] = np.maximum(portee[cote], cote * signe * alpha * s[primaires])
         for cote in (1.0, -1.0):
-            besoin = self.exigence[cote][primaires]
-            a_voir = besoin > 0
-            for p, r, b in zip(primaires[a_voir], portee[cote][a_voir], besoin[a_voir], strict=True):
-                if r >= b * (1 - 1e-9):
-                    self.par_cellule.setdefault((int(p), cote), []).append(i)
-                elif r >= initie_max(b) * (1 - 1e-9):  # enough against an insider
-                    self.par_cellule.setdefault((int(p), cote, "initie"), []).append(i)
+            besoin, r = self.exigence[cote][primaires], portee[cote]
+            assez = (besoin > 0) & (r >= besoin * (1 - 1e-9))
+            for p in primaires[assez]:
+                self.par_cellule.setdefault((int(p), cote), []).append(i)
+            # enough against an insider only
+            for p in primaires[(besoin > 0) & ~assez & (r >= initie_max(besoin) * (1 - 1e-9))]:
+                self.par_cellule.setdefault((int(p), cote, "initie"), []).append(i)
         if initie is not None:
             self.par_cellule.setdefault(initie, []).append(i)
 
@@ -115,8 +117,9 @@ class _Temoins:
 
     def initie_a_verifier(self, p: int, cote: float, initie_de: np.ndarray) -> list[int]:
         """Insiders whose micro-cell every such witness moves."""
-        commun = np.arange(self.A.shape[1])
-        for i in self.pour_initie(p, cote):
+        temoins = self.pour_initie(p, cote)
+        commun = self.supports[temoins[0]] if len(temoins) else np.arange(self.A.shape[1])
+        for i in temoins[1:]:
             commun = commun[np.abs(self.changes[i][0][commun]) > 1e-9]
             if not len(commun):
                 return []

@@ -111,8 +111,16 @@ class Tableau:
         out = []
         for niveau in range(self.zones.shape[1]):
             z = np.unique(self.zones[micro, niveau])
-            out.append(np.flatnonzero(np.isin(self.zones[:, niveau], z)))
+            cle = (niveau, z.tobytes())
+            if cle not in self._voisinages:  # the same few neighbourhoods, asked thousands of times
+                self._voisinages[cle] = np.flatnonzero(np.isin(self.zones[:, niveau], z))
+                self._voisinages[cle].flags.writeable = False
+            out.append(self._voisinages[cle])
         return out
+
+    @cached_property
+    def _voisinages(self) -> dict[tuple, np.ndarray]:
+        return {}
 
     def primaire(self, frequence: bool = True) -> np.ndarray:
         v = self.valeur
@@ -221,9 +229,14 @@ def exigences_en_clair() -> str:
             "face à chaque établissement seul dans sa ligne qui connaît son propre chiffre")
 
 
-def initie_max(besoin: float) -> float:
-    """An outsider's requirement as it applies against an insider (PROTECTION_INITIE)."""
-    return besoin if PROTECTION_INITIE is None else min(besoin, PROTECTION_INITIE)
+def initie_max(besoin):
+    """An outsider's requirement (a number or an array) as it applies against an insider
+    (PROTECTION_INITIE)."""
+    if PROTECTION_INITIE is None:
+        return besoin
+    if isinstance(besoin, np.ndarray):
+        return np.minimum(besoin, PROTECTION_INITIE)
+    return min(besoin, PROTECTION_INITIE)
 
 
 def dominante_par_cellule(A: sp.csr_matrix, dominante_micro: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from etl import secret
 from etl.build import BuildError, Progression, construire, preparer
@@ -380,6 +381,21 @@ def test_protection_gardee_relue_a_l_identique(base, tmp_path):
         assert r2[f"audit_{mesure}"].sur and r1[f"audit_{mesure}"].temoins > 0
         assert r2[f"audit_{mesure}"].temoins == r1[f"audit_{mesure}"].temoins
         assert r2[f"audit_{mesure}"].bornes_calculees == r1[f"audit_{mesure}"].bornes_calculees
+
+
+def test_chaque_mesure_auditee_voit_les_cellules_recalculables(base, monkeypatch):
+    """A protection that hides the sensitive cells alone leaves some recomputable by
+    difference: the build's audit says so for effectifs and for EQTP alike (the rank test,
+    run once per year, reaches both)."""
+    _db, fichiers = base
+    a = _modele(fichiers)
+    vide = sp.csr_matrix((0, a.tableaux["effectifs"].A.shape[1]))
+    monkeypatch.setattr(emploi, "_calculer", lambda _a, primaire: (
+        primaire.copy(), {m: vide for m in emploi.MESURES}, [], [], 0))
+    _cache, rapport = emploi.proteger(a)
+    trouvees = [rapport[f"audit_{m}"].determinees for m in emploi.MESURES]
+    assert trouvees[0] and trouvees[0] == trouvees[1]
+    assert secret.echecs({2022: rapport})
 
 
 def test_cache_impossible_a_ecrire_n_arrete_rien(base, tmp_path):

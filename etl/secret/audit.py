@@ -278,19 +278,22 @@ def auditer(
     temoins: list[np.ndarray] | sp.spmatrix = (),
     arrondi: float = 0.0,
     exclus_initie: frozenset[tuple[int, int]] = frozenset(),
+    determinees: list[int] | None = None,
 ) -> Constat:
     """`temoins`: changes of the micro-data offered as witnesses (e.g. those the protection
     found); each is checked against the publication, and a cell they already show protected
     needs no LP. Without them, every primary cell gets its LP bounds. Then every insider whose
     micro-cell all those witnesses move is checked on its own. `arrondi`: how far a published
     value may be from the exact sum (EQTP is published to 0,1); `exclus_initie`: (cell, insider's
-    micro-cell) pairs no suppression protects, reported by the protection."""
+    micro-cell) pairs no suppression protects, reported by the protection; `determinees`: the
+    rank test's answer for this publication when already known (it depends on the cells and
+    which are hidden only: the same for every measure of a table)."""
     c = Constat()
     if valeurs_publiees is not None:
         ecart = np.abs(t.valeur - valeurs_publiees)
         tol = arrondi + TOLERANCE * np.maximum(1, np.abs(t.valeur))
         c.incoherentes = int(np.sum(~cache & ~(ecart <= tol)))
-    c.determinees = [int(i) for i in rang(t, cache)]
+    c.determinees = [int(i) for i in (rang(t, cache) if determinees is None else determinees)]
     if not bornes:
         return c
     att = Attaquant(t, cache)

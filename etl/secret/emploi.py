@@ -333,6 +333,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
     rapport["impossibles"] = impossibles
     rapport["duree_protection"] = time.perf_counter() - debut
     debut = time.perf_counter()
+    determinees = audit.rang(t, cache)  # every measure's table has the same cells (one A)
     for mesure in MESURES:
         tm = annee.tableaux[mesure]
         # the SQL aggregates (int_emploi) against the model's sums: the model is the table
@@ -341,7 +342,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
         rapport[f"audit_{mesure}"] = audit.auditer(
             tm, cache, primaire & ~np.isin(np.arange(len(cache)), impossibles),
             valeurs_publiees=publiees, temoins=certificats[mesure], arrondi=ARRONDI[mesure],
-            exclus_initie=frozenset(impossibles_initie))
+            exclus_initie=frozenset(impossibles_initie), determinees=determinees if tm.A is t.A else None)
     rapport["duree_audit"] = time.perf_counter() - debut
     rapport["fourchettes"] = _fourchettes(annee, cache, primaire)
     # report cells by their published rows, not by model index

@@ -4,7 +4,10 @@ Génère StockEtablissement / StockUniteLegale au format officiel (toutes les co
 texte), en Parquet et/ou CSV, écrits directement par DuckDB, puis mesure dans des processus
 séparés (mémoire de pointe de chacun) :
   1. la construction (`etl.build.construire` avec ces fichiers ; sans cache du secret, son temps à part) ;
-  2. la requête DuckDB nue que toute construction doit faire (filtre département + jointure) ;
+  2. la requête DuckDB nue que toute construction doit faire (filtre département + jointure),
+     comptée (la référence de l'issue 26 : DuckDB n'y décode que les colonnes du filtre et de la
+     jointure) puis matérialisée avec les colonnes que lit la construction (le plancher de toute
+     construction qui garde ces lignes) ;
   3. la même chose en pandas (lecture, filtre, fusion).
 
     .venv/bin/python bench/bench_national.py                       # 42 M / 29 M lignes, Parquet
@@ -145,6 +148,21 @@ def mesurer(approche: str, etab: Path, ul: Path, dossier: Path) -> dict:
                 SELECT e.*, u.* FROM {lire} e JOIN {lire} u USING (siren)
                 WHERE starts_with(e.codeCommuneEtablissement, '31'))""",  # noqa: S608
             [str(etab), str(ul)]).fetchall()[0][0]
+    elif approche == "duckdb-lignes":
+        import duckdb
+
+        from etl.codes import COLONNES_ETABLISSEMENT, COLONNES_UNITE_LEGALE
+        from etl.sources import sirene
+
+        colonnes = ([f"e.{c}" for c in sirene._lues(COLONNES_ETABLISSEMENT, sirene.CONTROLES_ETABLISSEMENT)]
+                    + [f"u.{c}" for c in sirene._lues(COLONNES_UNITE_LEGALE, sirene.CONTROLES_UNITE_LEGALE)
+                       if c != "siren"])
+        lire = "read_parquet(?)" if etab.suffix == ".parquet" else "read_csv(?, all_varchar = true)"
+        con = duckdb.connect()
+        con.execute(f"""
+            CREATE TABLE lignes AS SELECT {", ".join(colonnes)} FROM {lire} e JOIN {lire} u USING (siren)
+            WHERE starts_with(e.codeCommuneEtablissement, '31')""", [str(etab), str(ul)])  # noqa: S608
+        lignes = con.execute("SELECT count(*) FROM lignes").fetchall()[0][0]
     else:
         import pandas as pd
 
@@ -186,7 +204,7 @@ def main() -> None:
         fichiers = generer(Path(d), args.etablissements, n_ul, args.format, args.abimees, args.employeurs)
         for fmt, (e, u) in fichiers.items():
             approches = (["construction"] + (["construction-tolerante"] if args.abimees else [])
-                         + ["duckdb"] + ([] if args.sans_pandas else ["pandas"]))
+                         + ["duckdb", "duckdb-lignes"] + ([] if args.sans_pandas else ["pandas"]))
             res = {}
             for a in approches:
                 r = subprocess.run([sys.executable, __file__, "--mesure", a, str(e), str(u)],
@@ -207,6 +225,9 @@ def main() -> None:
                         hors_secret = f", {fr(sans, 2)} × hors secret" if res[a]["secret"] else ""
                         print(f"  {fmt} : {a} / DuckDB nu = {fr(res[a]['secondes'] / base['secondes'], 2)} × "
                               f"(temps{hors_secret}), {fr(res[a]['pic_mo'] / base['pic_mo'], 2)} × (mémoire)")
+                        if a.startswith("construction") and "duckdb-lignes" in res:
+                            print(f"  {fmt} : {a} / jointure matérialisée = "
+                                  f"{fr(res[a]['secondes'] / res['duckdb-lignes']['secondes'], 2)} × (temps)")
 
 
 if __name__ == "__main__":

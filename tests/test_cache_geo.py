@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import pandas as pd
 
-from geo import cache, territoires
+from geo import cache, reference, territoires
 from geo.perimetre import departement
 
 
@@ -53,3 +53,15 @@ def test_dossier_impossible_a_ecrire(tmp_path, monkeypatch):
     monkeypatch.setenv("ESS_CACHE_GEO", str(tmp_path / "fichier" / "cache"))
     cache.ecrire("x", {"t": pd.DataFrame({"a": [1]})})
     assert cache.lire("x") is None
+
+
+def test_communes_de_france_lues_sans_les_contours():
+    """France's communes for the national demo, read without their contours when nothing has
+    read them yet in the process (territories from the cache), are those read with them:
+    same codes, populations and départements (Mayotte at 0, arrondissements absent)."""
+    reference._communes_brutes.cache_clear()
+    sans = reference.communes_de_france()
+    assert reference._communes_brutes.cache_info().currsize == 0  # the light read
+    avec = reference._communes_brutes() is not None and reference.communes_de_france()
+    pd.testing.assert_frame_equal(sans, avec)
+    assert len(sans) > 34_000 and "75056" in set(sans["commune"]) and "75101" not in set(sans["commune"])

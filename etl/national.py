@@ -195,5 +195,5 @@ def depuis_demo(con: duckdb.DuckDBPyConnection, departements: tuple[str, ...], s
     annees = [a for (a,) in con.execute("SELECT DISTINCT annee FROM stg_flores ORDER BY 1").fetchall()]
     demo_national.stock(con, departements, seed, "raw_sirene_etablissements", "raw_sirene_unites_legales")
     rejets = agreger(con, "raw_national_etablissements", "raw_national_unites_legales", annees)
-    con.execute("DROP TABLE raw_national_etablissements; DROP TABLE raw_national_unites_legales")
+    demo_national.supprimer(con)
     return rejets

@@ -93,7 +93,9 @@ def _categorie(nature: str, h: str) -> str:
 def stock(con: duckdb.DuckDBPyConnection, departements: tuple[str, ...], seed: int, etab_dep: str,
           ul_dep: str) -> None:
     """Create raw_national_etablissements and raw_national_unites_legales: the built
-    départements' own demo rows (tables `etab_dep`, `ul_dep`) and the fictitious rest of France."""
+    départements' own demo rows (tables `etab_dep`, `ul_dep`) and the fictitious rest of France.
+    Views over the rows drawn (temporary table _nat): the national pass computes the few
+    columns it reads, not the official fifty (`supprimer` once it is done)."""
     rng = np.random.default_rng(seed + 26)
     communes = _communes(departements, rng)
     # the built départements: their detail's private employers are a sample; complete them
@@ -131,7 +133,7 @@ def stock(con: duckdb.DuckDBPyConnection, departements: tuple[str, ...], seed: i
         "caractereEmployeurEtablissement": "'O'",
     }
     cols = ", ".join(f"{valeurs.get(c, 'NULL')}::VARCHAR AS {c}" for c in COLONNES_ETABLISSEMENT)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE raw_national_etablissements AS
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW raw_national_etablissements AS
                     SELECT * FROM {etab_dep} UNION ALL BY NAME SELECT {cols} FROM _nat""")  # noqa: S608
     marque = "CASE WHEN nature = 'ess' OR hash(i, 7) % 100 < 2 THEN 'O' ELSE 'N' END"
     valeurs_ul = {
@@ -141,6 +143,11 @@ def stock(con: duckdb.DuckDBPyConnection, departements: tuple[str, ...], seed: i
         "denominationUniteLegale": "'Établissement fictif (démonstration)'",
     }
     cols_ul = ", ".join(f"{valeurs_ul.get(c, 'NULL')}::VARCHAR AS {c}" for c in COLONNES_UNITE_LEGALE)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE raw_national_unites_legales AS
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW raw_national_unites_legales AS
                     SELECT * FROM {ul_dep} UNION ALL BY NAME SELECT {cols_ul} FROM _nat""")  # noqa: S608
-    con.execute("DROP TABLE _nat")
+
+
+def supprimer(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what `stock` created."""
+    con.execute("DROP VIEW raw_national_etablissements; DROP VIEW raw_national_unites_legales; "
+                "DROP TABLE _nat")

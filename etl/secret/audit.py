@@ -216,15 +216,16 @@ class Temoins:
 
 
 def empiler(changes: list[np.ndarray] | sp.spmatrix, n: int) -> sp.csr_matrix:
-    """Changes of the n micro-cells as the rows of a sparse matrix (a list of dense ones, or
-    already a matrix). Never stacked dense: a région's thousands of witnesses over 15 000
+    """Changes of the n micro-cells as the rows of a sparse matrix (dense ones, or already a
+    matrix). Never stacked dense: a région's thousands of witnesses over 15 000
     micro-cells are 700 MB so, and stacking them took 7 s."""
     if sp.issparse(changes):
         return sp.csr_matrix(changes)
+    changes = list(changes)
+    if not changes:
+        return sp.csr_matrix((0, n))
     colonnes = [np.flatnonzero(d) for d in changes]
     indptr = np.r_[0, np.cumsum([len(c) for c in colonnes])].astype(np.int64)
-    if not colonnes:
-        return sp.csr_matrix((0, n))
     valeurs = np.concatenate([np.asarray(d, dtype=float)[c] for d, c in zip(changes, colonnes, strict=True)])
     return sp.csr_matrix((valeurs, np.concatenate(colonnes), indptr), shape=(len(colonnes), n))
 
@@ -299,7 +300,7 @@ def auditer(
     att = Attaquant(t, cache)
     haut, descente = t.exigences()
     v = t.valeur
-    connus = Temoins(att, temoins if sp.issparse(temoins) else list(temoins))
+    connus = Temoins(att, temoins)
     initie_de = np.full(t.A.shape[1], -1)
     initie_de[t.initie] = np.arange(len(t.initie))
     for p in np.flatnonzero(primaire):

@@ -119,18 +119,24 @@ def un_tirage(graine: int | None, annees: list[int], annee_forcees: int | None) 
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
         resultats = dict(zip(modele, pool.map(emploi.proteger, modele.values()), strict=True))
     total = time.perf_counter() - debut
-    lignes = []
+    lignes, solveurs = [], []
     for an, (cache, r) in resultats.items():
         a = modele[an]
         constats = [r[f"audit_{m}"] for m in emploi.MESURES]
         audit = "réussi" if all(c.sur for c in constats) else "ÉCHEC"
         initie = sum(c.initie_lp for c in constats)
+        duree = r["duree_protection"] + r["duree_audit"]
+        solveurs.append(r["duree_solveur"])
         print(f"{an} : protection {fr(r['duree_protection'])} s ({r['lp']} programmes linéaires), audit "
-              f"{fr(r['duree_audit'])} s ({initie} initiés bornés à part) — {r['primaires']} sensibles, "
+              f"{fr(r['duree_audit'])} s ({initie} initiés bornés à part), dont solveur HiGHS "
+              f"{fr(r['duree_solveur'])} s ({fr(100 * r['duree_solveur'] / duree, 0)} %) — "
+              f"{r['primaires']} sensibles, "
               f"{int(cache.sum())} masquées sur {len(cache)} ; audit : {audit}", flush=True)
         lignes.append(a.cellules.assign(cache=cache, primaire=a.tableaux["effectifs"].primaire()[a.classe],
                                         annee=an))
-    print(f"Secret statistique, {len(modele)} années sur 2 processus : {fr(total)} s")
+    print(f"Secret statistique, {len(modele)} années sur 2 processus : {fr(total)} s, dont au moins "
+          f"{fr(sum(solveurs) / 2)} s dans le solveur HiGHS (ses secondes réparties sur les 2 processus) : "
+          "ce qu'aucun gain hors du solveur ne retire")
     if annee_forcees in modele:
         print(f"Cellules forcées en {annee_forcees} (tout le reste masqué, chacune publiée seule) :")
         forcees(modele[annee_forcees])

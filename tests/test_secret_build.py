@@ -377,6 +377,9 @@ def test_protection_gardee_relue_a_l_identique(base, tmp_path):
     assert len(list(tmp_path.glob("*.npz"))) == 1
     relu, r2 = emploi.proteger(a, tmp_path)
     assert (relu == calcule).all() and r2["lp"] == 0 < r1["lp"]  # read, not computed again
+    # the solver's seconds, within the protection's and the audit's: the computed protection's LPs
+    assert 0 < r1["duree_solveur"] <= r1["duree_protection"] + r1["duree_audit"]
+    assert r2["duree_solveur"] < r1["duree_solveur"]
     for mesure in emploi.MESURES:
         assert r2[f"audit_{mesure}"].sur and r1[f"audit_{mesure}"].temoins > 0
         assert r2[f"audit_{mesure}"].temoins == r1[f"audit_{mesure}"].temoins

@@ -170,6 +170,7 @@ def tableau_rapport(rapports: dict) -> pd.DataFrame:
                     "initie_lp": c.initie_lp,
                     "duree_protection_s": round(r["duree_protection"], 2),
                     "duree_audit_s": round(r["duree_audit"], 2),
+                    "duree_solveur_s": round(r["duree_solveur"], 2),
                 }
             )
     return pd.DataFrame(lignes)

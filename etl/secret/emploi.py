@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from etl.secret import audit, connaissance, exact, suppression, tableau
+from etl.secret import audit, connaissance, exact, lp, suppression, tableau
 from etl.secret.tableau import (
     Tableau,
     dominante_micro,
@@ -311,7 +311,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
 
     `dossier_cache`: where a protection already computed for the same table is kept (the
     same inputs give the same cells anyway; the audit runs again on it at every build)."""
-    debut = time.perf_counter()
+    debut, solveur = time.perf_counter(), lp.secondes
     t = annee.tableaux["effectifs"]
     primaire = t.primaire()
     rapport = {"primaires": int(primaire[annee.classe].sum()), "lp": 0}
@@ -344,6 +344,7 @@ def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarra
             valeurs_publiees=publiees, temoins=certificats[mesure], arrondi=ARRONDI[mesure],
             exclus_initie=frozenset(impossibles_initie), determinees=determinees if tm.A is t.A else None)
     rapport["duree_audit"] = time.perf_counter() - debut
+    rapport["duree_solveur"] = lp.secondes - solveur  # of both: the part only fewer LPs can cut
     rapport["fourchettes"] = _fourchettes(annee, cache, primaire)
     # report cells by their published rows, not by model index
     rapport["impossibles"] = _lignes(annee, rapport["impossibles"])

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB := data/ess.duckdb
 STAMP := $(VENV)/.installe
 
-.PHONY: run test lint bench build clean fiches-exemple mutations
+.PHONY: run test lint bench build clean fiches-exemple mutations protections-demo
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ bench: $(STAMP) $(DB)
 # Five representative fiches and the bilan in every format, for a human look (bench/out/).
 fiches-exemple: $(STAMP) $(DB)
 	$(PY) bench/fiches_exemple.py --db $(DB)
+
+# The default demo's secret protections, shipped so that a fresh machine's first build reads them
+# (its audit still runs): computed again after any change to the demo or to the protection (a
+# test says when), by a build that finds none.
+protections-demo: $(STAMP)
+	rm -rf data/protections_demo
+	ESS_CACHE_SECRET=data/protections_demo $(PY) -m etl build --db $(DB).protections
+	rm -f $(DB).protections
 
 # Deliberate breakages (bench/mutations.toml), one at a time on a scratch copy: each must make
 # its tests fail. Some: make mutations MUTANTS="ecriture-en-place contrats-sautes"

@@ -52,10 +52,12 @@ def db_demo(tmp_path_factory) -> Path:
     if deja:
         shutil.copyfile(deja, path)
     else:
-        # as a user builds it, in its own process: the secret's workers are spawned, and after an
-        # AppTest in this process they would run the page as their main module and die
+        # as a user builds it on a fresh machine (no protection kept yet: the shipped ones), in
+        # its own process: the secret's workers are spawned, and after an AppTest in this
+        # process they would run the page as their main module and die
+        env = {**os.environ, "ESS_CACHE_SECRET": str(tmp_path_factory.mktemp("cache_secret"))}
         r = subprocess.run([sys.executable, "-m", "etl", "build", "--db", str(path)], cwd=RACINE,
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=env)
         assert r.returncode == 0, r.stdout + r.stderr
     return path
 

@@ -377,6 +377,8 @@ def test_protection_gardee_relue_a_l_identique(base, tmp_path):
     assert len(list(tmp_path.glob("*.npz"))) == 1
     relu, r2 = emploi.proteger(a, tmp_path)
     assert (relu == calcule).all() and r2["lp"] == 0 < r1["lp"]  # read, not computed again
+    livree, r3 = emploi.proteger(a, tmp_path / "vide", livrees=tmp_path)  # shipped, as the demo's
+    assert (livree == calcule).all() and r3["lp"] == 0 and r3["audit_effectifs"].sur
     # the solver's seconds, within the protection's and the audit's: the computed protection's LPs
     assert 0 < r1["duree_solveur"] <= r1["duree_protection"] + r1["duree_audit"]
     assert r2["duree_solveur"] < r1["duree_solveur"]
@@ -384,6 +386,54 @@ def test_protection_gardee_relue_a_l_identique(base, tmp_path):
         assert r2[f"audit_{mesure}"].sur and r1[f"audit_{mesure}"].temoins > 0
         assert r2[f"audit_{mesure}"].temoins == r1[f"audit_{mesure}"].temoins
         assert r2[f"audit_{mesure}"].bornes_calculees == r1[f"audit_{mesure}"].bornes_calculees
+
+
+def test_protections_livrees_de_la_demo_a_jour():
+    """The demo's shipped protections are those of today's demo, every year and nothing else: a
+    fresh machine's first build reads them (`make protections-demo` after any change to the demo
+    or to the protection; a stale file would silently cost minutes)."""
+    prep = preparer("31", Fichiers(), Progression(lambda _m: None))
+    try:
+        attendus = {f"{emploi.empreinte(a)}.npz" for a in emploi.annees(prep.con).values()}
+    finally:
+        prep.con.close()
+    livres = {f.name for f in secret.LIVREES.glob("*.npz")}
+    assert livres == attendus, "protections de la démo à refaire : make protections-demo"
+
+
+def test_une_machine_neuve_lit_les_protections_livrees(db_demo):
+    """The demo built with no protection kept (a fresh machine) computes none: it reads the
+    shipped ones, and audits them all the same."""
+    with duckdb.connect(str(db_demo), read_only=True) as con:
+        calculs, annees = con.execute("SELECT sum(programmes_lineaires), count(DISTINCT annee) "
+                                      "FROM secret_rapport").fetchone()
+        audit = con.execute("SELECT valeur FROM build_info WHERE cle = 'secret_audit'").fetchone()[0]
+    assert annees and calculs == 0 and audit == "réussi"
+
+
+def test_les_protections_livrees_seulement_quand_on_en_garde(base, monkeypatch, tmp_path):
+    """Each year's protection is handed the shipped folder when protections are kept, and
+    nothing at all when $ESS_CACHE_SECRET is empty (the cold bench, a protection to compute)."""
+    _db, fichiers = base
+    recus = []
+
+    class Arret(Exception):
+        pass
+
+    def espion(*args):
+        recus.append(args[1:])
+        raise Arret
+
+    monkeypatch.setattr(emploi, "proteger", espion)
+    for valeur, attendu in (("", (None, None)), (str(tmp_path), (tmp_path, secret.LIVREES))):
+        monkeypatch.setenv("ESS_CACHE_SECRET", valeur)
+        prep = preparer("31", fichiers, Progression(lambda _m: None))
+        try:
+            with pytest.raises(Arret):
+                secret.publier(prep.con, processus=1)
+        finally:
+            prep.con.close()
+        assert recus[-1] == attendu
 
 
 def test_chaque_mesure_auditee_voit_les_cellules_recalculables(base, monkeypatch):

@@ -50,9 +50,14 @@ COLONNES = [
 MOTIFS = ("sensible", "complement")
 
 
+# The default demo's protections, shipped (`make protections-demo`): a fresh machine's first
+# demo build reads them instead of computing them for minutes; its audit runs all the same.
+LIVREES = DATA / "protections_demo"
+
+
 def dossier_cache() -> Path | None:
-    """Where computed protections are kept: $ESS_CACHE_SECRET ('' to keep none), else
-    data/cache_secret (ignored by git)."""
+    """Where computed protections are kept: $ESS_CACHE_SECRET ('' to keep none and read none,
+    not even the shipped ones), else data/cache_secret (ignored by git)."""
     valeur = os.environ.get("ESS_CACHE_SECRET")
     if valeur is None:
         return DATA / "cache_secret"
@@ -68,7 +73,8 @@ def publier(
     région's take minutes each)."""
     annees = emploi.annees(con)
     processus = processus or min(2, os.cpu_count() or 1, len(annees))
-    taches = [(a, dossier_cache()) for a in annees.values()]
+    cache = dossier_cache()
+    taches = [(a, cache, LIVREES if cache else None) for a in annees.values()]
     debut = time.perf_counter()
 
     def fait(an: int) -> None:
@@ -171,6 +177,7 @@ def tableau_rapport(rapports: dict) -> pd.DataFrame:
                     "duree_protection_s": round(r["duree_protection"], 2),
                     "duree_audit_s": round(r["duree_audit"], 2),
                     "duree_solveur_s": round(r["duree_solveur"], 2),
+                    "programmes_lineaires": r["lp"],  # of the protection (0: read, cached or shipped)
                 }
             )
     return pd.DataFrame(lignes)

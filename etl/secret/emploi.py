@@ -304,20 +304,24 @@ def _garder(fichier: Path, **tableaux) -> None:
 CSR = ("data", "indices", "indptr")  # the witnesses are kept as a sparse matrix's arrays
 
 
-def proteger(annee: Annee, dossier_cache: Path | None = None) -> tuple[np.ndarray, dict]:
+def proteger(annee: Annee, dossier_cache: Path | None = None, livrees: Path | None = None
+             ) -> tuple[np.ndarray, dict]:
     """Hidden flag per published cell, and what the protection and its audit did (for the
     build report): the audit checks the certificates against the publication, the rank
     test, and LP bounds for any primary cell the certificates leave unproven.
 
     `dossier_cache`: where a protection already computed for the same table is kept (the
-    same inputs give the same cells anyway; the audit runs again on it at every build)."""
+    same inputs give the same cells anyway; the audit runs again on it at every build);
+    `livrees`: a folder of protections shipped with the code, read only (the demo's)."""
     debut, solveur = time.perf_counter(), lp.secondes
     t = annee.tableaux["effectifs"]
     primaire = t.primaire()
     rapport = {"primaires": int(primaire[annee.classe].sum()), "lp": 0}
-    fichier = dossier_cache / f"{empreinte(annee)}.npz" if dossier_cache else None
-    if fichier is not None and fichier.exists():
-        with np.load(fichier) as f:
+    nom = f"{empreinte(annee)}.npz"
+    fichier = dossier_cache / nom if dossier_cache else None
+    lu = next((d / nom for d in (dossier_cache, livrees) if d and (d / nom).exists()), None)
+    if lu is not None:
+        with np.load(lu) as f:
             cache = f["cache"]
             certificats = {m: sp.csr_matrix(tuple(f[f"certificats_{m}_{x}"] for x in CSR),
                                             shape=(len(f[f"certificats_{m}_indptr"]) - 1, t.A.shape[1]))

@@ -13,8 +13,8 @@ import scipy.sparse as sp
 
 INF = highspy.kHighsInf
 _banniere_passee = False
-# Seconds spent inside HiGHS in this process (the protection's floor, in the build report and
-# the secret bench: what any gain outside the solver can at best remove)
+# Seconds spent inside HiGHS in this process (build report, benches): the part of the
+# protection's and the audit's time that no change outside the solver removes
 secondes = 0.0
 
 

@@ -224,19 +224,25 @@ def test_un_seul_employeur_de_l_ess_construit_quand_meme(tmp_path):
     assert info["secret_audit"] == "réussi"
 
 
-def test_meme_donnees_memes_cellules_cachees(db_demo, monkeypatch):
-    """Rows in another order give the same model, byte for byte, and the same hidden cells: the
-    protection computed here from them is the one shipped, computed in another process from the
-    rows in their order (read, not computed again, when the shipped set is today's)."""
+@pytest.fixture(scope="module")
+def demo_deux_ordres() -> tuple[dict, dict]:
+    """The default demo's year models, from its rows in their order and in another one."""
     prep = preparer("31", Fichiers(), Progression(lambda _m: None))
     try:
         a = emploi.annees(prep.con)
         prep.con.execute("CREATE OR REPLACE TABLE stg_flores AS SELECT * FROM stg_flores ORDER BY random()")
         prep.con.execute("CREATE OR REPLACE TABLE int_etablissements AS "
                          "SELECT * FROM int_etablissements ORDER BY random()")
-        b = emploi.annees(prep.con)
+        return a, emploi.annees(prep.con)
     finally:
         prep.con.close()
+
+
+def test_meme_donnees_memes_cellules_cachees(db_demo, demo_deux_ordres):
+    """Rows in another order give the same model, byte for byte, and the same hidden cells: the
+    protection computed here from them is the one shipped, computed in another process from the
+    rows in their order (read, not computed again, when the shipped set is today's)."""
+    a, b = demo_deux_ordres
     assert [emploi.empreinte(x) for x in a.values()] == [emploi.empreinte(x) for x in b.values()]
     annee = min(a)
     ca, _ = emploi.proteger(a[annee], livrees=secret.LIVREES)
@@ -390,15 +396,11 @@ def test_protection_gardee_relue_a_l_identique(base, tmp_path):
         assert r2[f"audit_{mesure}"].bornes_calculees == r1[f"audit_{mesure}"].bornes_calculees
 
 
-def test_protections_livrees_de_la_demo_a_jour():
+def test_protections_livrees_de_la_demo_a_jour(demo_deux_ordres):
     """The demo's shipped protections are those of today's demo, every year and nothing else: a
     fresh machine's first build reads them (`make protections-demo` after any change to the demo
     or to the protection; a stale file would silently cost minutes)."""
-    prep = preparer("31", Fichiers(), Progression(lambda _m: None))
-    try:
-        attendus = {f"{emploi.empreinte(a)}.npz" for a in emploi.annees(prep.con).values()}
-    finally:
-        prep.con.close()
+    attendus = {f"{emploi.empreinte(a)}.npz" for a in demo_deux_ordres[0].values()}
     livres = {f.name for f in secret.LIVREES.glob("*.npz")}
     assert livres == attendus, "protections de la démo à refaire : make protections-demo"
 
